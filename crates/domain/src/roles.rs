@@ -1,0 +1,191 @@
+//! Roles and the permission table of SPEC.md.
+//!
+//! Roles are stored as small integers so the database can compare and order
+//! them; the numbers are part of the schema and must never be renumbered.
+
+use serde::{Deserialize, Serialize};
+
+/// A person's role on one board, granted directly, through a folder, or
+/// derived from being a workspace owner/admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BoardRole {
+    Viewer = 1,
+    Commenter = 2,
+    Editor = 3,
+    Owner = 4,
+}
+
+/// A person's role in a workspace (the tenant boundary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum WorkspaceRole {
+    Member = 1,
+    Admin = 2,
+    Owner = 3,
+}
+
+/// Things a person can do on a board; the rows of the role table in SPEC.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoardAction {
+    /// See the board, its assets and threads.
+    View,
+    /// Add threads and comments, resolve one's own thread.
+    Comment,
+    /// Upload, add versions, reorder, set review status, resolve any thread,
+    /// rename the board.
+    Edit,
+    /// Manage members and share links, archive, move or delete the board.
+    Manage,
+}
+
+impl BoardRole {
+    pub const ALL: [BoardRole; 4] = [Self::Viewer, Self::Commenter, Self::Editor, Self::Owner];
+
+    pub fn as_i16(self) -> i16 {
+        self as i16
+    }
+
+    pub fn from_i16(value: i16) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_i16() == value)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Viewer => "viewer",
+            Self::Commenter => "commenter",
+            Self::Editor => "editor",
+            Self::Owner => "owner",
+        }
+    }
+
+    /// The minimum role an action needs, straight from the SPEC table.
+    pub fn required_for(action: BoardAction) -> Self {
+        match action {
+            BoardAction::View => Self::Viewer,
+            BoardAction::Comment => Self::Commenter,
+            BoardAction::Edit => Self::Editor,
+            BoardAction::Manage => Self::Owner,
+        }
+    }
+
+    pub fn allows(self, action: BoardAction) -> bool {
+        self >= Self::required_for(action)
+    }
+}
+
+impl WorkspaceRole {
+    pub const ALL: [WorkspaceRole; 3] = [Self::Member, Self::Admin, Self::Owner];
+
+    pub fn as_i16(self) -> i16 {
+        self as i16
+    }
+
+    pub fn from_i16(value: i16) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_i16() == value)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Member => "member",
+            Self::Admin => "admin",
+            Self::Owner => "owner",
+        }
+    }
+
+    /// Owners and admins see and manage everything in their workspace.
+    pub fn administers(self) -> bool {
+        self >= Self::Admin
+    }
+
+    /// Whether someone with this role may give `target` to another member or
+    /// change a member who currently holds `target`: only owners touch owners.
+    pub fn may_manage_member_role(self, target: WorkspaceRole) -> bool {
+        match self {
+            Self::Owner => true,
+            Self::Admin => target < Self::Owner,
+            Self::Member => false,
+        }
+    }
+}
+
+/// The one rule for a person's role on a board: the highest of the direct
+/// board grant, the grant on the board's folder, and owner for workspace
+/// owners/admins. `None` means the person may not know the board exists.
+pub fn effective_board_role(
+    board_grant: Option<BoardRole>,
+    folder_grant: Option<BoardRole>,
+    workspace_role: Option<WorkspaceRole>,
+) -> Option<BoardRole> {
+    let from_workspace = workspace_role
+        .filter(|r| r.administers())
+        .map(|_| BoardRole::Owner);
+    [board_grant, folder_grant, from_workspace]
+        .into_iter()
+        .flatten()
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn effective_role_is_the_highest_grant() {
+        assert_eq!(effective_board_role(None, None, None), None);
+        assert_eq!(
+            effective_board_role(None, None, Some(WorkspaceRole::Member)),
+            None,
+            "plain workspace members see only boards they were granted"
+        );
+        assert_eq!(
+            effective_board_role(Some(BoardRole::Viewer), Some(BoardRole::Editor), None),
+            Some(BoardRole::Editor)
+        );
+        assert_eq!(
+            effective_board_role(Some(BoardRole::Owner), Some(BoardRole::Commenter), None),
+            Some(BoardRole::Owner)
+        );
+        assert_eq!(
+            effective_board_role(Some(BoardRole::Viewer), None, Some(WorkspaceRole::Admin)),
+            Some(BoardRole::Owner)
+        );
+    }
+
+    #[test]
+    fn role_table_matches_spec() {
+        use BoardAction::*;
+        let table = [
+            (BoardRole::Viewer, [true, false, false, false]),
+            (BoardRole::Commenter, [true, true, false, false]),
+            (BoardRole::Editor, [true, true, true, false]),
+            (BoardRole::Owner, [true, true, true, true]),
+        ];
+        for (role, expected) in table {
+            let got = [View, Comment, Edit, Manage].map(|a| role.allows(a));
+            assert_eq!(got, expected, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn role_numbers_round_trip() {
+        for r in BoardRole::ALL {
+            assert_eq!(BoardRole::from_i16(r.as_i16()), Some(r));
+        }
+        for r in WorkspaceRole::ALL {
+            assert_eq!(WorkspaceRole::from_i16(r.as_i16()), Some(r));
+        }
+        assert_eq!(BoardRole::from_i16(0), None);
+        assert_eq!(WorkspaceRole::from_i16(9), None);
+    }
+
+    #[test]
+    fn only_owners_manage_owners() {
+        assert!(WorkspaceRole::Owner.may_manage_member_role(WorkspaceRole::Owner));
+        assert!(WorkspaceRole::Admin.may_manage_member_role(WorkspaceRole::Admin));
+        assert!(!WorkspaceRole::Admin.may_manage_member_role(WorkspaceRole::Owner));
+        assert!(!WorkspaceRole::Member.may_manage_member_role(WorkspaceRole::Member));
+    }
+}

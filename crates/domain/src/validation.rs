@@ -1,0 +1,182 @@
+//! Input rules shared by the API and the admin CLI. Each check appends a
+//! human message for one field, so a form can show every problem at once.
+
+use serde::Serialize;
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 128;
+pub const EMAIL_MAX: usize = 254;
+pub const DISPLAY_NAME_MAX: usize = 80;
+pub const NAME_MAX: usize = 120;
+pub const DESCRIPTION_MAX: usize = 2000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Every problem found in one request body.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was wrong, so handlers can use `?`.
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+
+    /// Runs one or more checks and returns their verdict.
+    pub fn single_check(check: impl FnOnce(&mut FieldErrors)) -> Result<(), FieldErrors> {
+        let mut e = Self::new();
+        check(&mut e);
+        e.into_result()
+    }
+
+    pub fn single(field: &str, message: impl Into<String>) -> Self {
+        let mut e = Self::new();
+        e.add(field, message);
+        e
+    }
+
+    /// A required, trimmed, length-limited text such as a board name.
+    pub fn check_name(&mut self, field: &str, value: &str, max: usize) {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            self.add(field, "must not be empty");
+        } else if trimmed.chars().count() > max {
+            self.add(field, format!("must be at most {max} characters"));
+        } else if trimmed.chars().any(char::is_control) {
+            self.add(field, "must not contain control characters");
+        }
+    }
+
+    /// An optional long text such as a description: only a length limit.
+    pub fn check_text(&mut self, field: &str, value: &str, max: usize) {
+        if value.chars().count() > max {
+            self.add(field, format!("must be at most {max} characters"));
+        }
+    }
+
+    pub fn check_email(&mut self, field: &str, value: &str) {
+        if let Err(message) = check_email(value) {
+            self.add(field, message);
+        }
+    }
+
+    pub fn check_password(&mut self, field: &str, value: &str) {
+        if let Err(message) = check_password(value) {
+            self.add(field, message);
+        }
+    }
+}
+
+/// E-mail addresses are compared case-insensitively everywhere: this is the
+/// form stored in the unique column.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A deliberately loose shape check: one `@`, a dotted domain, no spaces.
+/// Whether the address really works is proven by the verification e-mail.
+pub fn check_email(email: &str) -> Result<(), &'static str> {
+    let email = email.trim();
+    if email.is_empty() {
+        return Err("must not be empty");
+    }
+    if email.len() > EMAIL_MAX {
+        return Err("is too long");
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return Err("must be an e-mail address like name@example.com");
+    };
+    let valid = !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    if valid {
+        Ok(())
+    } else {
+        Err("must be an e-mail address like name@example.com")
+    }
+}
+
+pub fn check_password(password: &str) -> Result<(), String> {
+    let n = password.chars().count();
+    if n < PASSWORD_MIN {
+        return Err(format!("must be at least {PASSWORD_MIN} characters"));
+    }
+    if n > PASSWORD_MAX {
+        return Err(format!("must be at most {PASSWORD_MAX} characters"));
+    }
+    if is_common_password(password) {
+        return Err("is one of the most common passwords; choose another".into());
+    }
+    Ok(())
+}
+
+/// The 10,000 most frequent leaked passwords of 8+ characters (from the
+/// frequency list that zxcvbn uses), compared case-insensitively.
+pub fn is_common_password(password: &str) -> bool {
+    static LIST: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let list = LIST.get_or_init(|| include_str!("common-passwords.txt").lines().collect());
+    list.contains(password.to_lowercase().as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_and_short_passwords_are_refused() {
+        assert!(check_password("short").is_err());
+        assert!(check_password("password").is_err());
+        assert!(check_password("Baseball").is_err(), "case-insensitive");
+        assert!(check_password(&"x".repeat(129)).is_err());
+        assert!(check_password("violet-otter-42-lamp").is_ok());
+    }
+
+    #[test]
+    fn email_shapes() {
+        assert!(check_email("ada@example.com").is_ok());
+        assert!(check_email("ada@localhost").is_err());
+        assert!(check_email("ada example.com").is_err());
+        assert!(check_email("a@b@c.com").is_err());
+        assert!(check_email("").is_err());
+        assert_eq!(normalize_email("  Ada@Example.COM "), "ada@example.com");
+    }
+
+    #[test]
+    fn names_are_trimmed_and_limited() {
+        let mut e = FieldErrors::new();
+        e.check_name("name", "   ", 10);
+        e.check_name("title", &"a".repeat(11), 10);
+        e.check_name("ok", "fine", 10);
+        assert_eq!(e.0.len(), 2);
+        assert_eq!(e.0[0].field, "name");
+        assert_eq!(e.0[1].field, "title");
+    }
+}

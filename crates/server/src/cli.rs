@@ -1,0 +1,164 @@
+//! The `critboard` command line: `serve` (default), `migrate`, `admin …`.
+
+use crate::app::{connect_store, Application};
+use crate::config::Config;
+use crate::secrets;
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use critboard_domain::validation::{check_email, check_password, DISPLAY_NAME_MAX};
+use critboard_domain::FieldErrors;
+use critboard_store::queries::accounts::NewUser;
+use critboard_store::{Store, StoreError};
+use std::io::BufRead;
+
+/// Critboard: self-hosted design feedback.
+#[derive(Parser, Debug)]
+#[command(name = "critboard", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts from the command line.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create an account. The password is read from standard input unless
+    /// --password is given.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        password: Option<String>,
+        /// Make the account an instance admin.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Set a new password (read from standard input unless --password is
+    /// given) and end the account's sessions.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Make an account an instance admin (or take it back with --revoke).
+    MakeAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        revoke: bool,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    crate::telemetry::init_logging(cli.config.log_format, &cli.config.log);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(cli.config.clone()).await?;
+            let addr = app.local_addr();
+            println!("Critboard is running on http://{addr}");
+            app.run_until_stopped().await
+        }
+        Command::Migrate => {
+            let store = connect_store(&cli.config).await?;
+            store.migrate().await.context("migration failed")?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::Admin(cmd) => {
+            let store = connect_store(&cli.config).await?;
+            store.migrate().await.context("migration failed")?;
+            admin(&store, cmd).await
+        }
+    }
+}
+
+fn password_from(arg: Option<String>) -> anyhow::Result<String> {
+    let password = match arg {
+        Some(p) => p,
+        None => {
+            eprintln!("Password (then Enter):");
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    check_password(&password).map_err(|m| anyhow::anyhow!("password {m}"))?;
+    Ok(password)
+}
+
+async fn admin(store: &Store, cmd: AdminCommand) -> anyhow::Result<()> {
+    match cmd {
+        AdminCommand::CreateUser {
+            email,
+            name,
+            password,
+            admin,
+        } => {
+            check_email(&email).map_err(|m| anyhow::anyhow!("e-mail {m}"))?;
+            FieldErrors::single_check(|e| e.check_name("name", &name, DISPLAY_NAME_MAX))
+                .map_err(|_| anyhow::anyhow!("name must be 1 to {DISPLAY_NAME_MAX} characters"))?;
+            let password = password_from(password)?;
+            let hash = secrets::hash_now(&password)?;
+            let user = match store
+                .create_user(NewUser {
+                    email: &email,
+                    display_name: &name,
+                    password_hash: hash,
+                    is_admin: admin,
+                })
+                .await
+            {
+                Err(StoreError::Conflict(_)) => bail!("an account with e-mail {email} exists"),
+                other => other?,
+            };
+            println!(
+                "Created {} ({}){}",
+                user.email,
+                user.id,
+                if admin { " as admin" } else { "" }
+            );
+        }
+        AdminCommand::ResetPassword { email, password } => {
+            let user = store
+                .user_by_email(&email)
+                .await?
+                .with_context(|| format!("no account with e-mail {email}"))?;
+            let password = password_from(password)?;
+            store
+                .set_password(user.id, secrets::hash_now(&password)?, None)
+                .await?;
+            println!(
+                "Password changed for {}; all their sessions ended.",
+                user.email
+            );
+        }
+        AdminCommand::MakeAdmin { email, revoke } => {
+            let user = store
+                .user_by_email(&email)
+                .await?
+                .with_context(|| format!("no account with e-mail {email}"))?;
+            store.set_admin(user.id, !revoke).await?;
+            println!(
+                "{} is {} an instance admin.",
+                user.email,
+                if revoke { "no longer" } else { "now" }
+            );
+        }
+    }
+    Ok(())
+}

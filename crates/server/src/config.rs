@@ -1,0 +1,120 @@
+//! Every setting, as a command-line flag with a `CRITBOARD_…` environment
+//! variable. Defaults give the embedded setup under one data folder.
+
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Args, Debug, Clone)]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        env = "CRITBOARD_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub listen: SocketAddr,
+
+    /// Folder for the SQLite database, stored files and outgoing e-mail.
+    #[arg(
+        long,
+        env = "CRITBOARD_DATA_DIR",
+        default_value = "./critboard-data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// Database URL; the scheme picks the backend: sqlite://, postgres://,
+    /// mysql://. Default: sqlite://<data dir>/critboard.db
+    #[arg(long, env = "CRITBOARD_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// The address users reach Critboard at, used in links and to mark
+    /// cookies Secure when it is https. Default: http://<listen>
+    #[arg(long, env = "CRITBOARD_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Largest number of database connections per node.
+    #[arg(
+        long,
+        env = "CRITBOARD_DB_MAX_CONNECTIONS",
+        default_value_t = 16,
+        global = true
+    )]
+    pub db_max_connections: u32,
+
+    /// Apply pending database migrations when the server starts. Turn off
+    /// when a release step runs `critboard migrate` instead.
+    #[arg(long, env = "CRITBOARD_AUTO_MIGRATE", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub auto_migrate: bool,
+
+    /// Days a sign-in session lasts.
+    #[arg(
+        long,
+        env = "CRITBOARD_SESSION_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub session_days: u32,
+
+    /// Sign-in and sign-up attempts allowed per e-mail address per minute;
+    /// each client IP gets three times as many.
+    #[arg(
+        long,
+        env = "CRITBOARD_AUTH_RATE_LIMIT",
+        default_value_t = 10,
+        global = true
+    )]
+    pub auth_rate_limit: u32,
+
+    /// Take the client IP from the last X-Forwarded-For entry (set this only
+    /// behind a reverse proxy that writes that header).
+    #[arg(long, env = "CRITBOARD_TRUST_PROXY", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub trust_proxy: bool,
+
+    /// Log format: "pretty" for people, "json" for log collectors.
+    #[arg(
+        long,
+        env = "CRITBOARD_LOG_FORMAT",
+        default_value = "pretty",
+        global = true
+    )]
+    pub log_format: LogFormat,
+
+    /// Log filter in tracing's syntax, e.g. "info" or "critboard=debug".
+    #[arg(long, env = "CRITBOARD_LOG", default_value = "info", global = true)]
+    pub log: String,
+
+    /// Add an `X-Query-Count` header with the number of SQL statements each
+    /// request ran (used by tests and benchmarks; off in production).
+    #[arg(long, env = "CRITBOARD_QUERY_COUNT_HEADER", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub query_count_header: bool,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Config {
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("critboard.db").display()))
+    }
+
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    /// Cookies are marked Secure whenever users reach us over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url().starts_with("https://")
+    }
+}

@@ -1,0 +1,200 @@
+//! The HTTP layer's one error type. Every failure becomes an RFC 9457
+//! `application/problem+json` body with a stable `type`
+//! (`urn:critboard:problem:<code>`); see docs/adr/002-error-format.md.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use critboard_domain::{FieldError, FieldErrors};
+use critboard_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request could not be read (malformed JSON, bad query).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: no valid session or token.
+    #[error("sign in first")]
+    Unauthorized,
+    /// 401 on sign-in: wrong e-mail or password (never says which).
+    #[error("wrong e-mail or password")]
+    BadCredentials,
+    /// 403: the caller may see the thing but not do this to it.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// 403: cookie-authenticated change without the CSRF header.
+    #[error("missing or wrong X-CSRF-Token header")]
+    Csrf,
+    /// 404: does not exist, or the caller may not know it exists.
+    #[error("not found")]
+    NotFound,
+    /// 404 from the router itself: no such route.
+    #[error("no such route")]
+    NoRoute,
+    /// 405
+    #[error("method not allowed on this route")]
+    MethodNotAllowed,
+    /// 409: the request conflicts with the current state.
+    #[error("{0}")]
+    Conflict(String),
+    /// 413
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// 415
+    #[error("send a JSON body with Content-Type: application/json")]
+    UnsupportedMediaType,
+    /// 422: a readable body whose values are not acceptable.
+    #[error("some fields are not valid")]
+    Validation(FieldErrors),
+    /// 429
+    #[error("too many attempts; try again in {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
+    /// 503: a dependency (the database) is not reachable.
+    #[error("service unavailable")]
+    Unavailable,
+    /// 500: our fault. Logged with details; the client sees none.
+    #[error("internal error")]
+    Internal(String),
+}
+
+/// The problem document (RFC 9457) every error response carries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// Stable, machine-readable: `urn:critboard:problem:<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Per-field messages for 422 responses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<FieldErrorDoc>)]
+    pub errors: Vec<FieldError>,
+}
+
+/// One invalid field of a request body.
+#[derive(Serialize, ToSchema)]
+pub struct FieldErrorDoc {
+    pub field: String,
+    pub message: String,
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        use ApiError::*;
+        match self {
+            BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
+            Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Not signed in"),
+            BadCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "bad-credentials",
+                "Sign-in failed",
+            ),
+            Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
+            Csrf => (StatusCode::FORBIDDEN, "csrf", "CSRF check failed"),
+            NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            NoRoute => (StatusCode::NOT_FOUND, "no-route", "No such route"),
+            MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+            ),
+            Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Request too large",
+            ),
+            UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+            ),
+            Validation(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "Invalid input",
+            ),
+            TooManyRequests { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "Too many requests",
+            ),
+            Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+            ),
+            Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+            ),
+        }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation(FieldErrors::single(field, message))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, title) = self.parts();
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after } => Some(*retry_after),
+            _ => None,
+        };
+        let detail = match &self {
+            ApiError::Internal(msg) => {
+                tracing::error!(error = %msg, "internal error");
+                "Something went wrong on our side; it has been logged.".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let errors = match self {
+            ApiError::Validation(errors) => errors.0,
+            _ => Vec::new(),
+        };
+        let problem = Problem {
+            kind: format!("urn:critboard:problem:{code}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        };
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut res = (status, body).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(secs) = retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(e: FieldErrors) -> Self {
+        ApiError::Validation(e)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Conflict(what) => {
+                tracing::debug!(%what, "unique constraint");
+                ApiError::Conflict("it already exists".into())
+            }
+            StoreError::Db(e) => ApiError::Internal(e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,436 @@
+//! Boards, the lists of boards with each one's effective role, and board
+//! members.
+
+use super::access::{self, double_option, may_add_boards_to, PersonRef};
+use super::workspaces::MemberOut;
+use super::{created, encode_cursor, no_content, Page, PageQuery};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Problem, Result};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use critboard_domain::validation::{DESCRIPTION_MAX, NAME_MAX};
+use critboard_domain::{BoardAction, BoardRole, FieldErrors};
+use critboard_store::queries::boards::{
+    BoardChanges, BoardCursor, BoardFilter, BoardRow, NewBoard,
+};
+use critboard_store::StoreError;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_workspace_boards, create_board))
+        .routes(routes!(list_folder_boards))
+        .routes(routes!(get_board, update_board, delete_board))
+        .routes(routes!(list_members, add_member))
+        .routes(routes!(update_member, remove_member))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BoardOut {
+    pub id: Uuid,
+    pub workspace_id: Uuid,
+    pub folder_id: Option<Uuid>,
+    pub name: String,
+    pub description: String,
+    pub archived: bool,
+    pub archived_at: Option<DateTime<Utc>>,
+    /// The caller's effective role: the highest of the board grant, folder
+    /// grants and workspace owner/admin.
+    pub role: BoardRole,
+    pub asset_count: i64,
+    pub open_thread_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl BoardOut {
+    fn from_row(b: BoardRow) -> Option<Self> {
+        Some(BoardOut {
+            role: b.role()?,
+            id: b.id,
+            workspace_id: b.workspace_id,
+            folder_id: b.folder_id,
+            name: b.name,
+            description: b.description,
+            archived: b.archived_at.is_some(),
+            archived_at: b.archived_at,
+            // Filled in once assets and threads exist.
+            asset_count: 0,
+            open_thread_count: 0,
+            created_at: b.created_at,
+            updated_at: b.updated_at,
+        })
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct BoardListQuery {
+    /// Only boards whose name contains this (case-insensitive).
+    pub q: Option<String>,
+    /// List archived boards instead of active ones.
+    #[serde(default)]
+    pub archived: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Cursor {
+    n: String,
+    i: Uuid,
+}
+
+async fn board_page(
+    state: &AppState,
+    me: Uuid,
+    mut filter: BoardFilter,
+    query: BoardListQuery,
+    page: PageQuery,
+) -> Result<Page<BoardOut>> {
+    let limit = page.limit()?;
+    let after = page
+        .cursor::<Cursor>()?
+        .map(|c| BoardCursor { name: c.n, id: c.i });
+    if let Some(q) = &query.q {
+        FieldErrors::single_check(|e| e.check_text("q", q, NAME_MAX))?;
+    }
+    filter.name_contains = query.q;
+    filter.archived = query.archived;
+    // One extra row tells whether another page follows.
+    let mut rows = state
+        .store
+        .list_boards(me, &filter, after.as_ref(), limit + 1)
+        .await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = more.then(|| rows.last()).flatten().map(|b| {
+        encode_cursor(&Cursor {
+            n: b.name.clone(),
+            i: b.id,
+        })
+    });
+    Ok(Page {
+        items: rows.into_iter().filter_map(BoardOut::from_row).collect(),
+        next_cursor,
+    })
+}
+
+/// Boards of a workspace you may see, by name, with your role on each.
+#[utoipa::path(get, path = "/api/v1/workspaces/{id}/boards", tag = "boards",
+    params(("id" = Uuid, Path), BoardListQuery, PageQuery),
+    responses((status = 200, body = Page<BoardOut>), (status = 404, body = Problem)))]
+async fn list_workspace_boards(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<BoardListQuery>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> Result<Json<Page<BoardOut>>> {
+    access::workspace(&state, me.id(), id).await?;
+    let filter = BoardFilter {
+        workspace_id: id,
+        ..Default::default()
+    };
+    Ok(Json(
+        board_page(&state, me.id(), filter, query, page).await?,
+    ))
+}
+
+/// Boards of a folder you may see, by name, with your role on each.
+#[utoipa::path(get, path = "/api/v1/folders/{id}/boards", tag = "boards",
+    params(("id" = Uuid, Path), BoardListQuery, PageQuery),
+    responses((status = 200, body = Page<BoardOut>), (status = 404, body = Problem)))]
+async fn list_folder_boards(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<BoardListQuery>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> Result<Json<Page<BoardOut>>> {
+    let (folder, _) = access::folder(&state, me.id(), id).await?;
+    let filter = BoardFilter {
+        workspace_id: folder.workspace_id,
+        folder_id: Some(id),
+        ..Default::default()
+    };
+    Ok(Json(
+        board_page(&state, me.id(), filter, query, page).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BoardIn {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub folder_id: Option<Uuid>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BoardPatch {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Move to another folder of the workspace, or null for the top level.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub folder_id: Option<Option<Uuid>>,
+    pub archived: Option<bool>,
+}
+
+/// Checks that the caller may put boards into `folder` of `workspace_id`.
+async fn check_target_folder(
+    state: &AppState,
+    me: Uuid,
+    workspace_id: Uuid,
+    folder: Uuid,
+) -> Result<()> {
+    let target = state.store.folder_for(me, folder).await?;
+    match target {
+        Some(f) if f.workspace_id == workspace_id => match f.workspace_role() {
+            Some(role) if may_add_boards_to(&f, role) => Ok(()),
+            _ => Err(ApiError::Forbidden(
+                "you need editor rights on that folder to put boards in it",
+            )),
+        },
+        _ => Err(ApiError::invalid(
+            "folder_id",
+            "no such folder in this workspace",
+        )),
+    }
+}
+
+/// Create a board; you become its owner. Any workspace member may create
+/// boards at the top level; in a folder you need editor rights there.
+#[utoipa::path(post, path = "/api/v1/workspaces/{id}/boards", tag = "boards",
+    params(("id" = Uuid, Path)), request_body = BoardIn,
+    responses((status = 201, body = BoardOut), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn create_board(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<BoardIn>,
+) -> Result<Response> {
+    access::workspace(&state, me.id(), id).await?;
+    FieldErrors::single_check(|e| {
+        e.check_name("name", &body.name, NAME_MAX);
+        e.check_text("description", &body.description, DESCRIPTION_MAX);
+    })?;
+    if let Some(folder) = body.folder_id {
+        check_target_folder(&state, me.id(), id, folder).await?;
+    }
+    let board = state
+        .store
+        .create_board(NewBoard {
+            workspace_id: id,
+            folder_id: body.folder_id,
+            name: &body.name,
+            description: &body.description,
+            owner: me.id(),
+        })
+        .await?;
+    let (row, _) = access::board(&state, me.id(), board, BoardAction::View).await?;
+    Ok(created(BoardOut::from_row(row).ok_or(ApiError::NotFound)?))
+}
+
+/// One board with your role on it.
+#[utoipa::path(get, path = "/api/v1/boards/{id}", tag = "boards",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = BoardOut), (status = 404, body = Problem)))]
+async fn get_board(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<BoardOut>> {
+    let (row, _) = access::board(&state, me.id(), id, BoardAction::View).await?;
+    BoardOut::from_row(row).map(Json).ok_or(ApiError::NotFound)
+}
+
+/// Rename or describe a board (editors), move it to another folder or
+/// archive/unarchive it (owners).
+#[utoipa::path(patch, path = "/api/v1/boards/{id}", tag = "boards",
+    params(("id" = Uuid, Path)), request_body = BoardPatch,
+    responses((status = 200, body = BoardOut), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_board(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<BoardPatch>,
+) -> Result<Json<BoardOut>> {
+    let manages = body.folder_id.is_some() || body.archived.is_some();
+    let action = if manages {
+        BoardAction::Manage
+    } else {
+        BoardAction::Edit
+    };
+    let (board, _) = access::board(&state, me.id(), id, action).await?;
+    FieldErrors::single_check(|e| {
+        if let Some(name) = &body.name {
+            e.check_name("name", name, NAME_MAX);
+        }
+        if let Some(d) = &body.description {
+            e.check_text("description", d, DESCRIPTION_MAX);
+        }
+    })?;
+    if let Some(Some(folder)) = body.folder_id {
+        check_target_folder(&state, me.id(), board.workspace_id, folder).await?;
+    }
+    state
+        .store
+        .update_board(
+            id,
+            BoardChanges {
+                name: body.name.as_deref(),
+                description: body.description.as_deref(),
+                folder_id: body.folder_id,
+                archived: body.archived,
+            },
+        )
+        .await?;
+    get_board(State(state), me, ApiPath(id)).await
+}
+
+/// Delete a board for good (owners).
+#[utoipa::path(delete, path = "/api/v1/boards/{id}", tag = "boards",
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn delete_board(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode> {
+    access::board(&state, me.id(), id, BoardAction::Manage).await?;
+    state.store.delete_board(id).await?;
+    Ok(no_content())
+}
+
+fn members_out(
+    rows: Vec<critboard_store::queries::workspaces::MemberRow>,
+) -> Vec<MemberOut<BoardRole>> {
+    rows.into_iter()
+        .filter_map(|m| MemberOut::from_row(m, BoardRole::from_i16))
+        .collect()
+}
+
+async fn member(state: &AppState, board: Uuid, user: Uuid) -> Result<MemberOut<BoardRole>> {
+    members_out(state.store.board_members(board).await?)
+        .into_iter()
+        .find(|m| m.user_id == user)
+        .ok_or(ApiError::NotFound)
+}
+
+/// People with a role granted directly on this board.
+#[utoipa::path(get, path = "/api/v1/boards/{id}/members", tag = "boards",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Page<MemberOut<BoardRole>>), (status = 404, body = Problem)))]
+async fn list_members(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Page<MemberOut<BoardRole>>>> {
+    access::board(&state, me.id(), id, BoardAction::View).await?;
+    Ok(Json(Page::all(members_out(
+        state.store.board_members(id).await?,
+    ))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BoardMemberIn {
+    #[serde(flatten)]
+    pub person: PersonRef,
+    pub role: BoardRole,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BoardRoleIn {
+    pub role: BoardRole,
+}
+
+/// Give a workspace member a role on this board (owners).
+#[utoipa::path(post, path = "/api/v1/boards/{id}/members", tag = "boards",
+    params(("id" = Uuid, Path)), request_body = BoardMemberIn,
+    responses((status = 201, body = MemberOut<BoardRole>), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn add_member(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<BoardMemberIn>,
+) -> Result<Response> {
+    let (board, _) = access::board(&state, me.id(), id, BoardAction::Manage).await?;
+    let user = body.person.resolve(&state).await?;
+    if state
+        .store
+        .workspace_member_role(board.workspace_id, user)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::invalid(
+            "user_id",
+            "add them to the workspace first",
+        ));
+    }
+    if state.store.board_member_role(id, user).await?.is_some() {
+        return Err(ApiError::Conflict(
+            "already a member of this board; change their role instead".into(),
+        ));
+    }
+    last_owner_guard(state.store.put_board_member(id, user, body.role).await)?;
+    Ok(created(member(&state, id, user).await?))
+}
+
+/// Change a board member's role (owners).
+#[utoipa::path(patch, path = "/api/v1/boards/{id}/members/{user_id}", tag = "boards",
+    params(("id" = Uuid, Path), ("user_id" = Uuid, Path)), request_body = BoardRoleIn,
+    responses((status = 200, body = MemberOut<BoardRole>), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem, description = "Last owner")))]
+async fn update_member(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath((id, user_id)): ApiPath<(Uuid, Uuid)>,
+    ApiJson(body): ApiJson<BoardRoleIn>,
+) -> Result<Json<MemberOut<BoardRole>>> {
+    access::board(&state, me.id(), id, BoardAction::Manage).await?;
+    if state.store.board_member_role(id, user_id).await?.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    last_owner_guard(state.store.put_board_member(id, user_id, body.role).await)?;
+    Ok(Json(member(&state, id, user_id).await?))
+}
+
+/// Remove a board member (owners), or leave the board yourself.
+#[utoipa::path(delete, path = "/api/v1/boards/{id}/members/{user_id}", tag = "boards",
+    params(("id" = Uuid, Path), ("user_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "Last owner")))]
+async fn remove_member(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath((id, user_id)): ApiPath<(Uuid, Uuid)>,
+) -> Result<StatusCode> {
+    let action = if user_id == me.id() {
+        BoardAction::View
+    } else {
+        BoardAction::Manage
+    };
+    access::board(&state, me.id(), id, action).await?;
+    last_owner_guard(state.store.remove_board_member(id, user_id).await)?;
+    Ok(no_content())
+}
+
+fn last_owner_guard(result: critboard_store::Result<()>) -> Result<()> {
+    match result {
+        Err(StoreError::Conflict(_)) => Err(ApiError::Conflict(
+            "a board needs an owner; make someone else owner first".into(),
+        )),
+        other => Ok(other?),
+    }
+}

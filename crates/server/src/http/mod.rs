@@ -1,0 +1,203 @@
+//! The HTTP surface: each area has a `router()`, merged here with the
+//! middleware every request passes through.
+
+mod access;
+mod accounts;
+mod boards;
+mod folders;
+mod ops;
+mod workspaces;
+
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+use crate::telemetry;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use std::time::{Duration, Instant};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+
+/// JSON bodies are small; uploads will get their own streaming route.
+const MAX_JSON_BYTES: usize = 1024 * 1024;
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Critboard API",
+        description = "Design feedback: boards, pictures, pins and threads. \
+            Errors are RFC 9457 problem documents. Cookie-authenticated \
+            requests that change state must send `X-CSRF-Token`."
+    ),
+    components(schemas(Problem)),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "accounts", description = "Sign-up, sessions, API tokens"),
+        (name = "workspaces", description = "Teams and their members"),
+        (name = "folders", description = "Folders and grants"),
+        (name = "boards", description = "Boards and board members"),
+        (name = "operations", description = "Probes, metrics, this document")
+    )
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        openapi.security = Some(vec![
+            utoipa::openapi::security::SecurityRequirement::new("session", Vec::<String>::new()),
+            utoipa::openapi::security::SecurityRequirement::new("token", Vec::<String>::new()),
+        ]);
+    }
+}
+
+/// Every route with its OpenAPI description, before state is attached.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(accounts::router())
+        .merge(workspaces::router())
+        .merge(folders::router())
+        .merge(boards::router())
+        .merge(ops::router())
+        .split_for_parts()
+}
+
+/// The whole application router with its middleware.
+pub fn app(state: AppState) -> Router {
+    let (routes, _) = api();
+    routes
+        .fallback(|| async { ApiError::NoRoute })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// One log line and metrics per request, with its id, duration and the
+/// number of SQL statements it ran.
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let request_id = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let (mut res, queries) = telemetry::count_queries(next.run(req)).await;
+    let elapsed = started.elapsed();
+    let status = res.status().as_u16();
+    tracing::info!(
+        request_id = %request_id,
+        method = %method,
+        route = %route,
+        status,
+        ms = elapsed.as_secs_f64() * 1000.0,
+        queries,
+        "request"
+    );
+    let labels = [
+        ("method", method.to_string()),
+        ("route", route),
+        ("status", status.to_string()),
+    ];
+    metrics::counter!("critboard_http_requests_total", &labels).increment(1);
+    metrics::histogram!("critboard_http_request_seconds", &labels).record(elapsed.as_secs_f64());
+    if state.config.query_count_header {
+        res.headers_mut()
+            .insert("x-query-count", HeaderValue::from(queries));
+    }
+    res
+}
+
+pub fn created<T: Serialize>(body: T) -> Response {
+    (StatusCode::CREATED, Json(body)).into_response()
+}
+
+pub fn no_content() -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
+/// One page of a list. Pass `next_cursor` back as `?cursor=` for the next.
+#[derive(Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// A list that is always short enough to come whole.
+    pub fn all(items: Vec<T>) -> Self {
+        Page {
+            items,
+            next_cursor: None,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// Items per page, 1 to 200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl PageQuery {
+    pub fn limit(&self) -> Result<u64, ApiError> {
+        match self.limit.unwrap_or(50) {
+            n @ 1..=200 => Ok(u64::from(n)),
+            _ => Err(ApiError::invalid("limit", "must be between 1 and 200")),
+        }
+    }
+
+    /// Decodes the opaque cursor; a mangled one is the client's mistake.
+    pub fn cursor<C: DeserializeOwned>(&self) -> Result<Option<C>, ApiError> {
+        let Some(raw) = self.cursor.as_deref().filter(|c| !c.is_empty()) else {
+            return Ok(None);
+        };
+        URL_SAFE_NO_PAD
+            .decode(raw)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid("cursor", "is not a cursor this API gave out"))
+    }
+}
+
+pub fn encode_cursor<C: Serialize>(cursor: &C) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(cursor).unwrap_or_default())
+}

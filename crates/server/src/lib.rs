@@ -1,0 +1,15 @@
+//! The `critboard` server: configuration, startup, the HTTP API and the
+//! admin CLI. `main.rs` only parses the command line and calls in here, so
+//! the integration tests start exactly what production runs.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod http;
+pub mod ratelimit;
+pub mod secrets;
+pub mod state;
+pub mod telemetry;

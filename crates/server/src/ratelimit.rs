@@ -1,0 +1,50 @@
+//! Throttling of sign-in, sign-up (and later guest commenting) per client IP
+//! and per e-mail address, with governor's GCRA limiters.
+
+use crate::error::ApiError;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AuthLimiter {
+    per_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    per_email: Arc<DefaultKeyedRateLimiter<String>>,
+}
+
+impl AuthLimiter {
+    /// `per_minute` attempts per e-mail address; three times that per IP,
+    /// since one office shares an address.
+    pub fn new(per_minute: u32) -> Self {
+        let per_email = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let per_ip = per_email.saturating_mul(NonZeroU32::new(3).unwrap_or(NonZeroU32::MIN));
+        Self {
+            per_ip: Arc::new(RateLimiter::keyed(Quota::per_minute(per_ip))),
+            per_email: Arc::new(RateLimiter::keyed(Quota::per_minute(per_email))),
+        }
+    }
+
+    /// Counts one attempt; `TooManyRequests` with the wait when over.
+    pub fn check(&self, ip: IpAddr, email: &str) -> Result<(), ApiError> {
+        let clock = DefaultClock::default();
+        let email = critboard_domain::validation::normalize_email(email);
+        for outcome in [self.per_ip.check_key(&ip), self.per_email.check_key(&email)] {
+            if let Err(not_until) = outcome {
+                let wait = not_until.wait_time_from(clock.now());
+                return Err(ApiError::TooManyRequests {
+                    retry_after: wait.as_secs() + 1,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets keys whose limits have fully recovered, so memory stays
+    /// bounded however many addresses we have seen.
+    pub fn shrink(&self) {
+        self.per_ip.retain_recent();
+        self.per_email.retain_recent();
+    }
+}

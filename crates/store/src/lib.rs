@@ -1,0 +1,218 @@
+//! Critboard's database layer. One code path serves SQLite, PostgreSQL and
+//! MySQL/MariaDB: SeaORM entities for plain reads and writes, and a few
+//! hand-written joins (portable SQL, see [`Store::stmt`]) where permissions
+//! are decided in bulk.
+
+pub mod entities;
+mod migrations;
+pub mod queries;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr, SqlErr,
+    Statement, Value,
+};
+use sea_orm_migration::MigratorTrait;
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+pub use migrations::Migrator;
+pub use sea_orm;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique constraint refused the write (e-mail taken, member exists…).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Db(DbErr),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(e: DbErr) -> Self {
+        match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(msg)) => StoreError::Conflict(msg),
+            _ => StoreError::Db(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Called once per SQL statement run, with its duration; the server uses it
+/// for per-request query counts and metrics.
+pub type QueryObserver = Arc<dyn Fn(Duration, bool) + Send + Sync>;
+
+#[derive(Clone, Debug)]
+pub struct PoolOptions {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+/// The one clock: whole seconds, because MySQL's TIMESTAMP keeps no
+/// fractions and every backend must hand back what it was given.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(0)
+}
+
+/// The one id scheme: UUIDv7, time-ordered so ids sort in creation order
+/// and index well on every backend.
+pub fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
+
+impl Store {
+    /// Connects to the database named by `url`; the scheme picks the backend.
+    pub async fn connect(
+        url: &str,
+        pool: &PoolOptions,
+        observer: Option<QueryObserver>,
+    ) -> Result<Store> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        if !matches!(
+            scheme,
+            "sqlite" | "postgres" | "postgresql" | "mysql" | "mariadb"
+        ) {
+            return Err(StoreError::Db(DbErr::Custom(format!(
+                "unsupported database URL scheme {scheme:?}: use sqlite://, postgres:// or mysql://"
+            ))));
+        }
+        let url = if scheme == "mariadb" {
+            url.replacen("mariadb", "mysql", 1)
+        } else {
+            url.to_owned()
+        };
+        if scheme == "sqlite" {
+            ensure_sqlite_parent_dir(&url)?;
+        }
+        let mut opts = ConnectOptions::new(url);
+        opts.max_connections(pool.max_connections)
+            .min_connections(1)
+            .acquire_timeout(pool.acquire_timeout)
+            .sqlx_logging(false)
+            // Tuned for a server, as Vaultwarden does: WAL lets readers run
+            // beside the writer; NORMAL sync is safe with WAL; busy_timeout
+            // makes concurrent writers wait instead of failing.
+            .map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(5))
+                    .foreign_keys(true)
+            });
+        let mut db = Database::connect(opts).await?;
+        if let Some(observer) = observer {
+            db.set_metric_callback(move |info| observer(info.elapsed, info.failed));
+        }
+        Ok(Store { db })
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers: the readiness probe.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.db.get_database_backend()
+    }
+
+    pub async fn close(self) -> Result<()> {
+        self.db.close().await?;
+        Ok(())
+    }
+
+    /// Builds a statement from SQL written with `?` placeholders, numbering
+    /// them `$1, $2…` for PostgreSQL. Our SQL never contains a literal `?`.
+    pub fn stmt(&self, sql: &str, values: Vec<Value>) -> Statement {
+        let backend = self.backend();
+        let sql = if backend == DatabaseBackend::Postgres {
+            let mut out = String::with_capacity(sql.len() + 16);
+            let mut n = 0;
+            for ch in sql.chars() {
+                if ch == '?' {
+                    n += 1;
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                } else {
+                    out.push(ch);
+                }
+            }
+            out
+        } else {
+            sql.to_owned()
+        };
+        Statement::from_sql_and_values(backend, sql, values)
+    }
+
+    pub async fn execute(&self, sql: &str, values: Vec<Value>) -> Result<u64> {
+        Ok(self
+            .db
+            .execute(self.stmt(sql, values))
+            .await?
+            .rows_affected())
+    }
+}
+
+fn ensure_sqlite_parent_dir(url: &str) -> Result<()> {
+    let path = url
+        .trim_start_matches("sqlite:")
+        .trim_start_matches("//")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::Db(DbErr::Custom(format!(
+                    "cannot create database folder {}: {e}",
+                    parent.display()
+                )))
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Escapes `%`, `_` and `!` for a `LIKE … ESCAPE '!'` pattern. `!` rather
+/// than backslash because MySQL treats a backslash in a literal as an escape.
+pub fn like_contains(needle: &str) -> String {
+    let mut out = String::from("%");
+    for ch in needle.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '!') {
+            out.push('!');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}

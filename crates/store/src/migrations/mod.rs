@@ -1,0 +1,16 @@
+//! One set of migrations for SQLite, PostgreSQL and MySQL: sea-query writes
+//! each backend's DDL from the same description, so no hand-written SQL
+//! dialects drift apart (see docs/adr/001-data-layer.md).
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,286 @@
+//! Boards, their members, and the board lists with per-board roles.
+
+use super::access::{role_binds, Grants, BOARD_ROLE_COLUMNS, BOARD_ROLE_JOINS, BOARD_VISIBLE};
+use super::workspaces::MemberRow;
+use crate::entities::{board, board_member};
+use crate::{like_contains, new_id, now, Result, Store, StoreError};
+use critboard_domain::BoardRole;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, IntoActiveModel, PaginatorTrait,
+    QueryFilter, Set, TransactionTrait, Value,
+};
+use uuid::Uuid;
+
+/// A board as one caller sees it.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct BoardRow {
+    pub id: Uuid,
+    pub workspace_id: Uuid,
+    pub folder_id: Option<Uuid>,
+    pub name: String,
+    pub description: String,
+    pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub board_role: Option<i16>,
+    pub folder_role: Option<i16>,
+    pub parent_folder_role: Option<i16>,
+    pub workspace_role: Option<i16>,
+}
+
+impl BoardRow {
+    pub fn grants(&self) -> Grants {
+        Grants {
+            board_role: self.board_role,
+            folder_role: self.folder_role,
+            parent_folder_role: self.parent_folder_role,
+            workspace_role: self.workspace_role,
+        }
+    }
+
+    /// The caller's effective role; `None` means they must get a 404.
+    pub fn role(&self) -> Option<BoardRole> {
+        self.grants().effective()
+    }
+}
+
+const BOARD_COLUMNS: &str = "b.id, b.workspace_id, b.folder_id, b.name, b.description, \
+     b.archived_at, b.created_at, b.updated_at";
+
+/// Which boards a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct BoardFilter {
+    pub workspace_id: Uuid,
+    /// Only boards in this folder (the folder route).
+    pub folder_id: Option<Uuid>,
+    /// Case-insensitive substring of the name.
+    pub name_contains: Option<String>,
+    /// Archived boards instead of active ones.
+    pub archived: bool,
+}
+
+/// Keyset position: the (name, id) of the last board of the previous page.
+#[derive(Debug, Clone)]
+pub struct BoardCursor {
+    pub name: String,
+    pub id: Uuid,
+}
+
+pub struct NewBoard<'a> {
+    pub workspace_id: Uuid,
+    pub folder_id: Option<Uuid>,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub owner: Uuid,
+}
+
+#[derive(Debug, Default)]
+pub struct BoardChanges<'a> {
+    pub name: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub folder_id: Option<Option<Uuid>>,
+    pub archived: Option<bool>,
+}
+
+impl Store {
+    /// Creates a board with its creator as owner, atomically.
+    pub async fn create_board(&self, new: NewBoard<'_>) -> Result<Uuid> {
+        let at = now();
+        let tx = self.conn().begin().await?;
+        let b = board::ActiveModel {
+            id: Set(new_id()),
+            workspace_id: Set(new.workspace_id),
+            folder_id: Set(new.folder_id),
+            name: Set(new.name.trim().to_owned()),
+            description: Set(new.description.to_owned()),
+            archived_at: Set(None),
+            created_at: Set(at),
+            updated_at: Set(at),
+        }
+        .insert(&tx)
+        .await?;
+        board_member::ActiveModel {
+            board_id: Set(b.id),
+            user_id: Set(new.owner),
+            role: Set(BoardRole::Owner.as_i16()),
+            created_at: Set(at),
+        }
+        .insert(&tx)
+        .await?;
+        tx.commit().await?;
+        Ok(b.id)
+    }
+
+    /// One board with the caller's grants, in one query. The row comes back
+    /// even without access so callers decide with [`BoardRow::role`].
+    pub async fn board_for(&self, user_id: Uuid, id: Uuid) -> Result<Option<BoardRow>> {
+        let sql = format!(
+            "SELECT {BOARD_COLUMNS}, {BOARD_ROLE_COLUMNS} FROM boards b {BOARD_ROLE_JOINS} \
+             WHERE b.id = ?"
+        );
+        let mut binds = role_binds(user_id);
+        binds.push(id.into());
+        Ok(BoardRow::find_by_statement(self.stmt(&sql, binds))
+            .one(self.conn())
+            .await?)
+    }
+
+    /// One page of the boards the caller may see, with their roles, in a
+    /// single query whatever the number of boards, members and grants.
+    pub async fn list_boards(
+        &self,
+        user_id: Uuid,
+        filter: &BoardFilter,
+        after: Option<&BoardCursor>,
+        limit: u64,
+    ) -> Result<Vec<BoardRow>> {
+        let mut sql = format!(
+            "SELECT {BOARD_COLUMNS}, {BOARD_ROLE_COLUMNS} FROM boards b {BOARD_ROLE_JOINS} \
+             WHERE b.workspace_id = ? AND {BOARD_VISIBLE}"
+        );
+        let mut binds = role_binds(user_id);
+        binds.push(filter.workspace_id.into());
+        if let Some(folder) = filter.folder_id {
+            sql.push_str(" AND b.folder_id = ?");
+            binds.push(folder.into());
+        }
+        sql.push_str(if filter.archived {
+            " AND b.archived_at IS NOT NULL"
+        } else {
+            " AND b.archived_at IS NULL"
+        });
+        if let Some(q) = filter.name_contains.as_deref().filter(|q| !q.is_empty()) {
+            sql.push_str(" AND LOWER(b.name) LIKE ? ESCAPE '!'");
+            binds.push(like_contains(q).into());
+        }
+        if let Some(c) = after {
+            sql.push_str(" AND (b.name > ? OR (b.name = ? AND b.id > ?))");
+            binds.extend([
+                Value::from(c.name.clone()),
+                Value::from(c.name.clone()),
+                c.id.into(),
+            ]);
+        }
+        sql.push_str(" ORDER BY b.name, b.id LIMIT ?");
+        binds.push((limit as i64).into());
+        Ok(BoardRow::find_by_statement(self.stmt(&sql, binds))
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn update_board(&self, id: Uuid, changes: BoardChanges<'_>) -> Result<()> {
+        let b = board::Entity::find_by_id(id)
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let was_archived = b.archived_at.is_some();
+        let mut b = b.into_active_model();
+        if let Some(name) = changes.name {
+            b.name = Set(name.trim().to_owned());
+        }
+        if let Some(description) = changes.description {
+            b.description = Set(description.to_owned());
+        }
+        if let Some(folder) = changes.folder_id {
+            b.folder_id = Set(folder);
+        }
+        match changes.archived {
+            Some(true) if !was_archived => b.archived_at = Set(Some(now())),
+            Some(false) => b.archived_at = Set(None),
+            _ => {}
+        }
+        b.updated_at = Set(now());
+        b.update(self.conn()).await?;
+        Ok(())
+    }
+
+    pub async fn delete_board(&self, id: Uuid) -> Result<()> {
+        board::Entity::delete_by_id(id).exec(self.conn()).await?;
+        Ok(())
+    }
+
+    pub async fn board_members(&self, board_id: Uuid) -> Result<Vec<MemberRow>> {
+        let sql = "SELECT u.id AS user_id, u.email, u.display_name, m.role, m.created_at \
+                   FROM board_members m JOIN users u ON u.id = m.user_id \
+                   WHERE m.board_id = ? ORDER BY u.display_name, u.id";
+        Ok(
+            MemberRow::find_by_statement(self.stmt(sql, vec![board_id.into()]))
+                .all(self.conn())
+                .await?,
+        )
+    }
+
+    pub async fn board_member_role(
+        &self,
+        board_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<Option<BoardRole>> {
+        Ok(board_member::Entity::find_by_id((board_id, user_id))
+            .one(self.conn())
+            .await?
+            .and_then(|m| BoardRole::from_i16(m.role)))
+    }
+
+    /// Gives a user a role on a board, replacing an earlier one. Demoting the
+    /// last direct owner is refused with `Conflict`.
+    pub async fn put_board_member(
+        &self,
+        board_id: Uuid,
+        user_id: Uuid,
+        role: BoardRole,
+    ) -> Result<()> {
+        let tx = self.conn().begin().await?;
+        if role != BoardRole::Owner {
+            ensure_other_board_owner(&tx, board_id, user_id).await?;
+        }
+        board_member::Entity::insert(board_member::ActiveModel {
+            board_id: Set(board_id),
+            user_id: Set(user_id),
+            role: Set(role.as_i16()),
+            created_at: Set(now()),
+        })
+        .on_conflict(
+            OnConflict::columns([board_member::Column::BoardId, board_member::Column::UserId])
+                .update_column(board_member::Column::Role)
+                .to_owned(),
+        )
+        .exec_without_returning(&tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn remove_board_member(&self, board_id: Uuid, user_id: Uuid) -> Result<()> {
+        let tx = self.conn().begin().await?;
+        ensure_other_board_owner(&tx, board_id, user_id).await?;
+        let res = board_member::Entity::delete_by_id((board_id, user_id))
+            .exec(&tx)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Fails with `Conflict` when `leaving` is the board's only direct owner.
+async fn ensure_other_board_owner(
+    tx: &sea_orm::DatabaseTransaction,
+    board_id: Uuid,
+    leaving: Uuid,
+) -> Result<()> {
+    let owners = board_member::Entity::find()
+        .filter(board_member::Column::BoardId.eq(board_id))
+        .filter(board_member::Column::Role.eq(BoardRole::Owner.as_i16()));
+    let total = owners.clone().count(tx).await?;
+    let others = owners
+        .filter(board_member::Column::UserId.ne(leaving))
+        .count(tx)
+        .await?;
+    if total > 0 && others == 0 {
+        return Err(StoreError::Conflict("last owner".into()));
+    }
+    Ok(())
+}

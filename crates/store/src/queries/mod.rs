@@ -1,0 +1,8 @@
+//! Queries grouped by the part of the product they serve. Each is a method
+//! on [`crate::Store`], so handlers never build SQL themselves.
+
+pub mod access;
+pub mod accounts;
+pub mod boards;
+pub mod folders;
+pub mod workspaces;
