@@ -51,6 +51,8 @@ impl Application {
                 config.data_dir.display()
             )
         })?;
+        // Install the metrics recorder before the first query is observed.
+        let metrics = telemetry::metrics_handle();
         let store = connect_store(&config).await?;
         if config.auto_migrate {
             store.migrate().await.context("database migration failed")?;
@@ -58,7 +60,7 @@ impl Application {
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
-        let state = AppState::new(config, store, telemetry::metrics_handle());
+        let state = AppState::new(config, store, metrics);
         Ok(Application { listener, state })
     }
 

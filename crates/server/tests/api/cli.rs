@@ -1,0 +1,145 @@
+//! The admin commands of the `critboard` binary, run as a user would.
+
+use crate::helpers::{spawn_app_with, Backend};
+use serde_json::json;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn critboard(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (bool, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_critboard"))
+        .args(args)
+        .env("CRITBOARD_DATA_DIR", dir)
+        .env("CRITBOARD_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_commands_create_users_reset_passwords_and_make_admins() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (ok, out) = critboard(d, &["migrate"], None);
+    assert!(ok, "{out}");
+    let (ok, out) = critboard(
+        d,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "Root@Example.com",
+            "--name",
+            "Root",
+        ],
+        Some("first-long-phrase\n"),
+    );
+    assert!(ok, "{out}");
+    let (ok, out) = critboard(
+        d,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "root@example.com",
+            "--name",
+            "Again",
+            "--password",
+            "another-phrase",
+        ],
+        None,
+    );
+    assert!(!ok && out.contains("exists"), "{out}");
+    let (ok, out) = critboard(
+        d,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "weak@example.com",
+            "--name",
+            "W",
+            "--password",
+            "password",
+        ],
+        None,
+    );
+    assert!(!ok && out.contains("common"), "{out}");
+    let (ok, out) = critboard(
+        d,
+        &["admin", "make-admin", "--email", "root@example.com"],
+        None,
+    );
+    assert!(ok, "{out}");
+    let (ok, out) = critboard(
+        d,
+        &[
+            "admin",
+            "reset-password",
+            "--email",
+            "root@example.com",
+            "--password",
+            "second-long-phrase",
+        ],
+        None,
+    );
+    assert!(ok, "{out}");
+    let (ok, out) = critboard(
+        d,
+        &["admin", "make-admin", "--email", "ghost@example.com"],
+        None,
+    );
+    assert!(!ok && out.contains("no account"), "{out}");
+
+    // The server started on the same data folder sees all of it.
+    let keep = d.to_owned();
+    let app = spawn_app_with(Backend::Sqlite, move |c| c.data_dir = keep)
+        .await
+        .unwrap();
+    let browser = app.anon();
+    browser
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "root@example.com", "password": "first-long-phrase"}),
+        )
+        .await
+        .expect(401);
+    let me = browser
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "root@example.com", "password": "second-long-phrase"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(me.body["user"]["is_admin"], true);
+}
+
+#[test]
+fn help_documents_every_setting_with_its_environment_variable() {
+    let out = Command::new(env!("CARGO_BIN_EXE_critboard"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for var in [
+        "CRITBOARD_LISTEN",
+        "CRITBOARD_DATA_DIR",
+        "CRITBOARD_DATABASE_URL",
+        "CRITBOARD_PUBLIC_URL",
+    ] {
+        assert!(help.contains(var), "--help lacks {var}:\n{help}");
+    }
+}

@@ -1,0 +1,147 @@
+//! Bad input always gets a clear 4xx problem document, never a 500.
+
+use crate::backend_tests;
+use crate::helpers::TestApp;
+use serde_json::json;
+
+async fn raw(
+    app: &TestApp,
+    csrf: &str,
+    cookie_client: &reqwest::Client,
+    body: &'static str,
+    ctype: Option<&str>,
+) -> (u16, serde_json::Value, String) {
+    let mut req = cookie_client
+        .post(format!("{}/api/v1/workspaces", app.base))
+        .header("x-csrf-token", csrf)
+        .body(body);
+    if let Some(t) = ctype {
+        req = req.header("content-type", t);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let ctype = res.headers()["content-type"].to_str().unwrap().to_owned();
+    (status, res.json().await.unwrap(), ctype)
+}
+
+async fn unreadable_bodies_get_4xx_problems(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let csrf = ada.csrf.clone().unwrap();
+    let json_type = Some("application/json");
+    let (s, body, ctype) = raw(&app, &csrf, &ada.client, "{\"name\": ", json_type).await;
+    assert_eq!((s, ctype.as_str()), (400, "application/problem+json"));
+    assert_eq!(body["type"], "urn:critboard:problem:bad-request");
+    let (s, body, _) = raw(&app, &csrf, &ada.client, "{\"name\": 42}", json_type).await;
+    assert_eq!(s, 422);
+    assert_eq!(body["errors"][0]["field"], "name");
+    let (s, body, _) = raw(&app, &csrf, &ada.client, "{}", json_type).await;
+    assert_eq!(s, 422);
+    assert_eq!(body["errors"][0]["field"], "name");
+    let (s, _, _) = raw(&app, &csrf, &ada.client, "[1,2]", json_type).await;
+    assert_eq!(s, 422);
+    let (s, body, _) = raw(&app, &csrf, &ada.client, "{\"name\": \"x\"}", None).await;
+    assert_eq!(s, 415);
+    assert_eq!(body["type"], "urn:critboard:problem:unsupported-media-type");
+    let (s, _, _) = raw(
+        &app,
+        &csrf,
+        &ada.client,
+        "{\"name\": \"x\"}",
+        Some("text/plain"),
+    )
+    .await;
+    assert_eq!(s, 415);
+}
+
+async fn oversized_body_is_413(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let huge = "x".repeat(2 * 1024 * 1024);
+    let a = ada
+        .post("/api/v1/workspaces", json!({"name": huge}))
+        .await
+        .expect(413);
+    assert_eq!(a.problem_type(), "urn:critboard:problem:payload-too-large");
+}
+
+async fn overlong_and_blank_strings_are_422(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let a = ada
+        .post("/api/v1/workspaces", json!({"name": "x".repeat(121)}))
+        .await
+        .expect(422);
+    assert_eq!(a.body["errors"][0]["field"], "name");
+    let ws = app.workspace(&ada, &[]).await;
+    let a = ada
+        .post(
+            &format!("/api/v1/workspaces/{ws}/boards"),
+            json!({"name": "ok", "description": "d".repeat(2001)}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(a.body["errors"][0]["field"], "description");
+    ada.post(
+        &format!("/api/v1/workspaces/{ws}/boards"),
+        json!({"name": "\u{0}bad"}),
+    )
+    .await
+    .expect(422);
+    let t = ada
+        .post("/api/v1/me/tokens", json!({"name": "t".repeat(81)}))
+        .await
+        .expect(422);
+    assert_eq!(t.body["errors"][0]["field"], "name");
+}
+
+async fn unknown_and_unparseable_ids_are_404(app: TestApp) {
+    let ada = app.user("Ada").await;
+    for path in [
+        "/api/v1/boards/not-a-uuid".to_owned(),
+        format!("/api/v1/boards/{}", uuid::Uuid::now_v7()),
+        format!("/api/v1/workspaces/{}", uuid::Uuid::nil()),
+        format!("/api/v1/folders/{}/boards", uuid::Uuid::nil()),
+        "/api/v1/folders/123/grants".to_owned(),
+    ] {
+        let a = ada.get(&path).await.expect(404);
+        assert_eq!(
+            a.problem_type(),
+            "urn:critboard:problem:not-found",
+            "{path}"
+        );
+    }
+    ada.delete(&format!("/api/v1/me/tokens/{}", uuid::Uuid::nil()))
+        .await
+        .expect(404);
+}
+
+async fn unknown_routes_and_methods_get_problems(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let a = ada.get("/api/v1/nothing-here").await.expect(404);
+    assert_eq!(a.problem_type(), "urn:critboard:problem:no-route");
+    let a = ada
+        .send(reqwest::Method::PUT, "/api/v1/me", None)
+        .await
+        .expect(405);
+    assert_eq!(a.problem_type(), "urn:critboard:problem:method-not-allowed");
+}
+
+async fn bad_paging_parameters_are_4xx(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let ws = app.workspace(&ada, &[]).await;
+    let base = format!("/api/v1/workspaces/{ws}/boards");
+    ada.get(&format!("{base}?limit=0")).await.expect(422);
+    ada.get(&format!("{base}?limit=201")).await.expect(422);
+    ada.get(&format!("{base}?limit=-1")).await.expect(400);
+    ada.get(&format!("{base}?limit=ten")).await.expect(400);
+    let a = ada.get(&format!("{base}?cursor=garbage")).await.expect(422);
+    assert_eq!(a.body["errors"][0]["field"], "cursor");
+    ada.get(&format!("{base}?archived=maybe")).await.expect(400);
+}
+
+backend_tests!(
+    unreadable_bodies_get_4xx_problems,
+    oversized_body_is_413,
+    overlong_and_blank_strings_are_422,
+    unknown_and_unparseable_ids_are_404,
+    unknown_routes_and_methods_get_problems,
+    bad_paging_parameters_are_4xx,
+);

@@ -1,0 +1,11 @@
+//! HTTP integration tests: one binary, one module per area.
+
+mod helpers;
+
+mod accounts;
+mod boards;
+mod cli;
+mod errors;
+mod folders;
+mod ops;
+mod workspaces;
