@@ -72,10 +72,16 @@ impl FieldErrors {
         }
     }
 
-    /// An optional long text such as a description: only a length limit.
+    /// An optional long text such as a description: a length limit, and no
+    /// control characters but line breaks and tabs (PostgreSQL refuses NUL).
     pub fn check_text(&mut self, field: &str, value: &str, max: usize) {
         if value.chars().count() > max {
             self.add(field, format!("must be at most {max} characters"));
+        } else if value
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            self.add(field, "must not contain control characters");
         }
     }
 
@@ -178,5 +184,10 @@ mod tests {
         assert_eq!(e.0.len(), 2);
         assert_eq!(e.0[0].field, "name");
         assert_eq!(e.0[1].field, "title");
+        let mut e = FieldErrors::new();
+        e.check_text("d", "two\nlines\tok", 100);
+        assert!(e.is_empty());
+        e.check_text("d", "nul\0byte", 100);
+        assert_eq!(e.0.len(), 1);
     }
 }

@@ -12,7 +12,7 @@ use critboard_store::{Store, StoreError};
 use std::io::BufRead;
 
 /// Critboard: self-hosted design feedback.
-#[derive(Parser, Debug)]
+#[derive(Parser)]
 #[command(name = "critboard", version, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
@@ -21,7 +21,7 @@ pub struct Cli {
     pub config: Config,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand)]
 pub enum Command {
     /// Run the server (the default).
     Serve,
@@ -32,7 +32,7 @@ pub enum Command {
     Admin(AdminCommand),
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand)]
 pub enum AdminCommand {
     /// Create an account. The password is read from standard input unless
     /// --password is given.
@@ -48,7 +48,7 @@ pub enum AdminCommand {
         admin: bool,
     },
     /// Set a new password (read from standard input unless --password is
-    /// given) and end the account's sessions.
+    /// given) and end the account's sessions and API tokens.
     ResetPassword {
         #[arg(long)]
         email: String,
@@ -140,7 +140,7 @@ async fn admin(store: &Store, cmd: AdminCommand) -> anyhow::Result<()> {
                 .with_context(|| format!("no account with e-mail {email}"))?;
             let password = password_from(password)?;
             store
-                .set_password(user.id, secrets::hash_now(&password)?, None)
+                .set_password(user.id, secrets::hash_now(&password)?, None, true)
                 .await?;
             println!(
                 "Password changed for {}; all their sessions ended.",

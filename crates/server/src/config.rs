@@ -5,7 +5,8 @@ use clap::Args;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-#[derive(Args, Debug, Clone)]
+/// Not `Debug`: the database URL may hold a password.
+#[derive(Args, Clone)]
 pub struct Config {
     /// Address and port to listen on.
     #[arg(

@@ -29,15 +29,14 @@ impl AuthLimiter {
     /// Counts one attempt; `TooManyRequests` with the wait when over.
     pub fn check(&self, ip: IpAddr, email: &str) -> Result<(), ApiError> {
         let clock = DefaultClock::default();
-        let email = critboard_domain::validation::normalize_email(email);
-        for outcome in [self.per_ip.check_key(&ip), self.per_email.check_key(&email)] {
-            if let Err(not_until) = outcome {
-                let wait = not_until.wait_time_from(clock.now());
-                return Err(ApiError::TooManyRequests {
-                    retry_after: wait.as_secs() + 1,
-                });
-            }
-        }
+        let refuse = |not_until: governor::NotUntil<_>| ApiError::TooManyRequests {
+            retry_after: not_until.wait_time_from(clock.now()).as_secs() + 1,
+        };
+        self.per_ip.check_key(&ip).map_err(refuse)?;
+        // Keys are bounded in size whatever the client sends.
+        let mut email = critboard_domain::validation::normalize_email(email);
+        email.truncate(critboard_domain::validation::EMAIL_MAX);
+        self.per_email.check_key(&email).map_err(refuse)?;
         Ok(())
     }
 

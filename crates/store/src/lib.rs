@@ -171,6 +171,25 @@ impl Store {
         Statement::from_sql_and_values(backend, sql, values)
     }
 
+    /// Takes the write lock on one row before a read-then-write transaction:
+    /// a row lock on PostgreSQL/MySQL, the database write lock on SQLite
+    /// (whose deferred transactions would otherwise fail to upgrade a read).
+    /// Used where a check must hold until commit, e.g. "one owner remains".
+    pub(crate) async fn lock_row(
+        &self,
+        tx: &sea_orm::DatabaseTransaction,
+        table: &'static str,
+        id: Uuid,
+    ) -> Result<()> {
+        let sql = format!("UPDATE {table} SET updated_at = updated_at WHERE id = ?");
+        let res = tx.execute(self.stmt(&sql, vec![id.into()])).await?;
+        if res.rows_affected() == 0 && self.backend() != DatabaseBackend::MySql {
+            // MySQL counts only changed rows; elsewhere 0 means no such row.
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     pub async fn execute(&self, sql: &str, values: Vec<Value>) -> Result<u64> {
         Ok(self
             .db

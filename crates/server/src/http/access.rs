@@ -93,7 +93,11 @@ impl PersonRef {
     pub async fn resolve(&self, state: &AppState) -> Result<Uuid> {
         let user = match (&self.user_id, &self.email) {
             (Some(id), None) => state.store.user_by_id(*id).await?,
-            (None, Some(email)) => state.store.user_by_email(email).await?,
+            (None, Some(email)) => {
+                critboard_domain::validation::check_email(email)
+                    .map_err(|m| ApiError::invalid("email", m))?;
+                state.store.user_by_email(email).await?
+            }
             _ => return Err(ApiError::invalid("user_id", "give either user_id or email")),
         };
         let field = if self.user_id.is_some() {

@@ -165,7 +165,10 @@ async fn login(
     ApiJson(body): ApiJson<LoginIn>,
 ) -> Result<Response> {
     state.auth_limiter.check(ip, &body.email)?;
-    if body.password.len() > PASSWORD_MAX * 4 {
+    // Nothing that cannot be an account reaches the database.
+    if body.password.len() > PASSWORD_MAX * 4
+        || critboard_domain::validation::check_email(&body.email).is_err()
+    {
         return Err(ApiError::BadCredentials);
     }
     let user = state.store.user_by_email(&body.email).await?;
@@ -238,7 +241,7 @@ async fn change_password(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     state
         .store
-        .set_password(me.id(), hash, me.session_id())
+        .set_password(me.id(), hash, me.session_id(), false)
         .await?;
     Ok(no_content())
 }

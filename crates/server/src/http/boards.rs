@@ -98,9 +98,14 @@ async fn board_page(
     let after = page
         .cursor::<Cursor>()?
         .map(|c| BoardCursor { name: c.n, id: c.i });
-    if let Some(q) = &query.q {
-        FieldErrors::single_check(|e| e.check_text("q", q, NAME_MAX))?;
-    }
+    FieldErrors::single_check(|e| {
+        if let Some(q) = &query.q {
+            e.check_text("q", q, NAME_MAX);
+        }
+        if let Some(c) = &after {
+            e.check_text("cursor", &c.name, NAME_MAX);
+        }
+    })?;
     filter.name_contains = query.q;
     filter.archived = query.archived;
     // One extra row tells whether another page follows.

@@ -1,6 +1,7 @@
 use crate::helpers::{spawn_app_with, Backend, TestApp, PASSWORD};
 use crate::{backend_tests, backend_tests_with_config};
 use serde_json::json;
+use sha2::Digest;
 
 async fn signup_signs_in_and_me_returns_the_user(app: TestApp) {
     let ada = app.user("Ada").await;
@@ -261,7 +262,11 @@ async fn api_tokens_are_shown_once_work_as_bearer_and_can_be_revoked(app: TestAp
         .await
         .expect(201);
     let stored = app.store.api_tokens(ada.id.parse().unwrap()).await.unwrap();
-    assert_ne!(stored[0].token_hash, secret, "stored hashed");
+    let digest: String = sha2::Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(stored[0].token_hash, digest, "stored as its SHA-256 only");
     assert!(stored[0].last_used_at.is_some());
 
     eve.delete(&format!("/api/v1/me/tokens/{id}"))

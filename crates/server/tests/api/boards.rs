@@ -412,7 +412,8 @@ async fn board_list_runs_constant_queries_for_10_and_1000_boards(app: TestApp) {
         counts.iter().all(|c| *c == counts[0]),
         "query counts differ: {counts:?}"
     );
-    assert!(counts[0] <= 4, "{counts:?}");
+    // Session, folder access, one page: the counter really counts.
+    assert!((2..=4).contains(&counts[0]), "{counts:?}");
 
     // Page through all 1,000 as Bob: every board once, roles right, and
     // every page as cheap as the first.

@@ -137,7 +137,77 @@ async fn bad_paging_parameters_are_4xx(app: TestApp) {
     ada.get(&format!("{base}?archived=maybe")).await.expect(400);
 }
 
+/// PostgreSQL refuses NUL in text: it must be turned away before SQL.
+async fn nul_bytes_anywhere_are_4xx_not_500(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let ws = app.workspace(&ada, &[]).await;
+    let boards = format!("/api/v1/workspaces/{ws}/boards");
+    ada.post(&boards, json!({"name": "ok", "description": "a\u{0}b"}))
+        .await
+        .expect(422);
+    ada.get(&format!("{boards}?q=%00")).await.expect(422);
+    let cursor = base64_url(&json!({"n": "a\u{0}", "i": uuid::Uuid::nil()}).to_string());
+    ada.get(&format!("{boards}?cursor={cursor}"))
+        .await
+        .expect(422);
+    ada.post(
+        &format!("/api/v1/workspaces/{ws}/members"),
+        json!({"email": "x\u{0}@example.com", "role": "member"}),
+    )
+    .await
+    .expect(422);
+    app.anon()
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "x\u{0}@example.com", "password": "whatever-long"}),
+        )
+        .await
+        .expect(401);
+    app.anon()
+        .post(
+            "/api/v1/auth/signup",
+            json!({"email": "y\u{0}@example.com", "display_name": "Y", "password": "whatever-long"}),
+        )
+        .await
+        .expect(422);
+}
+
+fn base64_url(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+}
+
+/// Names in any script, emoji included, survive the round trip.
+async fn unicode_names_round_trip(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let ws = app.workspace(&ada, &[]).await;
+    let name = "Café ☕ 设计稿 🎨";
+    let b = ada
+        .post(
+            &format!("/api/v1/workspaces/{ws}/boards"),
+            json!({"name": name}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(b.body["name"], name);
+    let again = ada
+        .get(&format!(
+            "/api/v1/boards/{}",
+            b.body["id"].as_str().unwrap()
+        ))
+        .await
+        .expect(200);
+    assert_eq!(again.body["name"], name);
+    let found = ada
+        .get(&format!("/api/v1/workspaces/{ws}/boards?q=%E2%98%95"))
+        .await
+        .expect(200);
+    assert_eq!(found.body["items"][0]["name"], name);
+}
+
 backend_tests!(
+    nul_bytes_anywhere_are_4xx_not_500,
+    unicode_names_round_trip,
     unreadable_bodies_get_4xx_problems,
     oversized_body_is_413,
     overlong_and_blank_strings_are_422,

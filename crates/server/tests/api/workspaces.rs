@@ -239,7 +239,48 @@ async fn owner_deletes_workspace_with_everything_in_it(app: TestApp) {
     .expect(404);
 }
 
+/// Two owners demoting each other at the same moment: one wins and the
+/// workspace keeps an owner.
+async fn concurrent_owner_demotions_leave_an_owner(app: TestApp) {
+    for _ in 0..3 {
+        let ada = app.user("Ada").await;
+        let bob = app.user("Bob").await;
+        let ws = app.workspace(&ada, &[&bob]).await;
+        let members = format!("/api/v1/workspaces/{ws}/members");
+        ada.patch(&format!("{members}/{}", bob.id), json!({"role": "owner"}))
+            .await
+            .expect(200);
+        let (bob_path, ada_path) = (
+            format!("{members}/{}", bob.id),
+            format!("{members}/{}", ada.id),
+        );
+        let (a, b) = tokio::join!(
+            ada.patch(&bob_path, json!({"role": "member"})),
+            bob.patch(&ada_path, json!({"role": "member"})),
+        );
+        let mut statuses = [a.status.as_u16(), b.status.as_u16()];
+        statuses.sort();
+        // The loser either lost its owner role first (403) or found itself
+        // the last owner (409); never both succeed.
+        assert!(
+            statuses == [200, 403] || statuses == [200, 409],
+            "{:?} {:?}",
+            a.body,
+            b.body
+        );
+        let list = ada.get(&members).await.expect(200);
+        let owners = list.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["role"] == "owner")
+            .count();
+        assert_eq!(owners, 1);
+    }
+}
+
 backend_tests!(
+    concurrent_owner_demotions_leave_an_owner,
     creator_owns_new_workspace_and_outsider_gets_404,
     admins_add_members_but_members_cannot,
     only_owners_make_or_remove_owners,

@@ -48,10 +48,20 @@ fn membership(
         .to_owned()
 }
 
+/// Creates a table; on MySQL/MariaDB in utf8mb4 whatever the server's
+/// default, so every Unicode name (emoji included) can be stored.
+async fn create(m: &SchemaManager<'_>, mut table: TableCreateStatement) -> Result<(), DbErr> {
+    if m.get_database_backend() == sea_orm::DatabaseBackend::MySql {
+        table.character_set("utf8mb4").collate("utf8mb4_unicode_ci");
+    }
+    m.create_table(table).await
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.create_table(
+        create(
+            m,
             Table::create()
                 .table(name("users"))
                 .col(pk_uuid(name("id")))
@@ -70,7 +80,8 @@ impl MigrationTrait for Migration {
         m.create_index(index("users", &["email_normalized"], true))
             .await?;
 
-        m.create_table(
+        create(
+            m,
             Table::create()
                 .table(name("sessions"))
                 .col(pk_uuid(name("id")))
@@ -88,7 +99,8 @@ impl MigrationTrait for Migration {
         m.create_index(index("sessions", &["user_id"], false))
             .await?;
 
-        m.create_table(
+        create(
+            m,
             Table::create()
                 .table(name("api_tokens"))
                 .col(pk_uuid(name("id")))
@@ -107,7 +119,8 @@ impl MigrationTrait for Migration {
         m.create_index(index("api_tokens", &["user_id"], false))
             .await?;
 
-        m.create_table(
+        create(
+            m,
             Table::create()
                 .table(name("workspaces"))
                 .col(pk_uuid(name("id")))
@@ -118,16 +131,16 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_table(membership(
-            "workspace_members",
-            "workspace_id",
-            "workspaces",
-        ))
+        create(
+            m,
+            membership("workspace_members", "workspace_id", "workspaces"),
+        )
         .await?;
         m.create_index(index("workspace_members", &["user_id"], false))
             .await?;
 
-        m.create_table(
+        create(
+            m,
             Table::create()
                 .table(name("folders"))
                 .col(pk_uuid(name("id")))
@@ -143,12 +156,12 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("folders", &["workspace_id", "name"], false))
             .await?;
-        m.create_table(membership("folder_grants", "folder_id", "folders"))
-            .await?;
+        create(m, membership("folder_grants", "folder_id", "folders")).await?;
         m.create_index(index("folder_grants", &["user_id"], false))
             .await?;
 
-        m.create_table(
+        create(
+            m,
             Table::create()
                 .table(name("boards"))
                 .col(pk_uuid(name("id")))
@@ -176,8 +189,7 @@ impl MigrationTrait for Migration {
             .await?;
         m.create_index(index("boards", &["workspace_id", "name"], false))
             .await?;
-        m.create_table(membership("board_members", "board_id", "boards"))
-            .await?;
+        create(m, membership("board_members", "board_id", "boards")).await?;
         m.create_index(index("board_members", &["user_id"], false))
             .await?;
         Ok(())

@@ -4,8 +4,7 @@ use crate::entities::{api_token, session, user};
 use crate::{new_id, now, Result, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -50,27 +49,38 @@ impl Store {
     }
 
     /// Replaces the password hash and ends every session but `keep` (the one
-    /// that made the change, if any), in one transaction.
+    /// that made the change, if any), in one transaction; with
+    /// `revoke_tokens` (an admin's reset after a compromise) API tokens go too.
     pub async fn set_password(
         &self,
         user_id: Uuid,
         password_hash: String,
         keep: Option<Uuid>,
+        revoke_tokens: bool,
     ) -> Result<()> {
         let tx = self.conn().begin().await?;
-        let user = user::Entity::find_by_id(user_id)
-            .one(&tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let mut user = user.into_active_model();
-        user.password_hash = Set(password_hash);
-        user.updated_at = Set(now());
-        user.update(&tx).await?;
+        // Write first: SQLite then holds the write lock for the whole
+        // transaction instead of failing to upgrade a read.
+        let changed = user::Entity::update_many()
+            .col_expr(user::Column::PasswordHash, password_hash.into())
+            .col_expr(user::Column::UpdatedAt, now().into())
+            .filter(user::Column::Id.eq(user_id))
+            .exec(&tx)
+            .await?;
+        if changed.rows_affected == 0 {
+            return Err(StoreError::NotFound);
+        }
         let mut delete = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
         if let Some(keep) = keep {
             delete = delete.filter(session::Column::Id.ne(keep));
         }
         delete.exec(&tx).await?;
+        if revoke_tokens {
+            api_token::Entity::delete_many()
+                .filter(api_token::Column::UserId.eq(user_id))
+                .exec(&tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

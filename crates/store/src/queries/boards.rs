@@ -231,6 +231,7 @@ impl Store {
         role: BoardRole,
     ) -> Result<()> {
         let tx = self.conn().begin().await?;
+        self.lock_row(&tx, "boards", board_id).await?;
         if role != BoardRole::Owner {
             ensure_other_board_owner(&tx, board_id, user_id).await?;
         }
@@ -253,6 +254,7 @@ impl Store {
 
     pub async fn remove_board_member(&self, board_id: Uuid, user_id: Uuid) -> Result<()> {
         let tx = self.conn().begin().await?;
+        self.lock_row(&tx, "boards", board_id).await?;
         ensure_other_board_owner(&tx, board_id, user_id).await?;
         let res = board_member::Entity::delete_by_id((board_id, user_id))
             .exec(&tx)

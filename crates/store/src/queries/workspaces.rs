@@ -179,6 +179,7 @@ impl Store {
         role: WorkspaceRole,
     ) -> Result<()> {
         let tx = self.conn().begin().await?;
+        self.lock_row(&tx, "workspaces", workspace_id).await?;
         let member = workspace_member::Entity::find_by_id((workspace_id, user_id))
             .one(&tx)
             .await?
@@ -196,6 +197,7 @@ impl Store {
     /// Removes a member and every grant they held inside the workspace.
     pub async fn remove_workspace_member(&self, workspace_id: Uuid, user_id: Uuid) -> Result<()> {
         let tx = self.conn().begin().await?;
+        self.lock_row(&tx, "workspaces", workspace_id).await?;
         let member = workspace_member::Entity::find_by_id((workspace_id, user_id))
             .one(&tx)
             .await?

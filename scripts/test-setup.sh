@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs and is missing on this machine.
+# Everything comes from the package registries; nothing is downloaded from
+# anywhere else.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v python3 >/dev/null || need_apt+=(python3)
+command -v curl >/dev/null || need_apt+=(curl)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "test-setup: installing ${need_apt[*]} from Debian"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"; \
+  else sudo apt-get update -qq && sudo apt-get install -y -qq "${need_apt[@]}"; fi
+fi
+if ! cargo nextest --version >/dev/null 2>&1; then
+  echo "test-setup: cargo-nextest not found; tests will run with 'cargo test'"
+fi
+echo "test-setup: ok"
