@@ -15,6 +15,9 @@ use tokio::sync::Semaphore;
 #[derive(Clone)]
 pub struct Passwords {
     permits: Arc<Semaphore>,
+    /// Hashes being computed right now (observed by tests).
+    in_flight: Arc<std::sync::atomic::AtomicUsize>,
+    most_in_flight: Arc<std::sync::atomic::AtomicUsize>,
     /// Verified against when the e-mail is unknown, so a failed sign-in
     /// takes as long whether or not the account exists.
     dummy_hash: Arc<String>,
@@ -25,14 +28,38 @@ impl Passwords {
         let dummy_hash = hash_now("critboard-timing-equaliser").unwrap_or_default();
         Self {
             permits: Arc::new(Semaphore::new(permits)),
+            in_flight: Default::default(),
+            most_in_flight: Default::default(),
             dummy_hash: Arc::new(dummy_hash),
         }
     }
 
+    /// The largest number of hashes ever computed at the same time.
+    pub fn most_in_flight(&self) -> usize {
+        self.most_in_flight
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Runs one argon2 computation under a permit, off the async runtime.
+    async fn limited<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> anyhow::Result<T> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let _permit = self.permits.acquire().await?;
+        let (now, most) = (self.in_flight.clone(), self.most_in_flight.clone());
+        Ok(tokio::task::spawn_blocking(move || {
+            most.fetch_max(now.fetch_add(1, SeqCst) + 1, SeqCst);
+            let out = work();
+            now.fetch_sub(1, SeqCst);
+            out
+        })
+        .await?)
+    }
+
     pub async fn hash(&self, password: &str) -> anyhow::Result<String> {
         let password = password.to_owned();
-        let _permit = self.permits.acquire().await?;
-        tokio::task::spawn_blocking(move || hash_now(&password)).await?
+        self.limited(move || hash_now(&password)).await?
     }
 
     /// Checks `password` against `hash`, or against a dummy hash when the
@@ -41,20 +68,18 @@ impl Passwords {
         let exists = hash.is_some();
         let hash = hash.map_or_else(|| self.dummy_hash.to_string(), str::to_owned);
         let password = password.to_owned();
-        let Ok(_permit) = self.permits.acquire().await else {
-            return false;
-        };
-        let ok = tokio::task::spawn_blocking(move || {
-            PasswordHash::new(&hash)
-                .map(|parsed| {
-                    Argon2::default()
-                        .verify_password(password.as_bytes(), &parsed)
-                        .is_ok()
-                })
-                .unwrap_or(false)
-        })
-        .await
-        .unwrap_or(false);
+        let ok = self
+            .limited(move || {
+                PasswordHash::new(&hash)
+                    .map(|parsed| {
+                        Argon2::default()
+                            .verify_password(password.as_bytes(), &parsed)
+                            .is_ok()
+                    })
+                    .unwrap_or(false)
+            })
+            .await
+            .unwrap_or(false);
         ok && exists
     }
 }
@@ -107,6 +132,25 @@ mod tests {
         assert!(p.verify(Some(&h), "violet-otter-42").await);
         assert!(!p.verify(Some(&h), "violet-otter-43").await);
         assert!(!p.verify(None, "critboard-timing-equaliser").await);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn at_most_two_hashes_run_at_once() {
+        let p = Passwords::new(2);
+        let tasks: Vec<_> = (0..6)
+            .map(|i| {
+                let p = p.clone();
+                tokio::spawn(async move { p.hash(&format!("phrase-number-{i}")).await })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let most = p.most_in_flight();
+        assert!(
+            (1..=2).contains(&most),
+            "six concurrent hashes ran {most} at a time"
+        );
     }
 
     #[test]

@@ -344,4 +344,36 @@ backend_tests!(
     password_change_ends_other_sessions,
     api_tokens_are_shown_once_work_as_bearer_and_can_be_revoked,
 );
-backend_tests_with_config!(too_many_sign_ins_get_429_with_retry_after);
+async fn cookies_are_secure_behind_https(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |c| {
+        c.public_url = Some("https://critboard.example".into())
+    })
+    .await
+    else {
+        return;
+    };
+    let a = app
+        .anon()
+        .post(
+            "/api/v1/auth/signup",
+            json!({"email": "ada@example.com", "display_name": "Ada", "password": PASSWORD}),
+        )
+        .await
+        .expect(201);
+    let cookies: Vec<&str> = a
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert_eq!(cookies.len(), 2);
+    assert!(
+        cookies.iter().all(|c| c.contains("; Secure")),
+        "{cookies:?}"
+    );
+}
+
+backend_tests_with_config!(
+    too_many_sign_ins_get_429_with_retry_after,
+    cookies_are_secure_behind_https
+);

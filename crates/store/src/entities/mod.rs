@@ -2,11 +2,17 @@
 //! that join tables are written out in `queries/` where they are used.
 
 pub mod api_token;
+pub mod asset;
 pub mod board;
 pub mod board_member;
 pub mod folder;
 pub mod folder_grant;
+pub mod job;
 pub mod session;
+pub mod setting;
+pub mod thumbnail;
+pub mod upload;
 pub mod user;
+pub mod version;
 pub mod workspace;
 pub mod workspace_member;

@@ -3,12 +3,16 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn name(s: &'static str) -> Alias {
+pub(super) fn name(s: &'static str) -> Alias {
     Alias::new(s)
 }
 
 /// A foreign key that disappears with its parent row.
-fn cascade(from: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
+pub(super) fn cascade(
+    from: &'static str,
+    col: &'static str,
+    to: &'static str,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{from}_{col}"))
         .from(name(from), name(col))
@@ -17,7 +21,11 @@ fn cascade(from: &'static str, col: &'static str, to: &'static str) -> ForeignKe
         .to_owned()
 }
 
-fn index(table: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
+pub(super) fn index(
+    table: &'static str,
+    cols: &[&'static str],
+    unique: bool,
+) -> IndexCreateStatement {
     let mut stmt = Index::create();
     stmt.name(format!("ix_{table}_{}", cols.join("_")))
         .table(name(table));
@@ -50,7 +58,10 @@ fn membership(
 
 /// Creates a table; on MySQL/MariaDB in utf8mb4 whatever the server's
 /// default, so every Unicode name (emoji included) can be stored.
-async fn create(m: &SchemaManager<'_>, mut table: TableCreateStatement) -> Result<(), DbErr> {
+pub(super) async fn create(
+    m: &SchemaManager<'_>,
+    mut table: TableCreateStatement,
+) -> Result<(), DbErr> {
     if m.get_database_backend() == sea_orm::DatabaseBackend::MySql {
         table.character_set("utf8mb4").collate("utf8mb4_unicode_ci");
     }

@@ -1,0 +1,301 @@
+//! Thumbnails: a grid size for the board and a viewer size for the asset
+//! page. Big JPEGs are decoded at 1/2, 1/4 or 1/8 scale straight from the
+//! DCT (jpeg-decoder), which is most of what makes photos fast; everything
+//! else is decoded with `image` under limits and resized with
+//! `fast_image_resize` (SIMD). See docs/adr/005-images.md.
+
+use crate::probe::{ImageKind, Limits};
+use fast_image_resize::images::Image;
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+/// Board grid: this wide, showing at most the top 4:3 of a tall page.
+pub const GRID_WIDTH: u32 = 480;
+pub const GRID_MAX_HEIGHT: u32 = 640;
+/// Asset viewer: at most this wide.
+pub const VIEW_WIDTH: u32 = 1600;
+const QUALITY: u8 = 82;
+
+#[derive(Debug)]
+pub struct Thumb {
+    /// "grid" or "view".
+    pub size: &'static str,
+    pub data: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Thumb {
+    pub const CONTENT_TYPE: &'static str = "image/jpeg";
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ThumbError(pub String);
+
+fn err(e: impl std::fmt::Display) -> ThumbError {
+    ThumbError(e.to_string())
+}
+
+/// An RGB picture in memory.
+struct Rgb {
+    width: u32,
+    height: u32,
+    pixels: Vec<u8>,
+}
+
+/// Renders the grid and viewer thumbnails of the picture at `path`.
+pub fn render(path: &Path, kind: ImageKind, limits: Limits) -> Result<Vec<Thumb>, ThumbError> {
+    let picture = match kind {
+        ImageKind::Jpeg => decode_jpeg_scaled(path, limits, VIEW_WIDTH)?,
+        _ => decode_any(path, kind, limits)?,
+    };
+    let view = if picture.width > VIEW_WIDTH {
+        let height = scaled(picture.height, VIEW_WIDTH, picture.width);
+        resize(&picture, 0, picture.height, VIEW_WIDTH, height)?
+    } else {
+        picture
+    };
+    // The grid comes from the (smaller) viewer image: top of the page only.
+    let grid_width = view.width.min(GRID_WIDTH);
+    let crop_height = view
+        .height
+        .min(scaled(GRID_MAX_HEIGHT, view.width, grid_width).max(1));
+    let grid_height = scaled(crop_height, grid_width, view.width).max(1);
+    let grid = resize(&view, 0, crop_height, grid_width, grid_height)?;
+    Ok(vec![encode("grid", &grid)?, encode("view", &view)?])
+}
+
+/// `value * num / den`, rounded, at least 1.
+fn scaled(value: u32, num: u32, den: u32) -> u32 {
+    ((u64::from(value) * u64::from(num) + u64::from(den) / 2) / u64::from(den.max(1))).max(1) as u32
+}
+
+fn resize(
+    src: &Rgb,
+    top: u32,
+    crop_height: u32,
+    width: u32,
+    height: u32,
+) -> Result<Rgb, ThumbError> {
+    if (width, height) == (src.width, src.height) && top == 0 && crop_height == src.height {
+        return Ok(Rgb {
+            width,
+            height,
+            pixels: src.pixels.clone(),
+        });
+    }
+    let mut buffer = src.pixels.clone();
+    let source =
+        Image::from_slice_u8(src.width, src.height, &mut buffer, PixelType::U8x3).map_err(err)?;
+    let mut target = Image::new(width, height, PixelType::U8x3);
+    let options = ResizeOptions::new()
+        .resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom))
+        .crop(
+            0.0,
+            f64::from(top),
+            f64::from(src.width),
+            f64::from(crop_height),
+        );
+    Resizer::new()
+        .resize(&source, &mut target, &options)
+        .map_err(err)?;
+    Ok(Rgb {
+        width,
+        height,
+        pixels: target.into_vec(),
+    })
+}
+
+fn encode(size: &'static str, picture: &Rgb) -> Result<Thumb, ThumbError> {
+    let mut data = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, QUALITY)
+        .encode(
+            &picture.pixels,
+            picture.width,
+            picture.height,
+            image::ExtendedColorType::Rgb8,
+        )
+        .map_err(err)?;
+    Ok(Thumb {
+        size,
+        data,
+        width: picture.width,
+        height: picture.height,
+    })
+}
+
+/// Decodes a JPEG at the smallest DCT scale (1/8 … 1) that is still at
+/// least `want_width` wide.
+fn decode_jpeg_scaled(path: &Path, limits: Limits, want_width: u32) -> Result<Rgb, ThumbError> {
+    let file = File::open(path).map_err(err)?;
+    let mut decoder = jpeg_decoder::Decoder::new(BufReader::new(file));
+    decoder.read_info().map_err(err)?;
+    let info = decoder.info().ok_or_else(|| err("no JPEG header"))?;
+    let (w, h) = (u32::from(info.width), u32::from(info.height));
+    check_limits(w, h, limits)?;
+    let want_height = scaled(h, want_width.min(w), w);
+    let (sw, sh) = decoder
+        .scale(want_width.min(w) as u16, want_height as u16)
+        .map_err(err)?;
+    let pixels = decoder.decode().map_err(err)?;
+    let pixels = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => pixels,
+        jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&v| [v, v, v]).collect(),
+        jpeg_decoder::PixelFormat::L16 => pixels
+            .chunks_exact(2)
+            .flat_map(|c| [c[0], c[0], c[0]])
+            .collect(),
+        jpeg_decoder::PixelFormat::CMYK32 => pixels
+            .chunks_exact(4)
+            .flat_map(|c| {
+                let k = u16::from(c[3]);
+                [c[0], c[1], c[2]].map(|v| (u16::from(v) * k / 255) as u8)
+            })
+            .collect(),
+    };
+    Ok(Rgb {
+        width: u32::from(sw),
+        height: u32::from(sh),
+        pixels,
+    })
+}
+
+fn check_limits(w: u32, h: u32, limits: Limits) -> Result<(), ThumbError> {
+    if w > limits.max_side || h > limits.max_side || u64::from(w) * u64::from(h) > limits.max_pixels
+    {
+        return Err(err(format!("{w}×{h} is over the size limits")));
+    }
+    Ok(())
+}
+
+/// Decodes PNG, GIF (first frame) or WebP under the limits, flattening
+/// transparency onto white.
+fn decode_any(path: &Path, kind: ImageKind, limits: Limits) -> Result<Rgb, ThumbError> {
+    let mut reader = image::ImageReader::open(path).map_err(err)?;
+    reader.set_format(kind_format(kind));
+    let mut image_limits = image::Limits::default();
+    image_limits.max_image_width = Some(limits.max_side);
+    image_limits.max_image_height = Some(limits.max_side);
+    // Room for the largest allowed picture at 8 bytes a pixel (16-bit RGBA).
+    image_limits.max_alloc = Some(limits.max_pixels.saturating_mul(8));
+    reader.limits(image_limits);
+    let decoded = reader.decode().map_err(err)?;
+    let (width, height) = (decoded.width(), decoded.height());
+    check_limits(width, height, limits)?;
+    let pixels = if decoded.color().has_alpha() {
+        let rgba = decoded.into_rgba8();
+        let mut out = Vec::with_capacity(width as usize * height as usize * 3);
+        for px in rgba.pixels() {
+            let a = u16::from(px[3]);
+            for c in &px.0[..3] {
+                out.push(((u16::from(*c) * a + 255 * (255 - a) + 127) / 255) as u8);
+            }
+        }
+        out
+    } else {
+        decoded.into_rgb8().into_raw()
+    };
+    Ok(Rgb {
+        width,
+        height,
+        pixels,
+    })
+}
+
+fn kind_format(kind: ImageKind) -> image::ImageFormat {
+    match kind {
+        ImageKind::Png => image::ImageFormat::Png,
+        ImageKind::Jpeg => image::ImageFormat::Jpeg,
+        ImageKind::Gif => image::ImageFormat::Gif,
+        ImageKind::WebP => image::ImageFormat::WebP,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(
+        dir: &tempfile::TempDir,
+        name: &str,
+        img: image::DynamicImage,
+        fmt: image::ImageFormat,
+    ) -> std::path::PathBuf {
+        let path = dir.path().join(name);
+        img.save_with_format(&path, fmt).unwrap();
+        path
+    }
+
+    fn gradient(w: u32, h: u32) -> image::RgbImage {
+        image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+        })
+    }
+
+    #[test]
+    fn photo_gets_grid_and_viewer_sizes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            "p.jpg",
+            gradient(4000, 3000).into(),
+            image::ImageFormat::Jpeg,
+        );
+        let thumbs = render(&path, ImageKind::Jpeg, Limits::default()).unwrap();
+        let view = thumbs.iter().find(|t| t.size == "view").unwrap();
+        let grid = thumbs.iter().find(|t| t.size == "grid").unwrap();
+        // DCT scaling decodes at 1/2 (2000 wide), then resizes to 1600.
+        assert_eq!((view.width, view.height), (1600, 1200));
+        assert_eq!((grid.width, grid.height), (480, 360));
+        let decoded = image::load_from_memory(&grid.data).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (480, 360));
+    }
+
+    #[test]
+    fn tall_page_grid_shows_the_top() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            "t.png",
+            gradient(1440, 6000).into(),
+            image::ImageFormat::Png,
+        );
+        let thumbs = render(&path, ImageKind::Png, Limits::default()).unwrap();
+        let grid = thumbs.iter().find(|t| t.size == "grid").unwrap();
+        let view = thumbs.iter().find(|t| t.size == "view").unwrap();
+        assert_eq!((grid.width, grid.height), (480, 640));
+        assert_eq!((view.width, view.height), (1440, 6000), "never upscaled");
+    }
+
+    #[test]
+    fn transparency_is_flattened_onto_white() {
+        let dir = tempfile::tempdir().unwrap();
+        let clear = image::RgbaImage::from_pixel(10, 10, image::Rgba([0, 0, 0, 0]));
+        let path = write(&dir, "c.png", clear.into(), image::ImageFormat::Png);
+        let thumbs = render(&path, ImageKind::Png, Limits::default()).unwrap();
+        let grid = image::load_from_memory(&thumbs[0].data)
+            .unwrap()
+            .into_rgb8();
+        assert!(
+            grid.pixels().all(|p| p.0.iter().all(|c| *c > 245)),
+            "white, not black"
+        );
+    }
+
+    #[test]
+    fn truncated_files_fail_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            "x.png",
+            gradient(300, 300).into(),
+            image::ImageFormat::Png,
+        );
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        assert!(render(&path, ImageKind::Png, Limits::default()).is_err());
+    }
+}

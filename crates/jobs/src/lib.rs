@@ -1,0 +1,453 @@
+//! A durable job queue kept in the database, so work survives restarts and
+//! is shared by every node without another service.
+//!
+//! A worker claims a job with a compare-and-set on its lease
+//! (`locked_until`), which works the same on SQLite, PostgreSQL and MySQL;
+//! it renews the lease while it works (heartbeat), so a job runs on one
+//! worker at a time, and a crashed worker's job is taken over once its lease
+//! runs out. Failures are retried with exponential backoff up to
+//! `max_attempts`. A `unique_key` makes enqueueing idempotent, which is also
+//! how periodic jobs run once per period across nodes.
+
+use chrono::{DateTime, Duration as TimeDelta, Utc};
+use critboard_store::entities::job;
+use critboard_store::sea_orm::{
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Value,
+};
+use critboard_store::{new_id, now, Store, StoreError};
+use futures_util::future::BoxFuture;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, Semaphore};
+use uuid::Uuid;
+
+pub use critboard_store::entities::job::Model as Job;
+
+/// A job to add to the queue.
+pub struct NewJob {
+    pub kind: &'static str,
+    pub payload: serde_json::Value,
+    /// At most one job with this key ever exists (duplicates are ignored).
+    pub unique_key: Option<String>,
+    pub run_at: DateTime<Utc>,
+    pub max_attempts: i32,
+}
+
+impl NewJob {
+    pub fn now(kind: &'static str, payload: serde_json::Value) -> Self {
+        NewJob {
+            kind,
+            payload,
+            unique_key: None,
+            run_at: now(),
+            max_attempts: 5,
+        }
+    }
+
+    pub fn unique(mut self, key: impl Into<String>) -> Self {
+        self.unique_key = Some(key.into());
+        self
+    }
+}
+
+/// How a handler's run ended when it did not succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// Try again later (network, storage or database hiccup).
+    #[error("{0}")]
+    Retry(String),
+    /// Retrying cannot help (bad input); the job ends now.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+/// Runs one kind of job.
+pub trait Handler: Send + Sync + 'static {
+    fn kind(&self) -> &'static str;
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>>;
+}
+
+#[derive(Clone)]
+pub struct Queue {
+    store: Store,
+    worker_id: String,
+    wake: Arc<Notify>,
+}
+
+/// Backoff before attempt `n + 1`: 2, 4, 8 … seconds, at most 10 minutes.
+pub fn backoff(attempts: i32) -> TimeDelta {
+    TimeDelta::seconds(2i64.saturating_pow(attempts.clamp(1, 20) as u32).min(600))
+}
+
+impl Queue {
+    pub fn new(store: Store) -> Self {
+        Queue {
+            store,
+            worker_id: format!("{}-{}", std::process::id(), new_id().simple()),
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    pub fn worker_id(&self) -> &str {
+        &self.worker_id
+    }
+
+    /// Adds a job; `false` when its unique key was already queued.
+    pub async fn enqueue(&self, new: NewJob) -> Result<bool, StoreError> {
+        let model = job::ActiveModel {
+            id: Set(new_id()),
+            kind: Set(new.kind.to_owned()),
+            payload: Set(new.payload.to_string()),
+            unique_key: Set(new.unique_key),
+            run_at: Set(new.run_at),
+            attempts: Set(0),
+            max_attempts: Set(new.max_attempts),
+            locked_by: Set(None),
+            locked_until: Set(None),
+            last_error: Set(None),
+            done_at: Set(None),
+            created_at: Set(now()),
+        };
+        match job::Entity::insert(model)
+            .exec_without_returning(self.store.conn())
+            .await
+            .map_err(StoreError::from)
+        {
+            Ok(_) => {
+                self.wake.notify_waiters();
+                Ok(true)
+            }
+            Err(StoreError::Conflict(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Claims the next due job of one of `kinds`, leasing it for `lease`.
+    pub async fn claim(&self, kinds: &[&str], lease: Duration) -> Result<Option<Job>, StoreError> {
+        let at = now();
+        let candidates = job::Entity::find()
+            .filter(job::Column::DoneAt.is_null())
+            .filter(job::Column::RunAt.lte(at))
+            .filter(job::Column::Kind.is_in(kinds.iter().copied()))
+            .filter(
+                job::Column::LockedUntil
+                    .is_null()
+                    .or(job::Column::LockedUntil.lt(at)),
+            )
+            .order_by_asc(job::Column::RunAt)
+            .limit(8)
+            .all(self.store.conn())
+            .await?;
+        let until = at + TimeDelta::from_std(lease).unwrap_or(TimeDelta::seconds(60));
+        for candidate in candidates {
+            // Compare-and-set: only one worker's update matches.
+            let claimed = self
+                .store
+                .execute(
+                    "UPDATE jobs SET locked_by = ?, locked_until = ?, attempts = attempts + 1 \
+                     WHERE id = ? AND done_at IS NULL \
+                     AND (locked_until IS NULL OR locked_until < ?)",
+                    vec![
+                        self.worker_id.clone().into(),
+                        until.into(),
+                        candidate.id.into(),
+                        at.into(),
+                    ],
+                )
+                .await?;
+            if claimed == 1 {
+                return Ok(job::Entity::find_by_id(candidate.id)
+                    .one(self.store.conn())
+                    .await?);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Extends the lease of a job this worker holds; `false` if lost.
+    pub async fn heartbeat(&self, id: Uuid, lease: Duration) -> Result<bool, StoreError> {
+        let until = now() + TimeDelta::from_std(lease).unwrap_or(TimeDelta::seconds(60));
+        let n = self
+            .store
+            .execute(
+                "UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND done_at IS NULL",
+                vec![until.into(), id.into(), self.worker_id.clone().into()],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    pub async fn complete(&self, id: Uuid) -> Result<(), StoreError> {
+        self.store
+            .execute(
+                "UPDATE jobs SET done_at = ?, locked_by = NULL, locked_until = NULL, last_error = NULL \
+                 WHERE id = ? AND locked_by = ?",
+                vec![now().into(), id.into(), self.worker_id.clone().into()],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failure: retried after a backoff, or ended for good.
+    pub async fn fail(&self, job: &Job, error: &JobError) -> Result<(), StoreError> {
+        let give_up = matches!(error, JobError::Permanent(_)) || job.attempts >= job.max_attempts;
+        let message: String = error.to_string().chars().take(2000).collect();
+        let (done, run_at): (Option<DateTime<Utc>>, DateTime<Utc>) = if give_up {
+            (Some(now()), job.run_at)
+        } else {
+            (None, now() + backoff(job.attempts))
+        };
+        self.store
+            .execute(
+                "UPDATE jobs SET done_at = ?, run_at = ?, locked_by = NULL, locked_until = NULL, \
+                 last_error = ? WHERE id = ? AND locked_by = ?",
+                vec![
+                    Value::from(done),
+                    run_at.into(),
+                    message.into(),
+                    job.id.into(),
+                    self.worker_id.clone().into(),
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Wakes idle workers of this node (after an enqueue elsewhere in it).
+    pub fn wake(&self) {
+        self.wake.notify_waiters();
+    }
+}
+
+/// Settings of one node's worker pool.
+#[derive(Clone, Debug)]
+pub struct WorkerOptions {
+    /// Jobs run at the same time on this node.
+    pub concurrency: usize,
+    /// How long a claim lasts without a heartbeat.
+    pub lease: Duration,
+    /// How often an idle worker looks for due jobs enqueued by other nodes.
+    pub poll: Duration,
+}
+
+impl Default for WorkerOptions {
+    fn default() -> Self {
+        WorkerOptions {
+            concurrency: 1,
+            lease: Duration::from_secs(60),
+            poll: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Runs jobs with the registered handlers until dropped (abort the task).
+pub async fn run_workers(queue: Queue, handlers: Vec<Arc<dyn Handler>>, options: WorkerOptions) {
+    let by_kind: HashMap<&'static str, Arc<dyn Handler>> =
+        handlers.into_iter().map(|h| (h.kind(), h)).collect();
+    let kinds: Vec<&'static str> = by_kind.keys().copied().collect();
+    let slots = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    loop {
+        let Ok(permit) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        let wake = queue.wake.notified();
+        match queue.claim(&kinds, options.lease).await {
+            Ok(Some(job)) => {
+                let Some(handler) = by_kind.get(job.kind.as_str()).cloned() else {
+                    continue;
+                };
+                let queue = queue.clone();
+                let lease = options.lease;
+                tokio::spawn(async move {
+                    run_one(&queue, handler.as_ref(), &job, lease).await;
+                    drop(permit);
+                });
+            }
+            Ok(None) => {
+                drop(permit);
+                tokio::select! {
+                    _ = wake => {}
+                    _ = tokio::time::sleep(options.poll) => {}
+                }
+            }
+            Err(e) => {
+                drop(permit);
+                tracing::warn!(error = %e, "job queue unavailable");
+                tokio::time::sleep(options.poll).await;
+            }
+        }
+    }
+}
+
+async fn run_one(queue: &Queue, handler: &dyn Handler, job: &Job, lease: Duration) {
+    let started = std::time::Instant::now();
+    let heartbeat = async {
+        loop {
+            tokio::time::sleep(lease / 3).await;
+            match queue.heartbeat(job.id, lease).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::warn!(job = %job.id, "lost the lease on a job");
+                    return;
+                }
+                Err(e) => tracing::warn!(error = %e, "heartbeat failed"),
+            }
+        }
+    };
+    let outcome = tokio::select! {
+        r = handler.run(job) => r,
+        _ = heartbeat => Err(JobError::Retry("lease lost".into())),
+    };
+    let result = match &outcome {
+        Ok(()) => queue.complete(job.id).await,
+        Err(e) => {
+            tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, error = %e, "job failed");
+            queue.fail(job, e).await
+        }
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "could not record a job's outcome");
+    }
+    tracing::info!(job = %job.id, kind = %job.kind, ok = outcome.is_ok(), ms = started.elapsed().as_millis() as u64, "job");
+}
+
+/// Enqueues `kind` once per `period` across all nodes: every node calls
+/// this on a timer; the unique key admits one job per period.
+pub async fn schedule_periodic(
+    queue: &Queue,
+    kind: &'static str,
+    period: Duration,
+) -> Result<bool, StoreError> {
+    let secs = period.as_secs().max(1) as i64;
+    let bucket = now().timestamp() / secs;
+    queue
+        .enqueue(
+            NewJob::now(kind, serde_json::json!({ "period": bucket }))
+                .unique(format!("{kind}:{bucket}")),
+        )
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use critboard_store::PoolOptions;
+
+    async fn store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("q.db").display());
+        let store = Store::connect(&url, &PoolOptions::default(), None)
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        (store, dir)
+    }
+
+    #[tokio::test]
+    async fn a_job_is_claimed_by_one_worker_at_a_time() {
+        let (store, _dir) = store().await;
+        let a = Queue::new(store.clone());
+        let b = Queue::new(store.clone());
+        a.enqueue(NewJob::now("k", serde_json::json!({})))
+            .await
+            .unwrap();
+        let lease = Duration::from_secs(60);
+        let got = a.claim(&["k"], lease).await.unwrap().unwrap();
+        assert_eq!(got.attempts, 1);
+        assert!(
+            b.claim(&["k"], lease).await.unwrap().is_none(),
+            "leased to a"
+        );
+        a.complete(got.id).await.unwrap();
+        assert!(b.claim(&["k"], lease).await.unwrap().is_none(), "done");
+    }
+
+    #[tokio::test]
+    async fn an_expired_lease_is_taken_over_and_the_old_holder_cannot_finish() {
+        let (store, _dir) = store().await;
+        let dead = Queue::new(store.clone());
+        let alive = Queue::new(store.clone());
+        dead.enqueue(NewJob::now("k", serde_json::json!({})))
+            .await
+            .unwrap();
+        let first = dead.claim(&["k"], Duration::ZERO).await.unwrap().unwrap();
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let second = alive
+            .claim(&["k"], Duration::from_secs(60))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(second.id, first.id);
+        assert_eq!(second.attempts, 2);
+        assert!(!dead
+            .heartbeat(first.id, Duration::from_secs(60))
+            .await
+            .unwrap());
+    }
+
+    #[tokio::test]
+    async fn failures_back_off_then_give_up() {
+        let (store, _dir) = store().await;
+        let q = Queue::new(store.clone());
+        let mut new = NewJob::now("k", serde_json::json!({}));
+        new.max_attempts = 2;
+        q.enqueue(new).await.unwrap();
+        let j = q
+            .claim(&["k"], Duration::from_secs(60))
+            .await
+            .unwrap()
+            .unwrap();
+        q.fail(&j, &JobError::Retry("flaky".into())).await.unwrap();
+        let row = job::Entity::find_by_id(j.id)
+            .one(store.conn())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(row.done_at.is_none() && row.run_at > now(), "retried later");
+        assert_eq!(row.last_error.as_deref(), Some("flaky"));
+        // Make it due again and fail the last attempt.
+        store
+            .execute(
+                "UPDATE jobs SET run_at = ?",
+                vec![(now() - TimeDelta::seconds(5)).into()],
+            )
+            .await
+            .unwrap();
+        let j = q
+            .claim(&["k"], Duration::from_secs(60))
+            .await
+            .unwrap()
+            .unwrap();
+        q.fail(&j, &JobError::Retry("flaky".into())).await.unwrap();
+        let row = job::Entity::find_by_id(j.id)
+            .one(store.conn())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(row.done_at.is_some(), "gave up after max_attempts");
+    }
+
+    #[tokio::test]
+    async fn unique_keys_make_periodic_jobs_run_once_per_period() {
+        let (store, _dir) = store().await;
+        let node_a = Queue::new(store.clone());
+        let node_b = Queue::new(store.clone());
+        let hour = Duration::from_secs(3600);
+        let a = schedule_periodic(&node_a, "cleanup", hour).await.unwrap();
+        let b = schedule_periodic(&node_b, "cleanup", hour).await.unwrap();
+        assert!(
+            a && !b,
+            "the first node enqueues, the second finds it queued"
+        );
+        let n = job::Entity::find().all(store.conn()).await.unwrap().len();
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff(1).num_seconds(), 2);
+        assert_eq!(backoff(3).num_seconds(), 8);
+        assert_eq!(backoff(30).num_seconds(), 600);
+    }
+}
