@@ -49,6 +49,25 @@ impl NewJob {
         self.unique_key = Some(key.into());
         self
     }
+
+    /// The row to insert, for callers that enqueue inside their own
+    /// transaction (so the job exists if and only if the change does).
+    pub fn into_active_model(self) -> job::ActiveModel {
+        job::ActiveModel {
+            id: Set(new_id()),
+            kind: Set(self.kind.to_owned()),
+            payload: Set(self.payload.to_string()),
+            unique_key: Set(self.unique_key),
+            run_at: Set(self.run_at),
+            attempts: Set(0),
+            max_attempts: Set(self.max_attempts),
+            locked_by: Set(None),
+            locked_until: Set(None),
+            last_error: Set(None),
+            done_at: Set(None),
+            created_at: Set(now()),
+        }
+    }
 }
 
 /// How a handler's run ended when it did not succeed.
@@ -95,20 +114,7 @@ impl Queue {
 
     /// Adds a job; `false` when its unique key was already queued.
     pub async fn enqueue(&self, new: NewJob) -> Result<bool, StoreError> {
-        let model = job::ActiveModel {
-            id: Set(new_id()),
-            kind: Set(new.kind.to_owned()),
-            payload: Set(new.payload.to_string()),
-            unique_key: Set(new.unique_key),
-            run_at: Set(new.run_at),
-            attempts: Set(0),
-            max_attempts: Set(new.max_attempts),
-            locked_by: Set(None),
-            locked_until: Set(None),
-            last_error: Set(None),
-            done_at: Set(None),
-            created_at: Set(now()),
-        };
+        let model = new.into_active_model();
         match job::Entity::insert(model)
             .exec_without_returning(self.store.conn())
             .await

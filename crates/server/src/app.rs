@@ -4,9 +4,11 @@
 
 use crate::config::Config;
 use crate::http;
-use crate::state::AppState;
+use crate::state::{AppState, Parts};
 use crate::telemetry;
 use anyhow::Context;
+use critboard_files::{Storage, UrlSigner};
+use critboard_jobs::WorkerOptions;
 use critboard_store::{PoolOptions, Store};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -57,10 +59,28 @@ impl Application {
         if config.auto_migrate {
             store.migrate().await.context("database migration failed")?;
         }
+        let storage = Storage::from_url(config.storage_url.as_deref(), config.storage_root())
+            .context("cannot open file storage")?;
+        // One secret for every node, kept in the database.
+        let secret = store
+            .setting_or_init("url_signing_key", || crate::secrets::random_secret(""))
+            .await
+            .context("cannot read the URL-signing secret")?;
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
-        let state = AppState::new(config, store, metrics);
+        let mut config = config;
+        if config.public_url.is_none() {
+            // Links must carry the real port when it was chosen by the OS.
+            config.public_url = Some(format!("http://{}", listener.local_addr()?));
+        }
+        let state = AppState::new(Parts {
+            config,
+            store,
+            metrics,
+            storage,
+            signer: UrlSigner::new(secret.as_bytes()),
+        });
         Ok(Application { listener, state })
     }
 
@@ -81,6 +101,17 @@ impl Application {
     ) -> anyhow::Result<()> {
         let state = self.state.clone();
         let housekeeping = tokio::spawn(housekeeping(state.clone()));
+        // A node with 0 workers only serves HTTP (other nodes do the jobs).
+        let workers = (state.config.job_workers > 0).then(|| {
+            tokio::spawn(critboard_jobs::run_workers(
+                state.queue.clone(),
+                crate::work::handlers(&state),
+                WorkerOptions {
+                    concurrency: state.config.job_workers,
+                    ..Default::default()
+                },
+            ))
+        });
         let app = http::app(state);
         axum::serve(
             self.listener,
@@ -89,6 +120,9 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await?;
         housekeeping.abort();
+        if let Some(w) = workers {
+            w.abort();
+        }
         Ok(())
     }
 
@@ -104,6 +138,7 @@ async fn housekeeping(state: AppState) {
     loop {
         tick.tick().await;
         state.auth_limiter.shrink();
+        crate::work::schedule(&state).await;
         if let Err(e) = state.store.delete_expired_sessions().await {
             tracing::warn!(error = %e, "could not delete expired sessions");
         }

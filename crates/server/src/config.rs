@@ -36,6 +36,44 @@ pub struct Config {
     #[arg(long, env = "CRITBOARD_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
+    /// Where files are stored: empty for <data dir>/objects, or another
+    /// folder. (S3-compatible stores, `s3://bucket`, are being added.)
+    #[arg(long, env = "CRITBOARD_STORAGE_URL", global = true)]
+    pub storage_url: Option<String>,
+
+    /// Largest file accepted for upload, in bytes.
+    #[arg(long, env = "CRITBOARD_MAX_UPLOAD_BYTES", default_value_t = 100 * 1024 * 1024, global = true)]
+    pub max_upload_bytes: u64,
+
+    /// Largest picture accepted, in pixels (width × height).
+    #[arg(
+        long,
+        env = "CRITBOARD_MAX_IMAGE_PIXELS",
+        default_value_t = 100_000_000,
+        global = true
+    )]
+    pub max_image_pixels: u64,
+
+    /// Largest picture side accepted, in pixels.
+    #[arg(
+        long,
+        env = "CRITBOARD_MAX_IMAGE_SIDE",
+        default_value_t = 32_768,
+        global = true
+    )]
+    pub max_image_side: u32,
+
+    /// Background jobs (thumbnails, clean-up) run at once on this node; 0
+    /// for a node that only serves requests. Each thumbnail can take a few
+    /// hundred MB for the largest pictures.
+    #[arg(
+        long,
+        env = "CRITBOARD_JOB_WORKERS",
+        default_value_t = 1,
+        global = true
+    )]
+    pub job_workers: usize,
+
     /// Largest number of database connections per node.
     #[arg(
         long,
@@ -104,6 +142,17 @@ impl Config {
         self.database_url
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("critboard.db").display()))
+    }
+
+    pub fn storage_root(&self) -> std::path::PathBuf {
+        self.data_dir.join("objects")
+    }
+
+    pub fn image_limits(&self) -> critboard_files::Limits {
+        critboard_files::Limits {
+            max_pixels: self.max_image_pixels,
+            max_side: self.max_image_side,
+        }
     }
 
     pub fn public_url(&self) -> String {

@@ -43,6 +43,12 @@ pub enum ApiError {
     /// 413
     #[error("request body too large")]
     PayloadTooLarge,
+    /// 413: an upload larger than the configured maximum.
+    #[error("{0}")]
+    FileTooLarge(String),
+    /// 413: the workspace's storage quota would be exceeded.
+    #[error("{0}")]
+    QuotaExceeded(String),
     /// 415
     #[error("send a JSON body with Content-Type: application/json")]
     UnsupportedMediaType,
@@ -107,6 +113,16 @@ impl ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload-too-large",
                 "Request too large",
+            ),
+            FileTooLarge(_) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "file-too-large",
+                "File too large",
+            ),
+            QuotaExceeded(_) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "quota-exceeded",
+                "Storage quota exceeded",
             ),
             UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -13,3 +13,4 @@ pub mod ratelimit;
 pub mod secrets;
 pub mod state;
 pub mod telemetry;
+pub mod work;

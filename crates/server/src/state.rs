@@ -4,6 +4,8 @@
 use crate::config::Config;
 use crate::ratelimit::AuthLimiter;
 use crate::secrets::Passwords;
+use critboard_files::{Limits, Storage, UrlSigner};
+use critboard_jobs::Queue;
 use critboard_store::Store;
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
@@ -17,17 +19,36 @@ pub struct Inner {
     pub passwords: Passwords,
     pub auth_limiter: AuthLimiter,
     pub metrics: PrometheusHandle,
+    pub storage: Storage,
+    /// Signs the URLs through which the local backend takes and serves files.
+    pub signer: UrlSigner,
+    pub queue: Queue,
+    pub limits: Limits,
+}
+
+pub struct Parts {
+    pub config: Config,
+    pub store: Store,
+    pub metrics: PrometheusHandle,
+    pub storage: Storage,
+    pub signer: UrlSigner,
 }
 
 impl AppState {
-    pub fn new(config: Config, store: Store, metrics: PrometheusHandle) -> Self {
-        let auth_limiter = AuthLimiter::new(config.auth_rate_limit);
+    pub fn new(p: Parts) -> Self {
+        let auth_limiter = AuthLimiter::new(p.config.auth_rate_limit);
+        let limits = p.config.image_limits();
+        let queue = Queue::new(p.store.clone());
         AppState(Arc::new(Inner {
-            config,
-            store,
+            config: p.config,
+            store: p.store,
             passwords: Passwords::new(2),
             auth_limiter,
-            metrics,
+            metrics: p.metrics,
+            storage: p.storage,
+            signer: p.signer,
+            queue,
+            limits,
         }))
     }
 }

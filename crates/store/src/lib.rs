@@ -190,6 +190,16 @@ impl Store {
         Ok(())
     }
 
+    /// `expr` as a 64-bit integer on every backend (PostgreSQL sums bigints
+    /// into numerics, MySQL into decimals).
+    pub fn as_bigint(&self, expr: &str) -> String {
+        match self.backend() {
+            DatabaseBackend::Postgres => format!("CAST({expr} AS BIGINT)"),
+            DatabaseBackend::MySql => format!("CAST({expr} AS SIGNED)"),
+            DatabaseBackend::Sqlite => expr.to_owned(),
+        }
+    }
+
     pub async fn execute(&self, sql: &str, values: Vec<Value>) -> Result<u64> {
         Ok(self
             .db

@@ -3,9 +3,12 @@
 
 mod access;
 mod accounts;
+mod assets;
 mod boards;
+mod files;
 mod folders;
 mod ops;
+mod uploads;
 mod workspaces;
 
 use crate::error::{ApiError, Problem};
@@ -45,6 +48,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
         (name = "workspaces", description = "Teams and their members"),
         (name = "folders", description = "Folders and grants"),
         (name = "boards", description = "Boards and board members"),
+        (name = "assets", description = "Uploads, assets, versions and files"),
         (name = "operations", description = "Probes, metrics, this document")
     )
 )]
@@ -79,6 +83,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(workspaces::router())
         .merge(folders::router())
         .merge(boards::router())
+        .merge(uploads::router())
+        .merge(assets::router())
+        .merge(files::router())
         .merge(ops::router())
         .split_for_parts()
 }

@@ -71,6 +71,10 @@ macro_rules! backend_tests_with_config {
 
 pub struct TestApp {
     pub base: String,
+    /// The data folder (files under `objects/`).
+    pub dir: std::path::PathBuf,
+    /// The database of a PostgreSQL/MySQL test (SQLite's is in `dir`).
+    pub database_url: Option<String>,
     pub store: Store,
     pub backend: Backend,
     users: AtomicUsize,
@@ -121,10 +125,14 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     tweak(&mut config);
     let app = Application::build(config).await.expect("server builds");
     let base = format!("http://{}", app.local_addr());
+    let data_dir = app.state().config.data_dir.clone();
+    let database_url = app.state().config.database_url.clone();
     let store = app.state().store.clone();
     tokio::spawn(app.run_until(std::future::pending()));
     Some(TestApp {
         base,
+        dir: data_dir,
+        database_url,
         store,
         backend,
         users: AtomicUsize::new(0),

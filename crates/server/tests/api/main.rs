@@ -8,4 +8,5 @@ mod cli;
 mod errors;
 mod folders;
 mod ops;
+mod uploads;
 mod workspaces;

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod assets;
 pub mod boards;
 pub mod folders;
 pub mod workspaces;

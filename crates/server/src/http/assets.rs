@@ -1,0 +1,316 @@
+//! Assets (pictures on a board) and their versions.
+
+use super::files::file_url;
+use super::{access, no_content, Page};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Problem, Result};
+use crate::extract::{ApiJson, ApiPath};
+use crate::state::AppState;
+use crate::work::{DeleteObjectsJob, DELETE_OBJECTS};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use critboard_domain::{BoardAction, FieldErrors, ReviewStatus, VersionState};
+use critboard_jobs::NewJob;
+use critboard_store::entities::{asset, thumbnail, version};
+use critboard_store::queries::assets::AssetAccess;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_assets))
+        .routes(routes!(get_asset, update_asset, delete_asset))
+        .routes(routes!(list_versions))
+        .routes(routes!(get_version))
+}
+
+#[derive(Clone, Serialize, ToSchema)]
+pub struct ImageLink {
+    /// Signed, short-lived URL.
+    pub url: String,
+    pub width: i32,
+    pub height: i32,
+}
+
+#[derive(Clone, Serialize, ToSchema)]
+pub struct Thumbnails {
+    /// For the board grid: 480 px wide, the top of tall pages.
+    pub grid: Option<ImageLink>,
+    /// For the viewer: at most 1600 px wide.
+    pub view: Option<ImageLink>,
+}
+
+#[derive(Clone, Serialize, ToSchema)]
+pub struct VersionOut {
+    pub id: Uuid,
+    pub asset_id: Uuid,
+    /// 1, 2, 3 … per asset.
+    pub number: i32,
+    pub original_name: String,
+    /// Sniffed from the bytes, whatever the name said.
+    pub content_type: String,
+    pub bytes: i64,
+    pub width: i32,
+    pub height: i32,
+    pub sha256: Option<String>,
+    pub state: VersionState,
+    /// Why the version failed, when it did.
+    pub failure: Option<String>,
+    /// The original file (signed, short-lived URL).
+    pub file_url: String,
+    pub thumbnails: Thumbnails,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssetOut {
+    pub id: Uuid,
+    pub board_id: Uuid,
+    pub title: String,
+    pub position: i64,
+    pub review_status: ReviewStatus,
+    pub version_count: i32,
+    pub current_version: Option<VersionOut>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssetDetail {
+    #[serde(flatten)]
+    pub asset: AssetOut,
+    /// Every version, newest first.
+    pub versions: Vec<VersionOut>,
+}
+
+pub fn version_out(
+    state: &AppState,
+    v: version::Model,
+    thumbs: &[&thumbnail::Model],
+) -> VersionOut {
+    let link = |size: &str| {
+        thumbs.iter().find(|t| t.size == size).map(|t| ImageLink {
+            url: file_url(
+                state,
+                &t.object_key,
+                &t.content_type,
+                &format!("{size}.jpg"),
+            ),
+            width: t.width,
+            height: t.height,
+        })
+    };
+    VersionOut {
+        file_url: file_url(state, &v.object_key, &v.content_type, &v.original_name),
+        thumbnails: Thumbnails {
+            grid: link("grid"),
+            view: link("view"),
+        },
+        state: VersionState::from_i16(v.state).unwrap_or(VersionState::Failed),
+        id: v.id,
+        asset_id: v.asset_id,
+        number: v.number,
+        original_name: v.original_name,
+        content_type: v.content_type,
+        bytes: v.bytes,
+        width: v.width,
+        height: v.height,
+        sha256: v.sha256,
+        failure: v.failure,
+        created_at: v.created_at,
+    }
+}
+
+/// Versions with their thumbnails, fetched in two queries whatever their number.
+async fn versions_out(state: &AppState, versions: Vec<version::Model>) -> Result<Vec<VersionOut>> {
+    let thumbs = state
+        .store
+        .thumbnails_of(versions.iter().map(|v| v.id).collect())
+        .await?;
+    let mut by_version: HashMap<Uuid, Vec<&thumbnail::Model>> = HashMap::new();
+    for t in &thumbs {
+        by_version.entry(t.version_id).or_default().push(t);
+    }
+    Ok(versions
+        .into_iter()
+        .map(|v| {
+            let ts = by_version.get(&v.id).cloned().unwrap_or_default();
+            version_out(state, v, &ts)
+        })
+        .collect())
+}
+
+pub fn asset_out(a: asset::Model, current: Option<VersionOut>) -> AssetOut {
+    AssetOut {
+        id: a.id,
+        board_id: a.board_id,
+        title: a.title,
+        position: a.position,
+        review_status: ReviewStatus::from_i16(a.review_status).unwrap_or(ReviewStatus::InReview),
+        version_count: a.version_count,
+        current_version: current,
+        created_at: a.created_at,
+        updated_at: a.updated_at,
+    }
+}
+
+/// Assets with their current versions, in a constant number of queries.
+pub async fn assets_out(state: &AppState, assets: Vec<asset::Model>) -> Result<Vec<AssetOut>> {
+    let current: Vec<Uuid> = assets.iter().filter_map(|a| a.current_version_id).collect();
+    let versions = state.store.versions_by_id(current).await?;
+    let mut by_id: HashMap<Uuid, VersionOut> = versions_out(state, versions)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    Ok(assets
+        .into_iter()
+        .map(|a| {
+            let current = a.current_version_id.and_then(|id| by_id.remove(&id));
+            asset_out(a, current)
+        })
+        .collect())
+}
+
+async fn asset_as(
+    state: &AppState,
+    me: &CurrentUser,
+    id: Uuid,
+    action: BoardAction,
+) -> Result<AssetAccess> {
+    let found = state
+        .store
+        .asset_for(me.id(), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    access::board(state, me.id(), found.board.id, action).await?;
+    Ok(found)
+}
+
+/// The pictures on a board, in board order, with their current versions.
+#[utoipa::path(get, path = "/api/v1/boards/{id}/assets", tag = "assets",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Page<AssetOut>), (status = 404, body = Problem)))]
+async fn list_assets(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Page<AssetOut>>> {
+    access::board(&state, me.id(), id, BoardAction::View).await?;
+    let assets = state.store.assets_of(id).await?;
+    Ok(Json(Page::all(assets_out(&state, assets).await?)))
+}
+
+/// One asset with all its versions.
+#[utoipa::path(get, path = "/api/v1/assets/{id}", tag = "assets",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = AssetDetail), (status = 404, body = Problem)))]
+async fn get_asset(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<AssetDetail>> {
+    let found = asset_as(&state, &me, id, BoardAction::View).await?;
+    let versions = versions_out(&state, state.store.versions_of(id).await?).await?;
+    let current = versions
+        .iter()
+        .find(|v| Some(v.id) == found.asset.current_version_id)
+        .cloned();
+    Ok(Json(AssetDetail {
+        asset: asset_out(found.asset, current),
+        versions,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AssetPatch {
+    pub title: Option<String>,
+    /// Move to this place (0 = first) in the board's order.
+    pub position: Option<u32>,
+}
+
+/// Rename or reorder an asset (editors and owners).
+#[utoipa::path(patch, path = "/api/v1/assets/{id}", tag = "assets",
+    params(("id" = Uuid, Path)), request_body = AssetPatch,
+    responses((status = 200, body = AssetDetail), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_asset(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<AssetPatch>,
+) -> Result<Json<AssetDetail>> {
+    let found = asset_as(&state, &me, id, BoardAction::Edit).await?;
+    if let Some(title) = &body.title {
+        FieldErrors::single_check(|e| e.check_name("title", title, 200))?;
+        state.store.rename_asset(id, title).await?;
+    }
+    if let Some(position) = body.position {
+        state
+            .store
+            .move_asset(found.board.id, id, position as usize)
+            .await?;
+    }
+    get_asset(State(state), me, ApiPath(id)).await
+}
+
+/// Delete an asset with all its versions; its files are removed in the
+/// background (editors and owners).
+#[utoipa::path(delete, path = "/api/v1/assets/{id}", tag = "assets",
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn delete_asset(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode> {
+    asset_as(&state, &me, id, BoardAction::Edit).await?;
+    let keys = state.store.delete_asset(id).await?;
+    if !keys.is_empty() {
+        let payload = serde_json::to_value(DeleteObjectsJob { keys }).unwrap_or_default();
+        state
+            .queue
+            .enqueue(NewJob::now(DELETE_OBJECTS, payload))
+            .await?;
+    }
+    Ok(no_content())
+}
+
+/// Every version of an asset, newest first.
+#[utoipa::path(get, path = "/api/v1/assets/{id}/versions", tag = "assets",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Page<VersionOut>), (status = 404, body = Problem)))]
+async fn list_versions(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Page<VersionOut>>> {
+    asset_as(&state, &me, id, BoardAction::View).await?;
+    let versions = versions_out(&state, state.store.versions_of(id).await?).await?;
+    Ok(Json(Page::all(versions)))
+}
+
+/// One version.
+#[utoipa::path(get, path = "/api/v1/versions/{id}", tag = "assets",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = VersionOut), (status = 404, body = Problem)))]
+async fn get_version(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<VersionOut>> {
+    let (v, board) = state
+        .store
+        .version_for(me.id(), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    board.role().ok_or(ApiError::NotFound)?;
+    let mut out = versions_out(&state, vec![v]).await?;
+    out.pop().map(Json).ok_or(ApiError::NotFound)
+}

@@ -1,0 +1,419 @@
+//! Direct uploads: the client asks for a signed URL, sends the bytes
+//! straight to storage, then asks us to complete. The server never holds a
+//! whole file: in local mode the signed URL points at Critboard itself and
+//! the body is streamed to disk in 1 MiB parts.
+
+use super::assets::{asset_out, version_out, AssetOut};
+use super::{access, created};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Problem, Result};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+use crate::work::thumbnail_job;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use critboard_domain::{BoardAction, FieldErrors, UploadState};
+use critboard_files::probe::{self, HEAD_BYTES, TAIL_BYTES};
+use critboard_files::{ImageKind, StorageError};
+use critboard_store::entities::upload;
+use critboard_store::queries::assets::{CheckedFile, NewUpload};
+use critboard_store::StoreError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+/// How long a signed upload URL is valid.
+const UPLOAD_URL_MINUTES: i64 = 60;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_upload))
+        .routes(routes!(complete_upload))
+        .routes(routes!(put_content).layer(DefaultBodyLimit::disable()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UploadIn {
+    pub file_name: String,
+    /// image/png, image/jpeg, image/webp or image/gif. The real type is
+    /// sniffed from the bytes when the upload completes.
+    pub content_type: String,
+    /// Exact size in bytes.
+    pub size: i64,
+    /// Upload a new version of this asset instead of a new asset.
+    pub asset_id: Option<Uuid>,
+}
+
+/// Where and how to send the bytes.
+#[derive(Serialize, ToSchema)]
+pub struct UploadTarget {
+    pub method: String,
+    pub url: String,
+    /// Send exactly these headers (they are part of the signature).
+    pub headers: BTreeMap<String, String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UploadOut {
+    pub id: Uuid,
+    pub board_id: Uuid,
+    pub asset_id: Option<Uuid>,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub state: UploadState,
+    /// Why the upload was refused, when it was.
+    pub failure: Option<String>,
+    /// The version it became, once completed.
+    pub version_id: Option<Uuid>,
+    /// Present while the upload waits for its bytes.
+    pub target: Option<UploadTarget>,
+}
+
+fn upload_out(state: &AppState, u: upload::Model) -> UploadOut {
+    let status = UploadState::from_i16(u.state).unwrap_or(UploadState::Refused);
+    let target = (status == UploadState::Uploading).then(|| local_target(state, &u));
+    UploadOut {
+        id: u.id,
+        board_id: u.board_id,
+        asset_id: u.asset_id,
+        file_name: u.file_name,
+        content_type: u.content_type,
+        size: u.bytes,
+        state: status,
+        failure: u.failure,
+        version_id: u.version_id,
+        target,
+    }
+}
+
+fn put_signature(state: &AppState, u: &upload::Model, expires: i64) -> String {
+    state.signer.sign(&[
+        "put",
+        &u.id.to_string(),
+        &expires.to_string(),
+        &u.bytes.to_string(),
+        &u.content_type,
+    ])
+}
+
+/// A URL on Critboard itself, signed over the upload, its size, its type
+/// and the expiry.
+fn local_target(state: &AppState, u: &upload::Model) -> UploadTarget {
+    let expires = u.expires_at.timestamp();
+    let signature = put_signature(state, u, expires);
+    let mut headers = BTreeMap::new();
+    headers.insert("content-type".to_owned(), u.content_type.clone());
+    UploadTarget {
+        method: "PUT".into(),
+        url: format!(
+            "{}/api/v1/uploads/{}/content?expires={expires}&signature={signature}",
+            state.config.public_url(),
+            u.id
+        ),
+        headers,
+        expires_at: u.expires_at,
+    }
+}
+
+/// The `Idempotency-Key` header, if sent: a retried request with the same
+/// key returns the first upload instead of creating another.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = v
+        .to_str()
+        .ok()
+        .filter(|k| !k.is_empty() && k.len() <= 100)
+        .ok_or_else(|| {
+            ApiError::BadRequest("Idempotency-Key must be 1 to 100 visible ASCII characters".into())
+        })?;
+    Ok(Some(key.to_owned()))
+}
+
+/// Start an upload: returns a signed URL to send the file to (editors and
+/// owners). Honors `Idempotency-Key`.
+#[utoipa::path(post, path = "/api/v1/boards/{id}/uploads", tag = "assets",
+    params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body = UploadIn,
+    responses((status = 201, body = UploadOut), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 413, body = Problem, description = "File too large or quota exceeded"),
+        (status = 422, body = Problem)))]
+async fn create_upload(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<UploadIn>,
+) -> Result<Response> {
+    let (board, _) = access::board(&state, me.id(), id, BoardAction::Edit).await?;
+    let key = idempotency_key(&headers)?;
+    FieldErrors::single_check(|e| {
+        e.check_name("file_name", &body.file_name, 255);
+        if ImageKind::from_mime(&body.content_type).is_none() {
+            e.add(
+                "content_type",
+                "must be image/png, image/jpeg, image/webp or image/gif",
+            );
+        }
+        if body.size < 1 {
+            e.add("size", "must be at least 1 byte");
+        }
+    })?;
+    let max = state.config.max_upload_bytes;
+    if body.size as u64 > max {
+        return Err(ApiError::FileTooLarge(format!(
+            "{} is {} bytes; the largest file accepted is {max} bytes",
+            body.file_name, body.size
+        )));
+    }
+    if let Some(asset_id) = body.asset_id {
+        let same_board = state
+            .store
+            .asset_for(me.id(), asset_id)
+            .await?
+            .is_some_and(|a| a.asset.board_id == id);
+        if !same_board {
+            return Err(ApiError::invalid("asset_id", "no such asset on this board"));
+        }
+    }
+    if let Some(quota) = state
+        .store
+        .workspace_for(me.id(), board.workspace_id)
+        .await?
+        .and_then(|w| w.storage_quota_bytes)
+    {
+        let used = state.store.workspace_usage(board.workspace_id).await?;
+        if used + body.size > quota {
+            return Err(ApiError::QuotaExceeded(format!(
+                "the workspace stores {used} of its {quota} bytes; this file needs {}",
+                body.size
+            )));
+        }
+    }
+    let upload = state
+        .store
+        .create_upload(NewUpload {
+            board_id: id,
+            asset_id: body.asset_id,
+            user_id: me.id(),
+            file_name: body.file_name.trim(),
+            content_type: &body.content_type,
+            bytes: body.size,
+            idempotency_key: key.as_deref(),
+            expires_at: critboard_store::now() + chrono::Duration::minutes(UPLOAD_URL_MINUTES),
+        })
+        .await?;
+    Ok(created(upload_out(&state, upload)))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct Signed {
+    /// Unix time the URL stops working.
+    pub expires: i64,
+    pub signature: String,
+}
+
+/// Receive an upload's bytes (local storage). The URL comes from
+/// `POST /boards/{id}/uploads`; its signature is the authorisation.
+#[utoipa::path(put, path = "/api/v1/uploads/{id}/content", tag = "assets", security(()),
+    params(("id" = Uuid, Path), Signed),
+    request_body(content = Vec<u8>, content_type = "image/*"),
+    responses((status = 200, description = "Stored"),
+        (status = 400, body = Problem, description = "Body shorter than declared"),
+        (status = 403, body = Problem, description = "URL altered or expired, or headers differ"),
+        (status = 404, body = Problem), (status = 409, body = Problem, description = "Already completed"),
+        (status = 413, body = Problem, description = "Body longer than declared")))]
+async fn put_content(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(signed): ApiQuery<Signed>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode> {
+    let u = state.store.upload(id).await?.ok_or(ApiError::NotFound)?;
+    let expected = put_signature(&state, &u, signed.expires);
+    if !crate::secrets::constant_time_eq(&expected, &signed.signature) {
+        return Err(ApiError::Forbidden("this upload URL is not valid"));
+    }
+    // The row is authoritative: no signature outlives its upload.
+    if signed.expires < critboard_store::now().timestamp() || u.expires_at < critboard_store::now()
+    {
+        return Err(ApiError::Forbidden(
+            "this upload URL has expired; start the upload again",
+        ));
+    }
+    if u.state != UploadState::Uploading.as_i16() {
+        return Err(ApiError::Conflict("this upload is already finished".into()));
+    }
+    let sent_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if sent_type != u.content_type {
+        return Err(ApiError::Forbidden(
+            "Content-Type differs from the one signed",
+        ));
+    }
+    let declared = u.bytes as u64;
+    if let Some(len) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        if len > declared {
+            return Err(ApiError::FileTooLarge(format!(
+                "the body is {len} bytes; the upload was signed for {declared}"
+            )));
+        }
+        if len < declared {
+            return Err(ApiError::Forbidden(
+                "Content-Length differs from the size signed",
+            ));
+        }
+    }
+    match state
+        .storage
+        .write_exact(&u.object_key, body.into_data_stream(), declared)
+        .await
+    {
+        Ok(()) => Ok(StatusCode::OK),
+        Err(StorageError::TooLarge(n)) => Err(ApiError::FileTooLarge(format!(
+            "the body is larger than the {n} bytes signed"
+        ))),
+        Err(StorageError::Short { got, want }) => Err(ApiError::BadRequest(format!(
+            "the body ended after {got} of {want} bytes"
+        ))),
+        Err(e) => Err(ApiError::Internal(e.to_string())),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CompletedOut {
+    pub upload: UploadOut,
+    /// The asset the file became (or got a new version of).
+    pub asset: AssetOut,
+}
+
+/// Check the stored file and turn it into an asset or a new version.
+/// Completing twice returns the same asset; a refused file is deleted.
+#[utoipa::path(post, path = "/api/v1/uploads/{id}/complete", tag = "assets",
+    params(("id" = Uuid, Path)),
+    responses((status = 201, body = CompletedOut, description = "Completed now"),
+        (status = 200, body = CompletedOut, description = "Completed before"),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "Nothing uploaded yet"),
+        (status = 422, body = Problem, description = "Refused: not an accepted picture, damaged, too large")))]
+async fn complete_upload(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Response> {
+    let u = state.store.upload(id).await?.ok_or(ApiError::NotFound)?;
+    access::board(&state, me.id(), u.board_id, BoardAction::Edit).await?;
+    let refused = |reason: String| ApiError::Validation(FieldErrors::single("file", reason));
+    match UploadState::from_i16(u.state) {
+        Some(UploadState::Completed) => return completed(&state, u, StatusCode::OK).await,
+        Some(UploadState::Refused) | None => {
+            return Err(refused(
+                u.failure.unwrap_or_else(|| "the file was refused".into()),
+            ))
+        }
+        Some(UploadState::Uploading) => {}
+    }
+    let size = state
+        .storage
+        .size(&u.object_key)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .ok_or_else(|| {
+            ApiError::Conflict(
+                "nothing has been uploaded yet; send the file to the upload URL first".into(),
+            )
+        })?;
+    let checked = if size != u.bytes as u64 {
+        Err(format!(
+            "the file is {size} bytes, not the {} declared",
+            u.bytes
+        ))
+    } else {
+        let head = state
+            .storage
+            .read_range(&u.object_key, 0..size.min(HEAD_BYTES))
+            .await;
+        let tail = state
+            .storage
+            .read_range(&u.object_key, size.saturating_sub(TAIL_BYTES)..size)
+            .await;
+        match (head, tail) {
+            (Ok(head), Ok(tail)) => {
+                probe::probe(&head, &tail, size, state.limits).map_err(|r| r.to_string())
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(ApiError::Internal(e.to_string())),
+        }
+    };
+    let probed = match checked {
+        Ok(p) => p,
+        Err(reason) => {
+            state.store.refuse_upload(id, &reason).await?;
+            if let Err(e) = state.storage.delete(&u.object_key).await {
+                tracing::warn!(error = %e, "could not delete a refused upload");
+            }
+            return Err(refused(reason));
+        }
+    };
+    let result = state
+        .store
+        .complete_upload(
+            id,
+            CheckedFile {
+                content_type: probed.kind.mime(),
+                width: probed.width as i32,
+                height: probed.height as i32,
+            },
+            |version_id| thumbnail_job(version_id).into_active_model(),
+        )
+        .await;
+    match result {
+        Ok(_) => {}
+        Err(StoreError::NotFound) => {
+            return Err(ApiError::Conflict(
+                "the asset this version was for is gone".into(),
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    state.queue.wake();
+    let u = state.store.upload(id).await?.ok_or(ApiError::NotFound)?;
+    completed(&state, u, StatusCode::CREATED).await
+}
+
+async fn completed(state: &AppState, u: upload::Model, status: StatusCode) -> Result<Response> {
+    let version_id = u.version_id.ok_or(ApiError::NotFound)?;
+    let version = state
+        .store
+        .version(version_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let asset = state
+        .store
+        .asset_for_version(version.asset_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let current = version_out(state, version, &[]);
+    let body = CompletedOut {
+        upload: upload_out(state, u),
+        asset: asset_out(asset, Some(current)),
+    };
+    Ok((status, Json(body)).into_response())
+}

@@ -1,0 +1,212 @@
+//! Background work run by the job queue: thumbnails, deleting stored files,
+//! and the hourly clean-up of uploads that never completed.
+
+use crate::state::AppState;
+use critboard_files::thumbs::{self, Thumb};
+use critboard_files::{ImageKind, StorageError};
+use critboard_jobs::{Handler, Job, JobError, NewJob};
+use critboard_store::queries::assets::NewThumbnail;
+use futures_util::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+pub const THUMBNAILS: &str = "thumbnails";
+pub const DELETE_OBJECTS: &str = "delete-objects";
+pub const CLEANUP_UPLOADS: &str = "cleanup-uploads";
+/// Uploads not completed within this time are deleted.
+pub const UPLOAD_TTL_HOURS: i64 = 24;
+
+#[derive(Serialize, Deserialize)]
+pub struct ThumbnailJob {
+    pub version_id: Uuid,
+}
+
+pub fn thumbnail_job(version_id: Uuid) -> NewJob {
+    NewJob::now(
+        THUMBNAILS,
+        serde_json::to_value(ThumbnailJob { version_id }).unwrap_or_default(),
+    )
+    .unique(format!("{THUMBNAILS}:{version_id}"))
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct DeleteObjectsJob {
+    pub keys: Vec<String>,
+}
+
+pub fn handlers(state: &AppState) -> Vec<Arc<dyn Handler>> {
+    vec![
+        Arc::new(Thumbnails(state.clone())),
+        Arc::new(DeleteObjects(state.clone())),
+        Arc::new(CleanupUploads(state.clone())),
+    ]
+}
+
+fn payload<T: for<'de> Deserialize<'de>>(job: &Job) -> Result<T, JobError> {
+    serde_json::from_str(&job.payload).map_err(|e| JobError::Permanent(format!("bad payload: {e}")))
+}
+
+fn retry(e: impl std::fmt::Display) -> JobError {
+    JobError::Retry(e.to_string())
+}
+
+struct Thumbnails(AppState);
+
+impl Handler for Thumbnails {
+    fn kind(&self) -> &'static str {
+        THUMBNAILS
+    }
+
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let ThumbnailJob { version_id } = payload(job)?;
+            make_thumbnails(&self.0, version_id).await
+        })
+    }
+}
+
+/// Renders, stores and records a version's thumbnails. Safe to run again:
+/// a version that is no longer processing is left alone, and the store
+/// records thumbnails only while it is (see `finish_version`).
+async fn make_thumbnails(state: &AppState, version_id: Uuid) -> Result<(), JobError> {
+    let store = &state.store;
+    let Some(version) = store.version(version_id).await.map_err(retry)? else {
+        return Ok(()); // deleted meanwhile
+    };
+    if version.state != critboard_domain::VersionState::Processing.as_i16() {
+        return Ok(());
+    }
+    let kind = ImageKind::from_mime(&version.content_type)
+        .ok_or_else(|| JobError::Permanent(format!("unknown type {}", version.content_type)))?;
+    let path = state
+        .storage
+        .local_path(&version.object_key)
+        .ok_or_else(|| JobError::Permanent("only local storage is supported".into()))?;
+    let limits = state.limits;
+    let rendered = tokio::task::spawn_blocking(move || -> Result<(String, Vec<Thumb>), String> {
+        let sha = file_sha256(&path).map_err(|e| e.to_string())?;
+        let thumbs = thumbs::render(&path, kind, limits).map_err(|e| e.to_string())?;
+        Ok((sha, thumbs))
+    })
+    .await
+    .map_err(retry)?;
+    let (sha, thumbs) = match rendered {
+        Ok(done) => done,
+        Err(reason) => {
+            // The bytes passed the header checks but do not decode.
+            store
+                .fail_version(
+                    version_id,
+                    &format!("the picture cannot be decoded: {reason}"),
+                )
+                .await
+                .map_err(retry)?;
+            return Ok(());
+        }
+    };
+    let mut rows = Vec::new();
+    for t in thumbs {
+        let key = format!("t/{version_id}/{}.jpg", t.size);
+        let bytes = t.data.len() as i64;
+        state.storage.put(&key, t.data).await.map_err(retry)?;
+        rows.push(NewThumbnail {
+            size: t.size,
+            object_key: key,
+            content_type: Thumb::CONTENT_TYPE,
+            width: t.width as i32,
+            height: t.height as i32,
+            bytes,
+        });
+    }
+    if store
+        .finish_version(version_id, sha, rows)
+        .await
+        .map_err(retry)?
+    {
+        metrics::counter!("critboard_thumbnails_rendered_total").increment(1);
+    }
+    Ok(())
+}
+
+fn file_sha256(path: &std::path::Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+struct DeleteObjects(AppState);
+
+impl Handler for DeleteObjects {
+    fn kind(&self) -> &'static str {
+        DELETE_OBJECTS
+    }
+
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let DeleteObjectsJob { keys } = payload(job)?;
+            for key in keys {
+                self.0.storage.delete(&key).await.map_err(retry)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+struct CleanupUploads(AppState);
+
+impl Handler for CleanupUploads {
+    fn kind(&self) -> &'static str {
+        CLEANUP_UPLOADS
+    }
+
+    fn run<'a>(&'a self, _job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let cutoff = critboard_store::now() - chrono::Duration::hours(UPLOAD_TTL_HOURS);
+            loop {
+                let stale = self
+                    .0
+                    .store
+                    .stale_uploads(cutoff, 200)
+                    .await
+                    .map_err(retry)?;
+                if stale.is_empty() {
+                    return Ok(());
+                }
+                for upload in stale {
+                    match self.0.storage.delete(&upload.object_key).await {
+                        Ok(()) | Err(StorageError::NotFound) => {}
+                        Err(e) => return Err(retry(e)),
+                    }
+                    self.0.store.delete_upload(upload.id).await.map_err(retry)?;
+                }
+            }
+        })
+    }
+}
+
+/// Asks for the periodic jobs; called every minute by every node, the queue's
+/// unique keys make each run once per period.
+pub async fn schedule(state: &AppState) {
+    if let Err(e) =
+        critboard_jobs::schedule_periodic(&state.queue, CLEANUP_UPLOADS, Duration::from_secs(3600))
+            .await
+    {
+        tracing::warn!(error = %e, "could not schedule the upload clean-up");
+    }
+}

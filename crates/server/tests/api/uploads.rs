@@ -1,0 +1,728 @@
+//! Direct uploads into local storage: the whole flow, hostile files,
+//! signed-URL tampering, limits, idempotency, roles and background jobs.
+
+use crate::helpers::{spawn_app_with, Answer, Backend, TestApp, TestUser};
+use crate::{backend_tests, backend_tests_with_config};
+use critboard_jobs::{NewJob, Queue};
+use critboard_store::entities::job;
+use critboard_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{json, Value};
+use std::io::Cursor;
+use std::time::{Duration, Instant};
+
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+    });
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, 40, (y % 256) as u8])
+    });
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Jpeg)
+        .unwrap();
+    out
+}
+
+/// A board of `owner`'s, with `others` added to the workspace.
+pub async fn board(app: &TestApp, owner: &TestUser, others: &[&TestUser]) -> String {
+    let ws = app.workspace(owner, others).await;
+    let b = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/boards"),
+            json!({"name": "Site"}),
+        )
+        .await
+        .expect(201);
+    b.body["id"].as_str().unwrap().to_owned()
+}
+
+/// Asks for an upload and sends the bytes; returns the upload document.
+pub async fn send(
+    user: &TestUser,
+    board: &str,
+    name: &str,
+    ctype: &str,
+    bytes: &[u8],
+    asset: Option<&str>,
+) -> Value {
+    let up = user
+        .post(
+            &format!("/api/v1/boards/{board}/uploads"),
+            json!({"file_name": name, "content_type": ctype, "size": bytes.len(), "asset_id": asset}),
+        )
+        .await
+        .expect(201);
+    let target = &up.body["target"];
+    assert_eq!(target["method"], "PUT");
+    let put = put(target["url"].as_str().unwrap(), ctype, bytes.to_vec()).await;
+    assert_eq!(put.status().as_u16(), 200, "{:?}", put.text().await);
+    up.body
+}
+
+/// A plain HTTP client's PUT, as a browser would send it.
+pub async fn put(url: &str, ctype: &str, body: Vec<u8>) -> reqwest::Response {
+    reqwest::Client::new()
+        .put(url)
+        .header("content-type", ctype)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+pub async fn complete(user: &TestUser, upload: &Value) -> Answer {
+    user.post(
+        &format!(
+            "/api/v1/uploads/{}/complete",
+            upload["id"].as_str().unwrap()
+        ),
+        json!({}),
+    )
+    .await
+}
+
+/// Uploads a picture all the way; returns the asset.
+pub async fn upload(user: &TestUser, board: &str, name: &str, bytes: &[u8]) -> Value {
+    let ctype = if bytes.starts_with(&[0xFF, 0xD8]) {
+        "image/jpeg"
+    } else {
+        "image/png"
+    };
+    let up = send(user, board, name, ctype, bytes, None).await;
+    complete(user, &up).await.expect(201).body["asset"].clone()
+}
+
+/// Polls the asset until its current version leaves "processing".
+pub async fn wait_ready(user: &TestUser, asset: &str) -> Value {
+    let started = Instant::now();
+    loop {
+        let a = user
+            .get(&format!("/api/v1/assets/{asset}"))
+            .await
+            .expect(200);
+        let state = a.body["current_version"]["state"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if state != "processing" {
+            return a.body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "thumbnails never came"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn objects(app: &TestApp) -> Vec<String> {
+    let root = app.dir.join("objects");
+    let mut found = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                found.push(p.strip_prefix(&root).unwrap().display().to_string());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+async fn uploaded_pictures_become_assets_with_thumbnails(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let first = upload(&ada, &b, "Homepage.png", &png(1440, 2400)).await;
+    assert_eq!(first["title"], "Homepage");
+    assert_eq!(first["version_count"], 1);
+    assert_eq!(first["review_status"], "in_review");
+    // Declared as JPEG, really a PNG: the sniffed type wins.
+    let up = send(&ada, &b, "Pricing.jpg", "image/jpeg", &png(800, 600), None).await;
+    let second = complete(&ada, &up).await.expect(201).body["asset"].clone();
+    let ready = wait_ready(&ada, second["id"].as_str().unwrap()).await;
+    let v = &ready["current_version"];
+    assert_eq!(v["state"], "ready");
+    assert_eq!(v["content_type"], "image/png");
+    assert_eq!(
+        (v["width"].as_i64(), v["height"].as_i64()),
+        (Some(800), Some(600))
+    );
+    assert_eq!(v["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(v["thumbnails"]["grid"]["width"], 480);
+    assert_eq!(v["thumbnails"]["view"]["width"], 800);
+
+    let ready = wait_ready(&ada, first["id"].as_str().unwrap()).await;
+    assert_eq!(
+        ready["current_version"]["thumbnails"]["grid"]["height"], 640,
+        "top of a tall page"
+    );
+
+    let list = ada
+        .get(&format!("/api/v1/boards/{b}/assets"))
+        .await
+        .expect(200);
+    let titles: Vec<&str> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Homepage", "Pricing"]);
+
+    // Files come through signed links with safe headers.
+    let file = reqwest::get(v["file_url"].as_str().unwrap()).await.unwrap();
+    assert_eq!(file.status(), 200);
+    let h = file.headers().clone();
+    assert_eq!(h["content-type"], "image/png");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert!(h["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("sandbox"));
+    assert!(h["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("Pricing.jpg"));
+    let grid = reqwest::get(v["thumbnails"]["grid"]["url"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(grid.headers()["content-type"], "image/jpeg");
+    let bytes = grid.bytes().await.unwrap();
+    assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 480);
+    // An altered link is refused.
+    let url = v["file_url"].as_str().unwrap();
+    let forged = format!("{}0", &url[..url.len() - 1]);
+    assert_eq!(reqwest::get(&forged).await.unwrap().status(), 403);
+}
+
+async fn a_new_version_keeps_the_old_one(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let asset = upload(&ada, &b, "Logo.png", &png(300, 200)).await;
+    let id = asset["id"].as_str().unwrap();
+    let v1 = asset["current_version"]["id"].as_str().unwrap().to_owned();
+    let up = send(
+        &ada,
+        &b,
+        "Logo v2.jpg",
+        "image/jpeg",
+        &jpeg(600, 400),
+        Some(id),
+    )
+    .await;
+    let done = complete(&ada, &up).await.expect(201);
+    assert_eq!(done.body["asset"]["id"], id);
+    assert_eq!(done.body["asset"]["version_count"], 2);
+    let detail = wait_ready(&ada, id).await;
+    assert_eq!(detail["current_version"]["number"], 2);
+    let numbers: Vec<i64> = detail["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["number"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, [2, 1]);
+    let old = ada.get(&format!("/api/v1/versions/{v1}")).await.expect(200);
+    assert_eq!(old.body["number"], 1);
+    assert_eq!(old.body["width"], 300);
+    let list = ada
+        .get(&format!("/api/v1/assets/{id}/versions"))
+        .await
+        .expect(200);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 2);
+    // A version of an asset on another board is refused.
+    let other = board(&app, &ada, &[]).await;
+    ada.post(
+        &format!("/api/v1/boards/{other}/uploads"),
+        json!({"file_name": "x.png", "content_type": "image/png", "size": 10, "asset_id": id}),
+    )
+    .await
+    .expect(422);
+}
+
+async fn hostile_files_are_refused_and_nothing_is_kept(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let mut polyglot = png(20, 20);
+    polyglot.extend_from_slice(b"<html><script>alert(document.cookie)</script></html>");
+    let mut bomb = png(1, 1);
+    bomb[16..20].copy_from_slice(&50_000u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&50_000u32.to_be_bytes());
+    let crc = crc32(&bomb[12..29]);
+    bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+    let full = jpeg(400, 300);
+    let truncated = full[..full.len() * 2 / 3].to_vec();
+    let cases: [(&str, Vec<u8>); 5] = [
+        (
+            "page.png",
+            b"<!doctype html><html><body onload=alert(1)></body></html>".to_vec(),
+        ),
+        (
+            "logo.png",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".to_vec(),
+        ),
+        ("bomb.png", bomb),
+        ("cut.jpg", truncated),
+        ("poly.png", polyglot),
+    ];
+    for (name, bytes) in cases {
+        let up = send(&ada, &b, name, "image/png", &bytes, None).await;
+        let refused = complete(&ada, &up).await.expect(422);
+        assert_eq!(refused.body["errors"][0]["field"], "file", "{name}");
+        // Completing again says the same; nothing was kept.
+        complete(&ada, &up).await.expect(422);
+    }
+    assert!(
+        objects(&app).is_empty(),
+        "refused files are deleted: {:?}",
+        objects(&app)
+    );
+    let list = ada
+        .get(&format!("/api/v1/boards/{b}/assets"))
+        .await
+        .expect(200);
+    assert_eq!(list.body["items"], json!([]));
+    // Zero bytes cannot even start.
+    ada.post(
+        &format!("/api/v1/boards/{b}/uploads"),
+        json!({"file_name": "empty.png", "content_type": "image/png", "size": 0}),
+    )
+    .await
+    .expect(422);
+    ada.post(
+        &format!("/api/v1/boards/{b}/uploads"),
+        json!({"file_name": "x.svg", "content_type": "image/svg+xml", "size": 10}),
+    )
+    .await
+    .expect(422);
+    app.anon().get("/healthz").await.expect(200);
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    // Bitwise CRC-32 (IEEE), enough for one PNG header chunk.
+    let mut crc = 0xFFFF_FFFFu32;
+    for b in bytes {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+async fn altered_or_expired_upload_urls_are_refused(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let bytes = png(50, 50);
+    let up = ada
+        .post(
+            &format!("/api/v1/boards/{b}/uploads"),
+            json!({"file_name": "a.png", "content_type": "image/png", "size": bytes.len()}),
+        )
+        .await
+        .expect(201);
+    let url = up.body["target"]["url"].as_str().unwrap().to_owned();
+    let tampered_sig = format!(
+        "{}{}",
+        &url[..url.len() - 2],
+        if url.ends_with("00") { "11" } else { "00" }
+    );
+    assert_eq!(
+        put(&tampered_sig, "image/png", bytes.clone())
+            .await
+            .status(),
+        403
+    );
+    let later = url.replace("expires=", "expires=9");
+    assert_eq!(put(&later, "image/png", bytes.clone()).await.status(), 403);
+    assert_eq!(
+        put(&url, "text/html", bytes.clone()).await.status(),
+        403,
+        "type is signed"
+    );
+    let mut longer = bytes.clone();
+    longer.extend_from_slice(&[0; 100]);
+    assert_eq!(put(&url, "image/png", longer).await.status(), 413);
+    assert_eq!(
+        put(&url, "image/png", bytes[..10].to_vec()).await.status(),
+        403,
+        "size is signed"
+    );
+    // Completing before any bytes arrived: nothing to complete.
+    let early = ada
+        .post(
+            &format!(
+                "/api/v1/uploads/{}/complete",
+                up.body["id"].as_str().unwrap()
+            ),
+            json!({}),
+        )
+        .await
+        .expect(409);
+    assert_eq!(early.problem_type(), "urn:critboard:problem:conflict");
+    // Once the upload's time is up, its URL stops working.
+    app.store
+        .execute(
+            "UPDATE uploads SET expires_at = ?",
+            vec![(critboard_store::now() - chrono::Duration::minutes(1)).into()],
+        )
+        .await
+        .unwrap();
+    let expired = put(&url, "image/png", bytes.clone()).await;
+    assert_eq!(expired.status(), 403);
+    assert!(expired.text().await.unwrap().contains("expired"));
+}
+
+async fn completing_twice_gives_one_asset(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let up = send(&ada, &b, "a.png", "image/png", &png(64, 64), None).await;
+    let first = complete(&ada, &up).await.expect(201);
+    let again = complete(&ada, &up).await.expect(200);
+    assert_eq!(first.body["asset"]["id"], again.body["asset"]["id"]);
+    let (a, b2) = tokio::join!(complete(&ada, &up), complete(&ada, &up));
+    assert_eq!(a.status, 200);
+    assert_eq!(b2.status, 200);
+    let list = ada
+        .get(&format!("/api/v1/boards/{b}/assets"))
+        .await
+        .expect(200);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+    // The upload URL is spent.
+    let url = up["target"]["url"].as_str().unwrap();
+    assert_eq!(put(url, "image/png", png(64, 64)).await.status(), 409);
+}
+
+async fn retried_upload_with_same_idempotency_key_is_not_duplicated(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let body = json!({"file_name": "a.png", "content_type": "image/png", "size": 100});
+    let send_once = || async {
+        ada.client
+            .post(format!("{}/api/v1/boards/{b}/uploads", app.base))
+            .header("x-csrf-token", ada.csrf.as_deref().unwrap())
+            .header("idempotency-key", "upload-a-1")
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    let (a, b2) = (send_once().await, send_once().await);
+    assert_eq!(a["id"], b2["id"]);
+    let other = ada
+        .post(&format!("/api/v1/boards/{b}/uploads"), body.clone())
+        .await
+        .expect(201);
+    assert_ne!(other.body["id"], a["id"]);
+}
+
+async fn uploads_follow_the_role_table(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let viewer = app.user("Viewer").await;
+    let outsider = app.user("Out").await;
+    let b = board(&app, &ada, &[&viewer]).await;
+    ada.post(
+        &format!("/api/v1/boards/{b}/members"),
+        json!({"user_id": viewer.id, "role": "commenter"}),
+    )
+    .await
+    .expect(201);
+    let asset = upload(&ada, &b, "a.png", &png(40, 40)).await;
+    let id = asset["id"].as_str().unwrap();
+    let req = json!({"file_name": "x.png", "content_type": "image/png", "size": 10});
+    viewer
+        .post(&format!("/api/v1/boards/{b}/uploads"), req.clone())
+        .await
+        .expect(403);
+    outsider
+        .post(&format!("/api/v1/boards/{b}/uploads"), req)
+        .await
+        .expect(404);
+    viewer
+        .get(&format!("/api/v1/boards/{b}/assets"))
+        .await
+        .expect(200);
+    viewer
+        .get(&format!("/api/v1/assets/{id}"))
+        .await
+        .expect(200);
+    viewer
+        .patch(&format!("/api/v1/assets/{id}"), json!({"title": "x"}))
+        .await
+        .expect(403);
+    viewer
+        .delete(&format!("/api/v1/assets/{id}"))
+        .await
+        .expect(403);
+    for path in [
+        format!("/api/v1/boards/{b}/assets"),
+        format!("/api/v1/assets/{id}"),
+        format!("/api/v1/assets/{id}/versions"),
+        format!(
+            "/api/v1/versions/{}",
+            asset["current_version"]["id"].as_str().unwrap()
+        ),
+    ] {
+        outsider.get(&path).await.expect(404);
+    }
+    outsider
+        .delete(&format!("/api/v1/assets/{id}"))
+        .await
+        .expect(404);
+}
+
+async fn assets_can_be_renamed_reordered_and_deleted(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let mut ids = Vec::new();
+    for name in ["one.png", "two.png", "three.png"] {
+        ids.push(
+            upload(&ada, &b, name, &png(30, 30)).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    for id in &ids {
+        wait_ready(&ada, id).await;
+    }
+    let moved = ada
+        .patch(
+            &format!("/api/v1/assets/{}", ids[2]),
+            json!({"position": 0, "title": "Three!"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(moved.body["title"], "Three!");
+    let list = ada
+        .get(&format!("/api/v1/boards/{b}/assets"))
+        .await
+        .expect(200);
+    let titles: Vec<&str> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Three!", "one", "two"]);
+    ada.patch(&format!("/api/v1/assets/{}", ids[0]), json!({"title": ""}))
+        .await
+        .expect(422);
+    let before = objects(&app);
+    assert_eq!(before.len(), 9, "3 originals + 6 thumbnails: {before:?}");
+    ada.delete(&format!("/api/v1/assets/{}", ids[1]))
+        .await
+        .expect(204);
+    ada.get(&format!("/api/v1/assets/{}", ids[1]))
+        .await
+        .expect(404);
+    let started = Instant::now();
+    while objects(&app).len() != 6 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            objects(&app)
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn size_limit_and_quota_are_413(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |c| c.max_upload_bytes = 10_000).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let big = ada
+        .post(
+            &format!("/api/v1/boards/{b}/uploads"),
+            json!({"file_name": "big.png", "content_type": "image/png", "size": 10_001}),
+        )
+        .await
+        .expect(413);
+    assert_eq!(big.problem_type(), "urn:critboard:problem:file-too-large");
+    let ws = ada.get(&format!("/api/v1/boards/{b}")).await.body["workspace_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.store
+        .execute("UPDATE workspaces SET storage_quota_bytes = 5000", vec![])
+        .await
+        .unwrap();
+    let ok = ada
+        .post(
+            &format!("/api/v1/boards/{b}/uploads"),
+            json!({"file_name": "a.png", "content_type": "image/png", "size": 4000}),
+        )
+        .await
+        .expect(201);
+    assert!(ok.body["id"].is_string());
+    let over = ada
+        .post(
+            &format!("/api/v1/boards/{b}/uploads"),
+            json!({"file_name": "b.png", "content_type": "image/png", "size": 2000}),
+        )
+        .await
+        .expect(413);
+    assert_eq!(
+        over.problem_type(),
+        "urn:critboard:problem:quota-exceeded",
+        "{ws}"
+    );
+}
+
+/// A worker dies holding the thumbnail job: another node takes it over
+/// when the lease runs out, and a finished version is never redone.
+async fn an_interrupted_job_is_retried_and_thumbnails_are_made_once(backend: Backend) {
+    // Node A serves requests only; no worker picks up the job.
+    let Some(app) = spawn_app_with(backend, |c| c.job_workers = 0).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let asset = upload(&ada, &b, "a.png", &png(200, 100)).await;
+    let id = asset["id"].as_str().unwrap();
+    // A worker claims the job and dies: its lease lapses at once.
+    let dead = Queue::new(app.store.clone());
+    let job = dead
+        .claim(&["thumbnails"], Duration::ZERO)
+        .await
+        .unwrap()
+        .expect("job queued");
+    assert_eq!(job.attempts, 1);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Node B with a worker, on the same database and files.
+    let (dir, db_url) = (app.dir.clone(), app.database_url.clone());
+    let node_b = spawn_app_with(backend, move |c| {
+        c.data_dir = dir;
+        c.database_url = db_url;
+    })
+    .await
+    .unwrap();
+    let _keep = &node_b;
+    let ready = wait_ready(&ada, id).await;
+    assert_eq!(ready["current_version"]["state"], "ready");
+    let version_id: uuid::Uuid = ready["current_version"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let thumbs = app.store.thumbnails_of(vec![version_id]).await.unwrap();
+    assert_eq!(thumbs.len(), 2);
+    let made_at: Vec<_> = thumbs.iter().map(|t| t.created_at).collect();
+    // Run the finished job again (as after a crash before it was marked
+    // done); node B's worker finds it on its next poll.
+    app.store
+        .execute(
+            "UPDATE jobs SET done_at = NULL, locked_until = NULL, locked_by = NULL",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        let pending = job::Entity::find()
+            .filter(job::Column::Kind.eq("thumbnails"))
+            .filter(job::Column::DoneAt.is_null())
+            .count(app.store.conn())
+            .await
+            .unwrap();
+        if pending == 0 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "job never re-ran"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let again = app.store.thumbnails_of(vec![version_id]).await.unwrap();
+    assert_eq!(again.len(), 2);
+    assert_eq!(
+        again.iter().map(|t| t.created_at).collect::<Vec<_>>(),
+        made_at
+    );
+}
+
+/// Uploads never completed are deleted by the clean-up job after 24 hours.
+async fn abandoned_uploads_are_cleaned_up(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let old = send(&ada, &b, "old.png", "image/png", &png(10, 10), None).await;
+    let fresh = send(&ada, &b, "fresh.png", "image/png", &png(10, 10), None).await;
+    app.store
+        .execute(
+            "UPDATE uploads SET created_at = ? WHERE id = ?",
+            vec![
+                (critboard_store::now() - chrono::Duration::hours(25)).into(),
+                old["id"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<uuid::Uuid>()
+                    .unwrap()
+                    .into(),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(objects(&app).len(), 2);
+    let q = Queue::new(app.store.clone());
+    q.enqueue(NewJob::now("cleanup-uploads", json!({})))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while objects(&app).len() != 1 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            objects(&app)
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(app
+        .store
+        .upload(old["id"].as_str().unwrap().parse().unwrap())
+        .await
+        .unwrap()
+        .is_none());
+    assert!(app
+        .store
+        .upload(fresh["id"].as_str().unwrap().parse().unwrap())
+        .await
+        .unwrap()
+        .is_some());
+}
+
+backend_tests!(
+    uploaded_pictures_become_assets_with_thumbnails,
+    a_new_version_keeps_the_old_one,
+    hostile_files_are_refused_and_nothing_is_kept,
+    altered_or_expired_upload_urls_are_refused,
+    completing_twice_gives_one_asset,
+    retried_upload_with_same_idempotency_key_is_not_duplicated,
+    uploads_follow_the_role_table,
+    assets_can_be_renamed_reordered_and_deleted,
+    abandoned_uploads_are_cleaned_up,
+);
+backend_tests_with_config!(
+    size_limit_and_quota_are_413,
+    an_interrupted_job_is_retried_and_thumbnails_are_made_once
+);

@@ -1,0 +1,548 @@
+//! Assets, versions, thumbnails and direct uploads.
+
+use super::boards::BoardRow;
+use crate::entities::{asset, job, setting, thumbnail, upload, version};
+use crate::{new_id, now, Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use critboard_domain::{BoardRole, ReviewStatus, UploadState, VersionState};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+/// An asset together with the caller's role on its board.
+pub struct AssetAccess {
+    pub asset: asset::Model,
+    pub board: BoardRow,
+    pub role: BoardRole,
+}
+
+pub struct NewUpload<'a> {
+    pub board_id: Uuid,
+    pub asset_id: Option<Uuid>,
+    pub user_id: Uuid,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: i64,
+    pub idempotency_key: Option<&'a str>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What the stored bytes turned out to be.
+pub struct CheckedFile {
+    pub content_type: &'static str,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// A thumbnail that has been written to storage.
+pub struct NewThumbnail {
+    pub size: &'static str,
+    pub object_key: String,
+    pub content_type: &'static str,
+    pub width: i32,
+    pub height: i32,
+    pub bytes: i64,
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+struct BoardId {
+    board_id: Uuid,
+}
+
+impl Store {
+    /// An instance-wide setting, created with `init()` the first time; every
+    /// node then reads the same value (e.g. the URL-signing secret).
+    pub async fn setting_or_init(
+        &self,
+        name: &str,
+        init: impl FnOnce() -> String,
+    ) -> Result<String> {
+        setting::Entity::insert(setting::ActiveModel {
+            name: Set(name.to_owned()),
+            value: Set(init()),
+        })
+        // A no-op update rather than DO NOTHING, which sea-query cannot
+        // write for MySQL.
+        .on_conflict(
+            OnConflict::column(setting::Column::Name)
+                .update_column(setting::Column::Name)
+                .to_owned(),
+        )
+        .exec_without_returning(self.conn())
+        .await?;
+        setting::Entity::find_by_id(name.to_owned())
+            .one(self.conn())
+            .await?
+            .map(|s| s.value)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Bytes a workspace stores, counting uploads still in flight.
+    pub async fn workspace_usage(&self, workspace_id: Uuid) -> Result<i64> {
+        #[derive(FromQueryResult)]
+        struct Sum {
+            total: i64,
+        }
+        let total = self.as_bigint("COALESCE(SUM(x.bytes), 0)");
+        let stored = format!(
+            "SELECT {total} AS total FROM versions x \
+             JOIN assets a ON a.id = x.asset_id JOIN boards b ON b.id = a.board_id \
+             WHERE b.workspace_id = ?"
+        );
+        let pending = format!(
+            "SELECT {total} AS total FROM uploads x JOIN boards b ON b.id = x.board_id \
+             WHERE b.workspace_id = ? AND x.state = ?"
+        );
+        let mut used = 0;
+        for (sql, binds) in [
+            (stored, vec![workspace_id.into()]),
+            (
+                pending,
+                vec![workspace_id.into(), UploadState::Uploading.as_i16().into()],
+            ),
+        ] {
+            let row = Sum::find_by_statement(self.stmt(&sql, binds))
+                .one(self.conn())
+                .await?;
+            used += row.map_or(0, |r| r.total);
+        }
+        Ok(used)
+    }
+
+    /// Records an upload waiting for its bytes. With an idempotency key, a
+    /// retried request gets the upload it already created.
+    pub async fn create_upload(&self, new: NewUpload<'_>) -> Result<upload::Model> {
+        if let Some(key) = new.idempotency_key {
+            if let Some(existing) = self.upload_by_key(new.user_id, key).await? {
+                return Ok(existing);
+            }
+        }
+        let id = new_id();
+        let model = upload::ActiveModel {
+            id: Set(id),
+            board_id: Set(new.board_id),
+            asset_id: Set(new.asset_id),
+            user_id: Set(new.user_id),
+            object_key: Set(format!("o/{id}")),
+            file_name: Set(new.file_name.to_owned()),
+            content_type: Set(new.content_type.to_owned()),
+            bytes: Set(new.bytes),
+            state: Set(UploadState::Uploading.as_i16()),
+            version_id: Set(None),
+            failure: Set(None),
+            idempotency_key: Set(new.idempotency_key.map(str::to_owned)),
+            expires_at: Set(new.expires_at),
+            created_at: Set(now()),
+        };
+        match model.insert(self.conn()).await.map_err(StoreError::from) {
+            Ok(u) => Ok(u),
+            // Two retries raced: the other one's row is the answer.
+            Err(StoreError::Conflict(_)) if new.idempotency_key.is_some() => self
+                .upload_by_key(new.user_id, new.idempotency_key.unwrap_or_default())
+                .await?
+                .ok_or(StoreError::NotFound),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn upload_by_key(&self, user_id: Uuid, key: &str) -> Result<Option<upload::Model>> {
+        Ok(upload::Entity::find()
+            .filter(upload::Column::UserId.eq(user_id))
+            .filter(upload::Column::IdempotencyKey.eq(key))
+            .one(self.conn())
+            .await?)
+    }
+
+    pub async fn upload(&self, id: Uuid) -> Result<Option<upload::Model>> {
+        Ok(upload::Entity::find_by_id(id).one(self.conn()).await?)
+    }
+
+    /// Marks an upload refused with the reason shown to the uploader.
+    pub async fn refuse_upload(&self, id: Uuid, reason: &str) -> Result<()> {
+        let reason: String = reason.chars().take(250).collect();
+        upload::Entity::update_many()
+            .col_expr(upload::Column::State, UploadState::Refused.as_i16().into())
+            .col_expr(upload::Column::Failure, Some(reason).into())
+            .filter(upload::Column::Id.eq(id))
+            .filter(upload::Column::State.eq(UploadState::Uploading.as_i16()))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Turns a checked upload into a new asset, or a new version of its
+    /// asset, and queues its thumbnails — all in one transaction. Completing
+    /// twice returns the first result.
+    pub async fn complete_upload(
+        &self,
+        upload_id: Uuid,
+        file: CheckedFile,
+        thumbnail_job: impl FnOnce(Uuid) -> job::ActiveModel,
+    ) -> Result<(asset::Model, version::Model)> {
+        let tx = self.conn().begin().await?;
+        let up = upload::Entity::find_by_id(upload_id)
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.lock_row(&tx, "boards", up.board_id).await?;
+        // Re-read under the lock: a concurrent completion may have won.
+        let up = upload::Entity::find_by_id(upload_id)
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if let Some(version_id) = up.version_id {
+            let v = version::Entity::find_by_id(version_id)
+                .one(&tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let a = asset::Entity::find_by_id(v.asset_id)
+                .one(&tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            return Ok((a, v));
+        }
+        if up.state != UploadState::Uploading.as_i16() {
+            return Err(StoreError::Conflict("upload was refused".into()));
+        }
+        let at = now();
+        let version_id = new_id();
+        let asset = match up.asset_id {
+            Some(asset_id) => {
+                let a = asset::Entity::find_by_id(asset_id)
+                    .one(&tx)
+                    .await?
+                    .filter(|a| a.board_id == up.board_id)
+                    .ok_or(StoreError::NotFound)?;
+                let mut am = a.into_active_model();
+                am.version_count = Set(am.version_count.as_ref() + 1);
+                am.current_version_id = Set(Some(version_id));
+                am.updated_at = Set(at);
+                am.update(&tx).await?
+            }
+            None => {
+                let position = next_position(&tx, self, up.board_id).await?;
+                asset::ActiveModel {
+                    id: Set(new_id()),
+                    board_id: Set(up.board_id),
+                    title: Set(title_from_file_name(&up.file_name)),
+                    position: Set(position),
+                    review_status: Set(ReviewStatus::InReview.as_i16()),
+                    current_version_id: Set(Some(version_id)),
+                    version_count: Set(1),
+                    created_by: Set(Some(up.user_id)),
+                    created_at: Set(at),
+                    updated_at: Set(at),
+                }
+                .insert(&tx)
+                .await?
+            }
+        };
+        let version = version::ActiveModel {
+            id: Set(version_id),
+            asset_id: Set(asset.id),
+            number: Set(asset.version_count),
+            object_key: Set(up.object_key.clone()),
+            original_name: Set(up.file_name.clone()),
+            content_type: Set(file.content_type.to_owned()),
+            bytes: Set(up.bytes),
+            width: Set(file.width),
+            height: Set(file.height),
+            sha256: Set(None),
+            state: Set(VersionState::Processing.as_i16()),
+            failure: Set(None),
+            created_by: Set(Some(up.user_id)),
+            created_at: Set(at),
+            updated_at: Set(at),
+        }
+        .insert(&tx)
+        .await?;
+        let mut um = up.into_active_model();
+        um.state = Set(UploadState::Completed.as_i16());
+        um.version_id = Set(Some(version_id));
+        um.update(&tx).await?;
+        job::Entity::insert(thumbnail_job(version_id))
+            .exec_without_returning(&tx)
+            .await?;
+        tx.commit().await?;
+        Ok((asset, version))
+    }
+
+    /// An asset with the caller's role on its board, in one query.
+    pub async fn asset_for(&self, user_id: Uuid, asset_id: Uuid) -> Result<Option<AssetAccess>> {
+        let Some(a) = asset::Entity::find_by_id(asset_id).one(self.conn()).await? else {
+            return Ok(None);
+        };
+        let Some(board) = self.board_for(user_id, a.board_id).await? else {
+            return Ok(None);
+        };
+        Ok(board.role().map(|role| AssetAccess {
+            asset: a,
+            board,
+            role,
+        }))
+    }
+
+    /// The board a version belongs to, with the caller's role, in one query.
+    pub async fn version_for(
+        &self,
+        user_id: Uuid,
+        version_id: Uuid,
+    ) -> Result<Option<(version::Model, BoardRow)>> {
+        let Some(v) = version::Entity::find_by_id(version_id)
+            .one(self.conn())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let sql = "SELECT a.board_id FROM assets a WHERE a.id = ?";
+        let Some(BoardId { board_id }) =
+            BoardId::find_by_statement(self.stmt(sql, vec![v.asset_id.into()]))
+                .one(self.conn())
+                .await?
+        else {
+            return Ok(None);
+        };
+        Ok(self.board_for(user_id, board_id).await?.map(|b| (v, b)))
+    }
+
+    pub async fn asset_for_version(&self, asset_id: Uuid) -> Result<Option<asset::Model>> {
+        Ok(asset::Entity::find_by_id(asset_id).one(self.conn()).await?)
+    }
+
+    /// A board's assets in order.
+    pub async fn assets_of(&self, board_id: Uuid) -> Result<Vec<asset::Model>> {
+        Ok(asset::Entity::find()
+            .filter(asset::Column::BoardId.eq(board_id))
+            .order_by_asc(asset::Column::Position)
+            .order_by_asc(asset::Column::Id)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// Versions by id (e.g. the current versions of a page of assets).
+    pub async fn versions_by_id(&self, ids: Vec<Uuid>) -> Result<Vec<version::Model>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(version::Entity::find()
+            .filter(version::Column::Id.is_in(ids))
+            .all(self.conn())
+            .await?)
+    }
+
+    /// All versions of an asset, newest first.
+    pub async fn versions_of(&self, asset_id: Uuid) -> Result<Vec<version::Model>> {
+        Ok(version::Entity::find()
+            .filter(version::Column::AssetId.eq(asset_id))
+            .order_by_desc(version::Column::Number)
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn thumbnails_of(&self, version_ids: Vec<Uuid>) -> Result<Vec<thumbnail::Model>> {
+        if version_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(thumbnail::Entity::find()
+            .filter(thumbnail::Column::VersionId.is_in(version_ids))
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn rename_asset(&self, asset_id: Uuid, title: &str) -> Result<()> {
+        asset::Entity::update_many()
+            .col_expr(asset::Column::Title, title.trim().to_owned().into())
+            .col_expr(asset::Column::UpdatedAt, now().into())
+            .filter(asset::Column::Id.eq(asset_id))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Moves an asset to `index` (0-based) in its board's order and
+    /// renumbers the board, in one transaction.
+    pub async fn move_asset(&self, board_id: Uuid, asset_id: Uuid, index: usize) -> Result<()> {
+        let tx = self.conn().begin().await?;
+        self.lock_row(&tx, "boards", board_id).await?;
+        let mut ids: Vec<Uuid> = asset::Entity::find()
+            .filter(asset::Column::BoardId.eq(board_id))
+            .order_by_asc(asset::Column::Position)
+            .order_by_asc(asset::Column::Id)
+            .select_only()
+            .column(asset::Column::Id)
+            .into_tuple()
+            .all(&tx)
+            .await?;
+        let from = ids
+            .iter()
+            .position(|id| *id == asset_id)
+            .ok_or(StoreError::NotFound)?;
+        let id = ids.remove(from);
+        ids.insert(index.min(ids.len()), id);
+        for (position, id) in ids.iter().enumerate() {
+            tx.execute(self.stmt(
+                "UPDATE assets SET position = ? WHERE id = ?",
+                vec![(position as i64).into(), (*id).into()],
+            ))
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes an asset with its versions and thumbnails; returns the keys
+    /// of the stored objects, which the caller deletes through a job.
+    pub async fn delete_asset(&self, asset_id: Uuid) -> Result<Vec<String>> {
+        let tx = self.conn().begin().await?;
+        let versions: Vec<version::Model> = version::Entity::find()
+            .filter(version::Column::AssetId.eq(asset_id))
+            .all(&tx)
+            .await?;
+        let ids: Vec<Uuid> = versions.iter().map(|v| v.id).collect();
+        let mut keys: Vec<String> = versions.into_iter().map(|v| v.object_key).collect();
+        if !ids.is_empty() {
+            let thumbs = thumbnail::Entity::find()
+                .filter(thumbnail::Column::VersionId.is_in(ids))
+                .all(&tx)
+                .await?;
+            keys.extend(thumbs.into_iter().map(|t| t.object_key));
+        }
+        asset::Entity::delete_by_id(asset_id).exec(&tx).await?;
+        tx.commit().await?;
+        Ok(keys)
+    }
+
+    /// Records a version's thumbnails and makes it ready. `false` when the
+    /// version was no longer processing (another worker finished it first):
+    /// nothing is written then.
+    pub async fn finish_version(
+        &self,
+        version_id: Uuid,
+        sha256: String,
+        thumbs: Vec<NewThumbnail>,
+    ) -> Result<bool> {
+        let tx = self.conn().begin().await?;
+        let claimed = tx
+            .execute(self.stmt(
+                "UPDATE versions SET state = ?, sha256 = ?, updated_at = ? WHERE id = ? AND state = ?",
+                vec![
+                    VersionState::Ready.as_i16().into(),
+                    sha256.into(),
+                    now().into(),
+                    version_id.into(),
+                    VersionState::Processing.as_i16().into(),
+                ],
+            ))
+            .await?
+            .rows_affected();
+        if claimed != 1 {
+            return Ok(false);
+        }
+        let at = now();
+        let rows = thumbs.into_iter().map(|t| thumbnail::ActiveModel {
+            version_id: Set(version_id),
+            size: Set(t.size.to_owned()),
+            object_key: Set(t.object_key),
+            content_type: Set(t.content_type.to_owned()),
+            width: Set(t.width),
+            height: Set(t.height),
+            bytes: Set(t.bytes),
+            created_at: Set(at),
+        });
+        thumbnail::Entity::insert_many(rows)
+            .exec_without_returning(&tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn fail_version(&self, version_id: Uuid, reason: &str) -> Result<()> {
+        let reason: String = reason.chars().take(250).collect();
+        self.execute(
+            "UPDATE versions SET state = ?, failure = ?, updated_at = ? WHERE id = ? AND state = ?",
+            vec![
+                VersionState::Failed.as_i16().into(),
+                reason.into(),
+                now().into(),
+                version_id.into(),
+                VersionState::Processing.as_i16().into(),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn version(&self, id: Uuid) -> Result<Option<version::Model>> {
+        Ok(version::Entity::find_by_id(id).one(self.conn()).await?)
+    }
+
+    /// Uploads created before `cutoff` that never completed (or were
+    /// refused): their objects and rows are garbage.
+    pub async fn stale_uploads(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<upload::Model>> {
+        Ok(upload::Entity::find()
+            .filter(upload::Column::State.ne(UploadState::Completed.as_i16()))
+            .filter(upload::Column::CreatedAt.lt(cutoff))
+            .limit(limit)
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn delete_upload(&self, id: Uuid) -> Result<()> {
+        upload::Entity::delete_by_id(id).exec(self.conn()).await?;
+        Ok(())
+    }
+}
+
+/// A new asset goes to the end of its board.
+async fn next_position(tx: &DatabaseTransaction, store: &Store, board_id: Uuid) -> Result<i64> {
+    #[derive(FromQueryResult)]
+    struct Max {
+        next: i64,
+    }
+    let expr = store.as_bigint("COALESCE(MAX(position), -1) + 1");
+    let sql = format!("SELECT {expr} AS next FROM assets WHERE board_id = ?");
+    let row = Max::find_by_statement(store.stmt(&sql, vec![board_id.into()]))
+        .one(tx)
+        .await?;
+    Ok(row.map_or(0, |r| r.next))
+}
+
+/// "Homepage v2.png" → "Homepage v2".
+pub fn title_from_file_name(name: &str) -> String {
+    let stem = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 5 => stem,
+        _ => name,
+    };
+    let title: String = stem
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    if title.is_empty() {
+        "Untitled".into()
+    } else {
+        title
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn titles_come_from_file_names() {
+        assert_eq!(
+            super::title_from_file_name("Homepage v2.png"),
+            "Homepage v2"
+        );
+        assert_eq!(super::title_from_file_name(".png"), ".png");
+        assert_eq!(super::title_from_file_name("noext"), "noext");
+        assert_eq!(super::title_from_file_name("   .jpeg"), "Untitled");
+    }
+}
