@@ -3,11 +3,18 @@
 # Results of the last run are recorded by hand in docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if ! command -v wrk >/dev/null; then
-  echo "bench: installing wrk (HTTP load generator) from Debian"
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
-  else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v vipsthumbnail >/dev/null || need+=(libvips-tools)
+command -v curl >/dev/null || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "bench: installing ${need[*]} from Debian"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}"; \
+  else sudo apt-get update -qq && sudo apt-get install -y -qq "${need[@]}"; fi
 fi
 cargo build --release --bin critboard
+cargo build --release -p critboard-files --example thumbnail
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sr)"
-python3 scripts/bench/foundation.py "$@"
+python3 scripts/bench/foundation.py
+python3 scripts/bench/images.py
+python3 scripts/bench/upload.py

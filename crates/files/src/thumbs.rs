@@ -5,7 +5,7 @@
 //! `fast_image_resize` (SIMD). See docs/adr/005-images.md.
 
 use crate::probe::{ImageKind, Limits};
-use fast_image_resize::images::Image;
+use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use std::fs::File;
 use std::io::BufReader;
@@ -48,10 +48,7 @@ struct Rgb {
 
 /// Renders the grid and viewer thumbnails of the picture at `path`.
 pub fn render(path: &Path, kind: ImageKind, limits: Limits) -> Result<Vec<Thumb>, ThumbError> {
-    let picture = match kind {
-        ImageKind::Jpeg => decode_jpeg_scaled(path, limits, VIEW_WIDTH)?,
-        _ => decode_any(path, kind, limits)?,
-    };
+    let picture = decode(path, kind, limits, VIEW_WIDTH)?;
     let view = if picture.width > VIEW_WIDTH {
         let height = scaled(picture.height, VIEW_WIDTH, picture.width);
         resize(&picture, 0, picture.height, VIEW_WIDTH, height)?
@@ -66,6 +63,33 @@ pub fn render(path: &Path, kind: ImageKind, limits: Limits) -> Result<Vec<Thumb>
     let grid_height = scaled(crop_height, grid_width, view.width).max(1);
     let grid = resize(&view, 0, crop_height, grid_width, grid_height)?;
     Ok(vec![encode("grid", &grid)?, encode("view", &view)?])
+}
+
+/// Only the grid thumbnail (what `vipsthumbnail -s 480` makes), for
+/// benchmarks and callers that need no viewer size.
+pub fn render_grid(path: &Path, kind: ImageKind, limits: Limits) -> Result<Vec<Thumb>, ThumbError> {
+    let picture = decode(path, kind, limits, GRID_WIDTH)?;
+    let width = picture.width.min(GRID_WIDTH);
+    let crop = picture
+        .height
+        .min(scaled(GRID_MAX_HEIGHT, picture.width, width).max(1));
+    let height = scaled(crop, width, picture.width).max(1);
+    Ok(vec![encode(
+        "grid",
+        &resize(&picture, 0, crop, width, height)?,
+    )?])
+}
+
+fn decode(
+    path: &Path,
+    kind: ImageKind,
+    limits: Limits,
+    want_width: u32,
+) -> Result<Rgb, ThumbError> {
+    match kind {
+        ImageKind::Jpeg => decode_jpeg_scaled(path, limits, want_width),
+        _ => decode_any(path, kind, limits),
+    }
 }
 
 /// `value * num / den`, rounded, at least 1.
