@@ -21,3 +21,8 @@ probe() { # name url default-port
 echo "backends: SQLite: always tested"
 probe PostgreSQL "$pg_url" 5432
 probe MariaDB/MySQL "$my_url" 3306
+if command -v s3s-fs >/dev/null 2>&1; then
+  echo "backends: S3 (s3s-fs): its tests will run"
+else
+  echo "backends: S3 (s3s-fs) not installed: its tests will be SKIPPED"
+fi

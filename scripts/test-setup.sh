@@ -13,6 +13,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"; \
   else sudo apt-get update -qq && sudo apt-get install -y -qq "${need_apt[@]}"; fi
 fi
+# The S3 tests run against s3s-fs, which checks SigV4 signatures and
+# presigned URLs for real (newer releases need a newer Rust).
+if ! command -v s3s-fs >/dev/null 2>&1; then
+  echo "test-setup: installing s3s-fs 0.14.1 (S3 test server) from crates.io, ~3 minutes"
+  cargo install s3s-fs@0.14.1 --features binary --locked
+fi
 if ! cargo nextest --version >/dev/null 2>&1; then
   echo "test-setup: cargo-nextest not found; tests will run with 'cargo test'"
 fi

@@ -4,9 +4,11 @@
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
+use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
+use rusty_s3::S3Action;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -44,6 +46,56 @@ pub struct Storage {
     /// Set for the local backend: files are served and uploaded through
     /// Critboard itself, and decoded in place.
     local_root: Option<PathBuf>,
+    /// Set for S3: presigns the browser's uploads (and downloads).
+    s3: Option<Arc<Presigner>>,
+}
+
+/// SigV4 query presigning for browser requests, from the same AWS
+/// variables as the S3 client.
+struct Presigner {
+    bucket: rusty_s3::Bucket,
+    credentials: rusty_s3::Credentials,
+}
+
+impl Presigner {
+    fn from_env(bucket: &str) -> Result<Presigner> {
+        let var = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| std::env::var(n).ok())
+                .filter(|v| !v.is_empty())
+        };
+        let region =
+            var(&["AWS_DEFAULT_REGION", "AWS_REGION"]).unwrap_or_else(|| "us-east-1".into());
+        let endpoint = var(&["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_ENDPOINT"])
+            .unwrap_or_else(|| format!("https://s3.{region}.amazonaws.com"));
+        let style = if var(&["AWS_VIRTUAL_HOSTED_STYLE_REQUEST"]).as_deref() == Some("true") {
+            rusty_s3::UrlStyle::VirtualHost
+        } else {
+            rusty_s3::UrlStyle::Path
+        };
+        let (Some(key), Some(secret)) =
+            (var(&["AWS_ACCESS_KEY_ID"]), var(&["AWS_SECRET_ACCESS_KEY"]))
+        else {
+            return Err(StorageError::Config(
+                "S3 storage needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to presign uploads"
+                    .into(),
+            ));
+        };
+        let credentials = match var(&["AWS_SESSION_TOKEN"]) {
+            Some(token) => rusty_s3::Credentials::new_with_token(key, secret, token),
+            None => rusty_s3::Credentials::new(key, secret),
+        };
+        let endpoint = endpoint
+            .parse()
+            .map_err(|e| StorageError::Config(format!("AWS endpoint {endpoint}: {e}")))?;
+        let bucket = rusty_s3::Bucket::new(endpoint, style, bucket.to_owned(), region)
+            .map_err(|e| StorageError::Config(format!("bucket {bucket}: {e}")))?;
+        Ok(Presigner {
+            bucket,
+            credentials,
+        })
+    }
 }
 
 /// Streaming writes go to storage in parts of this size, so an upload of any
@@ -59,6 +111,27 @@ impl Storage {
         Ok(Storage {
             store: Arc::new(fs),
             local_root: Some(root),
+            s3: None,
+        })
+    }
+
+    /// An S3-compatible bucket, `s3://bucket[/]`, configured by the usual AWS
+    /// variables: `AWS_ENDPOINT`, `AWS_DEFAULT_REGION`, `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_VIRTUAL_HOSTED_STYLE_REQUEST`,
+    /// `AWS_ALLOW_HTTP`.
+    pub fn s3(url: &str) -> Result<Storage> {
+        // object_store's client uses rustls without a built-in provider.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let url = url.trim_end_matches('/');
+        let s3 = AmazonS3Builder::from_env()
+            .with_url(url)
+            .build()
+            .map_err(|e| StorageError::Config(format!("{url}: {e}")))?;
+        let bucket = url.trim_start_matches("s3://");
+        Ok(Storage {
+            store: Arc::new(s3),
+            local_root: None,
+            s3: Some(Arc::new(Presigner::from_env(bucket)?)),
         })
     }
 
@@ -67,9 +140,7 @@ impl Storage {
     pub fn from_url(url: Option<&str>, default_root: PathBuf) -> Result<Storage> {
         match url.map(str::trim).filter(|u| !u.is_empty()) {
             None => Storage::local(default_root),
-            Some(u) if u.starts_with("s3://") => Err(StorageError::Config(
-                "S3 storage is not available in this build yet; use a local folder".into(),
-            )),
+            Some(u) if u.starts_with("s3://") => Storage::s3(u),
             Some(u) => Storage::local(PathBuf::from(u.trim_start_matches("file://"))),
         }
     }
@@ -81,6 +152,68 @@ impl Storage {
     /// Where a local object sits on disk (local backend only).
     pub fn local_path(&self, key: &str) -> Option<PathBuf> {
         self.local_root.as_ref().map(|root| root.join(key))
+    }
+
+    /// A presigned PUT for the browser, with its size and type bound into
+    /// the signature (S3 only; `None` for the local backend).
+    pub fn presign_put(
+        &self,
+        key: &str,
+        bytes: u64,
+        content_type: &str,
+        expires_in: std::time::Duration,
+    ) -> Option<String> {
+        let p = self.s3.as_ref()?;
+        let mut action = p.bucket.put_object(Some(&p.credentials), key);
+        action
+            .headers_mut()
+            .insert("content-length", bytes.to_string());
+        action
+            .headers_mut()
+            .insert("content-type", content_type.to_owned());
+        Some(
+            action
+                .sign(expires_in.max(std::time::Duration::from_secs(1)))
+                .to_string(),
+        )
+    }
+
+    /// A presigned GET that makes the store answer with our content type
+    /// and file name (S3 only).
+    pub fn presign_get(
+        &self,
+        key: &str,
+        content_type: &str,
+        disposition: &str,
+        expires_in: std::time::Duration,
+    ) -> Option<String> {
+        let p = self.s3.as_ref()?;
+        let mut action = p.bucket.get_object(Some(&p.credentials), key);
+        action
+            .query_mut()
+            .insert("response-content-type", content_type.to_owned());
+        action
+            .query_mut()
+            .insert("response-content-disposition", disposition.to_owned());
+        Some(action.sign(expires_in).to_string())
+    }
+
+    /// Copies an object into a local file (to decode pictures kept in S3).
+    pub async fn download(&self, key: &str, to: &std::path::Path) -> Result<()> {
+        use tokio::io::AsyncWriteExt;
+        let mut file = tokio::fs::File::create(to)
+            .await
+            .map_err(|e| StorageError::Backend(e.to_string()))?;
+        let mut stream = self.store.get(&ObjectPath::from(key)).await?.into_stream();
+        while let Some(chunk) = stream.next().await {
+            file.write_all(&chunk?)
+                .await
+                .map_err(|e| StorageError::Backend(e.to_string()))?;
+        }
+        file.flush()
+            .await
+            .map_err(|e| StorageError::Backend(e.to_string()))?;
+        Ok(())
     }
 
     /// The object's size, or `None` when it does not exist.

@@ -111,9 +111,8 @@ fn resize(
             pixels: src.pixels.clone(),
         });
     }
-    let mut buffer = src.pixels.clone();
-    let source =
-        Image::from_slice_u8(src.width, src.height, &mut buffer, PixelType::U8x3).map_err(err)?;
+    // Borrowed, not copied: the source may be a 100-megapixel picture.
+    let source = ImageRef::new(src.width, src.height, &src.pixels, PixelType::U8x3).map_err(err)?;
     let mut target = Image::new(width, height, PixelType::U8x3);
     let options = ResizeOptions::new()
         .resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom))

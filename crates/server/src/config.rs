@@ -41,6 +41,13 @@ pub struct Config {
     #[arg(long, env = "CRITBOARD_STORAGE_URL", global = true)]
     pub storage_url: Option<String>,
 
+    /// With S3 storage: send browsers presigned S3 links for files instead
+    /// of streaming them through Critboard. Saves the server's bandwidth,
+    /// but the store (or a CDN before it) must then add the
+    /// `X-Content-Type-Options: nosniff` and CSP headers Critboard sends.
+    #[arg(long, env = "CRITBOARD_S3_DIRECT_DOWNLOADS", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub s3_direct_downloads: bool,
+
     /// Largest file accepted for upload, in bytes.
     #[arg(long, env = "CRITBOARD_MAX_UPLOAD_BYTES", default_value_t = 100 * 1024 * 1024, global = true)]
     pub max_upload_bytes: u64,

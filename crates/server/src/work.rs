@@ -82,10 +82,21 @@ async fn make_thumbnails(state: &AppState, version_id: Uuid) -> Result<(), JobEr
     }
     let kind = ImageKind::from_mime(&version.content_type)
         .ok_or_else(|| JobError::Permanent(format!("unknown type {}", version.content_type)))?;
-    let path = state
-        .storage
-        .local_path(&version.object_key)
-        .ok_or_else(|| JobError::Permanent("only local storage is supported".into()))?;
+    // Pictures in S3 are copied to a temporary file to be decoded.
+    let (path, temporary) = match state.storage.local_path(&version.object_key) {
+        Some(path) => (path, None),
+        None => {
+            let dir = state.config.data_dir.join("tmp");
+            std::fs::create_dir_all(&dir).map_err(retry)?;
+            let path = dir.join(format!("{version_id}.download"));
+            state
+                .storage
+                .download(&version.object_key, &path)
+                .await
+                .map_err(retry)?;
+            (path.clone(), Some(TempFile(path)))
+        }
+    };
     let limits = state.limits;
     let rendered = tokio::task::spawn_blocking(move || -> Result<(String, Vec<Thumb>), String> {
         let sha = file_sha256(&path).map_err(|e| e.to_string())?;
@@ -94,6 +105,7 @@ async fn make_thumbnails(state: &AppState, version_id: Uuid) -> Result<(), JobEr
     })
     .await
     .map_err(retry)?;
+    drop(temporary);
     let (sha, thumbs) = match rendered {
         Ok(done) => done,
         Err(reason) => {
@@ -130,6 +142,15 @@ async fn make_thumbnails(state: &AppState, version_id: Uuid) -> Result<(), JobEr
         metrics::counter!("critboard_thumbnails_rendered_total").increment(1);
     }
     Ok(())
+}
+
+/// Deleted when dropped, whatever happens to the job.
+struct TempFile(std::path::PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 fn file_sha256(path: &std::path::Path) -> std::io::Result<String> {

@@ -94,24 +94,26 @@ pub fn version_out(
     v: version::Model,
     thumbs: &[&thumbnail::Model],
 ) -> VersionOut {
-    let link = |size: &str| {
-        thumbs.iter().find(|t| t.size == size).map(|t| ImageLink {
-            url: file_url(
-                state,
-                &t.object_key,
-                &t.content_type,
-                &format!("{size}.jpg"),
-            ),
+    let mut links = Thumbnails {
+        grid: None,
+        view: None,
+    };
+    for t in thumbs {
+        let name = format!("{}.jpg", t.size);
+        let link = Some(ImageLink {
+            url: file_url(state, &t.object_key, &t.content_type, &name),
             width: t.width,
             height: t.height,
-        })
-    };
+        });
+        match t.size.as_str() {
+            "grid" => links.grid = link,
+            "view" => links.view = link,
+            _ => {}
+        }
+    }
     VersionOut {
         file_url: file_url(state, &v.object_key, &v.content_type, &v.original_name),
-        thumbnails: Thumbnails {
-            grid: link("grid"),
-            view: link("view"),
-        },
+        thumbnails: links,
         state: VersionState::from_i16(v.state).unwrap_or(VersionState::Failed),
         id: v.id,
         asset_id: v.asset_id,
@@ -137,13 +139,12 @@ async fn versions_out(state: &AppState, versions: Vec<version::Model>) -> Result
     for t in &thumbs {
         by_version.entry(t.version_id).or_default().push(t);
     }
-    Ok(versions
-        .into_iter()
-        .map(|v| {
-            let ts = by_version.get(&v.id).cloned().unwrap_or_default();
-            version_out(state, v, &ts)
-        })
-        .collect())
+    let mut out = Vec::with_capacity(versions.len());
+    for v in versions {
+        let ts = by_version.get(&v.id).cloned().unwrap_or_default();
+        out.push(version_out(state, v, &ts));
+    }
+    Ok(out)
 }
 
 pub fn asset_out(a: asset::Model, current: Option<VersionOut>) -> AssetOut {

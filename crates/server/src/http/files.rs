@@ -41,10 +41,21 @@ struct Claims {
     e: i64,
 }
 
-/// A signed, expiring link to a stored object.
+/// A signed, expiring link to a stored object: through Critboard, or
+/// straight to S3 when the operator chose direct downloads.
 pub fn file_url(state: &AppState, key: &str, content_type: &str, name: &str) -> String {
     let now = critboard_store::now().timestamp();
     let expires = (now / LINK_WINDOW) * LINK_WINDOW + LINK_WINDOW + LINK_LIFETIME;
+    if state.config.s3_direct_downloads {
+        let lifetime = std::time::Duration::from_secs((expires - now).max(60) as u64);
+        if let Some(url) =
+            state
+                .storage
+                .presign_get(key, content_type, &content_disposition(name), lifetime)
+        {
+            return url;
+        }
+    }
     let claims = Claims {
         k: key.to_owned(),
         t: content_type.to_owned(),

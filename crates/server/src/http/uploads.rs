@@ -80,7 +80,7 @@ pub struct UploadOut {
 
 fn upload_out(state: &AppState, u: upload::Model) -> UploadOut {
     let status = UploadState::from_i16(u.state).unwrap_or(UploadState::Refused);
-    let target = (status == UploadState::Uploading).then(|| local_target(state, &u));
+    let target = (status == UploadState::Uploading).then(|| target(state, &u));
     UploadOut {
         id: u.id,
         board_id: u.board_id,
@@ -92,6 +92,26 @@ fn upload_out(state: &AppState, u: upload::Model) -> UploadOut {
         failure: u.failure,
         version_id: u.version_id,
         target,
+    }
+}
+
+/// Where the browser sends the bytes: a presigned S3 PUT, or our own
+/// signed URL in local mode.
+fn target(state: &AppState, u: &upload::Model) -> UploadTarget {
+    let left = (u.expires_at - critboard_store::now())
+        .to_std()
+        .unwrap_or_default();
+    let presigned = state
+        .storage
+        .presign_put(&u.object_key, u.bytes as u64, &u.content_type, left);
+    match presigned {
+        Some(url) => UploadTarget {
+            method: "PUT".into(),
+            url,
+            headers: BTreeMap::from([("content-type".to_owned(), u.content_type.clone())]),
+            expires_at: u.expires_at,
+        },
+        None => local_target(state, u),
     }
 }
 
@@ -241,6 +261,10 @@ async fn put_content(
     headers: HeaderMap,
     body: Body,
 ) -> Result<StatusCode> {
+    if !state.storage.is_local() {
+        // With S3 the browser sends its bytes to the presigned S3 URL.
+        return Err(ApiError::NotFound);
+    }
     let u = state.store.upload(id).await?.ok_or(ApiError::NotFound)?;
     let expected = put_signature(&state, &u, signed.expires);
     if !crate::secrets::constant_time_eq(&expected, &signed.signature) {

@@ -105,6 +105,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 /// the backend is not reachable (printed, and a failure when
 /// CRITBOARD_TEST_REQUIRE_BACKENDS=1, as in CI).
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
+    // Server errors are printed with the failing test's output.
+    critboard_server::telemetry::init_logging(critboard_server::config::LogFormat::Pretty, "error");
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(&dir);
     let mut cleanup = None;

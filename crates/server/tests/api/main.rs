@@ -8,5 +8,6 @@ mod cli;
 mod errors;
 mod folders;
 mod ops;
+mod s3;
 mod uploads;
 mod workspaces;
