@@ -1,6 +1,7 @@
 //! Benchmark helper for `scripts/bench/images.py`.
 //!
-//!   thumbnail generate <dir>          writes photo-4000x3000.jpg and page-1440x20000.png
+//!   thumbnail generate <dir>          writes photo-4000x3000.jpg, page-1440x20000.png
+//!                                     and a ~50 MB photo-8000x6000-50mb.jpg
 //!   thumbnail render <file> [grid]    renders the thumbnails (or only the grid
 //!                                     size, like `vipsthumbnail -s 480`) and
 //!                                     prints milliseconds and peak RSS in MB
@@ -47,6 +48,18 @@ fn generate(dir: &std::path::Path) {
         }
     });
     page.save(dir.join("page-1440x20000.png")).unwrap();
+    // A big, noisy photo: about 50 MB as a high-quality JPEG.
+    let mut seed: u32 = 7;
+    let noisy = image::RgbImage::from_fn(8000, 6000, |x, y| {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        let n = (seed >> 24) as f32;
+        let base = 100.0 + 80.0 * ((x as f32) / 300.0).sin() * ((y as f32) / 200.0).cos();
+        image::Rgb([(base + n * 0.35) as u8, (60.0 + n * 0.4) as u8, (255.0 - base * 0.5 + n * 0.15) as u8])
+    });
+    let file = std::fs::File::create(dir.join("photo-8000x6000-50mb.jpg")).unwrap();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(std::io::BufWriter::new(file), 94)
+        .encode_image(&noisy)
+        .unwrap();
 }
 
 fn render(path: &str, grid_only: bool) {
