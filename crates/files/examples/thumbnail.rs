@@ -54,7 +54,11 @@ fn generate(dir: &std::path::Path) {
         seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
         let n = (seed >> 24) as f32;
         let base = 100.0 + 80.0 * ((x as f32) / 300.0).sin() * ((y as f32) / 200.0).cos();
-        image::Rgb([(base + n * 0.35) as u8, (60.0 + n * 0.4) as u8, (255.0 - base * 0.5 + n * 0.15) as u8])
+        image::Rgb([
+            (base + n * 0.35) as u8,
+            (60.0 + n * 0.4) as u8,
+            (255.0 - base * 0.5 + n * 0.15) as u8,
+        ])
     });
     let file = std::fs::File::create(dir.join("photo-8000x6000-50mb.jpg")).unwrap();
     image::codecs::jpeg::JpegEncoder::new_with_quality(std::io::BufWriter::new(file), 94)

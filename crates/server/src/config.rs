@@ -36,8 +36,10 @@ pub struct Config {
     #[arg(long, env = "CRITBOARD_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
-    /// Where files are stored: empty for <data dir>/objects, or another
-    /// folder. (S3-compatible stores, `s3://bucket`, are being added.)
+    /// Where files are stored: empty for <data dir>/objects, another
+    /// folder, or `s3://bucket` for an S3-compatible store configured by
+    /// AWS_ENDPOINT, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY, AWS_VIRTUAL_HOSTED_STYLE_REQUEST, AWS_ALLOW_HTTP.
     #[arg(long, env = "CRITBOARD_STORAGE_URL", global = true)]
     pub storage_url: Option<String>,
 

@@ -711,6 +711,30 @@ async fn abandoned_uploads_are_cleaned_up(app: TestApp) {
         .is_some());
 }
 
+/// A real full-page capture, 1440×20000, goes through the whole pipeline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tall_page_screenshot_works() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await.unwrap();
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let page = image::GrayImage::from_fn(1440, 20_000, |x, y| {
+        image::Luma([((x / 40 + y / 30) % 2 * 200 + 30) as u8])
+    });
+    let mut bytes = Vec::new();
+    page.write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Png)
+        .unwrap();
+    let asset = upload(&ada, &b, "Landing full page.png", &bytes).await;
+    let ready = wait_ready(&ada, asset["id"].as_str().unwrap()).await;
+    let v = &ready["current_version"];
+    assert_eq!(v["state"], "ready", "{v}");
+    assert_eq!(
+        (v["width"].as_i64(), v["height"].as_i64()),
+        (Some(1440), Some(20_000))
+    );
+    assert_eq!(v["thumbnails"]["grid"]["height"], 640);
+    assert_eq!(v["thumbnails"]["view"]["height"], 20_000);
+}
+
 backend_tests!(
     uploaded_pictures_become_assets_with_thumbnails,
     a_new_version_keeps_the_old_one,
