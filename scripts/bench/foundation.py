@@ -48,6 +48,25 @@ class Client:
             sys.exit(f"{method} {path} failed: {e.code} {e.read()[:300]!r}")
 
 
+def start_server(**settings):
+    """Starts the release binary on a fresh data folder with CRITBOARD_*
+    settings; returns (process, base URL, data folder, ms to ready)."""
+    data = tempfile.mkdtemp(prefix="critboard-bench-")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, CRITBOARD_LOG="warn", **{f"CRITBOARD_{k.upper()}": str(v) for k, v in settings.items()})
+    t0 = time.monotonic()
+    server = subprocess.Popen([BIN, "--listen", f"127.0.0.1:{port}", "--data-dir", data], env=env,
+                              stdout=subprocess.DEVNULL)
+    for _ in range(500):
+        try:
+            urllib.request.urlopen(base + "/readyz")
+            break
+        except Exception:
+            time.sleep(0.01)
+    return server, base, data, (time.monotonic() - t0) * 1000
+
+
 def wrk(url, cookie, seconds, conns):
     out = subprocess.run(
         ["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}", url],
@@ -67,22 +86,10 @@ def main():
     ap.add_argument("--connections", type=int, default=32)
     args = ap.parse_args()
     random.seed(7)
-    data = tempfile.mkdtemp(prefix="critboard-bench-")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, CRITBOARD_LOG="warn", CRITBOARD_AUTH_RATE_LIMIT="100000",
-               CRITBOARD_QUERY_COUNT_HEADER="true")
+    server, base, data, ready_ms = start_server(auth_rate_limit=100000, query_count_header="true")
     t0 = time.monotonic()
-    server = subprocess.Popen([BIN, "--listen", f"127.0.0.1:{port}", "--data-dir", data], env=env,
-                              stdout=subprocess.DEVNULL)
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/readyz")
-                break
-            except Exception:
-                time.sleep(0.02)
-        print(f"start-up to ready: {(time.monotonic() - t0) * 1000:.0f} ms")
+        print(f"start-up to ready: {ready_ms:.0f} ms")
 
         users = []
         for i in range(50):

@@ -2,7 +2,7 @@
 """Upload benchmark: a 200 MB file sent through the local signed upload URL,
 with the server's RSS before, its peak during (VmHWM), and the time taken.
 The server must stream the body to disk, never holding it in memory."""
-import json, os, shutil, subprocess, sys, tempfile, time, urllib.request
+import os, shutil, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import foundation as F  # noqa: E402
@@ -18,19 +18,8 @@ def rss(pid, field):
 
 
 def main():
-    data = tempfile.mkdtemp(prefix="critboard-upload-")
-    port = F.free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, CRITBOARD_LOG="warn", CRITBOARD_MAX_UPLOAD_BYTES=str(SIZE + 1))
-    server = subprocess.Popen([F.BIN, "--listen", f"127.0.0.1:{port}", "--data-dir", data], env=env,
-                              stdout=subprocess.DEVNULL)
+    server, base, data, _ = F.start_server(max_upload_bytes=SIZE + 1)
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/readyz")
-                break
-            except Exception:
-                time.sleep(0.02)
         c = F.Client(base)
         c.call("POST", "/api/v1/auth/signup", {"email": "u@bench.test", "display_name": "U", "password": F.PASSWORD})
         ws, _ = c.call("POST", "/api/v1/workspaces", {"name": "W"})

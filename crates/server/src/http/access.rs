@@ -71,6 +71,14 @@ pub fn may_add_boards_to(folder: &FolderRow, role: WorkspaceRole) -> bool {
     role.administers() || folder.grant().is_some_and(|g| g.allows(BoardAction::Edit))
 }
 
+/// Turns the store's "last owner" refusal into a 409 that says what to do.
+pub fn keep_an_owner(result: critboard_store::Result<()>, message: &str) -> Result<()> {
+    match result {
+        Err(critboard_store::StoreError::Conflict(_)) => Err(ApiError::Conflict(message.into())),
+        other => Ok(other?),
+    }
+}
+
 /// Distinguishes "field absent" (`None`) from "field set to null"
 /// (`Some(None)`) in PATCH bodies.
 pub fn double_option<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>

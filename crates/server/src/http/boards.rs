@@ -18,12 +18,13 @@ use critboard_domain::{BoardAction, BoardRole, FieldErrors};
 use critboard_store::queries::boards::{
     BoardChanges, BoardCursor, BoardFilter, BoardRow, NewBoard,
 };
-use critboard_store::StoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
+
+const LAST_OWNER: &str = "a board needs an owner; make someone else owner first";
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -388,7 +389,10 @@ async fn add_member(
             "already a member of this board; change their role instead".into(),
         ));
     }
-    last_owner_guard(state.store.put_board_member(id, user, body.role).await)?;
+    access::keep_an_owner(
+        state.store.put_board_member(id, user, body.role).await,
+        LAST_OWNER,
+    )?;
     Ok(created(member(&state, id, user).await?))
 }
 
@@ -407,7 +411,10 @@ async fn update_member(
     if state.store.board_member_role(id, user_id).await?.is_none() {
         return Err(ApiError::NotFound);
     }
-    last_owner_guard(state.store.put_board_member(id, user_id, body.role).await)?;
+    access::keep_an_owner(
+        state.store.put_board_member(id, user_id, body.role).await,
+        LAST_OWNER,
+    )?;
     Ok(Json(member(&state, id, user_id).await?))
 }
 
@@ -427,15 +434,9 @@ async fn remove_member(
         BoardAction::Manage
     };
     access::board(&state, me.id(), id, action).await?;
-    last_owner_guard(state.store.remove_board_member(id, user_id).await)?;
+    access::keep_an_owner(
+        state.store.remove_board_member(id, user_id).await,
+        LAST_OWNER,
+    )?;
     Ok(no_content())
-}
-
-fn last_owner_guard(result: critboard_store::Result<()>) -> Result<()> {
-    match result {
-        Err(StoreError::Conflict(_)) => Err(ApiError::Conflict(
-            "a board needs an owner; make someone else owner first".into(),
-        )),
-        other => Ok(other?),
-    }
 }

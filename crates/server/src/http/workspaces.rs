@@ -21,6 +21,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+const LAST_OWNER: &str = "a workspace needs at least one owner; make someone else owner first";
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_workspaces, create_workspace))
@@ -268,11 +270,12 @@ async fn update_member(
     if !ws.role().may_manage_member_role(current) || !ws.role().may_manage_member_role(body.role) {
         return Err(ApiError::Forbidden("only owners may change owners"));
     }
-    last_owner_guard(
+    access::keep_an_owner(
         state
             .store
             .set_workspace_member_role(id, user_id, body.role)
             .await,
+        LAST_OWNER,
     )?;
     Ok(Json(member(&state, id, user_id).await?))
 }
@@ -299,15 +302,9 @@ async fn remove_member(
             return Err(ApiError::Forbidden("only owners may remove owners"));
         }
     }
-    last_owner_guard(state.store.remove_workspace_member(id, user_id).await)?;
+    access::keep_an_owner(
+        state.store.remove_workspace_member(id, user_id).await,
+        LAST_OWNER,
+    )?;
     Ok(no_content())
-}
-
-fn last_owner_guard(result: critboard_store::Result<()>) -> Result<()> {
-    match result {
-        Err(StoreError::Conflict(_)) => Err(ApiError::Conflict(
-            "a workspace needs at least one owner; make someone else owner first".into(),
-        )),
-        other => Ok(other?),
-    }
 }

@@ -121,12 +121,7 @@ async fn session_cookie_is_httponly_and_samesite_lax(app: TestApp) {
         )
         .await
         .expect(201);
-    let cookies: Vec<&str> = a
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .collect();
+    let cookies = a.cookies();
     let session = cookies
         .iter()
         .find(|c| c.starts_with("critboard_session="))
@@ -360,12 +355,7 @@ async fn cookies_are_secure_behind_https(backend: Backend) {
         )
         .await
         .expect(201);
-    let cookies: Vec<&str> = a
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .collect();
+    let cookies = a.cookies();
     assert_eq!(cookies.len(), 2);
     assert!(
         cookies.iter().all(|c| c.contains("; Secure")),

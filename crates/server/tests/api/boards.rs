@@ -202,14 +202,7 @@ async fn board_list_filters_by_name(app: TestApp) {
     for name in ["Homepage redesign", "HOME icons", "Pricing", "100%_done"] {
         create_board(&ada, &ws, json!({"name": name})).await;
     }
-    let names = |a: crate::helpers::Answer| -> Vec<String> {
-        a.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| b["name"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let names = |a: crate::helpers::Answer| a.item_texts("name");
     let home = ada
         .get(&format!("/api/v1/workspaces/{ws}/boards?q=home"))
         .await

@@ -212,6 +212,25 @@ impl Answer {
             .unwrap()
     }
 
+    /// The `field` of every item of a list answer, as text.
+    pub fn item_texts(&self, field: &str) -> Vec<String> {
+        self.body["items"]
+            .as_array()
+            .expect("a list answer")
+            .iter()
+            .map(|i| i[field].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// Every `Set-Cookie` header.
+    pub fn cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    }
+
     pub fn problem_type(&self) -> &str {
         self.body["type"].as_str().unwrap_or_default()
     }

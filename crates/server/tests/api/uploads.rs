@@ -168,16 +168,11 @@ async fn uploaded_pictures_become_assets_with_thumbnails(app: TestApp) {
         "top of a tall page"
     );
 
-    let list = ada
+    let titles = ada
         .get(&format!("/api/v1/boards/{b}/assets"))
         .await
-        .expect(200);
-    let titles: Vec<&str> = list.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["title"].as_str().unwrap())
-        .collect();
+        .expect(200)
+        .item_texts("title");
     assert_eq!(titles, ["Homepage", "Pricing"]);
 
     // Files come through signed links with safe headers.
@@ -512,16 +507,11 @@ async fn assets_can_be_renamed_reordered_and_deleted(app: TestApp) {
         .await
         .expect(200);
     assert_eq!(moved.body["title"], "Three!");
-    let list = ada
+    let titles = ada
         .get(&format!("/api/v1/boards/{b}/assets"))
         .await
-        .expect(200);
-    let titles: Vec<&str> = list.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["title"].as_str().unwrap())
-        .collect();
+        .expect(200)
+        .item_texts("title");
     assert_eq!(titles, ["Three!", "one", "two"]);
     ada.patch(&format!("/api/v1/assets/{}", ids[0]), json!({"title": ""}))
         .await
