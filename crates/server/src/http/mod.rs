@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod assets;
 mod boards;
+mod discussion;
 mod files;
 mod folders;
 mod ops;
@@ -49,6 +50,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
         (name = "folders", description = "Folders and grants"),
         (name = "boards", description = "Boards and board members"),
         (name = "assets", description = "Uploads, assets, versions and files"),
+        (name = "discussion", description = "Threads, comments and the activity feed"),
         (name = "operations", description = "Probes, metrics, this document")
     )
 )]
@@ -86,6 +88,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(uploads::router())
         .merge(assets::router())
         .merge(files::router())
+        .merge(discussion::router())
         .merge(ops::router())
         .split_for_parts()
 }
@@ -147,6 +150,22 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
             .insert("x-query-count", HeaderValue::from(queries));
     }
     res
+}
+
+/// The `Idempotency-Key` header, if sent: a retried request with the same
+/// key returns what the first one created instead of creating another.
+pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = v
+        .to_str()
+        .ok()
+        .filter(|k| !k.is_empty() && k.len() <= 100)
+        .ok_or_else(|| {
+            ApiError::BadRequest("Idempotency-Key must be 1 to 100 visible ASCII characters".into())
+        })?;
+    Ok(Some(key.to_owned()))
 }
 
 pub fn created<T: Serialize>(body: T) -> Response {

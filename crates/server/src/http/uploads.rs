@@ -144,22 +144,6 @@ fn local_target(state: &AppState, u: &upload::Model) -> UploadTarget {
     }
 }
 
-/// The `Idempotency-Key` header, if sent: a retried request with the same
-/// key returns the first upload instead of creating another.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>> {
-    let Some(v) = headers.get("idempotency-key") else {
-        return Ok(None);
-    };
-    let key = v
-        .to_str()
-        .ok()
-        .filter(|k| !k.is_empty() && k.len() <= 100)
-        .ok_or_else(|| {
-            ApiError::BadRequest("Idempotency-Key must be 1 to 100 visible ASCII characters".into())
-        })?;
-    Ok(Some(key.to_owned()))
-}
-
 /// Start an upload: returns a signed URL to send the file to (editors and
 /// owners). Honors `Idempotency-Key`.
 #[utoipa::path(post, path = "/api/v1/boards/{id}/uploads", tag = "assets",
@@ -177,7 +161,7 @@ async fn create_upload(
     ApiJson(body): ApiJson<UploadIn>,
 ) -> Result<Response> {
     let (board, _) = access::board(&state, me.id(), id, BoardAction::Edit).await?;
-    let key = idempotency_key(&headers)?;
+    let key = super::idempotency_key(&headers)?;
     FieldErrors::single_check(|e| {
         e.check_name("file_name", &body.file_name, 255);
         if ImageKind::from_mime(&body.content_type).is_none() {
@@ -399,6 +383,10 @@ async fn complete_upload(
     let result = state
         .store
         .complete_upload(
+            &critboard_store::queries::discussion::Actor {
+                user_id: Some(me.id()),
+                name: me.user.display_name.clone(),
+            },
             id,
             CheckedFile {
                 content_type: probed.kind.mime(),

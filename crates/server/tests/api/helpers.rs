@@ -283,7 +283,7 @@ impl TestApp {
     /// Signs up a new person and returns their signed-in browser.
     pub async fn user(&self, name: &str) -> TestUser {
         let n = self.users.fetch_add(1, Ordering::Relaxed);
-        let email = format!("{}{n}@example.com", name.to_lowercase());
+        let email = format!("{}{n}@example.com", name.to_lowercase().replace(' ', ""));
         let mut u = self.anon();
         let a = u
             .post(

@@ -5,6 +5,7 @@ mod helpers;
 mod accounts;
 mod boards;
 mod cli;
+mod discussion;
 mod errors;
 mod folders;
 mod ops;

@@ -11,6 +11,7 @@ pub struct Model {
     pub review_status: i16,
     pub current_version_id: Option<Uuid>,
     pub version_count: i32,
+    pub thread_seq: i32,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

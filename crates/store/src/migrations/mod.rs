@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_foundation;
 mod m0002_assets;
+mod m0003_discussion;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_assets::Migration),
+            Box::new(m0003_discussion::Migration),
         ]
     }
 }

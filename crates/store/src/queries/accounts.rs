@@ -48,6 +48,16 @@ impl Store {
         Ok(user::Entity::find_by_id(id).one(self.conn()).await?)
     }
 
+    pub async fn users_by_ids(&self, ids: Vec<Uuid>) -> Result<Vec<user::Model>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(user::Entity::find()
+            .filter(user::Column::Id.is_in(ids))
+            .all(self.conn())
+            .await?)
+    }
+
     /// Replaces the password hash and ends every session but `keep` (the one
     /// that made the change, if any), in one transaction; with
     /// `revoke_tokens` (an admin's reset after a compromise) API tokens go too.

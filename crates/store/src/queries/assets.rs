@@ -178,6 +178,7 @@ impl Store {
     /// twice returns the first result.
     pub async fn complete_upload(
         &self,
+        actor: &super::discussion::Actor,
         upload_id: Uuid,
         file: CheckedFile,
         thumbnail_job: impl FnOnce(Uuid) -> job::ActiveModel,
@@ -232,6 +233,7 @@ impl Store {
                     review_status: Set(ReviewStatus::InReview.as_i16()),
                     current_version_id: Set(Some(version_id)),
                     version_count: Set(1),
+                    thread_seq: Set(0),
                     created_by: Set(Some(up.user_id)),
                     created_at: Set(at),
                     updated_at: Set(at),
@@ -266,6 +268,20 @@ impl Store {
         job::Entity::insert(thumbnail_job(version_id))
             .exec_without_returning(&tx)
             .await?;
+        let kind = if version.number == 1 {
+            "asset.added"
+        } else {
+            "version.added"
+        };
+        super::discussion::record(
+            &tx,
+            asset.board_id,
+            actor,
+            kind,
+            serde_json::json!({"asset_id": asset.id, "version_id": version.id,
+                "number": version.number, "title": asset.title}),
+        )
+        .await?;
         tx.commit().await?;
         Ok((asset, version))
     }

@@ -5,5 +5,6 @@ pub mod access;
 pub mod accounts;
 pub mod assets;
 pub mod boards;
+pub mod discussion;
 pub mod folders;
 pub mod workspaces;

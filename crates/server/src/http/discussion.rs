@@ -1,0 +1,530 @@
+//! Threads (numbered pins and areas on a version), their comments, and the
+//! board's activity feed.
+
+use super::{access, created, encode_cursor, idempotency_key, no_content, Page, PageQuery};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Problem, Result};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use critboard_domain::discussion::{
+    handle_of, may_resolve, mention_tokens, shape_is_valid, COMMENT_MAX,
+};
+use critboard_domain::{BoardAction, BoardRole, FieldErrors, ThreadState};
+use critboard_store::entities::{comment, thread};
+use critboard_store::queries::boards::BoardRow;
+use critboard_store::queries::discussion::{Actor, NewThread};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_threads, create_thread))
+        .routes(routes!(get_thread, update_thread))
+        .routes(routes!(add_comment))
+        .routes(routes!(edit_comment, delete_comment))
+        .routes(routes!(activity))
+}
+
+#[derive(Serialize, ToSchema, Clone)]
+pub struct Person {
+    pub id: Uuid,
+    pub display_name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CommentOut {
+    pub id: Uuid,
+    pub thread_id: Uuid,
+    /// The signed-in author; absent for a guest's comment.
+    pub author: Option<Person>,
+    /// The name a guest gave.
+    pub guest_name: Option<String>,
+    /// The text as typed (never HTML); absent once deleted.
+    pub body: Option<String>,
+    pub deleted: bool,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub mentions: Vec<Person>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A point {x, y} or an area {x, y, w, h}, as fractions of the picture.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct Shape {
+    pub x: f64,
+    pub y: f64,
+    pub w: Option<f64>,
+    pub h: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ThreadOut {
+    pub id: Uuid,
+    pub asset_id: Uuid,
+    pub version_id: Uuid,
+    /// #1, #2 … per asset, never reused.
+    pub number: i32,
+    pub shape: Shape,
+    pub state: ThreadState,
+    pub resolved_by: Option<Uuid>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub comments: Vec<CommentOut>,
+}
+
+fn actor(me: &CurrentUser) -> Actor {
+    Actor {
+        user_id: Some(me.id()),
+        name: me.user.display_name.clone(),
+    }
+}
+
+/// Threads with their comments and the people they name, in three queries.
+async fn threads_out(state: &AppState, threads: Vec<thread::Model>) -> Result<Vec<ThreadOut>> {
+    let comments = state
+        .store
+        .comments_of(threads.iter().map(|t| t.id).collect())
+        .await?;
+    let mut ids: Vec<Uuid> = comments.iter().filter_map(|c| c.author_id).collect();
+    for c in &comments {
+        ids.extend(parse_mentions(&c.mentions));
+    }
+    ids.sort();
+    ids.dedup();
+    let people: HashMap<Uuid, Person> = state
+        .store
+        .users_by_ids(ids)
+        .await?
+        .into_iter()
+        .map(|u| {
+            (
+                u.id,
+                Person {
+                    id: u.id,
+                    display_name: u.display_name,
+                },
+            )
+        })
+        .collect();
+    let mut by_thread: HashMap<Uuid, Vec<CommentOut>> = HashMap::new();
+    for c in comments {
+        by_thread
+            .entry(c.thread_id)
+            .or_default()
+            .push(comment_out(c, &people));
+    }
+    Ok(threads
+        .into_iter()
+        .map(|t| ThreadOut {
+            comments: by_thread.remove(&t.id).unwrap_or_default(),
+            id: t.id,
+            asset_id: t.asset_id,
+            version_id: t.version_id,
+            number: t.number,
+            shape: Shape {
+                x: t.x,
+                y: t.y,
+                w: t.w,
+                h: t.h,
+            },
+            state: ThreadState::from_i16(t.state).unwrap_or(ThreadState::Open),
+            resolved_by: t.resolved_by,
+            resolved_at: t.resolved_at,
+            created_by: t.created_by,
+            created_at: t.created_at,
+        })
+        .collect())
+}
+
+fn parse_mentions(json: &str) -> Vec<Uuid> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+fn comment_out(c: comment::Model, people: &HashMap<Uuid, Person>) -> CommentOut {
+    let deleted = c.deleted_at.is_some();
+    CommentOut {
+        author: c.author_id.and_then(|id| people.get(&id).cloned()),
+        mentions: parse_mentions(&c.mentions)
+            .iter()
+            .filter_map(|id| people.get(id).cloned())
+            .collect(),
+        body: (!deleted).then_some(c.body),
+        deleted,
+        id: c.id,
+        thread_id: c.thread_id,
+        guest_name: c.guest_name,
+        edited_at: c.edited_at,
+        created_at: c.created_at,
+    }
+}
+
+/// Checks a comment's text and resolves its @mentions to people who can
+/// see the board (by handle or e-mail); unknown names are left as text.
+async fn checked_text(state: &AppState, board: Uuid, body: &str) -> Result<Vec<Uuid>> {
+    FieldErrors::single_check(|e| {
+        e.check_name("body", body, COMMENT_MAX);
+    })?;
+    let tokens = mention_tokens(body);
+    if tokens.is_empty() {
+        return Ok(Vec::new());
+    }
+    let people = state.store.board_people(board).await?;
+    let mut ids: Vec<Uuid> = Vec::new();
+    for t in &tokens {
+        let found = people
+            .iter()
+            .find(|p| p.email.eq_ignore_ascii_case(t) || handle_of(&p.display_name) == *t);
+        if let Some(p) = found.filter(|p| !ids.contains(&p.id)) {
+            ids.push(p.id);
+        }
+    }
+    Ok(ids)
+}
+
+async fn version_board(
+    state: &AppState,
+    me: Uuid,
+    version: Uuid,
+    action: BoardAction,
+) -> Result<(Uuid, BoardRow)> {
+    let (v, board) = state
+        .store
+        .version_for(me, version)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let (board, _) = access::board(state, me, board.id, action).await?;
+    Ok((v.asset_id, board))
+}
+
+async fn thread_board(
+    state: &AppState,
+    me: Uuid,
+    id: Uuid,
+    action: BoardAction,
+) -> Result<(thread::Model, BoardRow, BoardRole)> {
+    let (t, board) = state
+        .store
+        .thread_for(me, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let (board, role) = access::board(state, me, board.id, action).await?;
+    Ok((t, board, role))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ThreadFilter {
+    /// Only `open` or only `resolved` threads.
+    pub state: Option<ThreadState>,
+}
+
+/// A version's threads, by number, with their comments.
+#[utoipa::path(get, path = "/api/v1/versions/{id}/threads", tag = "discussion",
+    params(("id" = Uuid, Path), ThreadFilter),
+    responses((status = 200, body = Page<ThreadOut>), (status = 404, body = Problem)))]
+async fn list_threads(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(filter): ApiQuery<ThreadFilter>,
+) -> Result<Json<Page<ThreadOut>>> {
+    version_board(&state, me.id(), id, BoardAction::View).await?;
+    let threads = state.store.threads_of_version(id, filter.state).await?;
+    Ok(Json(Page::all(threads_out(&state, threads).await?)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ThreadIn {
+    #[serde(flatten)]
+    pub shape: Shape,
+    /// The first comment.
+    pub body: String,
+}
+
+async fn thread_by_id(state: &AppState, id: Uuid) -> Result<ThreadOut> {
+    let t = state.store.thread(id).await?.ok_or(ApiError::NotFound)?;
+    threads_out(state, vec![t])
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)
+}
+
+/// Drop a pin (x, y) or mark an area (x, y, w, h) with its first comment
+/// (commenters and up). Honors `Idempotency-Key`.
+#[utoipa::path(post, path = "/api/v1/versions/{id}/threads", tag = "discussion",
+    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = ThreadIn,
+    responses((status = 201, body = ThreadOut), (status = 200, body = ThreadOut, description = "Retry of a created thread"),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn create_thread(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<ThreadIn>,
+) -> Result<Response> {
+    let (asset_id, board) = version_board(&state, me.id(), id, BoardAction::Comment).await?;
+    let key = idempotency_key(&headers)?;
+    if let Some(key) = &key {
+        if let Some(("thread", existing)) = state
+            .store
+            .idempotent(me.id(), key)
+            .await?
+            .as_ref()
+            .map(|(r, i)| (r.as_str(), *i))
+        {
+            return Ok(
+                (StatusCode::OK, Json(thread_by_id(&state, existing).await?)).into_response(),
+            );
+        }
+    }
+    let Shape { x, y, w, h } = body.shape;
+    if !shape_is_valid(x, y, w, h) {
+        return Err(ApiError::invalid(
+            "x",
+            "a pin needs x and y in 0..1; an area also w and h, inside the picture",
+        ));
+    }
+    let mentions = checked_text(&state, board.id, &body.body).await?;
+    let (t, _) = state
+        .store
+        .create_thread(
+            &actor(&me),
+            NewThread {
+                board_id: board.id,
+                asset_id,
+                version_id: id,
+                x,
+                y,
+                w,
+                h,
+                body: &body.body,
+                mentions: &mentions,
+                idempotency_key: key.as_deref(),
+            },
+        )
+        .await?;
+    Ok(created(thread_by_id(&state, t.id).await?))
+}
+
+/// One thread with its comments.
+#[utoipa::path(get, path = "/api/v1/threads/{id}", tag = "discussion",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = ThreadOut), (status = 404, body = Problem)))]
+async fn get_thread(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ThreadOut>> {
+    thread_board(&state, me.id(), id, BoardAction::View).await?;
+    Ok(Json(thread_by_id(&state, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ThreadPatch {
+    /// `resolved` or `open` (reopen).
+    pub state: ThreadState,
+}
+
+/// Resolve or reopen a thread: its author (commenter and up), or any
+/// editor or owner.
+#[utoipa::path(patch, path = "/api/v1/threads/{id}", tag = "discussion",
+    params(("id" = Uuid, Path)), request_body = ThreadPatch,
+    responses((status = 200, body = ThreadOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn update_thread(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<ThreadPatch>,
+) -> Result<Json<ThreadOut>> {
+    let (t, board, role) = thread_board(&state, me.id(), id, BoardAction::View).await?;
+    if !may_resolve(role, t.created_by == Some(me.id())) {
+        return Err(ApiError::Forbidden(
+            "only the thread's author, editors and owners may resolve or reopen it",
+        ));
+    }
+    state
+        .store
+        .set_thread_state(&actor(&me), board.id, &t, body.state)
+        .await?;
+    Ok(Json(thread_by_id(&state, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CommentIn {
+    pub body: String,
+}
+
+/// Reply in a thread (commenters and up). Honors `Idempotency-Key`.
+#[utoipa::path(post, path = "/api/v1/threads/{id}/comments", tag = "discussion",
+    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = CommentIn,
+    responses((status = 201, body = CommentOut), (status = 200, body = CommentOut, description = "Retry of a created comment"),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn add_comment(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<CommentIn>,
+) -> Result<Response> {
+    let (t, board, _) = thread_board(&state, me.id(), id, BoardAction::Comment).await?;
+    let key = idempotency_key(&headers)?;
+    if let Some(key) = &key {
+        if let Some((resource, existing)) = state.store.idempotent(me.id(), key).await? {
+            if resource == "comment" {
+                return Ok(
+                    (StatusCode::OK, Json(comment_by_id(&state, existing).await?)).into_response(),
+                );
+            }
+        }
+    }
+    let mentions = checked_text(&state, board.id, &body.body).await?;
+    let c = state
+        .store
+        .add_comment(
+            &actor(&me),
+            board.id,
+            &t,
+            &body.body,
+            &mentions,
+            key.as_deref(),
+        )
+        .await?;
+    Ok(created(comment_by_id(&state, c.id).await?))
+}
+
+async fn comment_by_id(state: &AppState, id: Uuid) -> Result<CommentOut> {
+    let c = state.store.comment(id).await?.ok_or(ApiError::NotFound)?;
+    let t = state
+        .store
+        .thread(c.thread_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let out = threads_out(state, vec![t])
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)?;
+    out.comments
+        .into_iter()
+        .find(|x| x.id == id)
+        .ok_or(ApiError::NotFound)
+}
+
+async fn own_comment(
+    state: &AppState,
+    me: &CurrentUser,
+    id: Uuid,
+    allow_owner: bool,
+) -> Result<(comment::Model, BoardRow)> {
+    let c = state.store.comment(id).await?.ok_or(ApiError::NotFound)?;
+    let (_, board, role) = thread_board(state, me.id(), c.thread_id, BoardAction::View).await?;
+    let mine = c.author_id == Some(me.id());
+    if !(mine || (allow_owner && role.allows(BoardAction::Manage))) {
+        return Err(ApiError::Forbidden("you may only change your own comments"));
+    }
+    if c.deleted_at.is_some() {
+        return Err(ApiError::NotFound);
+    }
+    Ok((c, board))
+}
+
+/// Edit your comment (the time of the edit is kept).
+#[utoipa::path(patch, path = "/api/v1/comments/{id}", tag = "discussion",
+    params(("id" = Uuid, Path)), request_body = CommentIn,
+    responses((status = 200, body = CommentOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn edit_comment(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<CommentIn>,
+) -> Result<Json<CommentOut>> {
+    let (c, board) = own_comment(&state, &me, id, false).await?;
+    let mentions = checked_text(&state, board.id, &body.body).await?;
+    state
+        .store
+        .change_comment(&actor(&me), board.id, &c, Some((&body.body, &mentions)))
+        .await?;
+    Ok(Json(comment_by_id(&state, id).await?))
+}
+
+/// Delete your comment (board owners may delete any); the thread keeps a
+/// marker that a comment was deleted.
+#[utoipa::path(delete, path = "/api/v1/comments/{id}", tag = "discussion",
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn delete_comment(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode> {
+    let (c, board) = own_comment(&state, &me, id, true).await?;
+    state
+        .store
+        .change_comment(&actor(&me), board.id, &c, None)
+        .await?;
+    Ok(no_content())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventOut {
+    pub id: Uuid,
+    pub board_id: Uuid,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: String,
+    /// e.g. thread.opened, comment.added, thread.resolved, asset.added.
+    pub kind: String,
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ActivityCursor {
+    before: Uuid,
+}
+
+/// What happened on a board, newest first.
+#[utoipa::path(get, path = "/api/v1/boards/{id}/activity", tag = "discussion",
+    params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<EventOut>), (status = 404, body = Problem)))]
+async fn activity(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> Result<Json<Page<EventOut>>> {
+    access::board(&state, me.id(), id, BoardAction::View).await?;
+    let limit = page.limit()?;
+    let before = page.cursor::<ActivityCursor>()?.map(|c| c.before);
+    let mut events = state.store.activity(id, before, limit + 1).await?;
+    let more = events.len() as u64 > limit;
+    events.truncate(limit as usize);
+    let next_cursor = more
+        .then(|| events.last())
+        .flatten()
+        .map(|e| encode_cursor(&ActivityCursor { before: e.id }));
+    Ok(Json(Page {
+        items: events
+            .into_iter()
+            .map(|e| EventOut {
+                payload: serde_json::from_str(&e.payload).unwrap_or_default(),
+                id: e.id,
+                board_id: e.board_id,
+                actor_id: e.actor_id,
+                actor_name: e.actor_name,
+                kind: e.kind,
+                created_at: e.created_at,
+            })
+            .collect(),
+        next_cursor,
+    }))
+}

@@ -1,0 +1,416 @@
+//! Pins, areas, threads, comments, resolving and the activity feed.
+
+use crate::backend_tests;
+use crate::helpers::{TestApp, TestUser};
+use crate::uploads::{board, png, upload};
+use serde_json::{json, Value};
+
+/// A board with one picture; returns (board id, version id).
+async fn picture(
+    app: &TestApp,
+    owner: &TestUser,
+    others: &[(&TestUser, &str)],
+) -> (String, String) {
+    let people: Vec<&TestUser> = others.iter().map(|(u, _)| *u).collect();
+    let b = board(app, owner, &people).await;
+    for (u, role) in others {
+        owner
+            .post(
+                &format!("/api/v1/boards/{b}/members"),
+                json!({"user_id": u.id, "role": role}),
+            )
+            .await
+            .expect(201);
+    }
+    let asset = upload(owner, &b, "Home.png", &png(200, 150)).await;
+    (
+        b,
+        asset["current_version"]["id"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn pin(user: &TestUser, version: &str, shape: Value, body: &str) -> crate::helpers::Answer {
+    let mut req = shape;
+    req["body"] = json!(body);
+    user.post(&format!("/api/v1/versions/{version}/threads"), req)
+        .await
+}
+
+async fn pins_and_areas_are_numbered_and_carry_comments(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let (_, v) = picture(&app, &ada, &[]).await;
+    let first = pin(&ada, &v, json!({"x": 0.25, "y": 0.5}), "Logo too small")
+        .await
+        .expect(201);
+    assert_eq!(first.body["number"], 1);
+    assert_eq!(
+        first.body["shape"],
+        json!({"x": 0.25, "y": 0.5, "w": null, "h": null})
+    );
+    assert_eq!(first.body["state"], "open");
+    assert_eq!(first.body["comments"][0]["body"], "Logo too small");
+    assert_eq!(first.body["comments"][0]["author"]["display_name"], "Ada");
+    let area = pin(
+        &ada,
+        &v,
+        json!({"x": 0.1, "y": 0.1, "w": 0.5, "h": 0.2}),
+        "<b>Header</b> & nav",
+    )
+    .await
+    .expect(201);
+    assert_eq!(area.body["number"], 2);
+    assert_eq!(
+        area.body["comments"][0]["body"], "<b>Header</b> & nav",
+        "stored and returned as typed"
+    );
+    for bad in [
+        json!({"x": 1.5, "y": 0.5}),
+        json!({"x": 0.9, "y": 0.1, "w": 0.5, "h": 0.1}),
+        json!({"x": 0.1, "y": 0.1, "w": 0.5}),
+        json!({"x": "left", "y": 0.1}),
+    ] {
+        pin(&ada, &v, bad, "x").await.expect(422);
+    }
+    pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), "   ")
+        .await
+        .expect(422);
+    pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), &"x".repeat(5001))
+        .await
+        .expect(422);
+    let list = ada
+        .get(&format!("/api/v1/versions/{v}/threads"))
+        .await
+        .expect(200);
+    let numbers: Vec<i64> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["number"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, [1, 2]);
+}
+
+/// 50 pins dropped at once on one asset get 50 distinct consecutive numbers.
+async fn parallel_threads_get_distinct_consecutive_numbers(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let (_, v) = picture(&app, &ada, &[]).await;
+    let tasks = (0..50).map(|i| {
+        let (client, base, csrf, v) = (
+            ada.client.clone(),
+            app.base.clone(),
+            ada.csrf.clone().unwrap(),
+            v.clone(),
+        );
+        tokio::spawn(async move {
+            let res = client
+                .post(format!("{base}/api/v1/versions/{v}/threads"))
+                .header("x-csrf-token", csrf)
+                .json(&json!({"x": 0.5, "y": 0.5, "body": format!("pin {i}")}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 201);
+            res.json::<Value>().await.unwrap()["number"]
+                .as_i64()
+                .unwrap()
+        })
+    });
+    let mut numbers = Vec::new();
+    for t in tasks.collect::<Vec<_>>() {
+        numbers.push(t.await.unwrap());
+    }
+    numbers.sort();
+    assert_eq!(numbers, (1..=50).collect::<Vec<i64>>());
+}
+
+async fn replies_edits_deletes_and_mentions(app: TestApp) {
+    let ada = app.user("Ada Lovelace").await;
+    let bob = app.user("Bob").await;
+    let (_, v) = picture(&app, &ada, &[(&bob, "commenter")]).await;
+    let t = pin(
+        &ada,
+        &v,
+        json!({"x": 0.3, "y": 0.3}),
+        &format!("@bob and @{} please look, @nobody", bob.email),
+    )
+    .await
+    .expect(201);
+    // Handle and e-mail both name Bob; unknown names stay plain text.
+    let mentions = t.body["comments"][0]["mentions"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(mentions.len(), 1, "{mentions:?}");
+    assert_eq!(mentions[0]["id"], bob.id.as_str());
+    let id = t.body["id"].as_str().unwrap();
+    let reply = bob
+        .post(
+            &format!("/api/v1/threads/{id}/comments"),
+            json!({"body": "On it, @adalovelace"}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(reply.body["mentions"][0]["id"], ada.id.as_str());
+    let cid = reply.body["id"].as_str().unwrap();
+    ada.patch(
+        &format!("/api/v1/comments/{cid}"),
+        json!({"body": "not mine"}),
+    )
+    .await
+    .expect(403);
+    let edited = bob
+        .patch(&format!("/api/v1/comments/{cid}"), json!({"body": "Done"}))
+        .await
+        .expect(200);
+    assert_eq!(edited.body["body"], "Done");
+    assert!(edited.body["edited_at"].is_string());
+    bob.delete(&format!("/api/v1/comments/{cid}"))
+        .await
+        .expect(204);
+    bob.delete(&format!("/api/v1/comments/{cid}"))
+        .await
+        .expect(404);
+    let thread = ada.get(&format!("/api/v1/threads/{id}")).await.expect(200);
+    let gone = &thread.body["comments"][1];
+    assert_eq!(
+        (gone["deleted"].clone(), gone["body"].clone()),
+        (json!(true), json!(null)),
+        "a marker stays"
+    );
+    // Owners may remove anyone's comment; editing stays the author's.
+    let first = thread.body["comments"][0]["id"].as_str().unwrap();
+    bob.delete(&format!("/api/v1/comments/{first}"))
+        .await
+        .expect(403);
+}
+
+async fn resolving_follows_the_role_table(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let com = app.user("Com").await;
+    let other = app.user("Other").await;
+    let ed = app.user("Ed").await;
+    let viewer = app.user("Viewer").await;
+    let (_, v) = picture(
+        &app,
+        &ada,
+        &[
+            (&com, "commenter"),
+            (&other, "commenter"),
+            (&ed, "editor"),
+            (&viewer, "viewer"),
+        ],
+    )
+    .await;
+    let t = pin(&com, &v, json!({"x": 0.5, "y": 0.5}), "mine")
+        .await
+        .expect(201);
+    let path = format!("/api/v1/threads/{}", t.body["id"].as_str().unwrap());
+    other
+        .patch(&path, json!({"state": "resolved"}))
+        .await
+        .expect(403);
+    viewer
+        .patch(&path, json!({"state": "resolved"}))
+        .await
+        .expect(403);
+    let done = com
+        .patch(&path, json!({"state": "resolved"}))
+        .await
+        .expect(200);
+    assert_eq!(done.body["state"], "resolved");
+    assert_eq!(done.body["resolved_by"], com.id.as_str());
+    assert!(done.body["resolved_at"].is_string());
+    ed.patch(&path, json!({"state": "open"})).await.expect(200);
+    ed.patch(&path, json!({"state": "resolved"}))
+        .await
+        .expect(200);
+    ada.patch(&path, json!({"state": "maybe"}))
+        .await
+        .expect(422);
+    let open = ada
+        .get(&format!("/api/v1/versions/{v}/threads?state=open"))
+        .await
+        .expect(200);
+    assert_eq!(open.body["items"], json!([]));
+    let resolved = ada
+        .get(&format!("/api/v1/versions/{v}/threads?state=resolved"))
+        .await
+        .expect(200);
+    assert_eq!(resolved.body["items"].as_array().unwrap().len(), 1);
+}
+
+async fn discussion_routes_follow_the_role_table(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let viewer = app.user("Viewer").await;
+    let outsider = app.user("Out").await;
+    let (b, v) = picture(&app, &ada, &[(&viewer, "viewer")]).await;
+    let t = pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), "hello")
+        .await
+        .expect(201);
+    let tid = t.body["id"].as_str().unwrap();
+    let cid = t.body["comments"][0]["id"].as_str().unwrap();
+    viewer
+        .get(&format!("/api/v1/versions/{v}/threads"))
+        .await
+        .expect(200);
+    viewer
+        .get(&format!("/api/v1/threads/{tid}"))
+        .await
+        .expect(200);
+    viewer
+        .get(&format!("/api/v1/boards/{b}/activity"))
+        .await
+        .expect(200);
+    pin(&viewer, &v, json!({"x": 0.5, "y": 0.5}), "no")
+        .await
+        .expect(403);
+    viewer
+        .post(
+            &format!("/api/v1/threads/{tid}/comments"),
+            json!({"body": "no"}),
+        )
+        .await
+        .expect(403);
+    for path in [
+        format!("/api/v1/versions/{v}/threads"),
+        format!("/api/v1/threads/{tid}"),
+        format!("/api/v1/boards/{b}/activity"),
+    ] {
+        outsider.get(&path).await.expect(404);
+    }
+    pin(&outsider, &v, json!({"x": 0.5, "y": 0.5}), "no")
+        .await
+        .expect(404);
+    outsider
+        .post(
+            &format!("/api/v1/threads/{tid}/comments"),
+            json!({"body": "no"}),
+        )
+        .await
+        .expect(404);
+    outsider
+        .patch(
+            &format!("/api/v1/threads/{tid}"),
+            json!({"state": "resolved"}),
+        )
+        .await
+        .expect(404);
+    outsider
+        .patch(&format!("/api/v1/comments/{cid}"), json!({"body": "x"}))
+        .await
+        .expect(404);
+    outsider
+        .delete(&format!("/api/v1/comments/{cid}"))
+        .await
+        .expect(404);
+}
+
+async fn retried_threads_and_comments_with_the_same_key_are_not_duplicated(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let (_, v) = picture(&app, &ada, &[]).await;
+    let send = |path: String, body: Value, key: &'static str| {
+        let (client, base, csrf) = (
+            ada.client.clone(),
+            app.base.clone(),
+            ada.csrf.clone().unwrap(),
+        );
+        async move {
+            let res = client
+                .post(format!("{base}{path}"))
+                .header("x-csrf-token", csrf)
+                .header("idempotency-key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap())
+        }
+    };
+    let threads = format!("/api/v1/versions/{v}/threads");
+    let body = json!({"x": 0.2, "y": 0.2, "body": "once"});
+    let (s1, t1) = send(threads.clone(), body.clone(), "t-1").await;
+    let (s2, t2) = send(threads.clone(), body, "t-1").await;
+    assert_eq!((s1, s2), (201, 200));
+    assert_eq!(t1["id"], t2["id"]);
+    let comments = format!("/api/v1/threads/{}/comments", t1["id"].as_str().unwrap());
+    let (c1, r1) = send(comments.clone(), json!({"body": "reply"}), "c-1").await;
+    let (c2, r2) = send(comments, json!({"body": "reply"}), "c-1").await;
+    assert_eq!((c1, c2), (201, 200));
+    assert_eq!(r1["id"], r2["id"]);
+    let list = ada.get(&threads).await.expect(200);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        list.body["items"][0]["comments"].as_array().unwrap().len(),
+        2
+    );
+}
+
+async fn activity_records_every_change_newest_first(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let (b, v) = picture(&app, &ada, &[]).await;
+    let t = pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), "one")
+        .await
+        .expect(201);
+    let tid = t.body["id"].as_str().unwrap();
+    let c = ada
+        .post(
+            &format!("/api/v1/threads/{tid}/comments"),
+            json!({"body": "two"}),
+        )
+        .await
+        .expect(201);
+    let cid = c.body["id"].as_str().unwrap();
+    ada.patch(&format!("/api/v1/comments/{cid}"), json!({"body": "two!"}))
+        .await
+        .expect(200);
+    ada.delete(&format!("/api/v1/comments/{cid}"))
+        .await
+        .expect(204);
+    ada.patch(
+        &format!("/api/v1/threads/{tid}"),
+        json!({"state": "resolved"}),
+    )
+    .await
+    .expect(200);
+    ada.patch(&format!("/api/v1/threads/{tid}"), json!({"state": "open"}))
+        .await
+        .expect(200);
+    let feed = ada
+        .get(&format!("/api/v1/boards/{b}/activity?limit=4"))
+        .await
+        .expect(200);
+    let kinds = feed.item_texts("kind");
+    assert_eq!(
+        kinds,
+        [
+            "thread.reopened",
+            "thread.resolved",
+            "comment.deleted",
+            "comment.edited"
+        ]
+    );
+    let next = feed.body["next_cursor"].as_str().unwrap();
+    let rest = ada
+        .get(&format!(
+            "/api/v1/boards/{b}/activity?limit=4&cursor={next}"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(
+        rest.item_texts("kind"),
+        ["comment.added", "thread.opened", "asset.added"]
+    );
+    assert_eq!(rest.body["items"][1]["payload"]["number"], 1);
+    assert_eq!(rest.body["items"][1]["actor_name"], "Ada");
+    assert!(rest.body["next_cursor"].is_null());
+}
+
+backend_tests!(
+    pins_and_areas_are_numbered_and_carry_comments,
+    parallel_threads_get_distinct_consecutive_numbers,
+    replies_edits_deletes_and_mentions,
+    resolving_follows_the_role_table,
+    discussion_routes_follow_the_role_table,
+    retried_threads_and_comments_with_the_same_key_are_not_duplicated,
+    activity_records_every_change_newest_first,
+);
