@@ -60,6 +60,12 @@ pub struct VersionOut {
     pub height: i32,
     pub sha256: Option<String>,
     pub state: VersionState,
+    pub review_status: ReviewStatus,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    /// Threads on this version: open ones and all.
+    pub open_thread_count: i64,
+    pub thread_count: i64,
     /// Why the version failed, when it did.
     pub failure: Option<String>,
     /// The original file (signed, short-lived URL).
@@ -93,6 +99,7 @@ pub fn version_out(
     state: &AppState,
     v: version::Model,
     thumbs: &[&thumbnail::Model],
+    counts: (i64, i64),
 ) -> VersionOut {
     let mut links = Thumbnails {
         grid: None,
@@ -115,6 +122,11 @@ pub fn version_out(
         file_url: file_url(state, &v.object_key, &v.content_type, &v.original_name),
         thumbnails: links,
         state: VersionState::from_i16(v.state).unwrap_or(VersionState::Failed),
+        review_status: ReviewStatus::from_i16(v.review_status).unwrap_or(ReviewStatus::InReview),
+        reviewed_by: v.reviewed_by,
+        reviewed_at: v.reviewed_at,
+        open_thread_count: counts.0,
+        thread_count: counts.1,
         id: v.id,
         asset_id: v.asset_id,
         number: v.number,
@@ -129,12 +141,15 @@ pub fn version_out(
     }
 }
 
-/// Versions with their thumbnails, fetched in two queries whatever their number.
-async fn versions_out(state: &AppState, versions: Vec<version::Model>) -> Result<Vec<VersionOut>> {
-    let thumbs = state
-        .store
-        .thumbnails_of(versions.iter().map(|v| v.id).collect())
-        .await?;
+/// Versions with their thumbnails and thread counts, in two queries
+/// whatever their number.
+pub async fn versions_out(
+    state: &AppState,
+    versions: Vec<version::Model>,
+) -> Result<Vec<VersionOut>> {
+    let ids: Vec<Uuid> = versions.iter().map(|v| v.id).collect();
+    let thumbs = state.store.thumbnails_of(ids.clone()).await?;
+    let counts = state.store.thread_counts(ids).await?;
     let mut by_version: HashMap<Uuid, Vec<&thumbnail::Model>> = HashMap::new();
     for t in &thumbs {
         by_version.entry(t.version_id).or_default().push(t);
@@ -142,7 +157,8 @@ async fn versions_out(state: &AppState, versions: Vec<version::Model>) -> Result
     let mut out = Vec::with_capacity(versions.len());
     for v in versions {
         let ts = by_version.get(&v.id).cloned().unwrap_or_default();
-        out.push(version_out(state, v, &ts));
+        let c = counts.get(&v.id).copied().unwrap_or((0, 0));
+        out.push(version_out(state, v, &ts, c));
     }
     Ok(out)
 }

@@ -48,7 +48,11 @@ pub struct BoardOut {
     /// grants and workspace owner/admin.
     pub role: BoardRole,
     pub asset_count: i64,
+    /// Open threads on the current versions of its assets.
     pub open_thread_count: i64,
+    /// Review summary: assets approved / with changes requested.
+    pub approved_count: i64,
+    pub changes_requested_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -64,9 +68,10 @@ impl BoardOut {
             description: b.description,
             archived: b.archived_at.is_some(),
             archived_at: b.archived_at,
-            // Filled in once assets and threads exist.
-            asset_count: 0,
-            open_thread_count: 0,
+            asset_count: b.asset_count,
+            open_thread_count: b.open_thread_count,
+            approved_count: b.approved_count,
+            changes_requested_count: b.changes_requested_count,
             created_at: b.created_at,
             updated_at: b.updated_at,
         })

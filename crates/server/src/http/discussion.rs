@@ -1,6 +1,7 @@
 //! Threads (numbered pins and areas on a version), their comments, and the
 //! board's activity feed.
 
+use super::assets::{versions_out, VersionOut};
 use super::{access, created, encode_cursor, idempotency_key, no_content, Page, PageQuery};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, Problem, Result};
@@ -14,7 +15,7 @@ use chrono::{DateTime, Utc};
 use critboard_domain::discussion::{
     handle_of, may_resolve, mention_tokens, shape_is_valid, COMMENT_MAX,
 };
-use critboard_domain::{BoardAction, BoardRole, FieldErrors, ThreadState};
+use critboard_domain::{BoardAction, BoardRole, FieldErrors, ReviewStatus, ThreadState};
 use critboard_store::entities::{comment, thread};
 use critboard_store::queries::boards::BoardRow;
 use critboard_store::queries::discussion::{Actor, NewThread};
@@ -32,6 +33,51 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_comment))
         .routes(routes!(edit_comment, delete_comment))
         .routes(routes!(activity))
+        .routes(routes!(set_review))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReviewIn {
+    pub status: ReviewStatus,
+}
+
+/// Set a version's review status: in review, changes requested or approved
+/// (editors and owners). The asset shows its current version's status.
+#[utoipa::path(put, path = "/api/v1/versions/{id}/review", tag = "discussion",
+    params(("id" = Uuid, Path)), request_body = ReviewIn,
+    responses((status = 200, body = VersionOut), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn set_review(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<ReviewIn>,
+) -> Result<Json<VersionOut>> {
+    let (v, board) = state
+        .store
+        .version_for(me.id(), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    access::board(&state, me.id(), board.id, BoardAction::Edit).await?;
+    state
+        .store
+        .set_review(&actor(&me), board.id, &v, body.status)
+        .await?;
+    let v = state.store.version(id).await?.ok_or(ApiError::NotFound)?;
+    versions_out(&state, vec![v])
+        .await?
+        .pop()
+        .map(Json)
+        .ok_or(ApiError::NotFound)
+}
+
+/// A version's threads, and the threads still open on the version before
+/// it (the client shows those as carried over).
+#[derive(Serialize, ToSchema)]
+pub struct VersionThreads {
+    pub items: Vec<ThreadOut>,
+    pub next_cursor: Option<String>,
+    pub open_on_previous_version: Vec<ThreadOut>,
 }
 
 #[derive(Serialize, ToSchema, Clone)]
@@ -229,16 +275,34 @@ pub struct ThreadFilter {
 /// A version's threads, by number, with their comments.
 #[utoipa::path(get, path = "/api/v1/versions/{id}/threads", tag = "discussion",
     params(("id" = Uuid, Path), ThreadFilter),
-    responses((status = 200, body = Page<ThreadOut>), (status = 404, body = Problem)))]
+    responses((status = 200, body = VersionThreads), (status = 404, body = Problem)))]
 async fn list_threads(
     State(state): State<AppState>,
     me: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(filter): ApiQuery<ThreadFilter>,
-) -> Result<Json<Page<ThreadOut>>> {
+) -> Result<Json<VersionThreads>> {
     version_board(&state, me.id(), id, BoardAction::View).await?;
-    let threads = state.store.threads_of_version(id, filter.state).await?;
-    Ok(Json(Page::all(threads_out(&state, threads).await?)))
+    let version = state.store.version(id).await?.ok_or(ApiError::NotFound)?;
+    let mut threads = state.store.threads_of_version(id, filter.state).await?;
+    let carried = match state.store.previous_version(&version).await? {
+        Some(prev) => {
+            state
+                .store
+                .threads_of_version(prev.id, Some(ThreadState::Open))
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let split = threads.len();
+    threads.extend(carried);
+    let mut all = threads_out(&state, threads).await?;
+    let open_on_previous_version = all.split_off(split);
+    Ok(Json(VersionThreads {
+        items: all,
+        next_cursor: None,
+        open_on_previous_version,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]

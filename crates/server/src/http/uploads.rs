@@ -422,7 +422,7 @@ async fn completed(state: &AppState, u: upload::Model, status: StatusCode) -> Re
         .asset_for_version(version.asset_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let current = version_out(state, version, &[]);
+    let current = version_out(state, version, &[], (0, 0));
     let body = CompletedOut {
         upload: upload_out(state, u),
         asset: asset_out(asset, Some(current)),

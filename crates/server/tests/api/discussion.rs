@@ -405,7 +405,242 @@ async fn activity_records_every_change_newest_first(app: TestApp) {
     assert!(rest.body["next_cursor"].is_null());
 }
 
+async fn review_status_per_version_with_a_board_summary(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let com = app.user("Com").await;
+    let (b, v1) = picture(&app, &ada, &[(&com, "commenter")]).await;
+    com.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/versions/{v1}/review"),
+        Some(json!({"status": "approved"})),
+    )
+    .await
+    .expect(403);
+    let approved = ada
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/versions/{v1}/review"),
+            Some(json!({"status": "approved"})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(approved.body["review_status"], "approved");
+    assert_eq!(approved.body["reviewed_by"], ada.id.as_str());
+    ada.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/versions/{v1}/review"),
+        Some(json!({"status": "great"})),
+    )
+    .await
+    .expect(422);
+    let board = ada.get(&format!("/api/v1/boards/{b}")).await.expect(200);
+    assert_eq!(
+        (
+            board.body["asset_count"].clone(),
+            board.body["approved_count"].clone()
+        ),
+        (json!(1), json!(1))
+    );
+    let assets = ada
+        .get(&format!("/api/v1/boards/{b}/assets"))
+        .await
+        .expect(200);
+    let asset_id = assets.body["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(assets.body["items"][0]["review_status"], "approved");
+    // A new version goes back to review; the old one keeps its status.
+    let up = crate::uploads::send(
+        &ada,
+        &b,
+        "Home v2.png",
+        "image/png",
+        &png(200, 150),
+        Some(&asset_id),
+    )
+    .await;
+    let v2 = crate::uploads::complete(&ada, &up).await.expect(201).body["asset"]["current_version"]
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let asset = ada
+        .get(&format!("/api/v1/assets/{asset_id}"))
+        .await
+        .expect(200);
+    assert_eq!(asset.body["review_status"], "in_review");
+    let old = ada.get(&format!("/api/v1/versions/{v1}")).await.expect(200);
+    assert_eq!(old.body["review_status"], "approved");
+    ada.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/versions/{v2}/review"),
+        Some(json!({"status": "changes_requested"})),
+    )
+    .await
+    .expect(200);
+    let board = ada.get(&format!("/api/v1/boards/{b}")).await.expect(200);
+    assert_eq!(board.body["changes_requested_count"], 1);
+    assert_eq!(board.body["approved_count"], 0);
+    let feed = ada
+        .get(&format!("/api/v1/boards/{b}/activity"))
+        .await
+        .expect(200);
+    assert_eq!(
+        feed.item_texts("kind")[..3],
+        ["review.changed", "version.added", "review.changed"]
+    );
+}
+
+async fn threads_stay_on_their_version_and_open_ones_carry_over(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let (b, v1) = picture(&app, &ada, &[]).await;
+    let open = pin(&ada, &v1, json!({"x": 0.1, "y": 0.1}), "still open")
+        .await
+        .expect(201);
+    let done = pin(&ada, &v1, json!({"x": 0.2, "y": 0.2}), "fixed")
+        .await
+        .expect(201);
+    ada.patch(
+        &format!("/api/v1/threads/{}", done.body["id"].as_str().unwrap()),
+        json!({"state": "resolved"}),
+    )
+    .await
+    .expect(200);
+    let assets = ada
+        .get(&format!("/api/v1/boards/{b}/assets"))
+        .await
+        .expect(200);
+    let a = &assets.body["items"][0];
+    assert_eq!(
+        (
+            a["current_version"]["open_thread_count"].clone(),
+            a["current_version"]["thread_count"].clone()
+        ),
+        (json!(1), json!(2))
+    );
+    let board = ada.get(&format!("/api/v1/boards/{b}")).await.expect(200);
+    assert_eq!(board.body["open_thread_count"], 1);
+    let asset_id = a["id"].as_str().unwrap().to_owned();
+    let up = crate::uploads::send(
+        &ada,
+        &b,
+        "v2.png",
+        "image/png",
+        &png(200, 150),
+        Some(&asset_id),
+    )
+    .await;
+    let v2 = crate::uploads::complete(&ada, &up).await.expect(201).body["asset"]["current_version"]
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let on_v2 = ada
+        .get(&format!("/api/v1/versions/{v2}/threads"))
+        .await
+        .expect(200);
+    assert_eq!(on_v2.body["items"], json!([]));
+    let carried = on_v2.body["open_on_previous_version"].as_array().unwrap();
+    assert_eq!(carried.len(), 1);
+    assert_eq!(carried[0]["id"], open.body["id"]);
+    assert_eq!(carried[0]["version_id"], v1.as_str());
+    let on_v1 = ada
+        .get(&format!("/api/v1/versions/{v1}/threads"))
+        .await
+        .expect(200);
+    assert_eq!(on_v1.body["items"].as_array().unwrap().len(), 2);
+    // The board counts open threads of current versions only.
+    let board = ada.get(&format!("/api/v1/boards/{b}")).await.expect(200);
+    assert_eq!(board.body["open_thread_count"], 0);
+    // A new thread on v2 continues the asset's numbering.
+    let next = pin(&ada, &v2, json!({"x": 0.3, "y": 0.3}), "new")
+        .await
+        .expect(201);
+    assert_eq!(next.body["number"], 3);
+}
+
+/// The board page (assets with counts) and the asset page (versions,
+/// threads, comments) cost the same SQL at two data sizes.
+async fn board_and_asset_pages_run_constant_queries(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let small = board(&app, &ada, &[]).await;
+    let ws = ada.get(&format!("/api/v1/boards/{small}")).await.body["workspace_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let big = ada
+        .post(
+            &format!("/api/v1/workspaces/{ws}/boards"),
+            json!({"name": "Big"}),
+        )
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut versions = Vec::new();
+    for (b, n) in [(&small, 2), (&big, 12)] {
+        let mut last = String::new();
+        for i in 0..n {
+            let a = upload(&ada, b, &format!("p{i}.png"), &png(40, 30)).await;
+            last = a["current_version"]["id"].as_str().unwrap().to_owned();
+        }
+        versions.push(last);
+    }
+    for (v, threads) in [(&versions[0], 1), (&versions[1], 15)] {
+        for i in 0..threads {
+            let t = pin(&ada, v, json!({"x": 0.5, "y": 0.5}), &format!("t{i} @ada"))
+                .await
+                .expect(201);
+            ada.post(
+                &format!(
+                    "/api/v1/threads/{}/comments",
+                    t.body["id"].as_str().unwrap()
+                ),
+                json!({"body": "re"}),
+            )
+            .await
+            .expect(201);
+        }
+    }
+    let a = ada
+        .get(&format!("/api/v1/boards/{small}/assets"))
+        .await
+        .expect(200)
+        .queries();
+    let b = ada
+        .get(&format!("/api/v1/boards/{big}/assets"))
+        .await
+        .expect(200)
+        .queries();
+    assert_eq!(a, b, "board page");
+    let a = ada
+        .get(&format!("/api/v1/versions/{}/threads", versions[0]))
+        .await
+        .expect(200)
+        .queries();
+    let b = ada
+        .get(&format!("/api/v1/versions/{}/threads", versions[1]))
+        .await
+        .expect(200)
+        .queries();
+    assert_eq!(a, b, "asset page threads");
+    let a = ada
+        .get(&format!("/api/v1/boards/{small}"))
+        .await
+        .expect(200)
+        .queries();
+    let b = ada
+        .get(&format!("/api/v1/boards/{big}"))
+        .await
+        .expect(200)
+        .queries();
+    assert_eq!(a, b, "board with counts");
+}
+
 backend_tests!(
+    review_status_per_version_with_a_board_summary,
+    threads_stay_on_their_version_and_open_ones_carry_over,
+    board_and_asset_pages_run_constant_queries,
     pins_and_areas_are_numbered_and_carry_comments,
     parallel_threads_get_distinct_consecutive_numbers,
     replies_edits_deletes_and_mentions,

@@ -89,6 +89,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("patch", "/api/v1/comments/{id}"),
     ("delete", "/api/v1/comments/{id}"),
     ("get", "/api/v1/boards/{id}/activity"),
+    ("put", "/api/v1/versions/{id}/review"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),

@@ -17,6 +17,9 @@ pub struct Model {
     pub state: i16,
     pub failure: Option<String>,
     pub created_by: Option<Uuid>,
+    pub review_status: i16,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

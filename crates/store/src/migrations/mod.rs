@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_assets;
 mod m0003_discussion;
+mod m0004_review;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_assets::Migration),
             Box::new(m0003_discussion::Migration),
+            Box::new(m0004_review::Migration),
         ]
     }
 }

@@ -220,6 +220,8 @@ impl Store {
                 let mut am = a.into_active_model();
                 am.version_count = Set(am.version_count.as_ref() + 1);
                 am.current_version_id = Set(Some(version_id));
+                // A new version is back in review.
+                am.review_status = Set(ReviewStatus::InReview.as_i16());
                 am.updated_at = Set(at);
                 am.update(&tx).await?
             }
@@ -256,6 +258,9 @@ impl Store {
             state: Set(VersionState::Processing.as_i16()),
             failure: Set(None),
             created_by: Set(Some(up.user_id)),
+            review_status: Set(ReviewStatus::InReview.as_i16()),
+            reviewed_by: Set(None),
+            reviewed_at: Set(None),
             created_at: Set(at),
             updated_at: Set(at),
         }
@@ -338,6 +343,76 @@ impl Store {
             .await?)
     }
 
+    /// Sets a version's review status, and its asset's when it is the
+    /// current version, with the event, in one transaction.
+    pub async fn set_review(
+        &self,
+        actor: &super::discussion::Actor,
+        board_id: Uuid,
+        version: &version::Model,
+        status: ReviewStatus,
+    ) -> Result<()> {
+        let tx = self.conn().begin().await?;
+        let at = now();
+        tx.execute(self.stmt(
+            "UPDATE versions SET review_status = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?",
+            vec![
+                status.as_i16().into(),
+                sea_orm::Value::from(actor.user_id),
+                at.into(),
+                version.id.into(),
+            ],
+        ))
+        .await?;
+        tx.execute(self.stmt(
+            "UPDATE assets SET review_status = ?, updated_at = ? WHERE id = ? AND current_version_id = ?",
+            vec![status.as_i16().into(), at.into(), version.asset_id.into(), version.id.into()],
+        ))
+        .await?;
+        super::discussion::record(
+            &tx,
+            board_id,
+            actor,
+            "review.changed",
+            serde_json::json!({"asset_id": version.asset_id, "version_id": version.id,
+                "number": version.number, "status": status.as_str()}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Open and total thread counts per version, in one query.
+    pub async fn thread_counts(
+        &self,
+        version_ids: Vec<Uuid>,
+    ) -> Result<std::collections::HashMap<Uuid, (i64, i64)>> {
+        #[derive(FromQueryResult)]
+        struct Row {
+            version_id: Uuid,
+            open: i64,
+            total: i64,
+        }
+        if version_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let marks = vec!["?"; version_ids.len()].join(", ");
+        let open = self.as_bigint("SUM(CASE WHEN state = 1 THEN 1 ELSE 0 END)");
+        let sql = format!(
+            "SELECT version_id, {open} AS open, COUNT(*) AS total FROM threads \
+             WHERE version_id IN ({marks}) GROUP BY version_id"
+        );
+        let rows = Row::find_by_statement(
+            self.stmt(&sql, version_ids.into_iter().map(Into::into).collect()),
+        )
+        .all(self.conn())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.version_id, (r.open, r.total)))
+            .collect())
+    }
+
     /// Versions by id (e.g. the current versions of a page of assets).
     pub async fn versions_by_id(&self, ids: Vec<Uuid>) -> Result<Vec<version::Model>> {
         if ids.is_empty() {
@@ -346,6 +421,15 @@ impl Store {
         Ok(version::Entity::find()
             .filter(version::Column::Id.is_in(ids))
             .all(self.conn())
+            .await?)
+    }
+
+    /// The version before `v` of the same asset.
+    pub async fn previous_version(&self, v: &version::Model) -> Result<Option<version::Model>> {
+        Ok(version::Entity::find()
+            .filter(version::Column::AssetId.eq(v.asset_id))
+            .filter(version::Column::Number.eq(v.number - 1))
+            .one(self.conn())
             .await?)
     }
 

@@ -27,6 +27,11 @@ pub struct BoardRow {
     pub folder_role: Option<i16>,
     pub parent_folder_role: Option<i16>,
     pub workspace_role: Option<i16>,
+    pub asset_count: i64,
+    /// Open threads on the assets' current versions.
+    pub open_thread_count: i64,
+    pub approved_count: i64,
+    pub changes_requested_count: i64,
 }
 
 impl BoardRow {
@@ -45,8 +50,15 @@ impl BoardRow {
     }
 }
 
+/// The board's own columns and its counts: correlated subqueries, so a page
+/// of boards with all its counts is still one query.
 const BOARD_COLUMNS: &str = "b.id, b.workspace_id, b.folder_id, b.name, b.description, \
-     b.archived_at, b.created_at, b.updated_at";
+     b.archived_at, b.created_at, b.updated_at, \
+     (SELECT COUNT(*) FROM assets a WHERE a.board_id = b.id) AS asset_count, \
+     (SELECT COUNT(*) FROM threads t JOIN assets a ON a.id = t.asset_id \
+        WHERE a.board_id = b.id AND t.version_id = a.current_version_id AND t.state = 1) AS open_thread_count, \
+     (SELECT COUNT(*) FROM assets a WHERE a.board_id = b.id AND a.review_status = 3) AS approved_count, \
+     (SELECT COUNT(*) FROM assets a WHERE a.board_id = b.id AND a.review_status = 2) AS changes_requested_count";
 
 /// Which boards a list shows.
 #[derive(Debug, Clone, Default)]
