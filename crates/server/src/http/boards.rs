@@ -24,6 +24,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+fn actor(me: &CurrentUser) -> critboard_store::queries::discussion::Actor {
+    critboard_store::queries::discussion::Actor {
+        user_id: Some(me.id()),
+        name: me.user.display_name.clone(),
+    }
+}
+
 const LAST_OWNER: &str = "a board needs an owner; make someone else owner first";
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -395,7 +402,10 @@ async fn add_member(
         ));
     }
     access::keep_an_owner(
-        state.store.put_board_member(id, user, body.role).await,
+        state
+            .store
+            .put_board_member(&actor(&me), "member.added", id, user, body.role)
+            .await,
         LAST_OWNER,
     )?;
     Ok(created(member(&state, id, user).await?))
@@ -417,7 +427,10 @@ async fn update_member(
         return Err(ApiError::NotFound);
     }
     access::keep_an_owner(
-        state.store.put_board_member(id, user_id, body.role).await,
+        state
+            .store
+            .put_board_member(&actor(&me), "member.role_changed", id, user_id, body.role)
+            .await,
         LAST_OWNER,
     )?;
     Ok(Json(member(&state, id, user_id).await?))
@@ -440,7 +453,10 @@ async fn remove_member(
     };
     access::board(&state, me.id(), id, action).await?;
     access::keep_an_owner(
-        state.store.remove_board_member(id, user_id).await,
+        state
+            .store
+            .remove_board_member(&actor(&me), id, user_id)
+            .await,
         LAST_OWNER,
     )?;
     Ok(no_content())

@@ -637,7 +637,33 @@ async fn board_and_asset_pages_run_constant_queries(app: TestApp) {
     assert_eq!(a, b, "board with counts");
 }
 
+async fn membership_changes_are_events(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let bob = app.user("Bob").await;
+    let b = board(&app, &ada, &[&bob]).await;
+    let members = format!("/api/v1/boards/{b}/members");
+    ada.post(&members, json!({"user_id": bob.id, "role": "viewer"}))
+        .await
+        .expect(201);
+    ada.patch(&format!("{members}/{}", bob.id), json!({"role": "editor"}))
+        .await
+        .expect(200);
+    ada.delete(&format!("{members}/{}", bob.id))
+        .await
+        .expect(204);
+    let feed = ada
+        .get(&format!("/api/v1/boards/{b}/activity"))
+        .await
+        .expect(200);
+    assert_eq!(
+        feed.item_texts("kind"),
+        ["member.removed", "member.role_changed", "member.added"]
+    );
+    assert_eq!(feed.body["items"][1]["payload"]["role"], "editor");
+}
+
 backend_tests!(
+    membership_changes_are_events,
     review_status_per_version_with_a_board_summary,
     threads_stay_on_their_version_and_open_ones_carry_over,
     board_and_asset_pages_run_constant_queries,

@@ -1,6 +1,7 @@
 //! Boards, their members, and the board lists with per-board roles.
 
 use super::access::{role_binds, Grants, BOARD_ROLE_COLUMNS, BOARD_ROLE_JOINS, BOARD_VISIBLE};
+use super::discussion::{record, Actor};
 use super::workspaces::MemberRow;
 use crate::entities::{board, board_member};
 use crate::{like_contains, new_id, now, Result, Store, StoreError};
@@ -234,10 +235,13 @@ impl Store {
             .and_then(|m| BoardRole::from_i16(m.role)))
     }
 
-    /// Gives a user a role on a board, replacing an earlier one. Demoting the
-    /// last direct owner is refused with `Conflict`.
+    /// Gives a user a role on a board, replacing an earlier one, recorded
+    /// as `event` (member.added or member.role_changed). Demoting the last
+    /// direct owner is refused with `Conflict`.
     pub async fn put_board_member(
         &self,
+        actor: &Actor,
+        event: &str,
         board_id: Uuid,
         user_id: Uuid,
         role: BoardRole,
@@ -260,11 +264,24 @@ impl Store {
         )
         .exec_without_returning(&tx)
         .await?;
+        record(
+            &tx,
+            board_id,
+            actor,
+            event,
+            serde_json::json!({"user_id": user_id, "role": role.as_str()}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn remove_board_member(&self, board_id: Uuid, user_id: Uuid) -> Result<()> {
+    pub async fn remove_board_member(
+        &self,
+        actor: &Actor,
+        board_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<()> {
         let tx = self.conn().begin().await?;
         self.lock_row(&tx, "boards", board_id).await?;
         ensure_other_board_owner(&tx, board_id, user_id).await?;
@@ -274,6 +291,14 @@ impl Store {
         if res.rows_affected == 0 {
             return Err(StoreError::NotFound);
         }
+        record(
+            &tx,
+            board_id,
+            actor,
+            "member.removed",
+            serde_json::json!({"user_id": user_id}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
