@@ -67,9 +67,9 @@ def start_server(**settings):
     return server, base, data, (time.monotonic() - t0) * 1000
 
 
-def wrk(url, cookie, seconds, conns):
+def wrk(url, cookie, seconds, conns, extra=()):
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}", url],
+        ["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}", *extra, url],
         capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     def pct(p):

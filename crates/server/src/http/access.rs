@@ -41,6 +41,20 @@ pub async fn folder(state: &AppState, user: Uuid, id: Uuid) -> Result<(FolderRow
     Ok((row, role))
 }
 
+/// The caller's role on an already fetched board, if it allows `action`.
+pub fn allowed(row: &BoardRow, action: BoardAction) -> Result<BoardRole> {
+    let role = row.role().ok_or(ApiError::NotFound)?;
+    if !role.allows(action) {
+        return Err(ApiError::Forbidden(match action {
+            BoardAction::View => "you may not see this board",
+            BoardAction::Comment => "commenters, editors and owners may do this",
+            BoardAction::Edit => "only editors and owners of the board may do this",
+            BoardAction::Manage => "only owners of the board may do this",
+        }));
+    }
+    Ok(role)
+}
+
 /// The board and the caller's role on it, if the role allows `action`.
 pub async fn board(
     state: &AppState,
@@ -53,15 +67,7 @@ pub async fn board(
         .board_for(user, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let role = row.role().ok_or(ApiError::NotFound)?;
-    if !role.allows(action) {
-        return Err(ApiError::Forbidden(match action {
-            BoardAction::View => "you may not see this board",
-            BoardAction::Comment => "commenters, editors and owners may do this",
-            BoardAction::Edit => "only editors and owners of the board may do this",
-            BoardAction::Manage => "only owners of the board may do this",
-        }));
-    }
+    let role = allowed(&row, action)?;
     Ok((row, role))
 }
 

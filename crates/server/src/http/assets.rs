@@ -206,7 +206,7 @@ async fn asset_as(
         .asset_for(me.id(), id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    access::board(state, me.id(), found.board.id, action).await?;
+    access::allowed(&found.board, action)?;
     Ok(found)
 }
 

@@ -247,7 +247,7 @@ async fn version_board(
         .version_for(me, version)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let (board, _) = access::board(state, me, board.id, action).await?;
+    access::allowed(&board, action)?;
     Ok((v.asset_id, board))
 }
 

@@ -387,6 +387,7 @@ async fn complete_upload(
                 user_id: Some(me.id()),
                 name: me.user.display_name.clone(),
             },
+            u.board_id,
             id,
             CheckedFile {
                 content_type: probed.kind.mime(),

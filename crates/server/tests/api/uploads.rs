@@ -726,7 +726,59 @@ async fn a_tall_page_screenshot_works() {
     assert_eq!(v["thumbnails"]["view"]["height"], 20_000);
 }
 
+/// Completions racing each other and the thumbnail worker's writes all
+/// succeed (SQLite once answered "database is locked" here).
+async fn uploads_completed_at_once_all_succeed(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let mut ups = Vec::new();
+    for i in 0..12 {
+        ups.push(
+            send(
+                &ada,
+                &b,
+                &format!("p{i}.png"),
+                "image/png",
+                &png(64 + i, 48),
+                None,
+            )
+            .await,
+        );
+    }
+    let tasks: Vec<_> = ups
+        .iter()
+        .map(|up| {
+            let (client, base, csrf) = (
+                ada.client.clone(),
+                app.base.clone(),
+                ada.csrf.clone().unwrap(),
+            );
+            let id = up["id"].as_str().unwrap().to_owned();
+            tokio::spawn(async move {
+                client
+                    .post(format!("{base}/api/v1/uploads/{id}/complete"))
+                    .header("x-csrf-token", csrf)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 201);
+    }
+    let titles = ada
+        .get(&format!("/api/v1/boards/{b}/assets"))
+        .await
+        .expect(200)
+        .item_texts("title");
+    assert_eq!(titles.len(), 12);
+}
+
 backend_tests!(
+    uploads_completed_at_once_all_succeed,
     uploaded_pictures_become_assets_with_thumbnails,
     a_new_version_keeps_the_old_one,
     hostile_files_are_refused_and_nothing_is_kept,

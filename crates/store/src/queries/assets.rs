@@ -179,20 +179,18 @@ impl Store {
     pub async fn complete_upload(
         &self,
         actor: &super::discussion::Actor,
+        board_id: Uuid,
         upload_id: Uuid,
         file: CheckedFile,
         thumbnail_job: impl FnOnce(Uuid) -> job::ActiveModel,
     ) -> Result<(asset::Model, version::Model)> {
         let tx = self.conn().begin().await?;
+        // Lock first (never read-then-upgrade: SQLite would answer BUSY).
+        self.lock_row(&tx, "boards", board_id).await?;
         let up = upload::Entity::find_by_id(upload_id)
             .one(&tx)
             .await?
-            .ok_or(StoreError::NotFound)?;
-        self.lock_row(&tx, "boards", up.board_id).await?;
-        // Re-read under the lock: a concurrent completion may have won.
-        let up = upload::Entity::find_by_id(upload_id)
-            .one(&tx)
-            .await?
+            .filter(|u| u.board_id == board_id)
             .ok_or(StoreError::NotFound)?;
         if let Some(version_id) = up.version_id {
             let v = version::Entity::find_by_id(version_id)
@@ -497,6 +495,7 @@ impl Store {
     /// of the stored objects, which the caller deletes through a job.
     pub async fn delete_asset(&self, asset_id: Uuid) -> Result<Vec<String>> {
         let tx = self.conn().begin().await?;
+        self.lock_row(&tx, "assets", asset_id).await?;
         let versions: Vec<version::Model> = version::Entity::find()
             .filter(version::Column::AssetId.eq(asset_id))
             .all(&tx)

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Discussion benchmark: a board of 200 assets with 5,000 threads (25 per
+asset), then wrk at 32 connections on the board page (its assets with
+current versions, thumbnails and thread counts), on one asset's threads
+with their comments, and on posting a comment."""
+import os, shutil, struct, sys, tempfile, time, zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import foundation as F  # noqa: E402
+
+
+def tiny_png(seed):
+    """A valid 8×8 RGB PNG, different for each seed."""
+    raw = b"".join(b"\x00" + b"".join(bytes(((seed + x + y) % 256, x * 30 % 256, y * 30 % 256)) for x in range(8)) for y in range(8))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def put(url, body):
+    import urllib.request
+    req = urllib.request.Request(url, data=body, method="PUT", headers={"content-type": "image/png"})
+    urllib.request.urlopen(req).read()
+
+
+def main():
+    server, base, data, _ = F.start_server(auth_rate_limit=100000, query_count_header="true")
+    try:
+        c = F.Client(base)
+        c.call("POST", "/api/v1/auth/signup", {"email": "u@bench.test", "display_name": "U", "password": F.PASSWORD})
+        ws, _ = c.call("POST", "/api/v1/workspaces", {"name": "W"})
+        board, _ = c.call("POST", f"/api/v1/workspaces/{ws['id']}/boards", {"name": "B"})
+        t0 = time.monotonic()
+        versions = []
+        for i in range(200):
+            png = tiny_png(i)
+            up, _ = c.call("POST", f"/api/v1/boards/{board['id']}/uploads",
+                           {"file_name": f"a{i}.png", "content_type": "image/png", "size": len(png)})
+            put(up["target"]["url"], png)
+            done, _ = c.call("POST", f"/api/v1/uploads/{up['id']}/complete", {})
+            versions.append(done["asset"]["current_version"]["id"])
+        threads = []
+        for v in versions:
+            for j in range(25):
+                t, _ = c.call("POST", f"/api/v1/versions/{v}/threads", {"x": 0.5, "y": 0.5, "body": f"note {j}"})
+                threads.append(t["id"])
+        print(f"seeded 200 assets and {len(threads):,} threads in {time.monotonic() - t0:.0f} s")
+        page, h = c.call("GET", f"/api/v1/boards/{board['id']}/assets")
+        print(f"board page: {len(page['items'])} assets, {h['x-query-count']} SQL queries")
+        _, h = c.call("GET", f"/api/v1/versions/{versions[0]}/threads")
+        print(f"asset threads: 25 threads, {h['x-query-count']} SQL queries")
+
+        script = os.path.join(data, "post.lua")
+        with open(script, "w") as f:
+            f.write('wrk.method = "POST"\nwrk.body = \'{"body": "Looks good"}\'\n'
+                    f'wrk.headers["content-type"] = "application/json"\nwrk.headers["x-csrf-token"] = "{c.csrf}"\n')
+        print("\n| request | connections | req/s | p50 ms | p99 ms | non-2xx |")
+        print("|---|---|---|---|---|---|")
+        for name, path, extra in [
+            ("GET /api/v1/boards/{id}/assets (200 assets)", f"/api/v1/boards/{board['id']}/assets", []),
+            ("GET /api/v1/versions/{id}/threads (25 threads)", f"/api/v1/versions/{versions[0]}/threads", []),
+            ("POST /api/v1/threads/{id}/comments", f"/api/v1/threads/{threads[0]}/comments", ["-s", script]),
+        ]:
+            rps, p50, p99, errs = F.wrk(base + path, c.cookie, 10, 32, extra)
+            print(f"| {name} | 32 | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {errs} |")
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
