@@ -64,6 +64,30 @@ impl Default for PoolOptions {
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    /// SQLite has one writer: transactions queue here, in order, instead of
+    /// colliding on the file lock and sleeping in SQLite's busy handler.
+    write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
+}
+
+/// A write transaction; on SQLite it also holds the write gate until it
+/// commits or is dropped.
+pub struct WriteTx {
+    tx: sea_orm::DatabaseTransaction,
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sea_orm::DatabaseTransaction;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
 }
 
 /// The one clock: whole seconds, because MySQL's TIMESTAMP keeps no
@@ -121,7 +145,18 @@ impl Store {
         if let Some(observer) = observer {
             db.set_metric_callback(move |info| observer(info.elapsed, info.failed));
         }
-        Ok(Store { db })
+        let write_gate = (scheme == "sqlite").then(|| Arc::new(tokio::sync::Mutex::new(())));
+        Ok(Store { db, write_gate })
+    }
+
+    /// Begins a transaction that will write.
+    pub async fn begin_write(&self) -> Result<WriteTx> {
+        let gate = match &self.write_gate {
+            Some(g) => Some(g.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = sea_orm::TransactionTrait::begin(&self.db).await?;
+        Ok(WriteTx { tx, _gate: gate })
     }
 
     pub async fn migrate(&self) -> Result<()> {

@@ -3,9 +3,7 @@
 use crate::entities::{api_token, session, user};
 use crate::{new_id, now, Result, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 pub struct NewUser<'a> {
@@ -68,14 +66,14 @@ impl Store {
         keep: Option<Uuid>,
         revoke_tokens: bool,
     ) -> Result<()> {
-        let tx = self.conn().begin().await?;
+        let tx = self.begin_write().await?;
         // Write first: SQLite then holds the write lock for the whole
         // transaction instead of failing to upgrade a read.
         let changed = user::Entity::update_many()
             .col_expr(user::Column::PasswordHash, password_hash.into())
             .col_expr(user::Column::UpdatedAt, now().into())
             .filter(user::Column::Id.eq(user_id))
-            .exec(&tx)
+            .exec(&*tx)
             .await?;
         if changed.rows_affected == 0 {
             return Err(StoreError::NotFound);
@@ -84,11 +82,11 @@ impl Store {
         if let Some(keep) = keep {
             delete = delete.filter(session::Column::Id.ne(keep));
         }
-        delete.exec(&tx).await?;
+        delete.exec(&*tx).await?;
         if revoke_tokens {
             api_token::Entity::delete_many()
                 .filter(api_token::Column::UserId.eq(user_id))
-                .exec(&tx)
+                .exec(&*tx)
                 .await?;
         }
         tx.commit().await?;

@@ -8,7 +8,7 @@ use critboard_domain::{BoardRole, ReviewStatus, UploadState, VersionState};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -184,21 +184,21 @@ impl Store {
         file: CheckedFile,
         thumbnail_job: impl FnOnce(Uuid) -> job::ActiveModel,
     ) -> Result<(asset::Model, version::Model)> {
-        let tx = self.conn().begin().await?;
+        let tx = self.begin_write().await?;
         // Lock first (never read-then-upgrade: SQLite would answer BUSY).
-        self.lock_row(&tx, "boards", board_id).await?;
+        self.lock_row(&*tx, "boards", board_id).await?;
         let up = upload::Entity::find_by_id(upload_id)
-            .one(&tx)
+            .one(&*tx)
             .await?
             .filter(|u| u.board_id == board_id)
             .ok_or(StoreError::NotFound)?;
         if let Some(version_id) = up.version_id {
             let v = version::Entity::find_by_id(version_id)
-                .one(&tx)
+                .one(&*tx)
                 .await?
                 .ok_or(StoreError::NotFound)?;
             let a = asset::Entity::find_by_id(v.asset_id)
-                .one(&tx)
+                .one(&*tx)
                 .await?
                 .ok_or(StoreError::NotFound)?;
             return Ok((a, v));
@@ -211,7 +211,7 @@ impl Store {
         let asset = match up.asset_id {
             Some(asset_id) => {
                 let a = asset::Entity::find_by_id(asset_id)
-                    .one(&tx)
+                    .one(&*tx)
                     .await?
                     .filter(|a| a.board_id == up.board_id)
                     .ok_or(StoreError::NotFound)?;
@@ -221,10 +221,10 @@ impl Store {
                 // A new version is back in review.
                 am.review_status = Set(ReviewStatus::InReview.as_i16());
                 am.updated_at = Set(at);
-                am.update(&tx).await?
+                am.update(&*tx).await?
             }
             None => {
-                let position = next_position(&tx, self, up.board_id).await?;
+                let position = next_position(&*tx, self, up.board_id).await?;
                 asset::ActiveModel {
                     id: Set(new_id()),
                     board_id: Set(up.board_id),
@@ -238,7 +238,7 @@ impl Store {
                     created_at: Set(at),
                     updated_at: Set(at),
                 }
-                .insert(&tx)
+                .insert(&*tx)
                 .await?
             }
         };
@@ -262,14 +262,14 @@ impl Store {
             created_at: Set(at),
             updated_at: Set(at),
         }
-        .insert(&tx)
+        .insert(&*tx)
         .await?;
         let mut um = up.into_active_model();
         um.state = Set(UploadState::Completed.as_i16());
         um.version_id = Set(Some(version_id));
-        um.update(&tx).await?;
+        um.update(&*tx).await?;
         job::Entity::insert(thumbnail_job(version_id))
-            .exec_without_returning(&tx)
+            .exec_without_returning(&*tx)
             .await?;
         let kind = if version.number == 1 {
             "asset.added"
@@ -350,7 +350,7 @@ impl Store {
         version: &version::Model,
         status: ReviewStatus,
     ) -> Result<()> {
-        let tx = self.conn().begin().await?;
+        let tx = self.begin_write().await?;
         let at = now();
         tx.execute(self.stmt(
             "UPDATE versions SET review_status = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?",
@@ -463,8 +463,8 @@ impl Store {
     /// Moves an asset to `index` (0-based) in its board's order and
     /// renumbers the board, in one transaction.
     pub async fn move_asset(&self, board_id: Uuid, asset_id: Uuid, index: usize) -> Result<()> {
-        let tx = self.conn().begin().await?;
-        self.lock_row(&tx, "boards", board_id).await?;
+        let tx = self.begin_write().await?;
+        self.lock_row(&*tx, "boards", board_id).await?;
         let mut ids: Vec<Uuid> = asset::Entity::find()
             .filter(asset::Column::BoardId.eq(board_id))
             .order_by_asc(asset::Column::Position)
@@ -472,7 +472,7 @@ impl Store {
             .select_only()
             .column(asset::Column::Id)
             .into_tuple()
-            .all(&tx)
+            .all(&*tx)
             .await?;
         let from = ids
             .iter()
@@ -494,22 +494,22 @@ impl Store {
     /// Deletes an asset with its versions and thumbnails; returns the keys
     /// of the stored objects, which the caller deletes through a job.
     pub async fn delete_asset(&self, asset_id: Uuid) -> Result<Vec<String>> {
-        let tx = self.conn().begin().await?;
-        self.lock_row(&tx, "assets", asset_id).await?;
+        let tx = self.begin_write().await?;
+        self.lock_row(&*tx, "assets", asset_id).await?;
         let versions: Vec<version::Model> = version::Entity::find()
             .filter(version::Column::AssetId.eq(asset_id))
-            .all(&tx)
+            .all(&*tx)
             .await?;
         let ids: Vec<Uuid> = versions.iter().map(|v| v.id).collect();
         let mut keys: Vec<String> = versions.into_iter().map(|v| v.object_key).collect();
         if !ids.is_empty() {
             let thumbs = thumbnail::Entity::find()
                 .filter(thumbnail::Column::VersionId.is_in(ids))
-                .all(&tx)
+                .all(&*tx)
                 .await?;
             keys.extend(thumbs.into_iter().map(|t| t.object_key));
         }
-        asset::Entity::delete_by_id(asset_id).exec(&tx).await?;
+        asset::Entity::delete_by_id(asset_id).exec(&*tx).await?;
         tx.commit().await?;
         Ok(keys)
     }
@@ -523,7 +523,7 @@ impl Store {
         sha256: String,
         thumbs: Vec<NewThumbnail>,
     ) -> Result<bool> {
-        let tx = self.conn().begin().await?;
+        let tx = self.begin_write().await?;
         let claimed = tx
             .execute(self.stmt(
                 "UPDATE versions SET state = ?, sha256 = ?, updated_at = ? WHERE id = ? AND state = ?",
@@ -552,7 +552,7 @@ impl Store {
             created_at: Set(at),
         });
         thumbnail::Entity::insert_many(rows)
-            .exec_without_returning(&tx)
+            .exec_without_returning(&*tx)
             .await?;
         tx.commit().await?;
         Ok(true)

@@ -9,7 +9,7 @@ use critboard_domain::BoardRole;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, IntoActiveModel, PaginatorTrait,
-    QueryFilter, Set, TransactionTrait, Value,
+    QueryFilter, Set, Value,
 };
 use uuid::Uuid;
 
@@ -100,7 +100,7 @@ impl Store {
     /// Creates a board with its creator as owner, atomically.
     pub async fn create_board(&self, new: NewBoard<'_>) -> Result<Uuid> {
         let at = now();
-        let tx = self.conn().begin().await?;
+        let tx = self.begin_write().await?;
         let b = board::ActiveModel {
             id: Set(new_id()),
             workspace_id: Set(new.workspace_id),
@@ -111,7 +111,7 @@ impl Store {
             created_at: Set(at),
             updated_at: Set(at),
         }
-        .insert(&tx)
+        .insert(&*tx)
         .await?;
         board_member::ActiveModel {
             board_id: Set(b.id),
@@ -119,7 +119,7 @@ impl Store {
             role: Set(BoardRole::Owner.as_i16()),
             created_at: Set(at),
         }
-        .insert(&tx)
+        .insert(&*tx)
         .await?;
         tx.commit().await?;
         Ok(b.id)
@@ -246,10 +246,10 @@ impl Store {
         user_id: Uuid,
         role: BoardRole,
     ) -> Result<()> {
-        let tx = self.conn().begin().await?;
-        self.lock_row(&tx, "boards", board_id).await?;
+        let tx = self.begin_write().await?;
+        self.lock_row(&*tx, "boards", board_id).await?;
         if role != BoardRole::Owner {
-            ensure_other_board_owner(&tx, board_id, user_id).await?;
+            ensure_other_board_owner(&*tx, board_id, user_id).await?;
         }
         board_member::Entity::insert(board_member::ActiveModel {
             board_id: Set(board_id),
@@ -262,7 +262,7 @@ impl Store {
                 .update_column(board_member::Column::Role)
                 .to_owned(),
         )
-        .exec_without_returning(&tx)
+        .exec_without_returning(&*tx)
         .await?;
         record(
             &tx,
@@ -282,11 +282,11 @@ impl Store {
         board_id: Uuid,
         user_id: Uuid,
     ) -> Result<()> {
-        let tx = self.conn().begin().await?;
-        self.lock_row(&tx, "boards", board_id).await?;
-        ensure_other_board_owner(&tx, board_id, user_id).await?;
+        let tx = self.begin_write().await?;
+        self.lock_row(&*tx, "boards", board_id).await?;
+        ensure_other_board_owner(&*tx, board_id, user_id).await?;
         let res = board_member::Entity::delete_by_id((board_id, user_id))
-            .exec(&tx)
+            .exec(&*tx)
             .await?;
         if res.rows_affected == 0 {
             return Err(StoreError::NotFound);

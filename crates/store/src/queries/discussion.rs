@@ -7,7 +7,7 @@ use crate::{new_id, now, Result, Store, StoreError};
 use critboard_domain::ThreadState;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -74,8 +74,8 @@ impl Store {
         kind: &str,
         payload: serde_json::Value,
     ) -> Result<()> {
-        let tx = self.conn().begin().await?;
-        record(&tx, board_id, actor, kind, payload).await?;
+        let tx = self.begin_write().await?;
+        record(&*tx, board_id, actor, kind, payload).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -120,7 +120,7 @@ impl Store {
         actor: &Actor,
         new: NewThread<'_>,
     ) -> Result<(thread::Model, comment::Model)> {
-        let tx = self.conn().begin().await?;
+        let tx = self.begin_write().await?;
         let bumped = tx
             .execute(self.stmt(
                 "UPDATE assets SET thread_seq = thread_seq + 1 WHERE id = ?",
@@ -135,7 +135,7 @@ impl Store {
             .select_only()
             .column(crate::entities::asset::Column::ThreadSeq)
             .into_tuple()
-            .one(&tx)
+            .one(&*tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let at = now();
@@ -155,7 +155,7 @@ impl Store {
             created_at: Set(at),
             updated_at: Set(at),
         }
-        .insert(&tx)
+        .insert(&*tx)
         .await?;
         let c = comment::ActiveModel {
             id: Set(new_id()),
@@ -168,9 +168,9 @@ impl Store {
             deleted_at: Set(None),
             created_at: Set(at),
         }
-        .insert(&tx)
+        .insert(&*tx)
         .await?;
-        self.remember(&tx, actor.user_id, new.idempotency_key, "thread", t.id)
+        self.remember(&*tx, actor.user_id, new.idempotency_key, "thread", t.id)
             .await?;
         record(
             &tx,
@@ -244,7 +244,7 @@ impl Store {
         mentions: &[Uuid],
         idempotency_key: Option<&str>,
     ) -> Result<comment::Model> {
-        let tx = self.conn().begin().await?;
+        let tx = self.begin_write().await?;
         let c = comment::ActiveModel {
             id: Set(new_id()),
             thread_id: Set(thread.id),
@@ -256,9 +256,9 @@ impl Store {
             deleted_at: Set(None),
             created_at: Set(now()),
         }
-        .insert(&tx)
+        .insert(&*tx)
         .await?;
-        self.remember(&tx, actor.user_id, idempotency_key, "comment", c.id)
+        self.remember(&*tx, actor.user_id, idempotency_key, "comment", c.id)
             .await?;
         record(
             &tx,
@@ -285,7 +285,7 @@ impl Store {
         c: &comment::Model,
         new_body: Option<(&str, &[Uuid])>,
     ) -> Result<()> {
-        let tx = self.conn().begin().await?;
+        let tx = self.begin_write().await?;
         let at = now();
         let (sql, values, kind): (&str, Vec<sea_orm::Value>, &str) = match new_body {
             Some((body, mentions)) => (
@@ -323,7 +323,7 @@ impl Store {
         t: &thread::Model,
         state: ThreadState,
     ) -> Result<bool> {
-        let tx = self.conn().begin().await?;
+        let tx = self.begin_write().await?;
         let at = now();
         let (by, when) = match state {
             ThreadState::Resolved => (actor.user_id, Some(at)),

@@ -5,7 +5,7 @@ use crate::{new_id, now, Result, Store, StoreError};
 use critboard_domain::WorkspaceRole;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -41,7 +41,7 @@ impl Store {
     /// Creates a workspace with its creator as owner, atomically.
     pub async fn create_workspace(&self, owner: Uuid, name: &str) -> Result<WorkspaceRow> {
         let at = now();
-        let tx = self.conn().begin().await?;
+        let tx = self.begin_write().await?;
         let ws = workspace::ActiveModel {
             id: Set(new_id()),
             name: Set(name.trim().to_owned()),
@@ -49,7 +49,7 @@ impl Store {
             created_at: Set(at),
             updated_at: Set(at),
         }
-        .insert(&tx)
+        .insert(&*tx)
         .await?;
         workspace_member::ActiveModel {
             workspace_id: Set(ws.id),
@@ -57,7 +57,7 @@ impl Store {
             role: Set(WorkspaceRole::Owner.as_i16()),
             created_at: Set(at),
         }
-        .insert(&tx)
+        .insert(&*tx)
         .await?;
         tx.commit().await?;
         Ok(WorkspaceRow {
@@ -178,32 +178,32 @@ impl Store {
         user_id: Uuid,
         role: WorkspaceRole,
     ) -> Result<()> {
-        let tx = self.conn().begin().await?;
-        self.lock_row(&tx, "workspaces", workspace_id).await?;
+        let tx = self.begin_write().await?;
+        self.lock_row(&*tx, "workspaces", workspace_id).await?;
         let member = workspace_member::Entity::find_by_id((workspace_id, user_id))
-            .one(&tx)
+            .one(&*tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         if member.role == WorkspaceRole::Owner.as_i16() && role != WorkspaceRole::Owner {
-            ensure_other_owner(&tx, workspace_id, user_id).await?;
+            ensure_other_owner(&*tx, workspace_id, user_id).await?;
         }
         let mut member = member.into_active_model();
         member.role = Set(role.as_i16());
-        member.update(&tx).await?;
+        member.update(&*tx).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Removes a member and every grant they held inside the workspace.
     pub async fn remove_workspace_member(&self, workspace_id: Uuid, user_id: Uuid) -> Result<()> {
-        let tx = self.conn().begin().await?;
-        self.lock_row(&tx, "workspaces", workspace_id).await?;
+        let tx = self.begin_write().await?;
+        self.lock_row(&*tx, "workspaces", workspace_id).await?;
         let member = workspace_member::Entity::find_by_id((workspace_id, user_id))
-            .one(&tx)
+            .one(&*tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         if member.role == WorkspaceRole::Owner.as_i16() {
-            ensure_other_owner(&tx, workspace_id, user_id).await?;
+            ensure_other_owner(&*tx, workspace_id, user_id).await?;
         }
         let ws = sea_orm::Value::from(workspace_id);
         let user = sea_orm::Value::from(user_id);
@@ -220,7 +220,7 @@ impl Store {
         ))
         .await?;
         workspace_member::Entity::delete_by_id((workspace_id, user_id))
-            .exec(&tx)
+            .exec(&*tx)
             .await?;
         tx.commit().await?;
         Ok(())
