@@ -186,7 +186,7 @@ impl Store {
     ) -> Result<(asset::Model, version::Model)> {
         let tx = self.begin_write().await?;
         // Lock first (never read-then-upgrade: SQLite would answer BUSY).
-        self.lock_row(&*tx, "boards", board_id).await?;
+        self.lock_row(&tx, "boards", board_id).await?;
         let up = upload::Entity::find_by_id(upload_id)
             .one(&*tx)
             .await?
@@ -224,7 +224,7 @@ impl Store {
                 am.update(&*tx).await?
             }
             None => {
-                let position = next_position(&*tx, self, up.board_id).await?;
+                let position = next_position(&tx, self, up.board_id).await?;
                 asset::ActiveModel {
                     id: Set(new_id()),
                     board_id: Set(up.board_id),
@@ -464,7 +464,7 @@ impl Store {
     /// renumbers the board, in one transaction.
     pub async fn move_asset(&self, board_id: Uuid, asset_id: Uuid, index: usize) -> Result<()> {
         let tx = self.begin_write().await?;
-        self.lock_row(&*tx, "boards", board_id).await?;
+        self.lock_row(&tx, "boards", board_id).await?;
         let mut ids: Vec<Uuid> = asset::Entity::find()
             .filter(asset::Column::BoardId.eq(board_id))
             .order_by_asc(asset::Column::Position)
@@ -495,7 +495,7 @@ impl Store {
     /// of the stored objects, which the caller deletes through a job.
     pub async fn delete_asset(&self, asset_id: Uuid) -> Result<Vec<String>> {
         let tx = self.begin_write().await?;
-        self.lock_row(&*tx, "assets", asset_id).await?;
+        self.lock_row(&tx, "assets", asset_id).await?;
         let versions: Vec<version::Model> = version::Entity::find()
             .filter(version::Column::AssetId.eq(asset_id))
             .all(&*tx)

@@ -247,9 +247,9 @@ impl Store {
         role: BoardRole,
     ) -> Result<()> {
         let tx = self.begin_write().await?;
-        self.lock_row(&*tx, "boards", board_id).await?;
+        self.lock_row(&tx, "boards", board_id).await?;
         if role != BoardRole::Owner {
-            ensure_other_board_owner(&*tx, board_id, user_id).await?;
+            ensure_other_board_owner(&tx, board_id, user_id).await?;
         }
         board_member::Entity::insert(board_member::ActiveModel {
             board_id: Set(board_id),
@@ -283,8 +283,8 @@ impl Store {
         user_id: Uuid,
     ) -> Result<()> {
         let tx = self.begin_write().await?;
-        self.lock_row(&*tx, "boards", board_id).await?;
-        ensure_other_board_owner(&*tx, board_id, user_id).await?;
+        self.lock_row(&tx, "boards", board_id).await?;
+        ensure_other_board_owner(&tx, board_id, user_id).await?;
         let res = board_member::Entity::delete_by_id((board_id, user_id))
             .exec(&*tx)
             .await?;

@@ -75,7 +75,7 @@ impl Store {
         payload: serde_json::Value,
     ) -> Result<()> {
         let tx = self.begin_write().await?;
-        record(&*tx, board_id, actor, kind, payload).await?;
+        record(&tx, board_id, actor, kind, payload).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -170,7 +170,7 @@ impl Store {
         }
         .insert(&*tx)
         .await?;
-        self.remember(&*tx, actor.user_id, new.idempotency_key, "thread", t.id)
+        self.remember(&tx, actor.user_id, new.idempotency_key, "thread", t.id)
             .await?;
         record(
             &tx,
@@ -258,7 +258,7 @@ impl Store {
         }
         .insert(&*tx)
         .await?;
-        self.remember(&*tx, actor.user_id, idempotency_key, "comment", c.id)
+        self.remember(&tx, actor.user_id, idempotency_key, "comment", c.id)
             .await?;
         record(
             &tx,

@@ -179,13 +179,13 @@ impl Store {
         role: WorkspaceRole,
     ) -> Result<()> {
         let tx = self.begin_write().await?;
-        self.lock_row(&*tx, "workspaces", workspace_id).await?;
+        self.lock_row(&tx, "workspaces", workspace_id).await?;
         let member = workspace_member::Entity::find_by_id((workspace_id, user_id))
             .one(&*tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         if member.role == WorkspaceRole::Owner.as_i16() && role != WorkspaceRole::Owner {
-            ensure_other_owner(&*tx, workspace_id, user_id).await?;
+            ensure_other_owner(&tx, workspace_id, user_id).await?;
         }
         let mut member = member.into_active_model();
         member.role = Set(role.as_i16());
@@ -197,13 +197,13 @@ impl Store {
     /// Removes a member and every grant they held inside the workspace.
     pub async fn remove_workspace_member(&self, workspace_id: Uuid, user_id: Uuid) -> Result<()> {
         let tx = self.begin_write().await?;
-        self.lock_row(&*tx, "workspaces", workspace_id).await?;
+        self.lock_row(&tx, "workspaces", workspace_id).await?;
         let member = workspace_member::Entity::find_by_id((workspace_id, user_id))
             .one(&*tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         if member.role == WorkspaceRole::Owner.as_i16() {
-            ensure_other_owner(&*tx, workspace_id, user_id).await?;
+            ensure_other_owner(&tx, workspace_id, user_id).await?;
         }
         let ws = sea_orm::Value::from(workspace_id);
         let user = sea_orm::Value::from(user_id);
