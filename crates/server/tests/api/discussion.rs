@@ -448,20 +448,7 @@ async fn review_status_per_version_with_a_board_summary(app: TestApp) {
     let asset_id = assets.body["items"][0]["id"].as_str().unwrap().to_owned();
     assert_eq!(assets.body["items"][0]["review_status"], "approved");
     // A new version goes back to review; the old one keeps its status.
-    let up = crate::uploads::send(
-        &ada,
-        &b,
-        "Home v2.png",
-        "image/png",
-        &png(200, 150),
-        Some(&asset_id),
-    )
-    .await;
-    let v2 = crate::uploads::complete(&ada, &up).await.expect(201).body["asset"]["current_version"]
-        ["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let v2 = crate::uploads::new_version(&ada, &b, &asset_id, "Home v2.png").await;
     let asset = ada
         .get(&format!("/api/v1/assets/{asset_id}"))
         .await
@@ -519,20 +506,7 @@ async fn threads_stay_on_their_version_and_open_ones_carry_over(app: TestApp) {
     let board = ada.get(&format!("/api/v1/boards/{b}")).await.expect(200);
     assert_eq!(board.body["open_thread_count"], 1);
     let asset_id = a["id"].as_str().unwrap().to_owned();
-    let up = crate::uploads::send(
-        &ada,
-        &b,
-        "v2.png",
-        "image/png",
-        &png(200, 150),
-        Some(&asset_id),
-    )
-    .await;
-    let v2 = crate::uploads::complete(&ada, &up).await.expect(201).body["asset"]["current_version"]
-        ["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let v2 = crate::uploads::new_version(&ada, &b, &asset_id, "v2.png").await;
     let on_v2 = ada
         .get(&format!("/api/v1/versions/{v2}/threads"))
         .await

@@ -99,6 +99,15 @@ pub async fn upload(user: &TestUser, board: &str, name: &str, bytes: &[u8]) -> V
     complete(user, &up).await.expect(201).body["asset"].clone()
 }
 
+/// Uploads a new version of `asset`; returns the new version's id.
+pub async fn new_version(user: &TestUser, board: &str, asset: &str, name: &str) -> String {
+    let up = send(user, board, name, "image/png", &png(200, 150), Some(asset)).await;
+    complete(user, &up).await.expect(201).body["asset"]["current_version"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// Polls the asset until its current version leaves "processing".
 pub async fn wait_ready(user: &TestUser, asset: &str) -> Value {
     let started = Instant::now();
