@@ -288,14 +288,14 @@ async fn delete_asset(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode> {
     asset_as(&state, &me, id, BoardAction::Edit).await?;
-    let keys = state.store.delete_asset(id).await?;
-    if !keys.is_empty() {
-        let payload = serde_json::to_value(DeleteObjectsJob { keys }).unwrap_or_default();
-        state
-            .queue
-            .enqueue(NewJob::now(DELETE_OBJECTS, payload))
-            .await?;
-    }
+    state
+        .store
+        .delete_asset(id, |keys| {
+            let payload = serde_json::to_value(DeleteObjectsJob { keys }).unwrap_or_default();
+            NewJob::now(DELETE_OBJECTS, payload).into_active_model()
+        })
+        .await?;
+    state.queue.wake();
     Ok(no_content())
 }
 

@@ -266,6 +266,26 @@ async fn thread_board(
     Ok((t, board, role))
 }
 
+/// What an earlier request with the same `Idempotency-Key` created, if it
+/// created a `resource`. A key already spent on another kind of resource is
+/// the client's mistake (422), not a reason to create a second thing.
+async fn replayed(
+    state: &AppState,
+    me: &CurrentUser,
+    key: Option<&str>,
+    resource: &str,
+) -> Result<Option<Uuid>> {
+    let Some(key) = key else { return Ok(None) };
+    match state.store.idempotent(me.id(), key).await? {
+        None => Ok(None),
+        Some((r, id)) if r == resource => Ok(Some(id)),
+        Some(_) => Err(ApiError::invalid(
+            "Idempotency-Key",
+            "this key was already used for another request; send a new one",
+        )),
+    }
+}
+
 #[derive(Deserialize, IntoParams)]
 pub struct ThreadFilter {
     /// Only `open` or only `resolved` threads.
@@ -337,18 +357,8 @@ async fn create_thread(
 ) -> Result<Response> {
     let (asset_id, board) = version_board(&state, me.id(), id, BoardAction::Comment).await?;
     let key = idempotency_key(&headers)?;
-    if let Some(key) = &key {
-        if let Some(("thread", existing)) = state
-            .store
-            .idempotent(me.id(), key)
-            .await?
-            .as_ref()
-            .map(|(r, i)| (r.as_str(), *i))
-        {
-            return Ok(
-                (StatusCode::OK, Json(thread_by_id(&state, existing).await?)).into_response(),
-            );
-        }
+    if let Some(existing) = replayed(&state, &me, key.as_deref(), "thread").await? {
+        return Ok((StatusCode::OK, Json(thread_by_id(&state, existing).await?)).into_response());
     }
     let Shape { x, y, w, h } = body.shape;
     if !shape_is_valid(x, y, w, h) {
@@ -442,14 +452,8 @@ async fn add_comment(
 ) -> Result<Response> {
     let (t, board, _) = thread_board(&state, me.id(), id, BoardAction::Comment).await?;
     let key = idempotency_key(&headers)?;
-    if let Some(key) = &key {
-        if let Some((resource, existing)) = state.store.idempotent(me.id(), key).await? {
-            if resource == "comment" {
-                return Ok(
-                    (StatusCode::OK, Json(comment_by_id(&state, existing).await?)).into_response(),
-                );
-            }
-        }
+    if let Some(existing) = replayed(&state, &me, key.as_deref(), "comment").await? {
+        return Ok((StatusCode::OK, Json(comment_by_id(&state, existing).await?)).into_response());
     }
     let mentions = checked_text(&state, board.id, &body.body).await?;
     let c = state

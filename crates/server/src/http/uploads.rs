@@ -420,7 +420,7 @@ async fn completed(state: &AppState, u: upload::Model, status: StatusCode) -> Re
         .ok_or(ApiError::NotFound)?;
     let asset = state
         .store
-        .asset_for_version(version.asset_id)
+        .asset(version.asset_id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let current = version_out(state, version, &[], (0, 0));

@@ -337,6 +337,10 @@ async fn retried_threads_and_comments_with_the_same_key_are_not_duplicated(app: 
     let (c2, r2) = send(comments, json!({"body": "reply"}), "c-1").await;
     assert_eq!((c1, c2), (201, 200));
     assert_eq!(r1["id"], r2["id"]);
+    // A key spent on a thread cannot also create a comment.
+    let other = format!("/api/v1/threads/{}/comments", t1["id"].as_str().unwrap());
+    let (c3, _) = send(other, json!({"body": "other"}), "t-1").await;
+    assert_eq!(c3, 422);
     let list = ada.get(&threads).await.expect(200);
     assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
     assert_eq!(

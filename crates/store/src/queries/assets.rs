@@ -327,7 +327,7 @@ impl Store {
         Ok(self.board_for(user_id, board_id).await?.map(|b| (v, b)))
     }
 
-    pub async fn asset_for_version(&self, asset_id: Uuid) -> Result<Option<asset::Model>> {
+    pub async fn asset(&self, asset_id: Uuid) -> Result<Option<asset::Model>> {
         Ok(asset::Entity::find_by_id(asset_id).one(self.conn()).await?)
     }
 
@@ -491,9 +491,15 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes an asset with its versions and thumbnails; returns the keys
-    /// of the stored objects, which the caller deletes through a job.
-    pub async fn delete_asset(&self, asset_id: Uuid) -> Result<Vec<String>> {
+    /// Deletes an asset with its versions and thumbnails, and queues the job
+    /// (`delete_files`, given the stored objects' keys) that removes their
+    /// files, in one transaction: no row without its file, no file left
+    /// behind.
+    pub async fn delete_asset(
+        &self,
+        asset_id: Uuid,
+        delete_files: impl FnOnce(Vec<String>) -> job::ActiveModel,
+    ) -> Result<()> {
         let tx = self.begin_write().await?;
         self.lock_row(&tx, "assets", asset_id).await?;
         let versions: Vec<version::Model> = version::Entity::find()
@@ -510,8 +516,13 @@ impl Store {
             keys.extend(thumbs.into_iter().map(|t| t.object_key));
         }
         asset::Entity::delete_by_id(asset_id).exec(&*tx).await?;
+        if !keys.is_empty() {
+            job::Entity::insert(delete_files(keys))
+                .exec_without_returning(&*tx)
+                .await?;
+        }
         tx.commit().await?;
-        Ok(keys)
+        Ok(())
     }
 
     /// Records a version's thumbnails and makes it ready. `false` when the

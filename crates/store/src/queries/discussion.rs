@@ -65,21 +65,6 @@ fn mentions_json(ids: &[Uuid]) -> String {
 }
 
 impl Store {
-    /// Records an event outside any other change (e.g. for callers that
-    /// already committed); prefer the transactional paths below.
-    pub async fn record_event(
-        &self,
-        board_id: Uuid,
-        actor: &Actor,
-        kind: &str,
-        payload: serde_json::Value,
-    ) -> Result<()> {
-        let tx = self.begin_write().await?;
-        record(&tx, board_id, actor, kind, payload).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// What an idempotency key already created, if anything.
     pub async fn idempotent(&self, user_id: Uuid, key: &str) -> Result<Option<(String, Uuid)>> {
         Ok(
