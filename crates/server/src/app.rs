@@ -138,9 +138,13 @@ async fn housekeeping(state: AppState) {
     loop {
         tick.tick().await;
         state.auth_limiter.shrink();
+        state.guest_limiter.shrink();
         crate::work::schedule(&state).await;
         if let Err(e) = state.store.delete_expired_sessions().await {
             tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+        if let Err(e) = state.store.delete_expired_guest_sessions().await {
+            tracing::warn!(error = %e, "could not delete expired guest sessions");
         }
     }
 }

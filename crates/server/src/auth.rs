@@ -8,13 +8,22 @@ use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method};
+use critboard_domain::BoardRole;
 use critboard_store::entities::user;
+use critboard_store::queries::boards::BoardRow;
+use critboard_store::queries::discussion::Actor;
 use std::net::{IpAddr, SocketAddr};
 use uuid::Uuid;
 
 pub const SESSION_COOKIE: &str = "critboard_session";
 pub const CSRF_COOKIE: &str = "critboard_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Share-link guests: the secrets of their guest sessions (one per board
+/// they were let into), dot-separated, and the CSRF token that goes with them.
+pub const GUEST_COOKIE: &str = "critboard_guest";
+pub const GUEST_CSRF_COOKIE: &str = "critboard_guest_csrf";
+/// Guest passes one browser keeps at most (the oldest are dropped).
+pub const MAX_GUEST_PASSES: usize = 10;
 
 /// How the caller proved who they are.
 #[derive(Debug, Clone)]
@@ -93,6 +102,175 @@ impl FromRequestParts<AppState> for CurrentUser {
             via: Via::Session { id: session.id },
         })
     }
+}
+
+/// A share-link guest's access to one board.
+#[derive(Debug, Clone)]
+pub struct GuestPass {
+    /// The guest session; marks what this guest wrote.
+    pub id: Uuid,
+    pub board_id: Uuid,
+    pub role: BoardRole,
+    pub name: String,
+}
+
+/// Whoever calls a route that share-link guests may use too: a signed-in
+/// user, guest passes from share links, or both (a signed-in user who
+/// opened a link gets the link's role on that board, under their own name).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: Option<CurrentUser>,
+    pub guests: Vec<GuestPass>,
+}
+
+impl Caller {
+    /// The id to look up grants with; guests have none (nil matches no row).
+    pub fn user_id(&self) -> Uuid {
+        self.user.as_ref().map_or(Uuid::nil(), CurrentUser::id)
+    }
+
+    /// The guest pass for a board, when the caller acts there as a guest.
+    pub fn guest_on(&self, board_id: Uuid) -> Option<&GuestPass> {
+        if self.user.is_some() {
+            return None;
+        }
+        self.guests.iter().find(|g| g.board_id == board_id)
+    }
+
+    /// The caller's role on a fetched board: the best of their grants and
+    /// any share link to it; `None` means 404.
+    pub fn role_on(&self, row: &BoardRow) -> Option<BoardRole> {
+        let link = self
+            .guests
+            .iter()
+            .filter(|g| g.board_id == row.id)
+            .map(|g| g.role)
+            .max();
+        row.role().max(link)
+    }
+
+    /// Who is acting on `board_id`, for authorship and the activity feed.
+    pub fn actor(&self, board_id: Uuid) -> Actor {
+        match (&self.user, self.guest_on(board_id)) {
+            (Some(u), _) => Actor::user(u.id(), &u.user.display_name),
+            (None, Some(g)) => Actor::guest(g.id, &g.name),
+            (None, None) => Actor {
+                user_id: None,
+                guest_id: None,
+                name: String::new(),
+            },
+        }
+    }
+
+    /// Whether the caller wrote something with these author marks.
+    pub fn wrote(&self, board_id: Uuid, user: Option<Uuid>, guest: Option<Uuid>) -> bool {
+        match (&self.user, self.guest_on(board_id)) {
+            (Some(u), _) => user == Some(u.id()),
+            (None, Some(g)) => guest == Some(g.id),
+            (None, None) => false,
+        }
+    }
+
+    /// Throttles what guests post and change; signed-in users pass.
+    pub fn throttle(&self, state: &AppState, board_id: Uuid, ip: IpAddr) -> Result<(), ApiError> {
+        match self.guest_on(board_id) {
+            Some(g) => state.guest_limiter.check(ip, &g.id.to_string()),
+            None => Ok(()),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        // Scripts authenticate with a token and carry no guest cookies.
+        if parts.headers.contains_key(header::AUTHORIZATION) {
+            let user = CurrentUser::from_request_parts(parts, state).await?;
+            return Ok(Caller {
+                user: Some(user),
+                guests: Vec::new(),
+            });
+        }
+        let user = match CurrentUser::from_request_parts(parts, state).await {
+            Ok(user) => Some(user),
+            Err(ApiError::Unauthorized) => None,
+            Err(e) => return Err(e),
+        };
+        let guests = match cookie_value(&parts.headers, GUEST_COOKIE) {
+            Some(value) => guest_passes(state, &value).await?,
+            None => Vec::new(),
+        };
+        if user.is_none() {
+            if guests.is_empty() {
+                return Err(ApiError::Unauthorized);
+            }
+            // The session's CSRF check stands in for a signed-in user.
+            if !is_safe_method(&parts.method) {
+                let value = cookie_value(&parts.headers, GUEST_COOKIE).unwrap_or_default();
+                let sent = parts
+                    .headers
+                    .get(CSRF_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                if !constant_time_eq(sent, &csrf_token(&value)) {
+                    return Err(ApiError::Csrf);
+                }
+            }
+        }
+        Ok(Caller { user, guests })
+    }
+}
+
+/// The secrets in a guest cookie, at most [`MAX_GUEST_PASSES`].
+pub fn guest_secrets(cookie: &str) -> Vec<&str> {
+    cookie
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .take(MAX_GUEST_PASSES)
+        .collect()
+}
+
+/// The passes in a guest cookie that still grant access, in one query.
+pub async fn guest_passes(state: &AppState, cookie: &str) -> Result<Vec<GuestPass>, ApiError> {
+    let hashes = guest_secrets(cookie)
+        .into_iter()
+        .map(secret_digest)
+        .collect();
+    Ok(state
+        .store
+        .live_guests(hashes)
+        .await?
+        .into_iter()
+        .filter_map(|g| {
+            Some(GuestPass {
+                role: BoardRole::from_i16(g.role)?,
+                id: g.id,
+                board_id: g.board_id,
+                name: g.display_name,
+            })
+        })
+        .collect())
+}
+
+/// The two guest cookies for a set of guest-session secrets.
+pub fn guest_cookies(secrets: &[String], secure: bool, days: i64) -> [HeaderValue; 2] {
+    let value = secrets.join(".");
+    let max_age = cookie::time::Duration::days(days);
+    let build = |name: &'static str, value: String, http_only: bool| {
+        let c = cookie::Cookie::build((name, value))
+            .http_only(http_only)
+            .same_site(cookie::SameSite::Lax)
+            .secure(secure)
+            .path("/")
+            .max_age(max_age)
+            .build();
+        HeaderValue::from_str(&c.to_string()).unwrap_or(HeaderValue::from_static(""))
+    };
+    [
+        build(GUEST_COOKIE, value.clone(), true),
+        build(GUEST_CSRF_COOKIE, csrf_token(&value), false),
+    ]
 }
 
 fn is_safe_method(m: &Method) -> bool {

@@ -116,6 +116,16 @@ pub struct Config {
     )]
     pub auth_rate_limit: u32,
 
+    /// Threads and comments a share-link guest may post or change per
+    /// minute; each client IP gets three times as many.
+    #[arg(
+        long,
+        env = "CRITBOARD_GUEST_RATE_LIMIT",
+        default_value_t = 20,
+        global = true
+    )]
+    pub guest_rate_limit: u32,
+
     /// Take the client IP from the last X-Forwarded-For entry (set this only
     /// behind a reverse proxy that writes that header).
     #[arg(long, env = "CRITBOARD_TRUST_PROXY", default_value_t = false, action = clap::ArgAction::Set, global = true)]

@@ -22,6 +22,9 @@ pub enum ApiError {
     /// 401 on sign-in: wrong e-mail or password (never says which).
     #[error("wrong e-mail or password")]
     BadCredentials,
+    /// 401 when opening a share link: its password was wrong or missing.
+    #[error("this link needs its password; the one given is wrong or missing")]
+    LinkPassword,
     /// 403: the caller may see the thing but not do this to it.
     #[error("{0}")]
     Forbidden(&'static str),
@@ -99,6 +102,7 @@ impl ApiError {
                 "bad-credentials",
                 "Sign-in failed",
             ),
+            LinkPassword => (StatusCode::UNAUTHORIZED, "link-password", "Password needed"),
             Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
             Csrf => (StatusCode::FORBIDDEN, "csrf", "CSRF check failed"),
             NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),

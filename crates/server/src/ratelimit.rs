@@ -1,5 +1,6 @@
-//! Throttling of sign-in, sign-up (and later guest commenting) per client IP
-//! and per e-mail address, with governor's GCRA limiters.
+//! Throttling per client IP and per key (an e-mail address for sign-in and
+//! sign-up, a share link for guest sign-in, a guest for guest commenting),
+//! with governor's GCRA limiters.
 
 use crate::error::ApiError;
 use governor::clock::{Clock, DefaultClock};
@@ -9,34 +10,34 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 #[derive(Clone)]
-pub struct AuthLimiter {
+pub struct Throttle {
     per_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    per_email: Arc<DefaultKeyedRateLimiter<String>>,
+    per_key: Arc<DefaultKeyedRateLimiter<String>>,
 }
 
-impl AuthLimiter {
-    /// `per_minute` attempts per e-mail address; three times that per IP,
-    /// since one office shares an address.
+impl Throttle {
+    /// `per_minute` attempts per key; three times that per IP, since one
+    /// office shares an address.
     pub fn new(per_minute: u32) -> Self {
-        let per_email = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        let per_ip = per_email.saturating_mul(NonZeroU32::new(3).unwrap_or(NonZeroU32::MIN));
+        let per_key = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let per_ip = per_key.saturating_mul(NonZeroU32::new(3).unwrap_or(NonZeroU32::MIN));
         Self {
             per_ip: Arc::new(RateLimiter::keyed(Quota::per_minute(per_ip))),
-            per_email: Arc::new(RateLimiter::keyed(Quota::per_minute(per_email))),
+            per_key: Arc::new(RateLimiter::keyed(Quota::per_minute(per_key))),
         }
     }
 
     /// Counts one attempt; `TooManyRequests` with the wait when over.
-    pub fn check(&self, ip: IpAddr, email: &str) -> Result<(), ApiError> {
+    pub fn check(&self, ip: IpAddr, key: &str) -> Result<(), ApiError> {
         let clock = DefaultClock::default();
         let refuse = |not_until: governor::NotUntil<_>| ApiError::TooManyRequests {
             retry_after: not_until.wait_time_from(clock.now()).as_secs() + 1,
         };
         self.per_ip.check_key(&ip).map_err(refuse)?;
         // Keys are bounded in size whatever the client sends.
-        let mut email = critboard_domain::validation::normalize_email(email);
-        email.truncate(critboard_domain::validation::EMAIL_MAX);
-        self.per_email.check_key(&email).map_err(refuse)?;
+        let mut key = critboard_domain::validation::normalize_email(key);
+        key.truncate(critboard_domain::validation::EMAIL_MAX);
+        self.per_key.check_key(&key).map_err(refuse)?;
         Ok(())
     }
 
@@ -44,6 +45,6 @@ impl AuthLimiter {
     /// bounded however many addresses we have seen.
     pub fn shrink(&self) {
         self.per_ip.retain_recent();
-        self.per_email.retain_recent();
+        self.per_key.retain_recent();
     }
 }

@@ -2,7 +2,7 @@
 //! globals.
 
 use crate::config::Config;
-use crate::ratelimit::AuthLimiter;
+use crate::ratelimit::Throttle;
 use crate::secrets::Passwords;
 use critboard_files::{Limits, Storage, UrlSigner};
 use critboard_jobs::Queue;
@@ -17,7 +17,10 @@ pub struct Inner {
     pub config: Config,
     pub store: Store,
     pub passwords: Passwords,
-    pub auth_limiter: AuthLimiter,
+    /// Sign-in, sign-up and guest sign-in attempts.
+    pub auth_limiter: Throttle,
+    /// What guests post and change.
+    pub guest_limiter: Throttle,
     pub metrics: PrometheusHandle,
     pub storage: Storage,
     /// Signs the URLs through which the local backend takes and serves files.
@@ -36,7 +39,8 @@ pub struct Parts {
 
 impl AppState {
     pub fn new(p: Parts) -> Self {
-        let auth_limiter = AuthLimiter::new(p.config.auth_rate_limit);
+        let auth_limiter = Throttle::new(p.config.auth_rate_limit);
+        let guest_limiter = Throttle::new(p.config.guest_rate_limit);
         let limits = p.config.image_limits();
         let queue = Queue::new(p.store.clone());
         AppState(Arc::new(Inner {
@@ -44,6 +48,7 @@ impl AppState {
             store: p.store,
             passwords: Passwords::new(2),
             auth_limiter,
+            guest_limiter,
             metrics: p.metrics,
             storage: p.storage,
             signer: p.signer,

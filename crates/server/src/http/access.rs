@@ -2,6 +2,7 @@
 //! the store has for it, then apply the domain's rule. Outsiders get 404;
 //! insiders lacking the role get 403.
 
+use crate::auth::Caller;
 use crate::error::{ApiError, Result};
 use crate::state::AppState;
 use critboard_domain::{BoardAction, BoardRole, WorkspaceRole};
@@ -43,7 +44,34 @@ pub async fn folder(state: &AppState, user: Uuid, id: Uuid) -> Result<(FolderRow
 
 /// The caller's role on an already fetched board, if it allows `action`.
 pub fn allowed(row: &BoardRow, action: BoardAction) -> Result<BoardRole> {
-    let role = row.role().ok_or(ApiError::NotFound)?;
+    permit(row.role(), action)
+}
+
+/// Like [`allowed`], counting the share links a guest (or a signed-in user
+/// who opened one) holds for the board.
+pub fn allowed_to(caller: &Caller, row: &BoardRow, action: BoardAction) -> Result<BoardRole> {
+    permit(caller.role_on(row), action)
+}
+
+/// The board and the caller's role on it (share links included), if the
+/// role allows `action`.
+pub async fn board_as(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    action: BoardAction,
+) -> Result<(BoardRow, BoardRole)> {
+    let row = state
+        .store
+        .board_for(caller.user_id(), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let role = allowed_to(caller, &row, action)?;
+    Ok((row, role))
+}
+
+fn permit(role: Option<BoardRole>, action: BoardAction) -> Result<BoardRole> {
+    let role = role.ok_or(ApiError::NotFound)?;
     if !role.allows(action) {
         return Err(ApiError::Forbidden(match action {
             BoardAction::View => "you may not see this board",

@@ -2,7 +2,7 @@
 
 use super::files::file_url;
 use super::{access, no_content, Page};
-use crate::auth::CurrentUser;
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem, Result};
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
@@ -197,16 +197,16 @@ pub async fn assets_out(state: &AppState, assets: Vec<asset::Model>) -> Result<V
 
 async fn asset_as(
     state: &AppState,
-    me: &CurrentUser,
+    me: &Caller,
     id: Uuid,
     action: BoardAction,
 ) -> Result<AssetAccess> {
     let found = state
         .store
-        .asset_for(me.id(), id)
+        .asset_for(me.user_id(), id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    access::allowed(&found.board, action)?;
+    access::allowed_to(me, &found.board, action)?;
     Ok(found)
 }
 
@@ -216,10 +216,10 @@ async fn asset_as(
     responses((status = 200, body = Page<AssetOut>), (status = 404, body = Problem)))]
 async fn list_assets(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<Page<AssetOut>>> {
-    access::board(&state, me.id(), id, BoardAction::View).await?;
+    access::board_as(&state, &me, id, BoardAction::View).await?;
     let assets = state.store.assets_of(id).await?;
     Ok(Json(Page::all(assets_out(&state, assets).await?)))
 }
@@ -230,7 +230,7 @@ async fn list_assets(
     responses((status = 200, body = AssetDetail), (status = 404, body = Problem)))]
 async fn get_asset(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<AssetDetail>> {
     let found = asset_as(&state, &me, id, BoardAction::View).await?;
@@ -259,7 +259,7 @@ pub struct AssetPatch {
         (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_asset(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<AssetPatch>,
 ) -> Result<Json<AssetDetail>> {
@@ -284,7 +284,7 @@ async fn update_asset(
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn delete_asset(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode> {
     asset_as(&state, &me, id, BoardAction::Edit).await?;
@@ -305,7 +305,7 @@ async fn delete_asset(
     responses((status = 200, body = Page<VersionOut>), (status = 404, body = Problem)))]
 async fn list_versions(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<Page<VersionOut>>> {
     asset_as(&state, &me, id, BoardAction::View).await?;
@@ -319,15 +319,15 @@ async fn list_versions(
     responses((status = 200, body = VersionOut), (status = 404, body = Problem)))]
 async fn get_version(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<VersionOut>> {
     let (v, board) = state
         .store
-        .version_for(me.id(), id)
+        .version_for(me.user_id(), id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    board.role().ok_or(ApiError::NotFound)?;
+    access::allowed_to(&me, &board, BoardAction::View)?;
     let mut out = versions_out(&state, vec![v]).await?;
     out.pop().map(Json).ok_or(ApiError::NotFound)
 }

@@ -4,7 +4,7 @@
 use super::access::{self, double_option, may_add_boards_to, PersonRef};
 use super::workspaces::MemberOut;
 use super::{created, encode_cursor, no_content, Page, PageQuery};
-use crate::auth::CurrentUser;
+use crate::auth::{Caller, CurrentUser};
 use crate::error::{ApiError, Problem, Result};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use critboard_domain::validation::{DESCRIPTION_MAX, NAME_MAX};
 use critboard_domain::{BoardAction, BoardRole, FieldErrors};
 use critboard_store::queries::boards::{
-    BoardChanges, BoardCursor, BoardFilter, BoardRow, NewBoard,
+    BoardChanges, BoardCursor, BoardFilter, BoardSummary, NewBoard,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -25,10 +25,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 fn actor(me: &CurrentUser) -> critboard_store::queries::discussion::Actor {
-    critboard_store::queries::discussion::Actor {
-        user_id: Some(me.id()),
-        name: me.user.display_name.clone(),
-    }
+    critboard_store::queries::discussion::Actor::user(me.id(), &me.user.display_name)
 }
 
 const LAST_OWNER: &str = "a board needs an owner; make someone else owner first";
@@ -65,9 +62,15 @@ pub struct BoardOut {
 }
 
 impl BoardOut {
-    fn from_row(b: BoardRow) -> Option<Self> {
-        Some(BoardOut {
-            role: b.role()?,
+    fn from_summary(s: BoardSummary) -> Option<Self> {
+        let role = s.board.role()?;
+        Some(Self::with_role(s, role))
+    }
+
+    fn with_role(s: BoardSummary, role: BoardRole) -> Self {
+        let BoardSummary { board: b, counts } = s;
+        BoardOut {
+            role,
             id: b.id,
             workspace_id: b.workspace_id,
             folder_id: b.folder_id,
@@ -75,13 +78,13 @@ impl BoardOut {
             description: b.description,
             archived: b.archived_at.is_some(),
             archived_at: b.archived_at,
-            asset_count: b.asset_count,
-            open_thread_count: b.open_thread_count,
-            approved_count: b.approved_count,
-            changes_requested_count: b.changes_requested_count,
+            asset_count: counts.asset_count,
+            open_thread_count: counts.open_thread_count,
+            approved_count: counts.approved_count,
+            changes_requested_count: counts.changes_requested_count,
             created_at: b.created_at,
             updated_at: b.updated_at,
-        })
+        }
     }
 }
 
@@ -128,14 +131,17 @@ async fn board_page(
         .await?;
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
-    let next_cursor = more.then(|| rows.last()).flatten().map(|b| {
+    let next_cursor = more.then(|| rows.last()).flatten().map(|s| {
         encode_cursor(&Cursor {
-            n: b.name.clone(),
-            i: b.id,
+            n: s.board.name.clone(),
+            i: s.board.id,
         })
     });
     Ok(Page {
-        items: rows.into_iter().filter_map(BoardOut::from_row).collect(),
+        items: rows
+            .into_iter()
+            .filter_map(BoardOut::from_summary)
+            .collect(),
         next_cursor,
     })
 }
@@ -254,8 +260,12 @@ async fn create_board(
             owner: me.id(),
         })
         .await?;
-    let (row, _) = access::board(&state, me.id(), board, BoardAction::View).await?;
-    Ok(created(BoardOut::from_row(row).ok_or(ApiError::NotFound)?))
+    let summary = state.store.board_summary(me.id(), board).await?;
+    Ok(created(
+        summary
+            .and_then(BoardOut::from_summary)
+            .ok_or(ApiError::NotFound)?,
+    ))
 }
 
 /// One board with your role on it.
@@ -264,11 +274,16 @@ async fn create_board(
     responses((status = 200, body = BoardOut), (status = 404, body = Problem)))]
 async fn get_board(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<BoardOut>> {
-    let (row, _) = access::board(&state, me.id(), id, BoardAction::View).await?;
-    BoardOut::from_row(row).map(Json).ok_or(ApiError::NotFound)
+    let summary = state
+        .store
+        .board_summary(me.user_id(), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let role = access::allowed_to(&me, &summary.board, BoardAction::View)?;
+    Ok(Json(BoardOut::with_role(summary, role)))
 }
 
 /// Rename or describe a board (editors), move it to another folder or
@@ -313,6 +328,10 @@ async fn update_board(
             },
         )
         .await?;
+    let me = Caller {
+        user: Some(me),
+        guests: Vec::new(),
+    };
     get_board(State(state), me, ApiPath(id)).await
 }
 

@@ -3,7 +3,7 @@
 
 use super::assets::{versions_out, VersionOut};
 use super::{access, created, encode_cursor, idempotency_key, no_content, Page, PageQuery};
-use crate::auth::CurrentUser;
+use crate::auth::{Caller, ClientIp};
 use crate::error::{ApiError, Problem, Result};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -49,19 +49,19 @@ pub struct ReviewIn {
         (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn set_review(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<ReviewIn>,
 ) -> Result<Json<VersionOut>> {
     let (v, board) = state
         .store
-        .version_for(me.id(), id)
+        .version_for(me.user_id(), id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    access::board(&state, me.id(), board.id, BoardAction::Edit).await?;
+    access::allowed_to(&me, &board, BoardAction::Edit)?;
     state
         .store
-        .set_review(&actor(&me), board.id, &v, body.status)
+        .set_review(&me.actor(board.id), board.id, &v, body.status)
         .await?;
     let v = state.store.version(id).await?.ok_or(ApiError::NotFound)?;
     versions_out(&state, vec![v])
@@ -94,6 +94,9 @@ pub struct CommentOut {
     pub author: Option<Person>,
     /// The name a guest gave.
     pub guest_name: Option<String>,
+    /// The guest who wrote it (their guest session), so a guest can tell
+    /// their own comments.
+    pub guest_id: Option<Uuid>,
     /// The text as typed (never HTML); absent once deleted.
     pub body: Option<String>,
     pub deleted: bool,
@@ -123,15 +126,10 @@ pub struct ThreadOut {
     pub resolved_by: Option<Uuid>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub created_by: Option<Uuid>,
+    /// The guest who opened it, when a share-link guest did.
+    pub created_by_guest: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub comments: Vec<CommentOut>,
-}
-
-fn actor(me: &CurrentUser) -> Actor {
-    Actor {
-        user_id: Some(me.id()),
-        name: me.user.display_name.clone(),
-    }
 }
 
 /// Threads with their comments and the people they name, in three queries.
@@ -186,6 +184,7 @@ async fn threads_out(state: &AppState, threads: Vec<thread::Model>) -> Result<Ve
             resolved_by: t.resolved_by,
             resolved_at: t.resolved_at,
             created_by: t.created_by,
+            created_by_guest: t.created_by_guest,
             created_at: t.created_at,
         })
         .collect())
@@ -208,6 +207,7 @@ fn comment_out(c: comment::Model, people: &HashMap<Uuid, Person>) -> CommentOut 
         id: c.id,
         thread_id: c.thread_id,
         guest_name: c.guest_name,
+        guest_id: c.guest_id,
         edited_at: c.edited_at,
         created_at: c.created_at,
     }
@@ -238,31 +238,31 @@ async fn checked_text(state: &AppState, board: Uuid, body: &str) -> Result<Vec<U
 
 async fn version_board(
     state: &AppState,
-    me: Uuid,
+    me: &Caller,
     version: Uuid,
     action: BoardAction,
 ) -> Result<(Uuid, BoardRow)> {
     let (v, board) = state
         .store
-        .version_for(me, version)
+        .version_for(me.user_id(), version)
         .await?
         .ok_or(ApiError::NotFound)?;
-    access::allowed(&board, action)?;
+    access::allowed_to(me, &board, action)?;
     Ok((v.asset_id, board))
 }
 
 async fn thread_board(
     state: &AppState,
-    me: Uuid,
+    me: &Caller,
     id: Uuid,
     action: BoardAction,
 ) -> Result<(thread::Model, BoardRow, BoardRole)> {
     let (t, board) = state
         .store
-        .thread_for(me, id)
+        .thread_for(me.user_id(), id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let (board, role) = access::board(state, me, board.id, action).await?;
+    let role = access::allowed_to(me, &board, action)?;
     Ok((t, board, role))
 }
 
@@ -271,12 +271,12 @@ async fn thread_board(
 /// the client's mistake (422), not a reason to create a second thing.
 async fn replayed(
     state: &AppState,
-    me: &CurrentUser,
+    actor: &Actor,
     key: Option<&str>,
     resource: &str,
 ) -> Result<Option<Uuid>> {
     let Some(key) = key else { return Ok(None) };
-    match state.store.idempotent(me.id(), key).await? {
+    match state.store.idempotent(actor, key).await? {
         None => Ok(None),
         Some((r, id)) if r == resource => Ok(Some(id)),
         Some(_) => Err(ApiError::invalid(
@@ -298,11 +298,11 @@ pub struct ThreadFilter {
     responses((status = 200, body = VersionThreads), (status = 404, body = Problem)))]
 async fn list_threads(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(filter): ApiQuery<ThreadFilter>,
 ) -> Result<Json<VersionThreads>> {
-    version_board(&state, me.id(), id, BoardAction::View).await?;
+    version_board(&state, &me, id, BoardAction::View).await?;
     let version = state.store.version(id).await?.ok_or(ApiError::NotFound)?;
     let mut threads = state.store.threads_of_version(id, filter.state).await?;
     let carried = match state.store.previous_version(&version).await? {
@@ -350,14 +350,16 @@ async fn thread_by_id(state: &AppState, id: Uuid) -> Result<ThreadOut> {
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn create_thread(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
+    ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<Uuid>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<ThreadIn>,
 ) -> Result<Response> {
-    let (asset_id, board) = version_board(&state, me.id(), id, BoardAction::Comment).await?;
+    let (asset_id, board) = version_board(&state, &me, id, BoardAction::Comment).await?;
+    let actor = me.actor(board.id);
     let key = idempotency_key(&headers)?;
-    if let Some(existing) = replayed(&state, &me, key.as_deref(), "thread").await? {
+    if let Some(existing) = replayed(&state, &actor, key.as_deref(), "thread").await? {
         return Ok((StatusCode::OK, Json(thread_by_id(&state, existing).await?)).into_response());
     }
     let Shape { x, y, w, h } = body.shape;
@@ -368,10 +370,11 @@ async fn create_thread(
         ));
     }
     let mentions = checked_text(&state, board.id, &body.body).await?;
+    me.throttle(&state, board.id, ip)?;
     let (t, _) = state
         .store
         .create_thread(
-            &actor(&me),
+            &actor,
             NewThread {
                 board_id: board.id,
                 asset_id,
@@ -395,10 +398,10 @@ async fn create_thread(
     responses((status = 200, body = ThreadOut), (status = 404, body = Problem)))]
 async fn get_thread(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<ThreadOut>> {
-    thread_board(&state, me.id(), id, BoardAction::View).await?;
+    thread_board(&state, &me, id, BoardAction::View).await?;
     Ok(Json(thread_by_id(&state, id).await?))
 }
 
@@ -415,19 +418,22 @@ pub struct ThreadPatch {
     responses((status = 200, body = ThreadOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn update_thread(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
+    ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<ThreadPatch>,
 ) -> Result<Json<ThreadOut>> {
-    let (t, board, role) = thread_board(&state, me.id(), id, BoardAction::View).await?;
-    if !may_resolve(role, t.created_by == Some(me.id())) {
+    let (t, board, role) = thread_board(&state, &me, id, BoardAction::View).await?;
+    let author = me.wrote(board.id, t.created_by, t.created_by_guest);
+    if !may_resolve(role, author) {
         return Err(ApiError::Forbidden(
             "only the thread's author, editors and owners may resolve or reopen it",
         ));
     }
+    me.throttle(&state, board.id, ip)?;
     state
         .store
-        .set_thread_state(&actor(&me), board.id, &t, body.state)
+        .set_thread_state(&me.actor(board.id), board.id, &t, body.state)
         .await?;
     Ok(Json(thread_by_id(&state, id).await?))
 }
@@ -445,27 +451,23 @@ pub struct CommentIn {
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn add_comment(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
+    ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<Uuid>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<CommentIn>,
 ) -> Result<Response> {
-    let (t, board, _) = thread_board(&state, me.id(), id, BoardAction::Comment).await?;
+    let (t, board, _) = thread_board(&state, &me, id, BoardAction::Comment).await?;
+    let actor = me.actor(board.id);
     let key = idempotency_key(&headers)?;
-    if let Some(existing) = replayed(&state, &me, key.as_deref(), "comment").await? {
+    if let Some(existing) = replayed(&state, &actor, key.as_deref(), "comment").await? {
         return Ok((StatusCode::OK, Json(comment_by_id(&state, existing).await?)).into_response());
     }
     let mentions = checked_text(&state, board.id, &body.body).await?;
+    me.throttle(&state, board.id, ip)?;
     let c = state
         .store
-        .add_comment(
-            &actor(&me),
-            board.id,
-            &t,
-            &body.body,
-            &mentions,
-            key.as_deref(),
-        )
+        .add_comment(&actor, board.id, &t, &body.body, &mentions, key.as_deref())
         .await?;
     Ok(created(comment_by_id(&state, c.id).await?))
 }
@@ -489,13 +491,13 @@ async fn comment_by_id(state: &AppState, id: Uuid) -> Result<CommentOut> {
 
 async fn own_comment(
     state: &AppState,
-    me: &CurrentUser,
+    me: &Caller,
     id: Uuid,
     allow_owner: bool,
 ) -> Result<(comment::Model, BoardRow)> {
     let c = state.store.comment(id).await?.ok_or(ApiError::NotFound)?;
-    let (_, board, role) = thread_board(state, me.id(), c.thread_id, BoardAction::View).await?;
-    let mine = c.author_id == Some(me.id());
+    let (_, board, role) = thread_board(state, me, c.thread_id, BoardAction::View).await?;
+    let mine = me.wrote(board.id, c.author_id, c.guest_id);
     if !(mine || (allow_owner && role.allows(BoardAction::Manage))) {
         return Err(ApiError::Forbidden("you may only change your own comments"));
     }
@@ -511,15 +513,22 @@ async fn own_comment(
     responses((status = 200, body = CommentOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn edit_comment(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
+    ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<CommentIn>,
 ) -> Result<Json<CommentOut>> {
     let (c, board) = own_comment(&state, &me, id, false).await?;
     let mentions = checked_text(&state, board.id, &body.body).await?;
+    me.throttle(&state, board.id, ip)?;
     state
         .store
-        .change_comment(&actor(&me), board.id, &c, Some((&body.body, &mentions)))
+        .change_comment(
+            &me.actor(board.id),
+            board.id,
+            &c,
+            Some((&body.body, &mentions)),
+        )
         .await?;
     Ok(Json(comment_by_id(&state, id).await?))
 }
@@ -531,13 +540,15 @@ async fn edit_comment(
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn delete_comment(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
+    ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode> {
     let (c, board) = own_comment(&state, &me, id, true).await?;
+    me.throttle(&state, board.id, ip)?;
     state
         .store
-        .change_comment(&actor(&me), board.id, &c, None)
+        .change_comment(&me.actor(board.id), board.id, &c, None)
         .await?;
     Ok(no_content())
 }
@@ -566,11 +577,11 @@ struct ActivityCursor {
     responses((status = 200, body = Page<EventOut>), (status = 404, body = Problem)))]
 async fn activity(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Caller,
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<Page<EventOut>>> {
-    access::board(&state, me.id(), id, BoardAction::View).await?;
+    access::board_as(&state, &me, id, BoardAction::View).await?;
     let limit = page.limit()?;
     let before = page.cursor::<ActivityCursor>()?.map(|c| c.before);
     let mut events = state.store.activity(id, before, limit + 1).await?;

@@ -9,6 +9,7 @@ mod discussion;
 mod files;
 mod folders;
 mod ops;
+mod sharing;
 mod uploads;
 mod workspaces;
 
@@ -51,6 +52,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
         (name = "boards", description = "Boards and board members"),
         (name = "assets", description = "Uploads, assets, versions and files"),
         (name = "discussion", description = "Threads, comments and the activity feed"),
+        (name = "sharing", description = "Share links and guest access"),
         (name = "operations", description = "Probes, metrics, this document")
     )
 )]
@@ -89,6 +91,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(assets::router())
         .merge(files::router())
         .merge(discussion::router())
+        .merge(sharing::router())
         .merge(ops::router())
         .split_for_parts()
 }

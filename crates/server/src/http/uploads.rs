@@ -383,10 +383,7 @@ async fn complete_upload(
     let result = state
         .store
         .complete_upload(
-            &critboard_store::queries::discussion::Actor {
-                user_id: Some(me.id()),
-                name: me.user.display_name.clone(),
-            },
+            &critboard_store::queries::discussion::Actor::user(me.id(), &me.user.display_name),
             u.board_id,
             id,
             CheckedFile {

@@ -6,7 +6,7 @@ use crate::uploads::{board, png, upload};
 use serde_json::{json, Value};
 
 /// A board with one picture; returns (board id, version id).
-async fn picture(
+pub(crate) async fn picture(
     app: &TestApp,
     owner: &TestUser,
     others: &[(&TestUser, &str)],
@@ -29,7 +29,12 @@ async fn picture(
     )
 }
 
-async fn pin(user: &TestUser, version: &str, shape: Value, body: &str) -> crate::helpers::Answer {
+pub(crate) async fn pin(
+    user: &TestUser,
+    version: &str,
+    shape: Value,
+    body: &str,
+) -> crate::helpers::Answer {
     let mut req = shape;
     req["body"] = json!(body);
     user.post(&format!("/api/v1/versions/{version}/threads"), req)

@@ -10,5 +10,6 @@ mod errors;
 mod folders;
 mod ops;
 mod s3;
+mod sharing;
 mod uploads;
 mod workspaces;

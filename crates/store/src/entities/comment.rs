@@ -8,6 +8,7 @@ pub struct Model {
     pub thread_id: Uuid,
     pub author_id: Option<Uuid>,
     pub guest_name: Option<String>,
+    pub guest_id: Option<Uuid>,
     #[sea_orm(column_type = "Text")]
     pub body: String,
     #[sea_orm(column_type = "Text")]

@@ -16,6 +16,7 @@ pub struct Model {
     pub resolved_by: Option<Uuid>,
     pub resolved_at: Option<DateTimeUtc>,
     pub created_by: Option<Uuid>,
+    pub created_by_guest: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -8,6 +8,7 @@ mod m0001_foundation;
 mod m0002_assets;
 mod m0003_discussion;
 mod m0004_review;
+mod m0005_sharing;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_assets::Migration),
             Box::new(m0003_discussion::Migration),
             Box::new(m0004_review::Migration),
+            Box::new(m0005_sharing::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@ use super::boards::BoardRow;
 use crate::entities::{asset, job, setting, thumbnail, upload, version};
 use crate::{new_id, now, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
-use critboard_domain::{BoardRole, ReviewStatus, UploadState, VersionState};
+use critboard_domain::{ReviewStatus, UploadState, VersionState};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -15,8 +15,8 @@ use uuid::Uuid;
 /// An asset together with the caller's role on its board.
 pub struct AssetAccess {
     pub asset: asset::Model,
+    /// The board with the caller's grants; the caller decides what they allow.
     pub board: BoardRow,
-    pub role: BoardRole,
 }
 
 pub struct NewUpload<'a> {
@@ -289,19 +289,15 @@ impl Store {
         Ok((asset, version))
     }
 
-    /// An asset with the caller's role on its board, in one query.
+    /// An asset with the caller's grants on its board.
     pub async fn asset_for(&self, user_id: Uuid, asset_id: Uuid) -> Result<Option<AssetAccess>> {
         let Some(a) = asset::Entity::find_by_id(asset_id).one(self.conn()).await? else {
             return Ok(None);
         };
-        let Some(board) = self.board_for(user_id, a.board_id).await? else {
-            return Ok(None);
-        };
-        Ok(board.role().map(|role| AssetAccess {
-            asset: a,
-            board,
-            role,
-        }))
+        Ok(self
+            .board_for(user_id, a.board_id)
+            .await?
+            .map(|board| AssetAccess { asset: a, board }))
     }
 
     /// The board a version belongs to, with the caller's role, in one query.

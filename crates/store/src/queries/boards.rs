@@ -8,8 +8,8 @@ use crate::{like_contains, new_id, now, Result, Store, StoreError};
 use critboard_domain::BoardRole;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, IntoActiveModel, PaginatorTrait,
-    QueryFilter, Set, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryResult, Set, Value,
 };
 use uuid::Uuid;
 
@@ -28,11 +28,36 @@ pub struct BoardRow {
     pub folder_role: Option<i16>,
     pub parent_folder_role: Option<i16>,
     pub workspace_role: Option<i16>,
+}
+
+/// What a board holds, for lists and the board page. Kept out of
+/// [`BoardRow`] because access checks run on every request and these
+/// counts grow with the board.
+#[derive(Debug, Clone, Default, FromQueryResult)]
+pub struct BoardCounts {
     pub asset_count: i64,
     /// Open threads on the assets' current versions.
     pub open_thread_count: i64,
     pub approved_count: i64,
     pub changes_requested_count: i64,
+}
+
+/// A board, the caller's grants and its counts.
+#[derive(Debug, Clone)]
+pub struct BoardSummary {
+    pub board: BoardRow,
+    pub counts: BoardCounts,
+}
+
+fn summaries(rows: Vec<QueryResult>) -> Result<Vec<BoardSummary>> {
+    rows.iter()
+        .map(|r| {
+            Ok(BoardSummary {
+                board: BoardRow::from_query_result(r, "")?,
+                counts: BoardCounts::from_query_result(r, "")?,
+            })
+        })
+        .collect()
 }
 
 impl BoardRow {
@@ -51,11 +76,12 @@ impl BoardRow {
     }
 }
 
-/// The board's own columns and its counts: correlated subqueries, so a page
-/// of boards with all its counts is still one query.
 const BOARD_COLUMNS: &str = "b.id, b.workspace_id, b.folder_id, b.name, b.description, \
-     b.archived_at, b.created_at, b.updated_at, \
-     (SELECT COUNT(*) FROM assets a WHERE a.board_id = b.id) AS asset_count, \
+     b.archived_at, b.created_at, b.updated_at";
+
+/// A board's counts as correlated subqueries, so a page of boards with all
+/// its counts is still one query.
+const COUNT_COLUMNS: &str = "(SELECT COUNT(*) FROM assets a WHERE a.board_id = b.id) AS asset_count, \
      (SELECT COUNT(*) FROM threads t JOIN assets a ON a.id = t.asset_id \
         WHERE a.board_id = b.id AND t.version_id = a.current_version_id AND t.state = 1) AS open_thread_count, \
      (SELECT COUNT(*) FROM assets a WHERE a.board_id = b.id AND a.review_status = 3) AS approved_count, \
@@ -139,6 +165,18 @@ impl Store {
             .await?)
     }
 
+    /// Like [`Store::board_for`], with the board's counts.
+    pub async fn board_summary(&self, user_id: Uuid, id: Uuid) -> Result<Option<BoardSummary>> {
+        let sql = format!(
+            "SELECT {BOARD_COLUMNS}, {COUNT_COLUMNS}, {BOARD_ROLE_COLUMNS} FROM boards b \
+             {BOARD_ROLE_JOINS} WHERE b.id = ?"
+        );
+        let mut binds = role_binds(user_id);
+        binds.push(id.into());
+        let rows = self.conn().query_all(self.stmt(&sql, binds)).await?;
+        Ok(summaries(rows)?.pop())
+    }
+
     /// One page of the boards the caller may see, with their roles, in a
     /// single query whatever the number of boards, members and grants.
     pub async fn list_boards(
@@ -147,10 +185,10 @@ impl Store {
         filter: &BoardFilter,
         after: Option<&BoardCursor>,
         limit: u64,
-    ) -> Result<Vec<BoardRow>> {
+    ) -> Result<Vec<BoardSummary>> {
         let mut sql = format!(
-            "SELECT {BOARD_COLUMNS}, {BOARD_ROLE_COLUMNS} FROM boards b {BOARD_ROLE_JOINS} \
-             WHERE b.workspace_id = ? AND {BOARD_VISIBLE}"
+            "SELECT {BOARD_COLUMNS}, {COUNT_COLUMNS}, {BOARD_ROLE_COLUMNS} FROM boards b \
+             {BOARD_ROLE_JOINS} WHERE b.workspace_id = ? AND {BOARD_VISIBLE}"
         );
         let mut binds = role_binds(user_id);
         binds.push(filter.workspace_id.into());
@@ -177,9 +215,7 @@ impl Store {
         }
         sql.push_str(" ORDER BY b.name, b.id LIMIT ?");
         binds.push((limit as i64).into());
-        Ok(BoardRow::find_by_statement(self.stmt(&sql, binds))
-            .all(self.conn())
-            .await?)
+        summaries(self.conn().query_all(self.stmt(&sql, binds)).await?)
     }
 
     pub async fn update_board(&self, id: Uuid, changes: BoardChanges<'_>) -> Result<()> {

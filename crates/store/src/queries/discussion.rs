@@ -2,7 +2,7 @@
 //! written together with the event that describes it, in one transaction.
 
 use super::boards::BoardRow;
-use crate::entities::{comment, event, idempotency_key, thread};
+use crate::entities::{comment, event, guest_request_key, idempotency_key, thread};
 use crate::{new_id, now, Result, Store, StoreError};
 use critboard_domain::ThreadState;
 use sea_orm::{
@@ -11,11 +11,35 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// Who did something: a signed-in user (guests come with share links).
+/// Who did something: a signed-in user, or a guest who came through a
+/// share link (`guest_id` is their guest session).
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub user_id: Option<Uuid>,
+    pub guest_id: Option<Uuid>,
     pub name: String,
+}
+
+impl Actor {
+    pub fn user(id: Uuid, name: &str) -> Self {
+        Actor {
+            user_id: Some(id),
+            guest_id: None,
+            name: name.to_owned(),
+        }
+    }
+
+    pub fn guest(id: Uuid, name: &str) -> Self {
+        Actor {
+            user_id: None,
+            guest_id: Some(id),
+            name: name.to_owned(),
+        }
+    }
+
+    fn guest_name(&self) -> Option<String> {
+        self.guest_id.map(|_| self.name.clone())
+    }
 }
 
 pub struct NewThread<'a> {
@@ -65,34 +89,56 @@ fn mentions_json(ids: &[Uuid]) -> String {
 }
 
 impl Store {
-    /// What an idempotency key already created, if anything.
-    pub async fn idempotent(&self, user_id: Uuid, key: &str) -> Result<Option<(String, Uuid)>> {
-        Ok(
-            idempotency_key::Entity::find_by_id((user_id, key.to_owned()))
+    /// What an idempotency key of this actor already created, if anything.
+    pub async fn idempotent(&self, actor: &Actor, key: &str) -> Result<Option<(String, Uuid)>> {
+        let key = key.to_owned();
+        let found = match (actor.user_id, actor.guest_id) {
+            (Some(user), _) => idempotency_key::Entity::find_by_id((user, key))
                 .one(self.conn())
                 .await?
                 .map(|k| (k.resource, k.resource_id)),
-        )
+            (None, Some(guest)) => guest_request_key::Entity::find_by_id((guest, key))
+                .one(self.conn())
+                .await?
+                .map(|k| (k.resource, k.resource_id)),
+            (None, None) => None,
+        };
+        Ok(found)
     }
 
     async fn remember(
         &self,
         tx: &DatabaseTransaction,
-        user_id: Option<Uuid>,
+        actor: &Actor,
         key: Option<&str>,
         resource: &str,
         id: Uuid,
     ) -> Result<()> {
-        if let (Some(user_id), Some(key)) = (user_id, key) {
-            idempotency_key::ActiveModel {
-                user_id: Set(user_id),
-                key: Set(key.to_owned()),
-                resource: Set(resource.to_owned()),
-                resource_id: Set(id),
-                created_at: Set(now()),
+        let Some(key) = key else { return Ok(()) };
+        match (actor.user_id, actor.guest_id) {
+            (Some(user_id), _) => {
+                idempotency_key::ActiveModel {
+                    user_id: Set(user_id),
+                    key: Set(key.to_owned()),
+                    resource: Set(resource.to_owned()),
+                    resource_id: Set(id),
+                    created_at: Set(now()),
+                }
+                .insert(tx)
+                .await?;
             }
-            .insert(tx)
-            .await?;
+            (None, Some(guest_id)) => {
+                guest_request_key::ActiveModel {
+                    guest_id: Set(guest_id),
+                    key: Set(key.to_owned()),
+                    resource: Set(resource.to_owned()),
+                    resource_id: Set(id),
+                    created_at: Set(now()),
+                }
+                .insert(tx)
+                .await?;
+            }
+            (None, None) => {}
         }
         Ok(())
     }
@@ -137,6 +183,7 @@ impl Store {
             resolved_by: Set(None),
             resolved_at: Set(None),
             created_by: Set(actor.user_id),
+            created_by_guest: Set(actor.guest_id),
             created_at: Set(at),
             updated_at: Set(at),
         }
@@ -146,7 +193,8 @@ impl Store {
             id: Set(new_id()),
             thread_id: Set(t.id),
             author_id: Set(actor.user_id),
-            guest_name: Set(actor.user_id.is_none().then(|| actor.name.clone())),
+            guest_name: Set(actor.guest_name()),
+            guest_id: Set(actor.guest_id),
             body: Set(new.body.to_owned()),
             mentions: Set(mentions_json(new.mentions)),
             edited_at: Set(None),
@@ -155,7 +203,7 @@ impl Store {
         }
         .insert(&*tx)
         .await?;
-        self.remember(&tx, actor.user_id, new.idempotency_key, "thread", t.id)
+        self.remember(&tx, actor, new.idempotency_key, "thread", t.id)
             .await?;
         record(
             &tx,
@@ -234,7 +282,8 @@ impl Store {
             id: Set(new_id()),
             thread_id: Set(thread.id),
             author_id: Set(actor.user_id),
-            guest_name: Set(actor.user_id.is_none().then(|| actor.name.clone())),
+            guest_name: Set(actor.guest_name()),
+            guest_id: Set(actor.guest_id),
             body: Set(body.to_owned()),
             mentions: Set(mentions_json(mentions)),
             edited_at: Set(None),
@@ -243,7 +292,7 @@ impl Store {
         }
         .insert(&*tx)
         .await?;
-        self.remember(&tx, actor.user_id, idempotency_key, "comment", c.id)
+        self.remember(&tx, actor, idempotency_key, "comment", c.id)
             .await?;
         record(
             &tx,

@@ -7,4 +7,5 @@ pub mod assets;
 pub mod boards;
 pub mod discussion;
 pub mod folders;
+pub mod sharing;
 pub mod workspaces;

@@ -1,0 +1,165 @@
+//! Share links and the guest sessions they open. A guest's access is
+//! checked against the link on every request, so revoking or expiring a
+//! link ends its guests' access at once.
+
+use super::discussion::{record, Actor};
+use crate::entities::{guest_session, share_link};
+use crate::{new_id, now, Result, Store};
+use chrono::{DateTime, Utc};
+use critboard_domain::BoardRole;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, Set, Value,
+};
+use uuid::Uuid;
+
+pub struct NewShareLink<'a> {
+    pub board_id: Uuid,
+    pub role: BoardRole,
+    pub label: &'a str,
+    pub password_hash: Option<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A guest session that still grants access, with its link's board and role.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct GuestRow {
+    pub id: Uuid,
+    pub board_id: Uuid,
+    pub role: i16,
+    pub display_name: String,
+    pub token_hash: String,
+}
+
+impl Store {
+    pub async fn create_share_link(
+        &self,
+        actor: &Actor,
+        new: NewShareLink<'_>,
+    ) -> Result<share_link::Model> {
+        let tx = self.begin_write().await?;
+        let link = share_link::ActiveModel {
+            id: Set(new_id()),
+            board_id: Set(new.board_id),
+            role: Set(new.role.as_i16()),
+            label: Set(new.label.to_owned()),
+            password_hash: Set(new.password_hash),
+            expires_at: Set(new.expires_at),
+            created_by: Set(actor.user_id),
+            created_at: Set(now()),
+            revoked_at: Set(None),
+        }
+        .insert(&*tx)
+        .await?;
+        record(
+            &tx,
+            new.board_id,
+            actor,
+            "share_link.created",
+            serde_json::json!({"link_id": link.id, "role": new.role.as_str(), "label": link.label}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(link)
+    }
+
+    /// A board's links, newest first, revoked ones included.
+    pub async fn share_links(&self, board_id: Uuid) -> Result<Vec<share_link::Model>> {
+        Ok(share_link::Entity::find()
+            .filter(share_link::Column::BoardId.eq(board_id))
+            .order_by_desc(share_link::Column::CreatedAt)
+            .order_by_desc(share_link::Column::Id)
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn share_link(&self, id: Uuid) -> Result<Option<share_link::Model>> {
+        Ok(share_link::Entity::find_by_id(id).one(self.conn()).await?)
+    }
+
+    /// Revokes a link; `false` when it already was.
+    pub async fn revoke_share_link(&self, actor: &Actor, link: &share_link::Model) -> Result<bool> {
+        let tx = self.begin_write().await?;
+        let changed = tx
+            .execute(self.stmt(
+                "UPDATE share_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                vec![now().into(), link.id.into()],
+            ))
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        record(
+            &tx,
+            link.board_id,
+            actor,
+            "share_link.revoked",
+            serde_json::json!({"link_id": link.id, "label": link.label}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Opens a guest session on a link, with a `guest.joined` event.
+    pub async fn create_guest_session(
+        &self,
+        link: &share_link::Model,
+        token_hash: String,
+        display_name: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<guest_session::Model> {
+        let tx = self.begin_write().await?;
+        let guest = guest_session::ActiveModel {
+            id: Set(new_id()),
+            link_id: Set(link.id),
+            token_hash: Set(token_hash),
+            display_name: Set(display_name.to_owned()),
+            created_at: Set(now()),
+            expires_at: Set(expires_at),
+        }
+        .insert(&*tx)
+        .await?;
+        record(
+            &tx,
+            link.board_id,
+            &Actor::guest(guest.id, display_name),
+            "guest.joined",
+            serde_json::json!({"link_id": link.id, "guest_id": guest.id}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(guest)
+    }
+
+    /// The guest sessions behind these token hashes that still grant
+    /// access: not expired, and their link neither revoked nor expired.
+    /// One query whatever the number of tokens.
+    pub async fn live_guests(&self, token_hashes: Vec<String>) -> Result<Vec<GuestRow>> {
+        if token_hashes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let at = now();
+        let marks = vec!["?"; token_hashes.len()].join(", ");
+        let sql = format!(
+            "SELECT g.id, l.board_id, l.role, g.display_name, g.token_hash \
+             FROM guest_sessions g JOIN share_links l ON l.id = g.link_id \
+             WHERE g.token_hash IN ({marks}) AND g.expires_at > ? \
+               AND l.revoked_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > ?)"
+        );
+        let mut values: Vec<Value> = token_hashes.into_iter().map(Value::from).collect();
+        values.extend([at.into(), at.into()]);
+        Ok(GuestRow::find_by_statement(self.stmt(&sql, values))
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn delete_expired_guest_sessions(&self) -> Result<u64> {
+        Ok(guest_session::Entity::delete_many()
+            .filter(guest_session::Column::ExpiresAt.lte(now()))
+            .exec(self.conn())
+            .await?
+            .rows_affected)
+    }
+}
