@@ -47,10 +47,12 @@ def main():
                 t, _ = c.call("POST", f"/api/v1/versions/{v}/threads", {"x": 0.5, "y": 0.5, "body": f"note {j}"})
                 threads.append(t["id"])
         print(f"seeded 200 assets and {len(threads):,} threads in {time.monotonic() - t0:.0f} s")
-        page, h = c.call("GET", f"/api/v1/boards/{board['id']}/assets")
+        page, h = c.call("GET", f"/api/v1/boards/{board['id']}/assets?limit=200")
         print(f"board page: {len(page['items'])} assets, {h['x-query-count']} SQL queries")
         _, h = c.call("GET", f"/api/v1/versions/{versions[0]}/threads")
         print(f"asset threads: 25 threads, {h['x-query-count']} SQL queries")
+        _, h = c.call("POST", f"/api/v1/threads/{threads[1]}/comments", {"body": "count me"})
+        print(f"posting a comment: {h['x-query-count']} SQL queries")
 
         script = os.path.join(data, "post.lua")
         with open(script, "w") as f:
@@ -59,7 +61,8 @@ def main():
         print("\n| request | connections | req/s | p50 ms | p99 ms | non-2xx |")
         print("|---|---|---|---|---|---|")
         for name, path, extra in [
-            ("GET /api/v1/boards/{id}/assets (200 assets)", f"/api/v1/boards/{board['id']}/assets", []),
+            ("GET /api/v1/boards/{id}/assets (first page: 50 of 200 assets)", f"/api/v1/boards/{board['id']}/assets", []),
+            ("GET /api/v1/boards/{id}/assets?limit=200 (all 200 assets)", f"/api/v1/boards/{board['id']}/assets?limit=200", []),
             ("GET /api/v1/versions/{id}/threads (25 threads)", f"/api/v1/versions/{versions[0]}/threads", []),
             ("POST /api/v1/threads/{id}/comments", f"/api/v1/threads/{threads[0]}/comments", ["-s", script]),
         ]:

@@ -1,10 +1,10 @@
 //! Assets (pictures on a board) and their versions.
 
 use super::files::file_url;
-use super::{access, no_content, Page};
+use super::{access, encode_cursor, no_content, Page, PageQuery};
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem, Result};
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use crate::work::{DeleteObjectsJob, DELETE_OBJECTS};
 use axum::extract::State;
@@ -210,18 +210,39 @@ async fn asset_as(
     Ok(found)
 }
 
-/// The pictures on a board, in board order, with their current versions.
+#[derive(Serialize, Deserialize)]
+struct AssetCursor {
+    p: i64,
+    i: Uuid,
+}
+
+/// The pictures on a board, in board order, with their current versions,
+/// a page at a time (`limit` up to 200).
 #[utoipa::path(get, path = "/api/v1/boards/{id}/assets", tag = "assets",
-    params(("id" = Uuid, Path)),
-    responses((status = 200, body = Page<AssetOut>), (status = 404, body = Problem)))]
+    params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<AssetOut>), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn list_assets(
     State(state): State<AppState>,
     me: Caller,
     ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<Page<AssetOut>>> {
     access::board_as(&state, &me, id, BoardAction::View).await?;
-    let assets = state.store.assets_of(id).await?;
-    Ok(Json(Page::all(assets_out(&state, assets).await?)))
+    let limit = page.limit()?;
+    let after = page.cursor::<AssetCursor>()?.map(|c| (c.p, c.i));
+    let mut assets = state.store.assets_of(id, after, limit + 1).await?;
+    let more = assets.len() as u64 > limit;
+    assets.truncate(limit as usize);
+    let next_cursor = more.then(|| assets.last()).flatten().map(|a| {
+        encode_cursor(&AssetCursor {
+            p: a.position,
+            i: a.id,
+        })
+    });
+    Ok(Json(Page {
+        items: assets_out(&state, assets).await?,
+        next_cursor,
+    }))
 }
 
 /// One asset with all its versions.

@@ -142,23 +142,7 @@ async fn threads_out(state: &AppState, threads: Vec<thread::Model>) -> Result<Ve
     for c in &comments {
         ids.extend(parse_mentions(&c.mentions));
     }
-    ids.sort();
-    ids.dedup();
-    let people: HashMap<Uuid, Person> = state
-        .store
-        .users_by_ids(ids)
-        .await?
-        .into_iter()
-        .map(|u| {
-            (
-                u.id,
-                Person {
-                    id: u.id,
-                    display_name: u.display_name,
-                },
-            )
-        })
-        .collect();
+    let people = people_by_id(state, ids).await?;
     let mut by_thread: HashMap<Uuid, Vec<CommentOut>> = HashMap::new();
     for c in comments {
         by_thread
@@ -186,6 +170,25 @@ async fn threads_out(state: &AppState, threads: Vec<thread::Model>) -> Result<Ve
             created_by: t.created_by,
             created_by_guest: t.created_by_guest,
             created_at: t.created_at,
+        })
+        .collect())
+}
+
+/// The named people, in one query.
+async fn people_by_id(state: &AppState, mut ids: Vec<Uuid>) -> Result<HashMap<Uuid, Person>> {
+    ids.sort();
+    ids.dedup();
+    Ok(state
+        .store
+        .users_by_ids(ids)
+        .await?
+        .into_iter()
+        .map(|u| {
+            let p = Person {
+                id: u.id,
+                display_name: u.display_name,
+            };
+            (u.id, p)
         })
         .collect())
 }
@@ -472,21 +475,14 @@ async fn add_comment(
     Ok(created(comment_by_id(&state, c.id).await?))
 }
 
+/// One comment with its author and mentions, without reading the rest of
+/// its thread (a long thread must not make every reply slower).
 async fn comment_by_id(state: &AppState, id: Uuid) -> Result<CommentOut> {
     let c = state.store.comment(id).await?.ok_or(ApiError::NotFound)?;
-    let t = state
-        .store
-        .thread(c.thread_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let out = threads_out(state, vec![t])
-        .await?
-        .pop()
-        .ok_or(ApiError::NotFound)?;
-    out.comments
-        .into_iter()
-        .find(|x| x.id == id)
-        .ok_or(ApiError::NotFound)
+    let mut ids = parse_mentions(&c.mentions);
+    ids.extend(c.author_id);
+    let people = people_by_id(state, ids).await?;
+    Ok(comment_out(c, &people))
 }
 
 async fn own_comment(

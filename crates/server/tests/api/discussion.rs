@@ -620,6 +620,39 @@ async fn board_and_asset_pages_run_constant_queries(app: TestApp) {
     assert_eq!(a, b, "board with counts");
 }
 
+async fn board_page_pages_through_assets_in_board_order(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let mut titles = Vec::new();
+    for i in 0..7 {
+        upload(&ada, &b, &format!("p{i}.png"), &png(20, 10)).await;
+        titles.push(format!("p{i}"));
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/boards/{b}/assets?limit=3&cursor={c}"),
+            None => format!("/api/v1/boards/{b}/assets?limit=3"),
+        };
+        let page = ada.get(&path).await.expect(200);
+        let n = page.body["items"].as_array().unwrap().len();
+        assert!(n <= 3);
+        seen.extend(page.item_texts("title"));
+        match page.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, titles, "every asset once, in board order");
+    ada.get(&format!("/api/v1/boards/{b}/assets?cursor=bogus"))
+        .await
+        .expect(422);
+    ada.get(&format!("/api/v1/boards/{b}/assets?limit=0"))
+        .await
+        .expect(422);
+}
+
 async fn membership_changes_are_events(app: TestApp) {
     let ada = app.user("Ada").await;
     let bob = app.user("Bob").await;
@@ -646,6 +679,7 @@ async fn membership_changes_are_events(app: TestApp) {
 }
 
 backend_tests!(
+    board_page_pages_through_assets_in_board_order,
     membership_changes_are_events,
     review_status_per_version_with_a_board_summary,
     threads_stay_on_their_version_and_open_ones_carry_over,

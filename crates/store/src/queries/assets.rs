@@ -328,11 +328,29 @@ impl Store {
     }
 
     /// A board's assets in order.
-    pub async fn assets_of(&self, board_id: Uuid) -> Result<Vec<asset::Model>> {
-        Ok(asset::Entity::find()
-            .filter(asset::Column::BoardId.eq(board_id))
-            .order_by_asc(asset::Column::Position)
+    /// A page of a board's assets in board order, after the (position, id)
+    /// of the previous page's last asset.
+    pub async fn assets_of(
+        &self,
+        board_id: Uuid,
+        after: Option<(i64, Uuid)>,
+        limit: u64,
+    ) -> Result<Vec<asset::Model>> {
+        let mut q = asset::Entity::find().filter(asset::Column::BoardId.eq(board_id));
+        if let Some((position, id)) = after {
+            q = q.filter(
+                sea_orm::Condition::any()
+                    .add(asset::Column::Position.gt(position))
+                    .add(
+                        sea_orm::Condition::all()
+                            .add(asset::Column::Position.eq(position))
+                            .add(asset::Column::Id.gt(id)),
+                    ),
+            );
+        }
+        Ok(q.order_by_asc(asset::Column::Position)
             .order_by_asc(asset::Column::Id)
+            .limit(limit)
             .all(self.conn())
             .await?)
     }
