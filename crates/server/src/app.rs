@@ -9,6 +9,7 @@ use crate::telemetry;
 use anyhow::Context;
 use critboard_files::{Storage, UrlSigner};
 use critboard_jobs::WorkerOptions;
+use critboard_store::sea_orm::DatabaseBackend;
 use critboard_store::{PoolOptions, Store};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -112,14 +113,30 @@ impl Application {
                 },
             ))
         });
+        let live = tokio::spawn(crate::live::run(state.clone()));
+        let listen = match state.config.database_url.as_deref() {
+            Some(url) if state.store.backend() == DatabaseBackend::Postgres => Some(tokio::spawn(
+                crate::live::listen_postgres(state.clone(), url.to_owned()),
+            )),
+            _ => None,
+        };
+        let hub = state.hub.clone();
         let app = http::app(state);
         axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
+        // Live streams never end by themselves: close them first.
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            hub.close();
+        })
         .await?;
         housekeeping.abort();
+        live.abort();
+        if let Some(l) = listen {
+            l.abort();
+        }
         if let Some(w) = workers {
             w.abort();
         }
@@ -145,6 +162,13 @@ async fn housekeeping(state: AppState) {
         }
         if let Err(e) = state.store.delete_expired_guest_sessions().await {
             tracing::warn!(error = %e, "could not delete expired guest sessions");
+        }
+        if let Err(e) = state
+            .store
+            .delete_stale_viewers(crate::live::PRESENCE_TTL * 10)
+            .await
+        {
+            tracing::warn!(error = %e, "could not delete stale presence rows");
         }
     }
 }

@@ -12,6 +12,7 @@ use critboard_domain::BoardRole;
 use critboard_store::entities::user;
 use critboard_store::queries::boards::BoardRow;
 use critboard_store::queries::discussion::Actor;
+use critboard_store::queries::live::Viewer;
 use std::net::{IpAddr, SocketAddr};
 use uuid::Uuid;
 
@@ -56,7 +57,19 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
+        CurrentUser::from_headers(state, &parts.headers, &parts.method).await
+    }
+}
+
+impl CurrentUser {
+    /// The user a request's token or session cookie names; `method` decides
+    /// whether the CSRF header is needed.
+    pub async fn from_headers(
+        state: &AppState,
+        headers: &HeaderMap,
+        method: &Method,
+    ) -> Result<Self, ApiError> {
+        if let Some(auth) = headers.get(header::AUTHORIZATION) {
             let token = auth
                 .to_str()
                 .ok()
@@ -81,15 +94,14 @@ impl FromRequestParts<AppState> for CurrentUser {
             });
         }
 
-        let secret = cookie_value(&parts.headers, SESSION_COOKIE).ok_or(ApiError::Unauthorized)?;
+        let secret = cookie_value(headers, SESSION_COOKIE).ok_or(ApiError::Unauthorized)?;
         let (session, user) = state
             .store
             .session_user(&secret_digest(&secret))
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        if !is_safe_method(&parts.method) {
-            let sent = parts
-                .headers
+        if !is_safe_method(method) {
+            let sent = headers
                 .get(CSRF_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
@@ -184,20 +196,32 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Caller::from_headers(state, &parts.headers, &parts.method).await
+    }
+}
+
+impl Caller {
+    /// Who a request's headers name (live streams ask again later, to end
+    /// when access is gone).
+    pub async fn from_headers(
+        state: &AppState,
+        headers: &HeaderMap,
+        method: &Method,
+    ) -> Result<Self, ApiError> {
         // Scripts authenticate with a token and carry no guest cookies.
-        if parts.headers.contains_key(header::AUTHORIZATION) {
-            let user = CurrentUser::from_request_parts(parts, state).await?;
+        if headers.contains_key(header::AUTHORIZATION) {
+            let user = CurrentUser::from_headers(state, headers, method).await?;
             return Ok(Caller {
                 user: Some(user),
                 guests: Vec::new(),
             });
         }
-        let user = match CurrentUser::from_request_parts(parts, state).await {
+        let user = match CurrentUser::from_headers(state, headers, method).await {
             Ok(user) => Some(user),
             Err(ApiError::Unauthorized) => None,
             Err(e) => return Err(e),
         };
-        let guests = match cookie_value(&parts.headers, GUEST_COOKIE) {
+        let guests = match cookie_value(headers, GUEST_COOKIE) {
             Some(value) => guest_passes(state, &value).await?,
             None => Vec::new(),
         };
@@ -206,10 +230,9 @@ impl FromRequestParts<AppState> for Caller {
                 return Err(ApiError::Unauthorized);
             }
             // The session's CSRF check stands in for a signed-in user.
-            if !is_safe_method(&parts.method) {
-                let value = cookie_value(&parts.headers, GUEST_COOKIE).unwrap_or_default();
-                let sent = parts
-                    .headers
+            if !is_safe_method(method) {
+                let value = cookie_value(headers, GUEST_COOKIE).unwrap_or_default();
+                let sent = headers
                     .get(CSRF_HEADER)
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default();
@@ -219,6 +242,16 @@ impl FromRequestParts<AppState> for Caller {
             }
         }
         Ok(Caller { user, guests })
+    }
+
+    /// How the caller shows in a board's presence list.
+    pub fn viewer(&self, board_id: Uuid) -> Viewer {
+        let actor = self.actor(board_id);
+        Viewer {
+            user_id: actor.user_id,
+            guest_id: actor.guest_id,
+            display_name: actor.name,
+        }
     }
 }
 

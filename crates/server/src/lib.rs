@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod live;
 pub mod ratelimit;
 pub mod secrets;
 pub mod state;

@@ -2,6 +2,7 @@
 //! globals.
 
 use crate::config::Config;
+use crate::live::Hub;
 use crate::ratelimit::Throttle;
 use crate::secrets::Passwords;
 use critboard_files::{Limits, Storage, UrlSigner};
@@ -27,6 +28,8 @@ pub struct Inner {
     pub signer: UrlSigner,
     pub queue: Queue,
     pub limits: Limits,
+    /// Fans board events out to this node's live streams.
+    pub hub: Hub,
 }
 
 pub struct Parts {
@@ -43,6 +46,7 @@ impl AppState {
         let guest_limiter = Throttle::new(p.config.guest_rate_limit);
         let limits = p.config.image_limits();
         let queue = Queue::new(p.store.clone());
+        let hub = Hub::new(p.store.clone());
         AppState(Arc::new(Inner {
             config: p.config,
             store: p.store,
@@ -54,6 +58,7 @@ impl AppState {
             signer: p.signer,
             queue,
             limits,
+            hub,
         }))
     }
 }

@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 pub use migrations::Migrator;
 pub use sea_orm;
+pub use sea_orm::sqlx;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -16,7 +16,7 @@ use critboard_domain::discussion::{
     handle_of, may_resolve, mention_tokens, shape_is_valid, COMMENT_MAX,
 };
 use critboard_domain::{BoardAction, BoardRole, FieldErrors, ReviewStatus, ThreadState};
-use critboard_store::entities::{comment, thread};
+use critboard_store::entities::{comment, event, thread};
 use critboard_store::queries::boards::BoardRow;
 use critboard_store::queries::discussion::{Actor, NewThread};
 use serde::{Deserialize, Serialize};
@@ -562,6 +562,19 @@ pub struct EventOut {
     pub created_at: DateTime<Utc>,
 }
 
+/// An event as the activity feed and the live stream show it.
+pub fn event_out(e: event::Model) -> EventOut {
+    EventOut {
+        payload: serde_json::from_str(&e.payload).unwrap_or_default(),
+        id: e.id,
+        board_id: e.board_id,
+        actor_id: e.actor_id,
+        actor_name: e.actor_name,
+        kind: e.kind,
+        created_at: e.created_at,
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct ActivityCursor {
     before: Uuid,
@@ -588,18 +601,7 @@ async fn activity(
         .flatten()
         .map(|e| encode_cursor(&ActivityCursor { before: e.id }));
     Ok(Json(Page {
-        items: events
-            .into_iter()
-            .map(|e| EventOut {
-                payload: serde_json::from_str(&e.payload).unwrap_or_default(),
-                id: e.id,
-                board_id: e.board_id,
-                actor_id: e.actor_id,
-                actor_name: e.actor_name,
-                kind: e.kind,
-                created_at: e.created_at,
-            })
-            .collect(),
+        items: events.into_iter().map(event_out).collect(),
         next_cursor,
     }))
 }

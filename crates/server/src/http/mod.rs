@@ -10,8 +10,11 @@ mod files;
 mod folders;
 mod ops;
 mod sharing;
+mod stream;
 mod uploads;
 mod workspaces;
+
+pub use discussion::event_out;
 
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
@@ -92,6 +95,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(files::router())
         .merge(discussion::router())
         .merge(sharing::router())
+        .merge(stream::router())
         .merge(ops::router())
         .split_for_parts()
 }
@@ -151,6 +155,14 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     if state.config.query_count_header {
         res.headers_mut()
             .insert("x-query-count", HeaderValue::from(queries));
+    }
+    // A change that succeeded may have written board events: deliver them.
+    let safe = matches!(
+        method,
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    if !safe && res.status().is_success() {
+        state.hub.changed();
     }
     res
 }

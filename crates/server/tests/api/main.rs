@@ -2,6 +2,8 @@
 
 mod helpers;
 
+mod live;
+
 mod accounts;
 mod boards;
 mod cli;

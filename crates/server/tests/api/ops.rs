@@ -89,6 +89,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("patch", "/api/v1/comments/{id}"),
     ("delete", "/api/v1/comments/{id}"),
     ("get", "/api/v1/boards/{id}/activity"),
+    ("get", "/api/v1/boards/{id}/stream"),
     ("put", "/api/v1/versions/{id}/review"),
     ("get", "/api/v1/boards/{id}/share-links"),
     ("post", "/api/v1/boards/{id}/share-links"),

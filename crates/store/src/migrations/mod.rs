@@ -9,6 +9,7 @@ mod m0002_assets;
 mod m0003_discussion;
 mod m0004_review;
 mod m0005_sharing;
+mod m0006_live;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_discussion::Migration),
             Box::new(m0004_review::Migration),
             Box::new(m0005_sharing::Migration),
+            Box::new(m0006_live::Migration),
         ]
     }
 }

@@ -7,5 +7,6 @@ pub mod assets;
 pub mod boards;
 pub mod discussion;
 pub mod folders;
+pub mod live;
 pub mod sharing;
 pub mod workspaces;

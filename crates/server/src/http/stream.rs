@@ -1,0 +1,270 @@
+//! A board's live stream, as Server-Sent Events (docs/adr/007-live-updates.md).
+
+use super::access;
+use crate::auth::Caller;
+use crate::error::{ApiError, Problem, Result};
+use crate::extract::{ApiPath, ApiQuery};
+use crate::live::{
+    floor_of, message, now_millis, presence_json, touches_access, Live, Subscription, LOOKBACK_MS,
+    PRESENCE_TTL,
+};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, Method};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use critboard_domain::BoardAction;
+use serde::Deserialize;
+use std::collections::{HashSet, VecDeque};
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+/// Events replayed at most on reconnect; a client further behind is told
+/// to reload (`event: reset`).
+const REPLAY_MAX: u64 = 2_000;
+/// How often a stream re-checks that its viewer may still see the board.
+const RECHECK: Duration = Duration::from_secs(15);
+/// Event ids a stream remembers, to drop duplicates of replay and live.
+const REMEMBER: usize = 1_024;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(stream))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct StreamQuery {
+    /// Resume after this event, for clients that cannot send `Last-Event-ID`.
+    pub last_event_id: Option<Uuid>,
+}
+
+/// The board's events as they happen (Server-Sent Events). Each `event`
+/// message carries an activity-feed event as JSON with its id; reconnecting
+/// with `Last-Event-ID` replays what was missed. `presence` messages list
+/// who has the board open. An `end` message closes the stream when the
+/// viewer loses access; `reset` asks the client to reload (too far behind).
+#[utoipa::path(get, path = "/api/v1/boards/{id}/stream", tag = "discussion",
+    params(("id" = Uuid, Path), StreamQuery,
+        ("Last-Event-ID" = Option<String>, Header, description = "The id of the last event received")),
+    responses((status = 200, content_type = "text/event-stream", body = String,
+            description = "Server-Sent Events: `event`, `presence`, `end`, `reset`"),
+        (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn stream(
+    State(state): State<AppState>,
+    me: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<StreamQuery>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    access::board_as(&state, &me, id, BoardAction::View).await?;
+    let last = match headers.get("last-event-id") {
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .and_then(|s| Uuid::parse_str(s.trim()).ok())
+                .ok_or_else(|| ApiError::BadRequest("Last-Event-ID must be an event id".into()))?,
+        ),
+        None => query.last_event_id,
+    };
+    let sub = state.hub.subscribe(id, me.viewer(id)).await?;
+    // Only what proves who the caller is, to ask again later.
+    let mut credentials = HeaderMap::new();
+    for name in [header::COOKIE, header::AUTHORIZATION] {
+        for v in headers.get_all(&name) {
+            credentials.append(name.clone(), v.clone());
+        }
+    }
+    let (tx, rx) = mpsc::channel::<Event>(64);
+    tokio::spawn(feed(state, credentials, id, last, sub, tx));
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|e| (Ok::<_, Infallible>(e), rx))
+    });
+    let mut res = Sse::new(body)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
+        .into_response();
+    // Proxies (nginx) must not buffer the stream.
+    res.headers_mut()
+        .insert("x-accel-buffering", header::HeaderValue::from_static("no"));
+    Ok(res)
+}
+
+/// Ids already sent on one stream.
+#[derive(Default)]
+struct Sent {
+    order: VecDeque<Uuid>,
+    set: HashSet<Uuid>,
+    newest: Option<Uuid>,
+}
+
+impl Sent {
+    fn first_time(&mut self, id: Uuid) -> bool {
+        if !self.set.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > REMEMBER {
+            if let Some(old) = self.order.pop_front() {
+                self.set.remove(&old);
+            }
+        }
+        self.newest = self.newest.max(Some(id));
+        true
+    }
+}
+
+/// Whether the stream's viewer may still see the board. Database trouble
+/// is not a reason to end a stream.
+async fn still_allowed(state: &AppState, credentials: &HeaderMap, board: Uuid) -> bool {
+    let caller = match Caller::from_headers(state, credentials, &Method::GET).await {
+        Ok(c) => c,
+        Err(ApiError::Unauthorized) => return false,
+        Err(_) => return true,
+    };
+    match state.store.board_for(caller.user_id(), board).await {
+        Ok(Some(row)) => caller.role_on(&row).is_some(),
+        Ok(None) => false,
+        Err(_) => true,
+    }
+}
+
+/// Sends the board's events after `after` from the database; `false` when
+/// the client went away or is too far behind (it was told to reset).
+async fn replay(
+    state: &AppState,
+    board: Uuid,
+    after: Uuid,
+    sent: &mut Sent,
+    tx: &mpsc::Sender<Event>,
+) -> bool {
+    let mut cursor = after;
+    let mut total = 0;
+    loop {
+        let page = match state.store.board_events_after(board, cursor, 500).await {
+            Ok(page) => page,
+            Err(e) => {
+                tracing::warn!(error = %e, "replay failed");
+                return true;
+            }
+        };
+        let n = page.len() as u64;
+        for e in page {
+            cursor = e.id;
+            if !sent.first_time(e.id) {
+                continue;
+            }
+            let live = Live::Event {
+                id: e.id,
+                kind: e.kind.clone().into(),
+                json: serde_json::to_string(&crate::http::event_out(e))
+                    .unwrap_or_default()
+                    .into(),
+            };
+            if tx.send(message(&live)).await.is_err() {
+                return false;
+            }
+        }
+        total += n;
+        if n < 500 {
+            return true;
+        }
+        if total >= REPLAY_MAX {
+            let _ = tx.send(Event::default().event("reset").data("{}")).await;
+            return false;
+        }
+    }
+}
+
+async fn end(tx: &mpsc::Sender<Event>, reason: &str) {
+    let data = serde_json::json!({ "reason": reason }).to_string();
+    let _ = tx.send(Event::default().event("end").data(data)).await;
+}
+
+/// Feeds one stream: who is here, what was missed, then live events, until
+/// the client leaves, loses access or the server shuts down.
+async fn feed(
+    state: AppState,
+    credentials: HeaderMap,
+    board: Uuid,
+    last: Option<Uuid>,
+    mut sub: Subscription,
+    tx: mpsc::Sender<Event>,
+) {
+    let mut sent = Sent::default();
+    let mut presence = None;
+    if let Ok(viewers) = state.store.viewers(&[board], PRESENCE_TTL).await {
+        let list: Vec<_> = viewers.into_iter().map(|(_, v)| v).collect();
+        let json = presence_json(&list);
+        presence = Some(json.clone());
+        if tx.send(message(&Live::Presence(json))).await.is_err() {
+            return;
+        }
+    }
+    match last {
+        Some(after) => {
+            if !replay(&state, board, after, &mut sent, &tx).await {
+                return;
+            }
+        }
+        None => {
+            // The poller looks back a little for late commits; events the
+            // client already had when it connected are not news.
+            let floor = floor_of(now_millis().saturating_sub(LOOKBACK_MS));
+            if let Ok(old) = state.store.board_events_after(board, floor, 500).await {
+                for e in old {
+                    sent.first_time(e.id);
+                }
+            }
+        }
+    }
+    let mut recheck = tokio::time::interval(RECHECK);
+    recheck.reset();
+    let mut closing = state.hub.closing();
+    loop {
+        tokio::select! {
+            got = sub.rx.recv() => match got {
+                Ok(live) => {
+                    let access_changed = match &live {
+                        Live::Event { id, kind, .. } => {
+                            if !sent.first_time(*id) {
+                                continue;
+                            }
+                            touches_access(kind)
+                        }
+                        Live::Presence(json) => {
+                            if presence.as_ref() == Some(json) {
+                                continue;
+                            }
+                            presence = Some(json.clone());
+                            false
+                        }
+                    };
+                    if tx.send(message(&live)).await.is_err() {
+                        return;
+                    }
+                    if access_changed && !still_allowed(&state, &credentials, board).await {
+                        return end(&tx, "access").await;
+                    }
+                }
+                // Too slow for the channel: catch up from the database.
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    let after = sent.newest.unwrap_or_default();
+                    if !replay(&state, board, after, &mut sent, &tx).await {
+                        return;
+                    }
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            _ = recheck.tick() => {
+                if !still_allowed(&state, &credentials, board).await {
+                    return end(&tx, "access").await;
+                }
+            }
+            _ = tx.closed() => return,
+            _ = closing.changed() => return end(&tx, "shutdown").await,
+        }
+    }
+}
