@@ -2,26 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-macro_rules! stored_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $n:literal => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant = $n),+ }
-
-        impl $name {
-            pub fn as_i16(self) -> i16 { self as i16 }
-            pub fn from_i16(value: i16) -> Option<Self> {
-                match value { $($n => Some(Self::$variant),)+ _ => None }
-            }
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
-            }
-        }
-    };
-}
-
 stored_enum!(
     /// Where an asset stands in review.
     ReviewStatus { InReview = 1 => "in_review", ChangesRequested = 2 => "changes_requested", Approved = 3 => "approved" }

@@ -38,7 +38,11 @@ async fn main() {
                 .send()
                 .await
                 .expect("stream opens");
-            assert!(res.status().is_success(), "stream refused: {}", res.status());
+            assert!(
+                res.status().is_success(),
+                "stream refused: {}",
+                res.status()
+            );
             let mut buf = String::new();
             let mut announced = false;
             while let Ok(Some(chunk)) = res.chunk().await {
@@ -60,7 +64,10 @@ async fn main() {
     for _ in 0..streams {
         ready.recv().await;
     }
-    println!("streams open: {streams} in {:.1} s", opened.elapsed().as_secs_f64());
+    println!(
+        "streams open: {streams} in {:.1} s",
+        opened.elapsed().as_secs_f64()
+    );
     let mut latencies = Vec::with_capacity(streams * posts);
     for i in 0..posts {
         tokio::time::sleep(Duration::from_millis(300)).await;

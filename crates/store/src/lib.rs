@@ -187,24 +187,7 @@ impl Store {
     /// Builds a statement from SQL written with `?` placeholders, numbering
     /// them `$1, $2…` for PostgreSQL. Our SQL never contains a literal `?`.
     pub fn stmt(&self, sql: &str, values: Vec<Value>) -> Statement {
-        let backend = self.backend();
-        let sql = if backend == DatabaseBackend::Postgres {
-            let mut out = String::with_capacity(sql.len() + 16);
-            let mut n = 0;
-            for ch in sql.chars() {
-                if ch == '?' {
-                    n += 1;
-                    out.push('$');
-                    out.push_str(&n.to_string());
-                } else {
-                    out.push(ch);
-                }
-            }
-            out
-        } else {
-            sql.to_owned()
-        };
-        Statement::from_sql_and_values(backend, sql, values)
+        statement(self.backend(), sql, values)
     }
 
     /// Takes the write lock on one row before a read-then-write transaction:
@@ -280,4 +263,26 @@ pub fn like_contains(needle: &str) -> String {
     }
     out.push('%');
     out
+}
+
+/// A statement for `backend` from SQL with `?` placeholders (see
+/// [`Store::stmt`]), for code that holds a transaction but not the store.
+pub(crate) fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Statement {
+    let sql = if backend == DatabaseBackend::Postgres {
+        let mut out = String::with_capacity(sql.len() + 16);
+        let mut n = 0;
+        for ch in sql.chars() {
+            if ch == '?' {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            } else {
+                out.push(ch);
+            }
+        }
+        out
+    } else {
+        sql.to_owned()
+    };
+    Statement::from_sql_and_values(backend, sql, values)
 }

@@ -8,6 +8,7 @@ mod boards;
 mod discussion;
 mod files;
 mod folders;
+mod notifications;
 mod ops;
 mod sharing;
 mod stream;
@@ -56,6 +57,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
         (name = "assets", description = "Uploads, assets, versions and files"),
         (name = "discussion", description = "Threads, comments and the activity feed"),
         (name = "sharing", description = "Share links and guest access"),
+        (name = "notifications", description = "The inbox and e-mail settings"),
         (name = "operations", description = "Probes, metrics, this document")
     )
 )]
@@ -96,6 +98,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(discussion::router())
         .merge(sharing::router())
         .merge(stream::router())
+        .merge(notifications::router())
         .merge(ops::router())
         .split_for_parts()
 }

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod live;
+mod notifications;
 
 mod accounts;
 mod boards;

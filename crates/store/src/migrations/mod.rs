@@ -10,6 +10,7 @@ mod m0003_discussion;
 mod m0004_review;
 mod m0005_sharing;
 mod m0006_live;
+mod m0007_notifications;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_review::Migration),
             Box::new(m0005_sharing::Migration),
             Box::new(m0006_live::Migration),
+            Box::new(m0007_notifications::Migration),
         ]
     }
 }

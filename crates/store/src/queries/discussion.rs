@@ -63,6 +63,18 @@ pub struct BoardPerson {
     pub display_name: String,
 }
 
+/// The ids of everyone who can see board `?` (bind the board id four
+/// times): direct members, folder grants and workspace owners/admins.
+pub(crate) const BOARD_PEOPLE_IDS: &str = "SELECT bm.user_id FROM board_members bm WHERE bm.board_id = ? \
+     UNION SELECT fg.user_id FROM folder_grants fg JOIN boards b ON fg.folder_id = b.folder_id WHERE b.id = ? \
+     UNION SELECT pg.user_id FROM folder_grants pg JOIN folders f ON pg.folder_id = f.parent_id \
+           JOIN boards b ON b.folder_id = f.id WHERE b.id = ? \
+     UNION SELECT wm.user_id FROM workspace_members wm JOIN boards b ON b.workspace_id = wm.workspace_id \
+           WHERE b.id = ? AND wm.role >= 2";
+
+/// Writes an event and, in the same transaction, the notification of every
+/// person on the board but its actor: muted boards are skipped, except by
+/// the people the event mentions. One INSERT … SELECT however many people.
 pub(crate) async fn record(
     tx: &DatabaseTransaction,
     board_id: Uuid,
@@ -70,17 +82,49 @@ pub(crate) async fn record(
     kind: &str,
     payload: serde_json::Value,
 ) -> Result<()> {
-    event::ActiveModel {
+    let at = now();
+    let mentions: Vec<Uuid> = payload
+        .get("mentions")
+        .and_then(|m| serde_json::from_value(m.clone()).ok())
+        .unwrap_or_default();
+    let e = event::ActiveModel {
         id: Set(new_id()),
         board_id: Set(board_id),
         actor_id: Set(actor.user_id),
         actor_name: Set(actor.name.chars().take(80).collect()),
         kind: Set(kind.to_owned()),
         payload: Set(payload.to_string()),
-        created_at: Set(now()),
+        created_at: Set(at),
     }
     .insert(tx)
     .await?;
+
+    let mentioned = if mentions.is_empty() {
+        "0 = 1".to_owned()
+    } else {
+        format!("p.user_id IN ({})", vec!["?"; mentions.len()].join(", "))
+    };
+    let sql = format!(
+        "INSERT INTO notifications (user_id, event_id, board_id, kind, mention, read_at, emailed_at, created_at) \
+         SELECT p.user_id, ?, ?, ?, CASE WHEN {mentioned} THEN 1 ELSE 0 END, NULL, NULL, ? \
+         FROM ({BOARD_PEOPLE_IDS}) p \
+         WHERE p.user_id <> ? AND ({mentioned} OR NOT EXISTS \
+           (SELECT 1 FROM board_mutes mu WHERE mu.user_id = p.user_id AND mu.board_id = ?))"
+    );
+    let mut values: Vec<sea_orm::Value> = vec![e.id.into(), board_id.into(), kind.into()];
+    values.extend(mentions.iter().map(|m| sea_orm::Value::from(*m)));
+    values.push(at.into());
+    values.extend([
+        board_id.into(),
+        board_id.into(),
+        board_id.into(),
+        board_id.into(),
+    ]);
+    values.push(actor.user_id.unwrap_or_default().into());
+    values.extend(mentions.iter().map(|m| sea_orm::Value::from(*m)));
+    values.push(board_id.into());
+    tx.execute(crate::statement(tx.get_database_backend(), &sql, values))
+        .await?;
     Ok(())
 }
 
@@ -415,16 +459,12 @@ impl Store {
 
     /// Everyone who can see a board (for @mentions), in one query.
     pub async fn board_people(&self, board_id: Uuid) -> Result<Vec<BoardPerson>> {
-        let sql = "SELECT u.id, u.email, u.display_name FROM users u WHERE u.id IN ( \
-                   SELECT bm.user_id FROM board_members bm WHERE bm.board_id = ? \
-                   UNION SELECT fg.user_id FROM folder_grants fg JOIN boards b ON fg.folder_id = b.folder_id WHERE b.id = ? \
-                   UNION SELECT pg.user_id FROM folder_grants pg JOIN folders f ON pg.folder_id = f.parent_id \
-                         JOIN boards b ON b.folder_id = f.id WHERE b.id = ? \
-                   UNION SELECT wm.user_id FROM workspace_members wm JOIN boards b ON b.workspace_id = wm.workspace_id \
-                         WHERE b.id = ? AND wm.role >= 2) \
-                   ORDER BY u.display_name, u.id";
+        let sql = format!(
+            "SELECT u.id, u.email, u.display_name FROM users u WHERE u.id IN ({BOARD_PEOPLE_IDS}) \
+             ORDER BY u.display_name, u.id"
+        );
         Ok(BoardPerson::find_by_statement(self.stmt(
-            sql,
+            &sql,
             vec![
                 board_id.into(),
                 board_id.into(),

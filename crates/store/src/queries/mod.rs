@@ -8,5 +8,6 @@ pub mod boards;
 pub mod discussion;
 pub mod folders;
 pub mod live;
+pub mod notifications;
 pub mod sharing;
 pub mod workspaces;

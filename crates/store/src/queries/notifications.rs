@@ -1,0 +1,160 @@
+//! The inbox: notifications (written with their events, see
+//! `discussion::record`), read marks, board mutes and e-mail settings.
+
+use super::access::{role_binds, BOARD_ROLE_JOINS, BOARD_VISIBLE};
+use crate::entities::user;
+use crate::{now, Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use critboard_domain::EmailFrequency;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set, Value,
+};
+use uuid::Uuid;
+
+/// A notification with its event and board, as the inbox lists it.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct NotificationRow {
+    pub event_id: Uuid,
+    pub board_id: Uuid,
+    pub board_name: String,
+    pub mention: i16,
+    pub read_at: Option<DateTime<Utc>>,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: String,
+    pub kind: String,
+    pub payload: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Which notifications to mark read.
+pub enum ReadScope {
+    All,
+    Board(Uuid),
+    Events(Vec<Uuid>),
+}
+
+/// Only notifications of boards the person may still see count.
+const INBOX_FROM: &str = "FROM notifications n JOIN events e ON e.id = n.event_id \
+     JOIN boards b ON b.id = n.board_id";
+
+impl Store {
+    /// A page of someone's notifications, newest first, in one query.
+    pub async fn notifications(
+        &self,
+        user_id: Uuid,
+        unread_only: bool,
+        before: Option<Uuid>,
+        limit: u64,
+    ) -> Result<Vec<NotificationRow>> {
+        let mut sql = format!(
+            "SELECT n.event_id, n.board_id, b.name AS board_name, n.mention, n.read_at, \
+             e.actor_id, e.actor_name, e.kind, e.payload, e.created_at \
+             {INBOX_FROM} {BOARD_ROLE_JOINS} WHERE n.user_id = ? AND {BOARD_VISIBLE}"
+        );
+        let mut values = role_binds(user_id);
+        values.push(user_id.into());
+        if unread_only {
+            sql.push_str(" AND n.read_at IS NULL");
+        }
+        if let Some(before) = before {
+            sql.push_str(" AND n.event_id < ?");
+            values.push(before.into());
+        }
+        sql.push_str(" ORDER BY n.event_id DESC LIMIT ?");
+        values.push((limit as i64).into());
+        Ok(NotificationRow::find_by_statement(self.stmt(&sql, values))
+            .all(self.conn())
+            .await?)
+    }
+
+    /// How many unread notifications someone has, on boards they still see.
+    pub async fn unread_count(&self, user_id: Uuid) -> Result<i64> {
+        #[derive(FromQueryResult)]
+        struct Count {
+            n: i64,
+        }
+        let sql = format!(
+            "SELECT COUNT(*) AS n {INBOX_FROM} {BOARD_ROLE_JOINS} \
+             WHERE n.user_id = ? AND n.read_at IS NULL AND {BOARD_VISIBLE}"
+        );
+        let mut values = role_binds(user_id);
+        values.push(user_id.into());
+        Ok(Count::find_by_statement(self.stmt(&sql, values))
+            .one(self.conn())
+            .await?
+            .map_or(0, |c| c.n))
+    }
+
+    /// Marks notifications read; returns how many changed.
+    pub async fn mark_read(&self, user_id: Uuid, scope: ReadScope) -> Result<u64> {
+        let mut sql =
+            "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL".to_owned();
+        let mut values: Vec<Value> = vec![now().into(), user_id.into()];
+        match scope {
+            ReadScope::All => {}
+            ReadScope::Board(b) => {
+                sql.push_str(" AND board_id = ?");
+                values.push(b.into());
+            }
+            ReadScope::Events(ids) if ids.is_empty() => return Ok(0),
+            ReadScope::Events(ids) => {
+                sql.push_str(&format!(
+                    " AND event_id IN ({})",
+                    vec!["?"; ids.len()].join(", ")
+                ));
+                values.extend(ids.into_iter().map(Value::from));
+            }
+        }
+        self.execute(&sql, values).await
+    }
+
+    pub async fn muted_boards(&self, user_id: Uuid) -> Result<Vec<Uuid>> {
+        #[derive(FromQueryResult)]
+        struct Row {
+            board_id: Uuid,
+        }
+        Ok(Row::find_by_statement(self.stmt(
+            "SELECT board_id FROM board_mutes WHERE user_id = ? ORDER BY created_at, board_id",
+            vec![user_id.into()],
+        ))
+        .all(self.conn())
+        .await?
+        .into_iter()
+        .map(|r| r.board_id)
+        .collect())
+    }
+
+    /// Mutes or unmutes a board for someone (idempotent).
+    pub async fn set_muted(&self, user_id: Uuid, board_id: Uuid, muted: bool) -> Result<()> {
+        let tx = self.begin_write().await?;
+        tx.execute(self.stmt(
+            "DELETE FROM board_mutes WHERE user_id = ? AND board_id = ?",
+            vec![user_id.into(), board_id.into()],
+        ))
+        .await?;
+        if muted {
+            tx.execute(self.stmt(
+                "INSERT INTO board_mutes (user_id, board_id, created_at) VALUES (?, ?, ?)",
+                vec![user_id.into(), board_id.into(), now().into()],
+            ))
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    pub async fn set_email_frequency(&self, user_id: Uuid, f: EmailFrequency) -> Result<()> {
+        let res = user::Entity::update_many()
+            .set(user::ActiveModel {
+                notification_frequency: Set(f.as_str().to_owned()),
+                updated_at: Set(now()),
+                ..Default::default()
+            })
+            .filter(user::Column::Id.eq(user_id))
+            .exec(self.conn())
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}
