@@ -19,6 +19,11 @@ if ! command -v s3s-fs >/dev/null 2>&1; then
   echo "test-setup: installing s3s-fs 0.14.1 (S3 test server) from crates.io, ~3 minutes"
   cargo install s3s-fs@0.14.1 --features binary --locked
 fi
+# The e-mail tests deliver to a real SMTP server: aiosmtpd, from PyPI.
+if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+  echo "test-setup: installing aiosmtpd (SMTP test server) from PyPI"
+  python3 -m pip install --quiet "aiosmtpd==1.4.6"
+fi
 if ! cargo nextest --version >/dev/null 2>&1; then
   echo "test-setup: cargo-nextest not found; tests will run with 'cargo test'"
 fi

@@ -75,7 +75,9 @@ impl Application {
             // Links must carry the real port when it was chosen by the OS.
             config.public_url = Some(format!("http://{}", listener.local_addr()?));
         }
+        let mailer = crate::mail::Mailer::from_config(&config)?;
         let state = AppState::new(Parts {
+            mailer,
             config,
             store,
             metrics,
@@ -157,6 +159,7 @@ async fn housekeeping(state: AppState) {
         state.auth_limiter.shrink();
         state.guest_limiter.shrink();
         crate::work::schedule(&state).await;
+        crate::mail::digest::schedule(&state).await;
         if let Err(e) = state.store.delete_expired_sessions().await {
             tracing::warn!(error = %e, "could not delete expired sessions");
         }

@@ -36,6 +36,23 @@ pub struct Config {
     #[arg(long, env = "CRITBOARD_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
+    /// Outgoing e-mail server: smtps://user:pass@host:465 (TLS),
+    /// smtp://user:pass@host:587?tls=required (STARTTLS), or
+    /// smtp://host:25 (unencrypted, for a relay on the same machine).
+    /// Unset: e-mails are written as .eml files into <data dir>/outbox and
+    /// logged.
+    #[arg(long, env = "CRITBOARD_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of Critboard's e-mail.
+    #[arg(
+        long,
+        env = "CRITBOARD_MAIL_FROM",
+        default_value = "Critboard <critboard@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
     /// Where files are stored: empty for <data dir>/objects, another
     /// folder, or `s3://bucket` for an S3-compatible store configured by
     /// AWS_ENDPOINT, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID,
@@ -172,6 +189,10 @@ impl Config {
             max_pixels: self.max_image_pixels,
             max_side: self.max_image_side,
         }
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
     }
 
     pub fn public_url(&self) -> String {

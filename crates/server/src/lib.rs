@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod http;
 pub mod live;
+pub mod mail;
 pub mod ratelimit;
 pub mod secrets;
 pub mod state;

@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::live::Hub;
+use crate::mail::Mailer;
 use crate::ratelimit::Throttle;
 use crate::secrets::Passwords;
 use critboard_files::{Limits, Storage, UrlSigner};
@@ -30,9 +31,11 @@ pub struct Inner {
     pub limits: Limits,
     /// Fans board events out to this node's live streams.
     pub hub: Hub,
+    pub mailer: Mailer,
 }
 
 pub struct Parts {
+    pub mailer: Mailer,
     pub config: Config,
     pub store: Store,
     pub metrics: PrometheusHandle,
@@ -59,6 +62,7 @@ impl AppState {
             queue,
             limits,
             hub,
+            mailer: p.mailer,
         }))
     }
 }

@@ -43,6 +43,8 @@ pub fn handlers(state: &AppState) -> Vec<Arc<dyn Handler>> {
         Arc::new(Thumbnails(state.clone())),
         Arc::new(DeleteObjects(state.clone())),
         Arc::new(CleanupUploads(state.clone())),
+        Arc::new(crate::mail::SendEmail(state.clone())),
+        Arc::new(crate::mail::digest::Digest(state.clone())),
     ]
 }
 

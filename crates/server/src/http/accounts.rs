@@ -149,6 +149,7 @@ async fn signup(
         }
         other => other?,
     };
+    crate::mail::send_verification(&state, &user).await?;
     start_session(&state, user, StatusCode::CREATED).await
 }
 

@@ -6,6 +6,7 @@ mod accounts;
 mod assets;
 mod boards;
 mod discussion;
+mod email;
 mod files;
 mod folders;
 mod notifications;
@@ -99,6 +100,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(sharing::router())
         .merge(stream::router())
         .merge(notifications::router())
+        .merge(email::router())
         .merge(ops::router())
         .split_for_parts()
 }

@@ -71,6 +71,8 @@ macro_rules! backend_tests_with_config {
 
 pub struct TestApp {
     pub base: String,
+    /// The server's state, for tests that run its jobs by hand.
+    pub state: critboard_server::state::AppState,
     /// The data folder (files under `objects/`).
     pub dir: std::path::PathBuf,
     /// The database of a PostgreSQL/MySQL test (SQLite's is in `dir`).
@@ -130,9 +132,11 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     let data_dir = app.state().config.data_dir.clone();
     let database_url = app.state().config.database_url.clone();
     let store = app.state().store.clone();
+    let state = app.state();
     tokio::spawn(app.run_until(std::future::pending()));
     Some(TestApp {
         base,
+        state,
         dir: data_dir,
         database_url,
         store,

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod live;
+mod mail;
 mod notifications;
 
 mod accounts;

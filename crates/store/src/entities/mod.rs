@@ -6,6 +6,8 @@ pub mod asset;
 pub mod board;
 pub mod board_member;
 pub mod comment;
+pub mod email;
+pub mod email_token;
 pub mod event;
 pub mod folder;
 pub mod folder_grant;

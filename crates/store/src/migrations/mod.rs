@@ -11,6 +11,7 @@ mod m0004_review;
 mod m0005_sharing;
 mod m0006_live;
 mod m0007_notifications;
+mod m0008_mail;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_sharing::Migration),
             Box::new(m0006_live::Migration),
             Box::new(m0007_notifications::Migration),
+            Box::new(m0008_mail::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod boards;
 pub mod discussion;
 pub mod folders;
 pub mod live;
+pub mod mail;
 pub mod notifications;
 pub mod sharing;
 pub mod workspaces;

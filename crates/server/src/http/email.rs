@@ -1,0 +1,156 @@
+//! The e-mail side of accounts: confirming an address, and the one-click
+//! unsubscribe link every notification e-mail carries.
+
+use crate::auth::{ClientIp, CurrentUser};
+use crate::error::{ApiError, Problem, Result};
+use crate::extract::{ApiJson, ApiPath};
+use crate::mail::templates::esc;
+use crate::secrets::secret_digest;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use critboard_domain::EmailFrequency;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(verify_email))
+        .routes(routes!(resend_verification))
+        .routes(routes!(unsubscribe_page, unsubscribe))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct VerifyIn {
+    /// The token from the e-mailed link.
+    pub token: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VerifiedOut {
+    pub email: String,
+    pub email_verified: bool,
+}
+
+/// Confirm an e-mail address with the token from the link Critboard sent.
+/// Works without signing in; each link works once.
+#[utoipa::path(post, path = "/api/v1/auth/verify-email", tag = "accounts",
+    request_body = VerifyIn, security(()),
+    responses((status = 200, body = VerifiedOut), (status = 422, body = Problem)))]
+async fn verify_email(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<VerifyIn>,
+) -> Result<Json<VerifiedOut>> {
+    let invalid = || ApiError::invalid("token", "this link is invalid, used or expired");
+    let token = state
+        .store
+        .email_token("verify", &secret_digest(body.token.trim()))
+        .await?
+        .ok_or_else(invalid)?;
+    let user = token.user_id.ok_or_else(invalid)?;
+    if !state.store.spend_email_token(token.id).await? {
+        return Err(invalid());
+    }
+    let current = state.store.user_by_id(user).await?.ok_or_else(invalid)?;
+    // The address may have changed since the link was sent.
+    if !current.email.eq_ignore_ascii_case(&token.email) {
+        return Err(invalid());
+    }
+    state.store.set_email_verified(user).await?;
+    Ok(Json(VerifiedOut {
+        email: current.email,
+        email_verified: true,
+    }))
+}
+
+/// Send the confirmation link again (throttled like sign-in).
+#[utoipa::path(post, path = "/api/v1/me/verification", tag = "accounts",
+    responses((status = 202, description = "A new link is on its way"),
+        (status = 409, body = Problem, description = "Already confirmed"),
+        (status = 429, body = Problem)))]
+async fn resend_verification(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ClientIp(ip): ClientIp,
+) -> Result<StatusCode> {
+    if me.user.email_verified {
+        return Err(ApiError::Conflict(
+            "this address is already confirmed".into(),
+        ));
+    }
+    state.auth_limiter.check(ip, &me.user.email)?;
+    crate::mail::send_verification(&state, &me.user).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+fn html_page(title: &str, body: &str) -> Response {
+    let page = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width\"><title>{t}</title></head><body style=\"font-family:\
+         -apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:480px;margin:64px auto;\
+         padding:0 16px;color:#1f2328\"><h1 style=\"font-size:20px\">{t}</h1>{body}</body></html>",
+        t = esc(title)
+    );
+    let mut res = Html(page).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+        ),
+    );
+    res
+}
+
+/// The page an unsubscribe link opens: one button, so that mail scanners
+/// following links do not unsubscribe anyone.
+#[utoipa::path(get, path = "/api/v1/unsubscribe/{token}", tag = "notifications",
+    params(("token" = String, Path)), security(()),
+    responses((status = 200, content_type = "text/html", body = String), (status = 404, body = Problem)))]
+async fn unsubscribe_page(
+    State(state): State<AppState>,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Response> {
+    let user = crate::mail::unsubscribe_user(&state, &token).ok_or(ApiError::NotFound)?;
+    let user = state
+        .store
+        .user_by_id(user)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(html_page(
+        "Unsubscribe from Critboard e-mail",
+        &format!(
+            "<p>Stop all notification e-mail to {}? You will still see notifications in \
+             Critboard, and can turn e-mail back on in your settings.</p>\
+             <form method=\"post\"><button type=\"submit\" style=\"padding:8px 14px\">Unsubscribe</button></form>",
+            esc(&user.email)
+        ),
+    ))
+}
+
+/// Unsubscribe (RFC 8058 one-click): turns notification e-mail off.
+#[utoipa::path(post, path = "/api/v1/unsubscribe/{token}", tag = "notifications",
+    params(("token" = String, Path)), security(()),
+    responses((status = 200, content_type = "text/html", body = String), (status = 404, body = Problem)))]
+async fn unsubscribe(
+    State(state): State<AppState>,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Response> {
+    let user = crate::mail::unsubscribe_user(&state, &token).ok_or(ApiError::NotFound)?;
+    match state
+        .store
+        .set_email_frequency(user, EmailFrequency::Off)
+        .await
+    {
+        Err(critboard_store::StoreError::NotFound) => return Err(ApiError::NotFound),
+        other => other?,
+    }
+    Ok(html_page(
+        "You are unsubscribed",
+        "<p>Critboard will not e-mail you about notifications any more. \
+         You can turn e-mail back on in your notification settings.</p>",
+    ))
+}

@@ -1,0 +1,249 @@
+//! Outgoing e-mail: the transport (SMTP, or .eml files in the data folder),
+//! the send job, digests, and the messages themselves.
+//! See docs/adr/008-email.md.
+
+pub mod digest;
+pub mod templates;
+
+use crate::config::Config;
+use crate::state::AppState;
+use critboard_jobs::{Handler, Job, JobError, NewJob};
+use critboard_store::entities::{email, job};
+use critboard_store::queries::mail::NewEmail;
+use futures_util::future::BoxFuture;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use uuid::Uuid;
+
+pub const SEND_EMAIL: &str = "send-email";
+/// Send attempts before giving up: with backoff capped at 10 minutes this
+/// keeps trying for about a week, so an SMTP outage loses nothing.
+const SEND_ATTEMPTS: i32 = 1_000;
+
+enum Transport {
+    Files(PathBuf),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+/// Sends queued e-mails.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: std::sync::Arc<Transport>,
+    from: Mailbox,
+    /// For Message-IDs: the public host.
+    host: String,
+}
+
+impl Mailer {
+    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
+        let transport = match config.smtp_url.as_deref().filter(|u| !u.is_empty()) {
+            Some(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| anyhow::anyhow!("CRITBOARD_SMTP_URL: {e}"))?
+                    .build(),
+            ),
+            None => Transport::Files(config.outbox_dir()),
+        };
+        let from: Mailbox = config
+            .mail_from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("CRITBOARD_MAIL_FROM: {e}"))?;
+        let host = config
+            .public_url()
+            .split("://")
+            .nth(1)
+            .unwrap_or("localhost")
+            .split(['/', ':'])
+            .next()
+            .unwrap_or("localhost")
+            .to_owned();
+        Ok(Mailer {
+            transport: std::sync::Arc::new(transport),
+            from,
+            host,
+        })
+    }
+
+    /// The message of an outbox row. Its Message-ID is derived from the
+    /// row, so a resend after a crash is recognisably the same message.
+    pub fn message(&self, e: &email::Model) -> Result<Message, String> {
+        let to: Mailbox = e
+            .to_address
+            .parse()
+            .map_err(|e| format!("bad address: {e}"))?;
+        let mut b = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(e.subject.clone())
+            .message_id(Some(format!("<{}@{}>", e.id.simple(), self.host)));
+        if let Some(url) = &e.unsubscribe_url {
+            b = b
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".into(),
+                ));
+        }
+        b.multipart(MultiPart::alternative_plain_html(
+            e.text_body.clone(),
+            e.html_body.clone(),
+        ))
+        .map_err(|e| e.to_string())
+    }
+
+    pub async fn send(&self, e: &email::Model) -> Result<(), JobError> {
+        let message = self.message(e).map_err(JobError::Permanent)?;
+        match &*self.transport {
+            Transport::Files(dir) => {
+                tokio::fs::create_dir_all(dir).await.map_err(retry)?;
+                let path = dir.join(format!("{}.eml", e.id));
+                tokio::fs::write(&path, message.formatted())
+                    .await
+                    .map_err(retry)?;
+                tracing::info!(to = %e.to_address, subject = %e.subject, path = %path.display(), "e-mail written");
+            }
+            Transport::Smtp(smtp) => {
+                smtp.send(message).await.map_err(|err| {
+                    if err.is_permanent() {
+                        JobError::Permanent(err.to_string())
+                    } else {
+                        retry(err)
+                    }
+                })?;
+                tracing::info!(to = %e.to_address, subject = %e.subject, "e-mail sent");
+            }
+        }
+        Ok(())
+    }
+}
+
+fn retry(e: impl std::fmt::Display) -> JobError {
+    JobError::Retry(e.to_string())
+}
+
+#[derive(Serialize, Deserialize)]
+struct SendJob {
+    email_id: Uuid,
+}
+
+/// The job row that sends outbox e-mail `id` (one per e-mail, ever).
+pub fn send_job(id: Uuid) -> job::ActiveModel {
+    let mut job = NewJob::now(
+        SEND_EMAIL,
+        serde_json::to_value(SendJob { email_id: id }).unwrap_or_default(),
+    )
+    .unique(format!("{SEND_EMAIL}:{id}"));
+    job.max_attempts = SEND_ATTEMPTS;
+    job.into_active_model()
+}
+
+/// Queues one e-mail (verification, reset, invitation…) and wakes workers.
+pub async fn queue(state: &AppState, email: NewEmail) -> critboard_store::Result<Uuid> {
+    let ids = state
+        .store
+        .queue_emails(vec![(email, Vec::new())], send_job)
+        .await?;
+    state.queue.wake();
+    Ok(ids[0])
+}
+
+pub struct SendEmail(pub AppState);
+
+impl Handler for SendEmail {
+    fn kind(&self) -> &'static str {
+        SEND_EMAIL
+    }
+
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let SendJob { email_id } = serde_json::from_str(&job.payload)
+                .map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
+            let state = &self.0;
+            let Some(e) = state.store.email(email_id).await.map_err(retry)? else {
+                return Ok(()); // its user was deleted
+            };
+            if e.sent_at.is_some() {
+                return Ok(());
+            }
+            state.mailer.send(&e).await?;
+            state.store.mark_email_sent(e.id).await.map_err(retry)
+        })
+    }
+}
+
+/// Hex digits of the HMAC in an unsubscribe token.
+const UNSUBSCRIBE_MAC_LEN: usize = 32;
+
+/// The one-click unsubscribe address of a person: their id and an HMAC of
+/// it, so it needs no storage and cannot be forged for someone else.
+pub fn unsubscribe_link(state: &AppState, user_id: Uuid) -> String {
+    let id = user_id.simple().to_string();
+    let mac = state.signer.sign(&["unsubscribe", &id]);
+    format!(
+        "{}/api/v1/unsubscribe/{id}{}",
+        state.config.public_url(),
+        &mac[..UNSUBSCRIBE_MAC_LEN]
+    )
+}
+
+/// The person an unsubscribe token names, if it is genuine.
+pub fn unsubscribe_user(state: &AppState, token: &str) -> Option<Uuid> {
+    let (id, mac) = token.split_at_checked(32)?;
+    let expected = state.signer.sign(&["unsubscribe", id]);
+    let genuine = mac.len() == UNSUBSCRIBE_MAC_LEN
+        && crate::secrets::constant_time_eq(mac, &expected[..UNSUBSCRIBE_MAC_LEN]);
+    genuine.then(|| Uuid::parse_str(id).ok()).flatten()
+}
+
+/// How long an e-mail verification link works.
+pub const VERIFY_HOURS: i64 = 48;
+
+/// Sends someone a link proving their address (the only e-mail an
+/// unverified address gets).
+pub async fn send_verification(
+    state: &AppState,
+    user: &critboard_store::entities::user::Model,
+) -> critboard_store::Result<()> {
+    let secret = crate::secrets::random_secret("cbv_");
+    state
+        .store
+        .create_email_token(critboard_store::queries::mail::NewToken {
+            kind: "verify",
+            token_hash: crate::secrets::secret_digest(&secret),
+            user_id: Some(user.id),
+            email: &user.email,
+            payload: serde_json::json!({}),
+            created_by: None,
+            expires_at: critboard_store::now() + chrono::Duration::hours(VERIFY_HOURS),
+        })
+        .await?;
+    let link = format!("{}/verify-email?token={secret}", state.config.public_url());
+    let r = templates::action(
+        &user.display_name,
+        "Please confirm that this is your e-mail address, so Critboard can send you notifications.",
+        "Confirm my address",
+        &link,
+        &format!("The link works for {VERIFY_HOURS} hours. If you did not sign up for Critboard, ignore this e-mail."),
+        "Confirm your e-mail address for Critboard",
+    );
+    queue(
+        state,
+        NewEmail {
+            user_id: Some(user.id),
+            to_address: user.email.clone(),
+            kind: "verify",
+            subject: r.subject,
+            text_body: r.text,
+            html_body: r.html,
+            unsubscribe_url: None,
+        },
+    )
+    .await?;
+    Ok(())
+}

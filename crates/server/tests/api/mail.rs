@@ -1,0 +1,377 @@
+//! E-mail: verification links, digests delivered to a real SMTP server
+//! (aiosmtpd), unsubscribe, and retries while the SMTP server is down.
+
+use crate::discussion::{picture, pin};
+use crate::helpers::{spawn_app_with, Backend, TestApp, TestUser};
+use critboard_domain::EmailFrequency;
+use critboard_server::mail::digest;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A real SMTP server (aiosmtpd, installed by `make test`) that stores
+/// what it receives in a maildir.
+pub struct SmtpSink {
+    child: Child,
+    pub port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl SmtpSink {
+    /// `None` (printed) when aiosmtpd is missing, unless CI requires it.
+    pub fn start(port: u16) -> Option<SmtpSink> {
+        let dir = tempfile::tempdir().unwrap();
+        let child = Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir.path().join("maildir"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let Ok(child) = child else {
+            return missing("python3 is not installed");
+        };
+        let sink = SmtpSink { child, port, dir };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if started.elapsed() > Duration::from_secs(15) {
+                return missing("aiosmtpd did not start (pip install aiosmtpd)");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(sink)
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message received so far, decoded enough to search in.
+    pub fn messages(&self) -> Vec<Mail> {
+        read_mails(&self.dir.path().join("maildir").join("new"))
+    }
+
+    /// Waits until `n` messages arrived (10 s at most).
+    pub async fn wait_for(&self, n: usize) -> Vec<Mail> {
+        let started = Instant::now();
+        loop {
+            let got = self.messages();
+            if got.len() >= n || started.elapsed() > Duration::from_secs(20) {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+fn missing(reason: &str) -> Option<SmtpSink> {
+    if std::env::var("CRITBOARD_TEST_REQUIRE_BACKENDS").as_deref() == Ok("1") {
+        panic!("the SMTP test server is required: {reason}");
+    }
+    eprintln!("SKIPPED: {reason}");
+    None
+}
+
+/// A received message: its raw text with quoted-printable undone.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub raw: String,
+}
+
+impl Mail {
+    pub fn header(&self, name: &str) -> Option<String> {
+        let prefix = format!("{}:", name.to_lowercase());
+        let head = self.raw.split("\r\n\r\n").next().unwrap_or_default();
+        let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+        unfolded
+            .split("\r\n")
+            .find(|l| l.to_lowercase().starts_with(&prefix))
+            .map(|l| l[prefix.len()..].trim().to_owned())
+    }
+
+    pub fn to(&self) -> String {
+        self.header("X-RcptTo").unwrap_or_default()
+    }
+}
+
+fn decode_qp(s: &str) -> String {
+    let s = s.replace("=\r\n", "");
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn read_mails(dir: &Path) -> Vec<Mail> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .map(|raw| Mail {
+            raw: decode_qp(&raw.replace("\r\n", "\n").replace('\n', "\r\n")),
+        })
+        .collect()
+}
+
+/// The e-mails the default transport wrote into the data folder.
+async fn outbox(app: &TestApp, n: usize) -> Vec<Mail> {
+    let dir = app.dir.join("outbox");
+    let started = Instant::now();
+    loop {
+        let got = read_mails(&dir);
+        if got.len() >= n || started.elapsed() > Duration::from_secs(10) {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn link_in(mail: &Mail, marker: &str) -> String {
+    let at = mail.raw.find(marker).expect("the link is in the e-mail");
+    mail.raw[at..]
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn verify(app: &TestApp, user: &TestUser) {
+    let id = uuid::Uuid::parse_str(&user.id).unwrap();
+    app.store.set_email_verified(id).await.unwrap();
+}
+
+async fn signup_sends_a_link_that_confirms_the_address_once(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |_| {}).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    assert_eq!(ada.get("/api/v1/me").await.body["email_verified"], false);
+    let mails = outbox(&app, 1).await;
+    assert_eq!(mails.len(), 1, "one verification e-mail");
+    let m = &mails[0];
+    assert!(m.raw.contains(&ada.email));
+    assert!(m.header("Subject").unwrap().contains("Confirm"));
+    assert!(m.header("List-Unsubscribe").is_none(), "not a notification");
+    let link = link_in(m, "/verify-email?token=");
+    let token = link.split("token=").nth(1).unwrap();
+    let anon = app.anon();
+    let ok = anon
+        .post("/api/v1/auth/verify-email", json!({"token": token}))
+        .await
+        .expect(200);
+    assert_eq!(ok.body["email_verified"], true);
+    assert_eq!(ada.get("/api/v1/me").await.body["email_verified"], true);
+    anon.post("/api/v1/auth/verify-email", json!({"token": token}))
+        .await
+        .expect(422);
+    anon.post("/api/v1/auth/verify-email", json!({"token": "cbv_forged"}))
+        .await
+        .expect(422);
+    ada.post("/api/v1/me/verification", json!({}))
+        .await
+        .expect(409);
+}
+
+/// Digests: one e-mail per person, grouped by board, quoting comments and
+/// linking to the exact thread; exactly once; only verified people with
+/// that rhythm; never the actor; never what was read in the app.
+async fn digests_group_news_by_board_exactly_once(backend: Backend) {
+    let Some(sink) = SmtpSink::start(free_port()) else {
+        return;
+    };
+    let url = sink.url();
+    let Some(app) = spawn_app_with(backend, move |c| c.smtp_url = Some(url)).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    let bob = app.user("Bob").await;
+    let cy = app.user("Cy").await; // never verified
+    let dee = app.user("Dee").await; // reads everything in the app
+    let eve = app.user("Eve").await; // daily digest
+    for u in [&ada, &bob, &dee, &eve] {
+        verify(&app, u).await;
+    }
+    let members = [
+        (&bob, "commenter"),
+        (&cy, "commenter"),
+        (&dee, "viewer"),
+        (&eve, "viewer"),
+    ];
+    let (b1, v1) = picture(&app, &ada, &members).await;
+    let (b2, v2) = picture(&app, &ada, &members).await;
+    eve.send(
+        reqwest::Method::PUT,
+        "/api/v1/me/notification-settings",
+        Some(json!({"email": "daily"})),
+    )
+    .await
+    .expect(200);
+    let t = pin(
+        &ada,
+        &v1,
+        json!({"x": 0.5, "y": 0.5}),
+        "Logo <too> small, @Bob",
+    )
+    .await
+    .expect(201);
+    pin(&ada, &v2, json!({"x": 0.1, "y": 0.1}), "Second board note")
+        .await
+        .expect(201);
+    dee.post("/api/v1/notifications/read", json!({"all": true}))
+        .await
+        .expect(200);
+    // Verification e-mails went out at sign-up; count from here.
+    let before = sink.wait_for(5).await.len();
+
+    let queued = digest::run(&app.state, EmailFrequency::Hourly)
+        .await
+        .unwrap();
+    assert_eq!(
+        queued, 1,
+        "only Bob: Ada acted, Cy is unverified, Dee read all, Eve is daily"
+    );
+    let mails = sink.wait_for(before + 1).await;
+    let digests: Vec<&Mail> = mails
+        .iter()
+        .filter(|m| m.header("List-Unsubscribe").is_some())
+        .collect();
+    assert_eq!(digests.len(), 1);
+    let m = digests[0];
+    assert!(m.to().contains(&bob.email));
+    let subject = m.header("Subject").unwrap();
+    assert!(subject.contains("on 2 boards"), "{subject}");
+    assert!(m.raw.contains("multipart/alternative"));
+    assert!(m.raw.contains("text/plain") && m.raw.contains("text/html"));
+    assert!(
+        m.raw.contains("Logo <too> small"),
+        "quoted as typed in text"
+    );
+    assert!(m.raw.contains("Logo &lt;too&gt; small"), "escaped in HTML");
+    assert!(m.raw.contains("(mentions you)"));
+    let thread_link = format!(
+        "/boards/{b1}/assets/{}?thread={}",
+        t.body["asset_id"].as_str().unwrap(),
+        t.body["id"].as_str().unwrap()
+    );
+    assert!(m.raw.contains(&thread_link), "links to the exact thread");
+    assert!(m.raw.contains(&format!("/boards/{b2}")));
+    assert_eq!(
+        m.header("List-Unsubscribe-Post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+
+    // Run again (a retried job, a second node): nothing new to send.
+    let again = digest::run(&app.state, EmailFrequency::Hourly)
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    // The daily rhythm has Eve's.
+    assert_eq!(
+        digest::run(&app.state, EmailFrequency::Daily)
+            .await
+            .unwrap(),
+        1
+    );
+    let all = sink.wait_for(before + 2).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sink.messages().len(), all.len(), "no duplicates");
+    assert_eq!(all.len(), before + 2);
+
+    // One-click unsubscribe from the link in the e-mail.
+    let unsubscribe = m
+        .header("List-Unsubscribe")
+        .unwrap()
+        .trim_matches(['<', '>'])
+        .to_owned();
+    let client = reqwest::Client::new();
+    let page = client.get(&unsubscribe).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("<form method=\"post\">"),
+        "a button, not a GET side effect"
+    );
+    assert_eq!(
+        bob.get("/api/v1/me/notification-settings").await.body["email"],
+        "hourly"
+    );
+    let done = client
+        .post(&unsubscribe)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status().as_u16(), 200);
+    assert_eq!(
+        bob.get("/api/v1/me/notification-settings").await.body["email"],
+        "off"
+    );
+    let forged = format!("{}0", &unsubscribe[..unsubscribe.len() - 1]);
+    let forged = if forged == unsubscribe {
+        format!("{}1", &unsubscribe[..unsubscribe.len() - 1])
+    } else {
+        forged
+    };
+    assert_eq!(
+        client.post(&forged).send().await.unwrap().status().as_u16(),
+        404
+    );
+}
+
+/// With the SMTP server down, the e-mail waits and is retried with
+/// backoff; once the server is up it arrives, once.
+async fn mail_survives_an_smtp_outage(backend: Backend) {
+    let port = free_port();
+    let url = format!("smtp://127.0.0.1:{port}");
+    let Some(app) = spawn_app_with(backend, move |c| c.smtp_url = Some(url)).await else {
+        return;
+    };
+    let ada = app.user("Ada").await; // its verification e-mail cannot go out yet
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let Some(sink) = SmtpSink::start(port) else {
+        return;
+    };
+    let mails = sink.wait_for(1).await;
+    assert_eq!(mails.len(), 1, "delivered after the outage");
+    assert!(mails[0].to().contains(&ada.email));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(sink.messages().len(), 1, "and only once");
+}
+
+crate::backend_tests_with_config!(
+    signup_sends_a_link_that_confirms_the_address_once,
+    digests_group_news_by_board_exactly_once,
+    mail_survives_an_smtp_outage,
+);

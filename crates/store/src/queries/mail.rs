@@ -1,0 +1,250 @@
+//! The outbox, digests and e-mailed tokens. A digest marks the notifications
+//! it carries in the same transaction that queues it, so each notification
+//! is e-mailed at most once, and none is marked without its e-mail.
+
+use crate::entities::{asset, comment, email, email_token, job, user};
+use crate::{new_id, now, Result, Store};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set,
+    Value,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// An e-mail to queue; rendered once, sent (and retried) as is.
+pub struct NewEmail {
+    pub user_id: Option<Uuid>,
+    pub to_address: String,
+    pub kind: &'static str,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub unsubscribe_url: Option<String>,
+}
+
+/// A single-use token sent by e-mail.
+pub struct NewToken<'a> {
+    pub kind: &'a str,
+    pub token_hash: String,
+    pub user_id: Option<Uuid>,
+    pub email: &'a str,
+    pub payload: serde_json::Value,
+    pub created_by: Option<Uuid>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A pending notification, with what a digest shows of it.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct DigestItem {
+    pub user_id: Uuid,
+    pub event_id: Uuid,
+    pub board_id: Uuid,
+    pub board_name: String,
+    pub mention: i16,
+    pub actor_name: String,
+    pub kind: String,
+    pub payload: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Whether `n.user_id` may still see board `b` (correlated, no binds).
+const STILL_SEES_BOARD: &str = "(EXISTS (SELECT 1 FROM board_members bm WHERE bm.board_id = b.id AND bm.user_id = n.user_id) \
+     OR EXISTS (SELECT 1 FROM folder_grants fg WHERE fg.folder_id = b.folder_id AND fg.user_id = n.user_id) \
+     OR EXISTS (SELECT 1 FROM folder_grants pg JOIN folders f ON pg.folder_id = f.parent_id \
+                WHERE f.id = b.folder_id AND pg.user_id = n.user_id) \
+     OR EXISTS (SELECT 1 FROM workspace_members wm WHERE wm.workspace_id = b.workspace_id \
+                AND wm.user_id = n.user_id AND wm.role >= 2))";
+
+fn email_model(id: Uuid, e: NewEmail) -> email::ActiveModel {
+    email::ActiveModel {
+        id: Set(id),
+        user_id: Set(e.user_id),
+        to_address: Set(e.to_address),
+        kind: Set(e.kind.to_owned()),
+        subject: Set(e.subject.chars().take(200).collect()),
+        text_body: Set(e.text_body),
+        html_body: Set(e.html_body),
+        unsubscribe_url: Set(e.unsubscribe_url),
+        created_at: Set(now()),
+        sent_at: Set(None),
+    }
+}
+
+impl Store {
+    /// A page (by id) of verified people with this e-mail rhythm who have
+    /// unread notifications not e-mailed yet.
+    pub async fn digest_recipients(
+        &self,
+        frequency: &str,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> Result<Vec<user::Model>> {
+        let mut q = user::Entity::find()
+            .filter(user::Column::NotificationFrequency.eq(frequency))
+            .filter(user::Column::EmailVerified.eq(true))
+            .filter(sea_orm::sea_query::Expr::cust(
+                "EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = users.id \
+                 AND n.emailed_at IS NULL AND n.read_at IS NULL)",
+            ));
+        if let Some(after) = after {
+            q = q.filter(user::Column::Id.gt(after));
+        }
+        use sea_orm::{QueryOrder, QuerySelect};
+        Ok(q.order_by_asc(user::Column::Id)
+            .limit(limit)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// The unread, un-e-mailed notifications of these people on boards they
+    /// still see, oldest first, in one query.
+    pub async fn digest_items(&self, users: &[Uuid]) -> Result<Vec<DigestItem>> {
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; users.len()].join(", ");
+        let sql = format!(
+            "SELECT n.user_id, n.event_id, n.board_id, b.name AS board_name, n.mention, \
+             e.actor_name, e.kind, e.payload, e.created_at \
+             FROM notifications n JOIN events e ON e.id = n.event_id JOIN boards b ON b.id = n.board_id \
+             WHERE n.user_id IN ({marks}) AND n.emailed_at IS NULL AND n.read_at IS NULL \
+             AND {STILL_SEES_BOARD} ORDER BY n.user_id, n.event_id"
+        );
+        Ok(DigestItem::find_by_statement(
+            self.stmt(&sql, users.iter().map(|u| Value::from(*u)).collect()),
+        )
+        .all(self.conn())
+        .await?)
+    }
+
+    /// Queues e-mails with their send jobs, marking the notifications each
+    /// carries as e-mailed, all in one transaction.
+    pub async fn queue_emails(
+        &self,
+        emails: Vec<(NewEmail, Vec<Uuid>)>,
+        send_job: impl Fn(Uuid) -> job::ActiveModel,
+    ) -> Result<Vec<Uuid>> {
+        let tx = self.begin_write().await?;
+        let at = now();
+        let mut ids = Vec::with_capacity(emails.len());
+        for (e, events) in emails {
+            let id = new_id();
+            let user = e.user_id;
+            email_model(id, e).insert(&*tx).await?;
+            if let (Some(user), false) = (user, events.is_empty()) {
+                let marks = vec!["?"; events.len()].join(", ");
+                let sql = format!(
+                    "UPDATE notifications SET emailed_at = ? WHERE user_id = ? \
+                     AND emailed_at IS NULL AND event_id IN ({marks})"
+                );
+                let mut values: Vec<Value> = vec![at.into(), user.into()];
+                values.extend(events.into_iter().map(Value::from));
+                tx.execute(self.stmt(&sql, values)).await?;
+            }
+            send_job(id).insert(&*tx).await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Asset titles and comment texts a batch of digests quotes, in two
+    /// queries; deleted comments are left out.
+    pub async fn digest_context(
+        &self,
+        assets: Vec<Uuid>,
+        comments: Vec<Uuid>,
+    ) -> Result<(HashMap<Uuid, String>, HashMap<Uuid, String>)> {
+        let titles = if assets.is_empty() {
+            HashMap::new()
+        } else {
+            asset::Entity::find()
+                .filter(asset::Column::Id.is_in(assets))
+                .all(self.conn())
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a.title))
+                .collect()
+        };
+        let texts = if comments.is_empty() {
+            HashMap::new()
+        } else {
+            comment::Entity::find()
+                .filter(comment::Column::Id.is_in(comments))
+                .filter(comment::Column::DeletedAt.is_null())
+                .all(self.conn())
+                .await?
+                .into_iter()
+                .map(|c| (c.id, c.body))
+                .collect()
+        };
+        Ok((titles, texts))
+    }
+
+    pub async fn email(&self, id: Uuid) -> Result<Option<email::Model>> {
+        Ok(email::Entity::find_by_id(id).one(self.conn()).await?)
+    }
+
+    pub async fn mark_email_sent(&self, id: Uuid) -> Result<()> {
+        self.execute(
+            "UPDATE emails SET sent_at = ? WHERE id = ? AND sent_at IS NULL",
+            vec![now().into(), id.into()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Stores a single-use token (its SHA-256 only).
+    pub async fn create_email_token(&self, t: NewToken<'_>) -> Result<email_token::Model> {
+        Ok(email_token::ActiveModel {
+            id: Set(new_id()),
+            kind: Set(t.kind.to_owned()),
+            token_hash: Set(t.token_hash),
+            user_id: Set(t.user_id),
+            email: Set(t.email.to_owned()),
+            payload: Set(t.payload.to_string()),
+            created_by: Set(t.created_by),
+            expires_at: Set(t.expires_at),
+            used_at: Set(None),
+            created_at: Set(now()),
+        }
+        .insert(self.conn())
+        .await?)
+    }
+
+    /// A live token of this kind, not yet used.
+    pub async fn email_token(
+        &self,
+        kind: &str,
+        token_hash: &str,
+    ) -> Result<Option<email_token::Model>> {
+        Ok(email_token::Entity::find()
+            .filter(email_token::Column::Kind.eq(kind))
+            .filter(email_token::Column::TokenHash.eq(token_hash))
+            .filter(email_token::Column::UsedAt.is_null())
+            .filter(email_token::Column::ExpiresAt.gt(now()))
+            .one(self.conn())
+            .await?)
+    }
+
+    /// Spends a token; `false` if it was spent meanwhile (it works once).
+    pub async fn spend_email_token(&self, id: Uuid) -> Result<bool> {
+        Ok(self
+            .execute(
+                "UPDATE email_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL",
+                vec![now().into(), id.into()],
+            )
+            .await?
+            == 1)
+    }
+
+    pub async fn set_email_verified(&self, user_id: Uuid) -> Result<()> {
+        self.execute(
+            "UPDATE users SET email_verified = ?, updated_at = ? WHERE id = ?",
+            vec![true.into(), now().into(), user_id.into()],
+        )
+        .await?;
+        Ok(())
+    }
+}
