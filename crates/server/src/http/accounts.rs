@@ -74,6 +74,9 @@ pub struct SignupIn {
     pub display_name: String,
     /// 8 to 128 characters, not one of the most common passwords.
     pub password: String,
+    /// The token of an e-mailed invitation: joining comes with signing up,
+    /// and the address counts as confirmed when the invitation went to it.
+    pub invitation: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -127,6 +130,9 @@ async fn signup(
     errors.check_name("display_name", &body.display_name, DISPLAY_NAME_MAX);
     errors.check_password("password", &body.password);
     errors.into_result()?;
+    if let Some(token) = &body.invitation {
+        super::invitations::check(&state, token).await?;
+    }
     let password_hash = state
         .passwords
         .hash(&body.password)
@@ -149,7 +155,14 @@ async fn signup(
         }
         other => other?,
     };
-    crate::mail::send_verification(&state, &user).await?;
+    let mut user = user;
+    if let Some(token) = &body.invitation {
+        super::invitations::accept(&state, &user, token).await?;
+        user = state.store.user_by_id(user.id).await?.unwrap_or(user);
+    }
+    if !user.email_verified {
+        crate::mail::send_verification(&state, &user).await?;
+    }
     start_session(&state, user, StatusCode::CREATED).await
 }
 

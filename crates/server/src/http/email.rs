@@ -22,6 +22,115 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(verify_email))
         .routes(routes!(resend_verification))
         .routes(routes!(unsubscribe_page, unsubscribe))
+        .routes(routes!(request_reset))
+        .routes(routes!(confirm_reset))
+}
+
+/// How long a password-reset link works.
+const RESET_MINUTES: i64 = 60;
+
+#[derive(Deserialize, ToSchema)]
+pub struct ResetIn {
+    pub email: String,
+}
+
+/// Ask for a password-reset link. Always 202, whether or not the address
+/// has an account. An unconfirmed address gets the confirmation link
+/// instead (confirm first, then reset).
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "accounts",
+    request_body = ResetIn, security(()),
+    responses((status = 202), (status = 422, body = Problem), (status = 429, body = Problem)))]
+async fn request_reset(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<ResetIn>,
+) -> Result<StatusCode> {
+    state.auth_limiter.check(ip, &body.email)?;
+    critboard_domain::FieldErrors::single_check(|e| e.check_email("email", &body.email))?;
+    let Some(user) = state.store.user_by_email(&body.email).await? else {
+        return Ok(StatusCode::ACCEPTED);
+    };
+    if !user.email_verified {
+        crate::mail::send_verification(&state, &user).await?;
+        return Ok(StatusCode::ACCEPTED);
+    }
+    let secret = crate::secrets::random_secret("cbr_");
+    state
+        .store
+        .create_email_token(critboard_store::queries::mail::NewToken {
+            kind: "reset",
+            token_hash: secret_digest(&secret),
+            user_id: Some(user.id),
+            workspace_id: None,
+            email: &user.email,
+            payload: serde_json::json!({}),
+            created_by: None,
+            expires_at: critboard_store::now() + chrono::Duration::minutes(RESET_MINUTES),
+        })
+        .await?;
+    let link = format!(
+        "{}/reset-password?token={secret}",
+        state.config.public_url()
+    );
+    let r = crate::mail::templates::action(
+        &user.display_name,
+        "Someone (hopefully you) asked to reset your Critboard password.",
+        "Choose a new password",
+        &link,
+        &format!("The link works once, for {RESET_MINUTES} minutes. If you did not ask, ignore this e-mail: your password stays as it is."),
+        "Reset your Critboard password",
+    );
+    crate::mail::queue(
+        &state,
+        critboard_store::queries::mail::NewEmail {
+            user_id: Some(user.id),
+            to_address: user.email.clone(),
+            kind: "reset",
+            subject: r.subject,
+            text_body: r.text,
+            html_body: r.html,
+            unsubscribe_url: None,
+        },
+    )
+    .await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ResetConfirmIn {
+    pub token: String,
+    /// The new password (same rules as at sign-up).
+    pub password: String,
+}
+
+/// Set a new password with the token from the e-mailed link. Every session
+/// and API token of the account ends; sign in with the new password.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "accounts",
+    request_body = ResetConfirmIn, security(()),
+    responses((status = 204), (status = 422, body = Problem)))]
+async fn confirm_reset(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<ResetConfirmIn>,
+) -> Result<StatusCode> {
+    critboard_domain::FieldErrors::single_check(|e| e.check_password("password", &body.password))?;
+    let invalid = || ApiError::invalid("token", "this link is invalid, used or expired");
+    let token = state
+        .store
+        .email_token("reset", &secret_digest(body.token.trim()))
+        .await?
+        .ok_or_else(invalid)?;
+    let user = token.user_id.ok_or_else(invalid)?;
+    let hash = state
+        .passwords
+        .hash(&body.password)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    if !state.store.spend_email_token(token.id).await? {
+        return Err(invalid());
+    }
+    state.store.set_password(user, hash, None, true).await?;
+    state.store.set_email_verified(user).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -9,6 +9,7 @@ mod discussion;
 mod email;
 mod files;
 mod folders;
+mod invitations;
 mod notifications;
 mod ops;
 mod sharing;
@@ -101,6 +102,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(stream::router())
         .merge(notifications::router())
         .merge(email::router())
+        .merge(invitations::router())
         .merge(ops::router())
         .split_for_parts()
 }

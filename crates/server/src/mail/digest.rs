@@ -39,13 +39,18 @@ fn period(f: EmailFrequency) -> Option<Duration> {
 /// Queues this period's digest job of every rhythm (every node calls this;
 /// the unique key per period keeps it to one job, even across restarts).
 pub async fn schedule(state: &AppState) {
+    schedule_for(state, critboard_store::now()).await;
+}
+
+/// Queues the digest jobs of the periods that contain `at`.
+pub async fn schedule_for(state: &AppState, at: chrono::DateTime<chrono::Utc>) {
     for f in [
         EmailFrequency::Immediate,
         EmailFrequency::Hourly,
         EmailFrequency::Daily,
     ] {
         let Some(p) = period(f) else { continue };
-        let bucket = critboard_store::now().timestamp() / p.as_secs() as i64;
+        let bucket = at.timestamp() / p.as_secs() as i64;
         let job = NewJob::now(
             DIGEST,
             serde_json::to_value(DigestJob { frequency: f }).unwrap_or_default(),

@@ -217,6 +217,7 @@ pub async fn send_verification(
             kind: "verify",
             token_hash: crate::secrets::secret_digest(&secret),
             user_id: Some(user.id),
+            workspace_id: None,
             email: &user.email,
             payload: serde_json::json!({}),
             created_by: None,

@@ -370,7 +370,304 @@ async fn mail_survives_an_smtp_outage(backend: Backend) {
     assert_eq!(sink.messages().len(), 1, "and only once");
 }
 
+/// The outbox e-mails to `address`, waiting for at least `n`.
+async fn mails_to(app: &TestApp, address: &str, n: usize) -> Vec<Mail> {
+    let started = Instant::now();
+    loop {
+        let got: Vec<Mail> = read_mails(&app.dir.join("outbox"))
+            .into_iter()
+            .filter(|m| m.header("To").is_some_and(|t| t.contains(address)))
+            .collect();
+        if got.len() >= n || started.elapsed() > Duration::from_secs(10) {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn token_of(link: &str) -> String {
+    link.split("token=").nth(1).unwrap().to_owned()
+}
+
+async fn password_reset_works_once_and_ends_sessions(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |_| {}).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    verify(&app, &ada).await;
+    let anon = app.anon();
+    anon.post("/api/v1/auth/password-reset", json!({"email": ada.email}))
+        .await
+        .expect(202);
+    anon.post(
+        "/api/v1/auth/password-reset",
+        json!({"email": "nobody@example.com"}),
+    )
+    .await
+    .expect(202);
+    anon.post(
+        "/api/v1/auth/password-reset",
+        json!({"email": "not-an-address"}),
+    )
+    .await
+    .expect(422);
+    let mails = mails_to(&app, &ada.email, 2).await;
+    let reset = mails
+        .iter()
+        .find(|m| m.header("Subject").unwrap().contains("Reset"))
+        .expect("a reset e-mail");
+    let token = token_of(&link_in(reset, "/reset-password?token="));
+    anon.post(
+        "/api/v1/auth/password-reset/confirm",
+        json!({"token": token, "password": "short"}),
+    )
+    .await
+    .expect(422);
+    anon.post(
+        "/api/v1/auth/password-reset/confirm",
+        json!({"token": token, "password": "a-new-long-passphrase"}),
+    )
+    .await
+    .expect(204);
+    ada.get("/api/v1/me").await.expect(401);
+    anon.post(
+        "/api/v1/auth/login",
+        json!({"email": ada.email, "password": "a-new-long-passphrase"}),
+    )
+    .await
+    .expect(200);
+    anon.post(
+        "/api/v1/auth/password-reset/confirm",
+        json!({"token": token, "password": "another-long-passphrase"}),
+    )
+    .await
+    .expect(422);
+
+    // An unconfirmed address gets the confirmation link instead.
+    let bob = app.user("Bob").await;
+    anon.post("/api/v1/auth/password-reset", json!({"email": bob.email}))
+        .await
+        .expect(202);
+    let bobs = mails_to(&app, &bob.email, 2).await;
+    assert_eq!(bobs.len(), 2);
+    assert!(bobs
+        .iter()
+        .all(|m| m.header("Subject").unwrap().contains("Confirm")));
+}
+
+async fn invitations_let_people_in_with_or_without_an_account(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |_| {}).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    let bob = app.user("Bob").await;
+    let member = app.user("Member").await;
+    let (b, _) = picture(&app, &ada, &[(&member, "commenter")]).await;
+    let ws = ada.get(&format!("/api/v1/boards/{b}")).await.body["workspace_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // A board invitation for someone without an account.
+    let path = format!("/api/v1/boards/{b}/invitations");
+    member
+        .post(
+            &path,
+            json!({"email": "newbie@example.com", "role": "commenter"}),
+        )
+        .await
+        .expect(403);
+    bob.post(
+        &path,
+        json!({"email": "newbie@example.com", "role": "commenter"}),
+    )
+    .await
+    .expect(404);
+    ada.post(&path, json!({"email": "nope", "role": "commenter"}))
+        .await
+        .expect(422);
+    let inv = ada
+        .post(
+            &path,
+            json!({"email": "newbie@example.com", "role": "commenter"}),
+        )
+        .await
+        .expect(201);
+    let pending = ada
+        .get(&format!("/api/v1/workspaces/{ws}/invitations"))
+        .await
+        .expect(200);
+    assert_eq!(pending.item_texts("email"), vec!["newbie@example.com"]);
+    member
+        .get(&format!("/api/v1/workspaces/{ws}/invitations"))
+        .await
+        .expect(403);
+    let mail = mails_to(&app, "newbie@example.com", 1).await;
+    assert_eq!(mail.len(), 1);
+    let token = token_of(&link_in(&mail[0], "/invite?token="));
+    let info = app
+        .anon()
+        .get(&format!("/api/v1/invite/{token}"))
+        .await
+        .expect(200);
+    assert_eq!(info.body["board_name"], "Site");
+    assert_eq!(info.body["board_role"], "commenter");
+    assert_eq!(info.body["invited_by"], "Ada");
+    assert_eq!(info.body["account_exists"], false);
+
+    // A bad token keeps the sign-up from happening at all.
+    let mut newbie = app.anon();
+    newbie
+        .post(
+            "/api/v1/auth/signup",
+            json!({"email": "newbie@example.com", "display_name": "Newbie",
+                   "password": crate::helpers::PASSWORD, "invitation": "cbi_forged"}),
+        )
+        .await
+        .expect(422);
+    let signed = newbie
+        .post(
+            "/api/v1/auth/signup",
+            json!({"email": "newbie@example.com", "display_name": "Newbie",
+                   "password": crate::helpers::PASSWORD, "invitation": token}),
+        )
+        .await
+        .expect(201);
+    newbie.csrf = Some(signed.body["csrf_token"].as_str().unwrap().to_owned());
+    assert_eq!(signed.body["user"]["email_verified"], true);
+    let board = newbie.get(&format!("/api/v1/boards/{b}")).await.expect(200);
+    assert_eq!(board.body["role"], "commenter");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        mails_to(&app, "newbie@example.com", 1).await.len(),
+        1,
+        "no confirmation e-mail: the invitation proved the address"
+    );
+    newbie
+        .post(&format!("/api/v1/invite/{token}/accept"), json!({}))
+        .await
+        .expect(404);
+    assert!(ada
+        .get(&format!("/api/v1/workspaces/{ws}/invitations"))
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // A workspace invitation accepted by someone who has an account.
+    let inv2 = ada
+        .post(
+            &format!("/api/v1/workspaces/{ws}/invitations"),
+            json!({"email": bob.email, "role": "admin"}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(inv2.body["workspace_role"], "admin");
+    let token2 = token_of(&link_in(
+        &mails_to(&app, &bob.email, 2).await[1],
+        "/invite?token=",
+    ));
+    bob.post(&format!("/api/v1/invite/{token2}/accept"), json!({}))
+        .await
+        .expect(200);
+    assert_eq!(
+        bob.get(&format!("/api/v1/boards/{b}"))
+            .await
+            .expect(200)
+            .body["role"],
+        "owner",
+        "workspace admins see every board"
+    );
+
+    // Withdrawn invitations stop working.
+    let inv3 = ada
+        .post(
+            &path,
+            json!({"email": "late@example.com", "role": "viewer"}),
+        )
+        .await
+        .expect(201);
+    let token3 = token_of(&link_in(
+        &mails_to(&app, "late@example.com", 1).await[0],
+        "/invite?token=",
+    ));
+    member
+        .delete(&format!(
+            "/api/v1/invitations/{}",
+            inv3.body["id"].as_str().unwrap()
+        ))
+        .await
+        .expect(403);
+    ada.delete(&format!(
+        "/api/v1/invitations/{}",
+        inv3.body["id"].as_str().unwrap()
+    ))
+    .await
+    .expect(204);
+    app.anon()
+        .get(&format!("/api/v1/invite/{token3}"))
+        .await
+        .expect(404);
+    let _ = inv;
+}
+
+/// Two nodes on one database both schedule the hourly digest: one job,
+/// one e-mail.
+async fn two_nodes_send_one_digest(backend: Backend) {
+    if backend == Backend::Sqlite {
+        return; // one node per SQLite file
+    }
+    let Some(sink) = SmtpSink::start(free_port()) else {
+        return;
+    };
+    let url = sink.url();
+    let Some(a) = spawn_app_with(backend, {
+        let url = url.clone();
+        move |c| c.smtp_url = Some(url)
+    })
+    .await
+    else {
+        return;
+    };
+    let db = a.database_url.clone();
+    let Some(b) = spawn_app_with(backend, move |c| {
+        c.smtp_url = Some(url);
+        c.database_url = db;
+    })
+    .await
+    else {
+        return;
+    };
+    let ada = a.user("Ada").await;
+    let bob = a.user("Bob").await;
+    verify(&a, &bob).await;
+    let (_, v) = picture(&a, &ada, &[(&bob, "viewer")]).await;
+    pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), "for the digest")
+        .await
+        .expect(201);
+    let before = sink.wait_for(2).await.len(); // the two confirmation e-mails
+    let next_hour = chrono::Utc::now() + chrono::Duration::hours(1);
+    for _ in 0..3 {
+        digest::schedule_for(&a.state, next_hour).await;
+        digest::schedule_for(&b.state, next_hour).await;
+    }
+    let mails = sink.wait_for(before + 1).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let digests: Vec<Mail> = sink
+        .messages()
+        .into_iter()
+        .filter(|m| m.header("List-Unsubscribe").is_some())
+        .collect();
+    assert_eq!(digests.len(), 1, "one digest for Bob, from one node");
+    assert!(digests[0].to().contains(&bob.email));
+    assert_eq!(sink.messages().len(), mails.len());
+}
+
 crate::backend_tests_with_config!(
+    two_nodes_send_one_digest,
+    password_reset_works_once_and_ends_sessions,
+    invitations_let_people_in_with_or_without_an_account,
     signup_sends_a_link_that_confirms_the_address_once,
     digests_group_news_by_board_exactly_once,
     mail_survives_an_smtp_outage,

@@ -8,6 +8,7 @@ pub struct Model {
     pub kind: String,
     pub token_hash: String,
     pub user_id: Option<Uuid>,
+    pub workspace_id: Option<Uuid>,
     pub email: String,
     #[sea_orm(column_type = "Text")]
     pub payload: String,

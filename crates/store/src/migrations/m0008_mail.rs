@@ -40,6 +40,8 @@ impl MigrationTrait for Migration {
                 .col(string_len(name("kind"), 20))
                 .col(string_len(name("token_hash"), 64))
                 .col(uuid_null(name("user_id")))
+                // Invitations: the workspace they let into (for listing).
+                .col(uuid_null(name("workspace_id")))
                 .col(string_len(name("email"), 254))
                 .col(text(name("payload")))
                 .col(uuid_null(name("created_by")))
@@ -47,10 +49,13 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null(name("used_at")))
                 .col(timestamp_with_time_zone(name("created_at")))
                 .foreign_key(&mut cascade("email_tokens", "user_id", "users"))
+                .foreign_key(&mut cascade("email_tokens", "workspace_id", "workspaces"))
                 .to_owned(),
         )
         .await?;
         m.create_index(index("email_tokens", &["token_hash"], true))
+            .await?;
+        m.create_index(index("email_tokens", &["workspace_id", "kind"], false))
             .await?;
         Ok(())
     }

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod boards;
 pub mod discussion;
 pub mod folders;
+pub mod invitations;
 pub mod live;
 pub mod mail;
 pub mod notifications;

@@ -85,6 +85,13 @@ impl Store {
     }
 
     /// One workspace as seen by `user_id`; `None` for non-members.
+    pub async fn workspace_name(&self, id: Uuid) -> Result<Option<String>> {
+        Ok(workspace::Entity::find_by_id(id)
+            .one(self.conn())
+            .await?
+            .map(|w| w.name))
+    }
+
     pub async fn workspace_for(&self, user_id: Uuid, id: Uuid) -> Result<Option<WorkspaceRow>> {
         let sql = format!(
             "SELECT {WORKSPACE_COLUMNS} FROM workspaces w \
