@@ -7,9 +7,9 @@ Steps: the server creates a board with a picture and a thread; 10,000
 verified people are added to the database as workspace and board members;
 the owner posts 3 comments (30,000 notifications, written with the events);
 then the server starts with SMTP configured and runs the hour's digest at
-start-up. Usage: scripts/bench/digest.py [--people 10000] [--workers 4]
+start-up. Usage: scripts/bench/digest.py [--people 10000] [--workers 1]
 """
-import argparse, os, shutil, socket, sqlite3, subprocess, sys, time, uuid
+import argparse, os, shutil, sqlite3, subprocess, sys, time, uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import foundation as F  # noqa: E402
@@ -22,24 +22,14 @@ def stop(server):
 
 
 def start(data, port, **settings):
-    env = dict(os.environ, CRITBOARD_LOG="warn", **{f"CRITBOARD_{k.upper()}": str(v) for k, v in settings.items()})
-    server = subprocess.Popen([F.BIN, "--listen", f"127.0.0.1:{port}", "--data-dir", data], env=env,
-                              stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(500):
-        try:
-            import urllib.request
-            urllib.request.urlopen(base + "/readyz")
-            break
-        except Exception:
-            time.sleep(0.01)
+    server, base, _, _ = F.start_server(data, port, **settings)
     return server, base
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--people", type=int, default=10000)
-    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=1)
     args = ap.parse_args()
     data = F.tempfile.mkdtemp(prefix="critboard-digest-")
     port = F.free_port()
@@ -51,14 +41,7 @@ def main():
         server, base = start(data, port, job_workers=1, auth_rate_limit=100000)
         c = F.Client(base)
         c.call("POST", "/api/v1/auth/signup", {"email": "owner@bench.test", "display_name": "Owner", "password": F.PASSWORD})
-        ws, _ = c.call("POST", "/api/v1/workspaces", {"name": "W"})
-        board, _ = c.call("POST", f"/api/v1/workspaces/{ws['id']}/boards", {"name": "Launch"})
-        png = D.tiny_png(3)
-        up, _ = c.call("POST", f"/api/v1/boards/{board['id']}/uploads",
-                       {"file_name": "home.png", "content_type": "image/png", "size": len(png)})
-        D.put(up["target"]["url"], png)
-        done, _ = c.call("POST", f"/api/v1/uploads/{up['id']}/complete", {})
-        v = done["asset"]["current_version"]["id"]
+        ws, board, v = D.board_with_picture(c, "Launch")
         t, _ = c.call("POST", f"/api/v1/versions/{v}/threads", {"x": 0.5, "y": 0.5, "body": "Kick-off"})
         stop(server)
 

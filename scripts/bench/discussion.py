@@ -25,6 +25,19 @@ def put(url, body):
     urllib.request.urlopen(req).read()
 
 
+def board_with_picture(c, name="B"):
+    """As the signed-in client `c`: a workspace, a board and one uploaded
+    picture; returns (workspace, board, current version id)."""
+    ws, _ = c.call("POST", "/api/v1/workspaces", {"name": "W"})
+    board, _ = c.call("POST", f"/api/v1/workspaces/{ws['id']}/boards", {"name": name})
+    png = tiny_png(1)
+    up, _ = c.call("POST", f"/api/v1/boards/{board['id']}/uploads",
+                   {"file_name": "a.png", "content_type": "image/png", "size": len(png)})
+    put(up["target"]["url"], png)
+    done, _ = c.call("POST", f"/api/v1/uploads/{up['id']}/complete", {})
+    return ws, board, done["asset"]["current_version"]["id"]
+
+
 def main():
     server, base, data, _ = F.start_server(auth_rate_limit=100000, query_count_header="true")
     try:

@@ -48,11 +48,12 @@ class Client:
             sys.exit(f"{method} {path} failed: {e.code} {e.read()[:300]!r}")
 
 
-def start_server(**settings):
-    """Starts the release binary on a fresh data folder with CRITBOARD_*
-    settings; returns (process, base URL, data folder, ms to ready)."""
-    data = tempfile.mkdtemp(prefix="critboard-bench-")
-    port = free_port()
+def start_server(data=None, port=None, **settings):
+    """Starts the release binary with CRITBOARD_* settings on `data` (a
+    fresh folder by default); returns (process, base URL, data folder, ms
+    to ready)."""
+    data = data or tempfile.mkdtemp(prefix="critboard-bench-")
+    port = port or free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, CRITBOARD_LOG="warn", **{f"CRITBOARD_{k.upper()}": str(v) for k, v in settings.items()})
     t0 = time.monotonic()

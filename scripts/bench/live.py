@@ -31,14 +31,7 @@ def main():
     try:
         c = F.Client(base)
         c.call("POST", "/api/v1/auth/signup", {"email": "u@bench.test", "display_name": "U", "password": F.PASSWORD})
-        ws, _ = c.call("POST", "/api/v1/workspaces", {"name": "W"})
-        board, _ = c.call("POST", f"/api/v1/workspaces/{ws['id']}/boards", {"name": "B"})
-        png = D.tiny_png(1)
-        up, _ = c.call("POST", f"/api/v1/boards/{board['id']}/uploads",
-                       {"file_name": "a.png", "content_type": "image/png", "size": len(png)})
-        D.put(up["target"]["url"], png)
-        done, _ = c.call("POST", f"/api/v1/uploads/{up['id']}/complete", {})
-        v = done["asset"]["current_version"]["id"]
+        _, board, v = D.board_with_picture(c)
         t, _ = c.call("POST", f"/api/v1/versions/{v}/threads", {"x": 0.5, "y": 0.5, "body": "fan-out"})
         before = rss_mb(server.pid)
         proc = subprocess.Popen([EXAMPLE, base, c.cookie, c.csrf, board["id"], t["id"], str(args.streams), str(args.posts)],

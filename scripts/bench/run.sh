@@ -21,3 +21,5 @@ python3 scripts/bench/images.py
 python3 scripts/bench/upload.py
 python3 scripts/bench/discussion.py
 python3 scripts/bench/live.py
+python3 scripts/bench/digest.py
+python3 scripts/bench/digest.py --workers 4

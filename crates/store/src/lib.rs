@@ -219,7 +219,15 @@ impl Store {
         }
     }
 
+    /// Runs one writing statement. On SQLite it waits its turn at the
+    /// in-process write gate like transactions do, instead of colliding on
+    /// the file lock and sleeping in SQLite's busy handler. Never call it
+    /// while holding a [`WriteTx`] (use the transaction instead).
     pub async fn execute(&self, sql: &str, values: Vec<Value>) -> Result<u64> {
+        let _turn = match &self.write_gate {
+            Some(g) => Some(g.lock().await),
+            None => None,
+        };
         Ok(self
             .db
             .execute(self.stmt(sql, values))

@@ -119,12 +119,12 @@ impl Store {
         .await?)
     }
 
-    /// Queues e-mails with their send jobs, marking the notifications each
-    /// carries as e-mailed, all in one transaction.
+    /// Queues e-mails with one job that sends them all, marking the
+    /// notifications each carries as e-mailed, in one transaction.
     pub async fn queue_emails(
         &self,
         emails: Vec<(NewEmail, Vec<Uuid>)>,
-        send_job: impl Fn(Uuid) -> job::ActiveModel,
+        send_job: impl Fn(&[Uuid]) -> job::ActiveModel,
     ) -> Result<Vec<Uuid>> {
         let tx = self.begin_write().await?;
         let at = now();
@@ -143,8 +143,10 @@ impl Store {
                 values.extend(events.into_iter().map(Value::from));
                 tx.execute(self.stmt(&sql, values)).await?;
             }
-            send_job(id).insert(&*tx).await?;
             ids.push(id);
+        }
+        if !ids.is_empty() {
+            send_job(&ids).insert(&*tx).await?;
         }
         tx.commit().await?;
         Ok(ids)
@@ -183,8 +185,15 @@ impl Store {
         Ok((titles, texts))
     }
 
-    pub async fn email(&self, id: Uuid) -> Result<Option<email::Model>> {
-        Ok(email::Entity::find_by_id(id).one(self.conn()).await?)
+    /// The e-mails among `ids` not sent yet, in one query.
+    pub async fn unsent_emails(&self, ids: Vec<Uuid>) -> Result<Vec<email::Model>> {
+        use sea_orm::QueryOrder;
+        Ok(email::Entity::find()
+            .filter(email::Column::Id.is_in(ids))
+            .filter(email::Column::SentAt.is_null())
+            .order_by_asc(email::Column::Id)
+            .all(self.conn())
+            .await?)
     }
 
     pub async fn mark_email_sent(&self, id: Uuid) -> Result<()> {
