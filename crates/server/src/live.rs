@@ -21,6 +21,11 @@ pub const LOOKBACK_MS: u128 = 2_000;
 /// Events a board channel buffers for a slow stream before it must catch
 /// up from the database.
 const CHANNEL_CAPACITY: usize = 1024;
+/// How often the poller looks back over LOOKBACK_MS (otherwise it reads
+/// only past the newest event it has seen).
+const SWEEP_EVERY: Duration = Duration::from_millis(500);
+/// Events read per query.
+const PAGE: u64 = 1000;
 /// A viewer row older than this belongs to a stream that is gone (its node
 /// stopped without cleaning up).
 pub const PRESENCE_TTL: Duration = Duration::from_secs(45);
@@ -231,6 +236,8 @@ pub async fn run(state: AppState) {
         _ => Duration::from_secs(1),
     };
     let mut newest = now_millis();
+    let mut newest_id = floor_of(newest);
+    let mut last_sweep = std::time::Instant::now();
     let mut recent: VecDeque<Uuid> = VecDeque::new();
     let mut recent_set: HashSet<Uuid> = HashSet::new();
     let mut heartbeat = tokio::time::interval(PRESENCE_HEARTBEAT);
@@ -247,31 +254,48 @@ pub async fn run(state: AppState) {
             }
             _ = closing.changed() => return,
         }
-        let floor = floor_of(newest.saturating_sub(LOOKBACK_MS));
-        let events = match hub.store().events_since(floor, 1000).await {
-            Ok(events) => events,
-            Err(e) => {
-                tracing::warn!(error = %e, "could not read new events");
-                tokio::time::sleep(poll).await;
-                continue;
-            }
+        // New events since the newest one seen; now and then the last
+        // LOOKBACK_MS again, for transactions that committed out of order.
+        let sweep = last_sweep.elapsed() >= SWEEP_EVERY;
+        let mut from = if sweep {
+            last_sweep = std::time::Instant::now();
+            floor_of(newest.saturating_sub(LOOKBACK_MS))
+        } else {
+            newest_id
         };
-        for e in events {
-            if !recent_set.insert(e.id) {
-                continue;
+        loop {
+            let events = match hub.store().events_since(from, PAGE).await {
+                Ok(events) => events,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read new events");
+                    break;
+                }
+            };
+            let full = events.len() as u64 == PAGE;
+            for e in events {
+                from = e.id;
+                if !recent_set.insert(e.id) {
+                    continue;
+                }
+                recent.push_back(e.id);
+                if e.id > newest_id {
+                    newest_id = e.id;
+                    newest = millis_of(e.id);
+                }
+                let (id, board_id, kind) = (e.id, e.board_id, e.kind.clone());
+                let json = serde_json::to_string(&crate::http::event_out(e)).unwrap_or_default();
+                hub.send(
+                    board_id,
+                    Live::Event {
+                        id,
+                        kind: kind.into(),
+                        json: json.into(),
+                    },
+                );
             }
-            recent.push_back(e.id);
-            newest = newest.max(millis_of(e.id));
-            let (id, board_id, kind) = (e.id, e.board_id, e.kind.clone());
-            let json = serde_json::to_string(&crate::http::event_out(e)).unwrap_or_default();
-            hub.send(
-                board_id,
-                Live::Event {
-                    id,
-                    kind: kind.into(),
-                    json: json.into(),
-                },
-            );
+            if !full {
+                break;
+            }
         }
         while recent
             .front()
