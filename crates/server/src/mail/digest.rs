@@ -85,6 +85,9 @@ impl Handler for Digest {
 /// Safe to run again: what was queued is marked e-mailed in the same
 /// transaction, so a rerun only picks up the rest.
 pub async fn run(state: &AppState, frequency: EmailFrequency) -> critboard_store::Result<usize> {
+    if period(frequency).is_none() {
+        return Ok(0); // "off": no notification e-mail at all
+    }
     let mut after = None;
     let mut queued = 0;
     loop {

@@ -350,6 +350,49 @@ async fn digests_group_news_by_board_exactly_once(backend: Backend) {
     );
 }
 
+/// Each rhythm's run mails exactly the people who chose it; `off` never.
+async fn each_rhythm_mails_its_own_people(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |_| {}).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    let mut people = Vec::new();
+    for f in ["immediate", "hourly", "daily", "off"] {
+        let u = app.user(f).await;
+        verify(&app, &u).await;
+        u.send(
+            reqwest::Method::PUT,
+            "/api/v1/me/notification-settings",
+            Some(json!({"email": f})),
+        )
+        .await
+        .expect(200);
+        people.push(u);
+    }
+    let members: Vec<(&TestUser, &str)> = people.iter().map(|u| (u, "viewer")).collect();
+    let (_, v) = picture(&app, &ada, &members).await;
+    pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), "news")
+        .await
+        .expect(201);
+    for (f, want) in [
+        (EmailFrequency::Off, 0),
+        (EmailFrequency::Daily, 1),
+        (EmailFrequency::Immediate, 1),
+        (EmailFrequency::Hourly, 1),
+        (EmailFrequency::Immediate, 0),
+    ] {
+        assert_eq!(digest::run(&app.state, f).await.unwrap(), want, "{f:?}");
+    }
+    for (u, want) in people.iter().zip([1, 1, 1, 0]) {
+        let digests = mails_to(&app, &u.email, 1 + want)
+            .await
+            .into_iter()
+            .filter(|m| m.header("List-Unsubscribe").is_some())
+            .count();
+        assert_eq!(digests, want, "{}", u.email);
+    }
+}
+
 /// With the SMTP server down, the e-mail waits and is retried with
 /// backoff; once the server is up it arrives, once.
 async fn mail_survives_an_smtp_outage(backend: Backend) {
@@ -665,6 +708,7 @@ async fn two_nodes_send_one_digest(backend: Backend) {
 }
 
 crate::backend_tests_with_config!(
+    each_rhythm_mails_its_own_people,
     two_nodes_send_one_digest,
     password_reset_works_once_and_ends_sessions,
     invitations_let_people_in_with_or_without_an_account,
