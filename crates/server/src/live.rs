@@ -280,7 +280,9 @@ pub async fn run(state: AppState) {
                 recent.push_back(e.id);
                 if e.id > newest_id {
                     newest_id = e.id;
-                    newest = millis_of(e.id);
+                    // Never ahead of this node's clock: a node whose clock
+                    // runs fast must not push the sweep past others' events.
+                    newest = millis_of(e.id).min(now_millis());
                 }
                 let (id, board_id, kind) = (e.id, e.board_id, e.kind.clone());
                 let json = serde_json::to_string(&crate::http::event_out(e)).unwrap_or_default();
@@ -378,5 +380,5 @@ pub fn message(live: &Live) -> axum::response::sse::Event {
 /// Kinds after which a stream re-checks that its viewer may still see the
 /// board (besides the periodic check).
 pub fn touches_access(kind: &str) -> bool {
-    kind.starts_with("member.") || kind == "share_link.revoked" || kind == "board.deleted"
+    kind.starts_with("member.") || kind == "share_link.revoked"
 }

@@ -157,8 +157,12 @@ async fn signup(
     };
     let mut user = user;
     if let Some(token) = &body.invitation {
-        super::invitations::accept(&state, &user, token).await?;
-        user = state.store.user_by_id(user.id).await?.unwrap_or(user);
+        // The account exists now: a link withdrawn meanwhile must not
+        // turn the sign-up into an error.
+        match super::invitations::accept(&state, &user, token).await {
+            Ok(_) => user = state.store.user_by_id(user.id).await?.unwrap_or(user),
+            Err(e) => tracing::info!(error = %e, "invitation not accepted at sign-up"),
+        }
     }
     if !user.email_verified {
         crate::mail::send_verification(&state, &user).await?;

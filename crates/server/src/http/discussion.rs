@@ -217,8 +217,10 @@ fn comment_out(c: comment::Model, people: &HashMap<Uuid, Person>) -> CommentOut 
 }
 
 /// Checks a comment's text and resolves its @mentions to people who can
-/// see the board (by handle or e-mail); unknown names are left as text.
-async fn checked_text(state: &AppState, board: Uuid, body: &str) -> Result<Vec<Uuid>> {
+/// see the board (by handle, or e-mail for members: a guest must not learn
+/// which addresses belong to the board); unknown names are left as text.
+async fn checked_text(state: &AppState, me: &Caller, board: Uuid, body: &str) -> Result<Vec<Uuid>> {
+    let by_email = me.guest_on(board).is_none();
     FieldErrors::single_check(|e| {
         e.check_name("body", body, COMMENT_MAX);
     })?;
@@ -229,9 +231,9 @@ async fn checked_text(state: &AppState, board: Uuid, body: &str) -> Result<Vec<U
     let people = state.store.board_people(board).await?;
     let mut ids: Vec<Uuid> = Vec::new();
     for t in &tokens {
-        let found = people
-            .iter()
-            .find(|p| p.email.eq_ignore_ascii_case(t) || handle_of(&p.display_name) == *t);
+        let found = people.iter().find(|p| {
+            (by_email && p.email.eq_ignore_ascii_case(t)) || handle_of(&p.display_name) == *t
+        });
         if let Some(p) = found.filter(|p| !ids.contains(&p.id)) {
             ids.push(p.id);
         }
@@ -372,7 +374,7 @@ async fn create_thread(
             "a pin needs x and y in 0..1; an area also w and h, inside the picture",
         ));
     }
-    let mentions = checked_text(&state, board.id, &body.body).await?;
+    let mentions = checked_text(&state, &me, board.id, &body.body).await?;
     me.throttle(&state, board.id, ip)?;
     let (t, _) = state
         .store
@@ -466,7 +468,7 @@ async fn add_comment(
     if let Some(existing) = replayed(&state, &actor, key.as_deref(), "comment").await? {
         return Ok((StatusCode::OK, Json(comment_by_id(&state, existing).await?)).into_response());
     }
-    let mentions = checked_text(&state, board.id, &body.body).await?;
+    let mentions = checked_text(&state, &me, board.id, &body.body).await?;
     me.throttle(&state, board.id, ip)?;
     let c = state
         .store
@@ -515,7 +517,7 @@ async fn edit_comment(
     ApiJson(body): ApiJson<CommentIn>,
 ) -> Result<Json<CommentOut>> {
     let (c, board) = own_comment(&state, &me, id, false).await?;
-    let mentions = checked_text(&state, board.id, &body.body).await?;
+    let mentions = checked_text(&state, &me, board.id, &body.body).await?;
     me.throttle(&state, board.id, ip)?;
     state
         .store

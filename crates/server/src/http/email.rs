@@ -28,6 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// How long a password-reset link works.
 const RESET_MINUTES: i64 = 60;
+/// A new reset or confirmation link is e-mailed at most this often.
+const RESEND_MINUTES: i64 = 5;
 
 #[derive(Deserialize, ToSchema)]
 pub struct ResetIn {
@@ -50,6 +52,20 @@ async fn request_reset(
     let Some(user) = state.store.user_by_email(&body.email).await? else {
         return Ok(StatusCode::ACCEPTED);
     };
+    // One link per few minutes is enough; more would only flood the inbox.
+    let recently = critboard_store::now() - chrono::Duration::minutes(RESEND_MINUTES);
+    let kind = if user.email_verified {
+        "reset"
+    } else {
+        "verify"
+    };
+    if state
+        .store
+        .fresh_token_exists(kind, user.id, recently)
+        .await?
+    {
+        return Ok(StatusCode::ACCEPTED);
+    }
     if !user.email_verified {
         crate::mail::send_verification(&state, &user).await?;
         return Ok(StatusCode::ACCEPTED);
@@ -192,7 +208,14 @@ async fn resend_verification(
         ));
     }
     state.auth_limiter.check(ip, &me.user.email)?;
-    crate::mail::send_verification(&state, &me.user).await?;
+    let recently = critboard_store::now() - chrono::Duration::minutes(RESEND_MINUTES);
+    if !state
+        .store
+        .fresh_token_exists("verify", me.id(), recently)
+        .await?
+    {
+        crate::mail::send_verification(&state, &me.user).await?;
+    }
     Ok(StatusCode::ACCEPTED)
 }
 

@@ -90,6 +90,12 @@ async fn invite(
     grant: Grant,
     place: &str,
 ) -> Result<Response> {
+    // Invitations are e-mail to strangers: only from confirmed addresses.
+    if !me.user.email_verified {
+        return Err(ApiError::Forbidden(
+            "confirm your e-mail address before inviting people",
+        ));
+    }
     FieldErrors::single_check(|e| e.check_email("email", email))?;
     let email = email.trim();
     let secret = random_secret("cbi_");

@@ -32,6 +32,8 @@ use uuid::Uuid;
 const GUEST_SESSION_DAYS: i64 = 30;
 const LINK_PASSWORD_MIN: usize = 4;
 const LINK_PASSWORD_MAX: usize = 128;
+/// Furthest expiry a link may be given (MySQL timestamps end in 2038).
+const LINK_DAYS_MAX: i64 = 730;
 /// Hex digits of the HMAC kept in a token: 128 bits.
 const TOKEN_MAC_LEN: usize = 32;
 
@@ -159,8 +161,17 @@ async fn create_link(
                 );
             }
         }
-        if body.expires_at.is_some_and(|t| t <= critboard_store::now()) {
+        let now = critboard_store::now();
+        if body.expires_at.is_some_and(|t| t <= now) {
             e.add("expires_at", "must be in the future");
+        } else if body
+            .expires_at
+            .is_some_and(|t| t > now + Duration::days(LINK_DAYS_MAX))
+        {
+            e.add(
+                "expires_at",
+                format!("must be within {LINK_DAYS_MAX} days; leave it out for a link that does not expire"),
+            );
         }
     })?;
     let password_hash = match &body.password {
@@ -292,9 +303,11 @@ async fn open_session(
     ApiJson(body): ApiJson<GuestIn>,
 ) -> Result<Response> {
     let (link, board_name) = live_link(&state, &token).await?;
+    // Per link and address: a guessing client is slowed down, a team
+    // opening the link together is not locked out by it.
     state
         .auth_limiter
-        .check(ip, &format!("share-link:{}", link.id))?;
+        .check(ip, &format!("share-link:{}:{ip}", link.id))?;
     FieldErrors::single_check(|e| {
         e.check_name("display_name", &body.display_name, DISPLAY_NAME_MAX)
     })?;

@@ -213,6 +213,7 @@ async fn feed(
             // The poller looks back a little for late commits; events the
             // client already had when it connected are not news.
             let floor = floor_of(now_millis().saturating_sub(LOOKBACK_MS));
+            sent.newest = Some(floor);
             if let Ok(old) = state.store.board_events_after(board, floor, 500).await {
                 for e in old {
                     sent.first_time(e.id);
@@ -223,6 +224,10 @@ async fn feed(
     let mut recheck = tokio::time::interval(RECHECK);
     recheck.reset();
     let mut closing = state.hub.closing();
+    // Shutdown may have begun before this stream subscribed.
+    if *closing.borrow_and_update() {
+        return end(&tx, "shutdown").await;
+    }
     loop {
         tokio::select! {
             got = sub.rx.recv() => match got {

@@ -249,6 +249,7 @@ async fn owners_create_list_and_revoke_links(app: TestApp) {
         json!({"role": "editor"}),
         json!({"role": "owner"}),
         json!({"role": "viewer", "expires_at": "2001-01-01T00:00:00Z"}),
+        json!({"role": "viewer", "expires_at": "2040-01-01T00:00:00Z"}),
         json!({"role": "viewer", "password": "abc"}),
         json!({"role": "viewer", "label": "x".repeat(81)}),
         json!({"role": "viewer", "label": "tab\u{0}"}),
@@ -268,7 +269,7 @@ async fn owners_create_list_and_revoke_links(app: TestApp) {
         &owner,
         &b,
         json!({"role": "commenter", "label": "Acme review", "password": "acme-2026",
-               "expires_at": "2999-01-01T00:00:00Z"}),
+               "expires_at": (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339()}),
     )
     .await;
     assert_eq!(l["role"], "commenter");
@@ -357,6 +358,24 @@ async fn guests_comment_under_their_name_and_change_only_their_own(app: TestApp)
     assert_eq!(t.body["created_by_guest"], first["guest_id"]);
     let tid = id(&t.body);
     let cid = id(first);
+
+    // Guests mention by handle; e-mail addresses of members stay hidden.
+    let probe = pin(
+        &gina,
+        &v,
+        json!({"x": 0.2, "y": 0.2}),
+        &format!("hi @{}", owner.email),
+    )
+    .await
+    .expect(201);
+    assert_eq!(probe.body["comments"][0]["mentions"], json!([]));
+    let by_handle = pin(&gina, &v, json!({"x": 0.2, "y": 0.2}), "hi @Owner")
+        .await
+        .expect(201);
+    assert_eq!(
+        by_handle.body["comments"][0]["mentions"][0]["display_name"],
+        "Owner"
+    );
 
     // Her own comment she may edit and delete; Otto may not.
     other

@@ -98,6 +98,11 @@ pub(crate) async fn record(
     }
     .insert(tx)
     .await?;
+    // Guests joining is activity, not news anyone must be told about (and
+    // anyone holding a link could otherwise flood the inboxes).
+    if kind == "guest.joined" {
+        return Ok(());
+    }
 
     let mentioned = if mentions.is_empty() {
         "0 = 1".to_owned()

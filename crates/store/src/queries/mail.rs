@@ -3,7 +3,7 @@
 //! is e-mailed at most once, and none is marked without its e-mail.
 
 use crate::entities::{asset, comment, email, email_token, job, user};
-use crate::{new_id, now, Result, Store};
+use crate::{new_id, now, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set,
@@ -132,17 +132,25 @@ impl Store {
         for (e, events) in emails {
             let id = new_id();
             let user = e.user_id;
-            email_model(id, e).insert(&*tx).await?;
             if let (Some(user), false) = (user, events.is_empty()) {
                 let marks = vec!["?"; events.len()].join(", ");
                 let sql = format!(
                     "UPDATE notifications SET emailed_at = ? WHERE user_id = ? \
                      AND emailed_at IS NULL AND event_id IN ({marks})"
                 );
+                let wanted = events.len() as u64;
                 let mut values: Vec<Value> = vec![at.into(), user.into()];
                 values.extend(events.into_iter().map(Value::from));
-                tx.execute(self.stmt(&sql, values)).await?;
+                // Another run got there first (overlapping runs, or a
+                // rhythm changed mid-run): queue nothing, let the job retry
+                // on fresh data.
+                if tx.execute(self.stmt(&sql, values)).await?.rows_affected() != wanted {
+                    return Err(StoreError::Conflict(
+                        "notifications were e-mailed by another run".into(),
+                    ));
+                }
             }
+            email_model(id, e).insert(&*tx).await?;
             ids.push(id);
         }
         if !ids.is_empty() {
@@ -237,6 +245,26 @@ impl Store {
             .filter(email_token::Column::ExpiresAt.gt(now()))
             .one(self.conn())
             .await?)
+    }
+
+    /// Whether a token of this kind was issued to `user_id` after `since`
+    /// (and still works): not a reason to e-mail another one.
+    pub async fn fresh_token_exists(
+        &self,
+        kind: &str,
+        user_id: Uuid,
+        since: DateTime<Utc>,
+    ) -> Result<bool> {
+        use sea_orm::PaginatorTrait;
+        Ok(email_token::Entity::find()
+            .filter(email_token::Column::Kind.eq(kind))
+            .filter(email_token::Column::UserId.eq(user_id))
+            .filter(email_token::Column::UsedAt.is_null())
+            .filter(email_token::Column::CreatedAt.gt(since))
+            .filter(email_token::Column::ExpiresAt.gt(now()))
+            .count(self.conn())
+            .await?
+            > 0)
     }
 
     /// Spends a token; `false` if it was spent meanwhile (it works once).

@@ -133,11 +133,19 @@ impl Store {
         ))
         .await?;
         if muted {
-            tx.execute(self.stmt(
-                "INSERT INTO board_mutes (user_id, board_id, created_at) VALUES (?, ?, ?)",
-                vec![user_id.into(), board_id.into(), now().into()],
-            ))
-            .await?;
+            let inserted = tx
+                .execute(self.stmt(
+                    "INSERT INTO board_mutes (user_id, board_id, created_at) VALUES (?, ?, ?)",
+                    vec![user_id.into(), board_id.into(), now().into()],
+                ))
+                .await;
+            match inserted.map_err(StoreError::from) {
+                // A concurrent request muted it first: muted either way.
+                Err(StoreError::Conflict(_)) => return Ok(()),
+                other => {
+                    other?;
+                }
+            }
         }
         tx.commit().await
     }
