@@ -30,6 +30,10 @@ pub enum Command {
     /// Manage accounts from the command line.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Print the API's OpenAPI document (the one served at
+    /// /api/v1/openapi.json) without starting anything, e.g. to generate
+    /// the web app's API types.
+    Openapi,
 }
 
 #[derive(Subcommand)]
@@ -72,6 +76,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let addr = app.local_addr();
             println!("Critboard is running on http://{addr}");
             app.run_until_stopped().await
+        }
+        Command::Openapi => {
+            println!("{}", crate::http::openapi_json());
+            Ok(())
         }
         Command::Migrate => {
             let store = connect_store(&cli.config).await?;

@@ -107,6 +107,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
+/// The OpenAPI document, as served and as `critboard openapi` prints it.
+pub fn openapi_json() -> String {
+    api().1.to_json().unwrap_or_default()
+}
+
 /// The whole application router with its middleware.
 pub fn app(state: AppState) -> Router {
     let (routes, _) = api();

@@ -24,7 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, content_type = "application/json", body = Object)))]
 async fn openapi_json() -> impl IntoResponse {
     static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let doc = DOC.get_or_init(|| super::api().1.to_json().unwrap_or_default());
+    let doc = DOC.get_or_init(super::openapi_json);
     ([(header::CONTENT_TYPE, "application/json")], doc.as_str())
 }
 

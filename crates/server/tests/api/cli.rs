@@ -143,3 +143,28 @@ fn help_documents_every_setting_with_its_environment_variable() {
         assert!(help.contains(var), "--help lacks {var}:\n{help}");
     }
 }
+
+/// `critboard openapi` prints exactly the served document, without a
+/// database or a port (the web app's build generates its types from it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_command_prints_the_served_document() {
+    let Some(app) = spawn_app_with(Backend::Sqlite, |_| {}).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, printed) = critboard(dir.path(), &["openapi"], None);
+    assert!(ok, "{printed}");
+    let printed: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    let served = reqwest::get(format!("{}/api/v1/openapi.json", app.base))
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(printed, served);
+    assert!(printed["paths"]["/api/v1/boards/{id}/stream"].is_object());
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing was created in the data folder"
+    );
+}
