@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
 
-.PHONY: help run build test test-setup lint fmt bench clean
+.PHONY: help run build web web-api test test-setup lint fmt bench clean e2e
 
 help:
 	@echo "make run    build and start Critboard on http://127.0.0.1:8080"
@@ -11,7 +11,11 @@ help:
 	@echo "make bench  run the benchmarks (release build) and print figures"
 	@echo "make fmt    format the code"
 
-build:
+# The web app first: the release binary embeds web/dist.
+web:
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+build: web
 	$(CARGO) build --release --bin critboard
 
 run: build
@@ -27,13 +31,24 @@ lint:
 test-setup:
 	@scripts/test-setup.sh
 
-test: test-setup lint
+test: test-setup lint web
+	cd web && npm test
 	@scripts/check-backends.sh
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
 		$(CARGO) nextest run --workspace --no-fail-fast; \
 	else \
 		$(CARGO) test --workspace --no-fail-fast; \
 	fi
+	$(MAKE) e2e
+
+# After an API change: refresh the description the web app is typed by.
+web-api:
+	$(CARGO) run --quiet --bin critboard -- openapi > web/openapi.json
+	cd web && npm run api
+
+# End-to-end: the release binary with the app embedded, in Chromium.
+e2e: build
+	cd web && npm run e2e
 
 bench:
 	scripts/bench/run.sh

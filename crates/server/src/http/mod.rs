@@ -15,6 +15,7 @@ mod ops;
 mod sharing;
 mod stream;
 mod uploads;
+mod web;
 mod workspaces;
 
 pub use discussion::event_out;
@@ -116,7 +117,7 @@ pub fn openapi_json() -> String {
 pub fn app(state: AppState) -> Router {
     let (routes, _) = api();
     routes
-        .fallback(|| async { ApiError::NoRoute })
+        .fallback(web::fallback)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), observe))

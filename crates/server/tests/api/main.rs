@@ -16,4 +16,5 @@ mod ops;
 mod s3;
 mod sharing;
 mod uploads;
+mod web;
 mod workspaces;

@@ -1,0 +1,98 @@
+//! The web app on the API's port, and the API description it is typed by.
+
+use crate::backend_tests;
+use crate::helpers::TestApp;
+use std::path::PathBuf;
+
+fn web_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web")
+}
+
+/// web/openapi.json (from which the app's API types are generated) is the
+/// document the server serves: an API change that the web app has not
+/// taken up fails here, not in a user's browser.
+async fn the_web_apps_api_description_is_current(app: TestApp) {
+    let served: serde_json::Value = reqwest::get(format!("{}/api/v1/openapi.json", app.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(web_dir().join("openapi.json")).expect("web/openapi.json"),
+    )
+    .unwrap();
+    assert!(
+        committed == served,
+        "web/openapi.json is out of date: run `make web-api` and rebuild the web app"
+    );
+}
+
+/// Pages of the app get index.html (the app routes them), built files get
+/// their type and long caching, and unknown API paths stay API problems.
+async fn the_app_is_served_beside_the_api(app: TestApp) {
+    if !web_dir().join("dist/index.html").exists() {
+        if std::env::var("CRITBOARD_TEST_REQUIRE_BACKENDS").as_deref() == Ok("1") {
+            panic!("web/dist is missing: make test builds it first");
+        }
+        eprintln!("SKIPPED: web/dist is not built (cd web && npm run build)");
+        return;
+    }
+    let client = reqwest::Client::new();
+    for page in ["/", "/signup", "/w/0190c3e2-0000-7000-8000-000000000000"] {
+        let res = client
+            .get(format!("{}{page}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{page}");
+        assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
+        assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+        assert!(res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'"));
+        assert_eq!(res.headers()["cache-control"], "no-cache");
+        let html = res.text().await.unwrap();
+        assert!(html.contains("<div id=\"root\">"), "{page}");
+        if page == "/" {
+            let script = html
+                .split("src=\"")
+                .find_map(|s| s.split('"').next().filter(|p| p.ends_with(".js")))
+                .expect("a script in index.html")
+                .to_owned();
+            let js = client
+                .get(format!("{}{script}", app.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(js.status().as_u16(), 200);
+            assert_eq!(
+                js.headers()["content-type"],
+                "text/javascript; charset=utf-8"
+            );
+            assert!(js.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("immutable"));
+        }
+    }
+    let api = client
+        .get(format!("{}/api/v1/nothing-here", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status().as_u16(), 404);
+    assert_eq!(api.headers()["content-type"], "application/problem+json");
+    let post = client
+        .post(format!("{}/signup", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status().as_u16(), 404);
+}
+
+backend_tests!(
+    the_web_apps_api_description_is_current,
+    the_app_is_served_beside_the_api,
+);

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { ApiError, csrfToken } from "./client";
+
+describe("csrfToken", () => {
+  it("finds the token among other cookies", () => {
+    expect(csrfToken("a=1; critboard_csrf=abc%2Bdef; b=2")).toBe("abc+def");
+  });
+  it("is undefined when not signed in", () => {
+    expect(csrfToken("a=1")).toBeUndefined();
+  });
+});
+
+describe("ApiError", () => {
+  it("exposes field messages of a 422", () => {
+    const e = new ApiError(422, {
+      type: "urn:critboard:problem:validation",
+      title: "Invalid input",
+      status: 422,
+      detail: "some fields are not valid",
+      errors: [{ field: "email", message: "must be an e-mail address" }],
+    });
+    expect(e.field("email")).toBe("must be an e-mail address");
+    expect(e.field("password")).toBeUndefined();
+    expect(e.message).toBe("some fields are not valid");
+  });
+});

@@ -1,0 +1,62 @@
+// The API client: typed by the OpenAPI document (schema.d.ts is generated
+// from openapi.json, which a server test keeps equal to the served one).
+import type { components } from "./schema";
+
+export type Schemas = components["schemas"];
+export type User = Schemas["UserOut"];
+export type Session = Schemas["SessionOut"];
+export type Workspace = Schemas["WorkspaceOut"];
+export type Board = Schemas["BoardOut"];
+export type Problem = Schemas["Problem"];
+
+/** A failed request, with the server's problem document. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | null,
+  ) {
+    super(problem?.detail ?? `The server answered ${status}.`);
+  }
+
+  /** The message for one field of a 422, if the server named it. */
+  field(name: string): string | undefined {
+    return this.problem?.errors?.find((e) => e.field === name)?.message;
+  }
+}
+
+/** The CSRF token the server set next to the session cookie. */
+export function csrfToken(cookies: string = document.cookie): string | undefined {
+  for (const part of cookies.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === "critboard_csrf") return decodeURIComponent(rest.join("="));
+  }
+  return undefined;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const token = csrfToken();
+  if (token && method !== "GET") headers["x-csrf-token"] = token;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, {
+      type: "urn:critboard:problem:network",
+      title: "Offline",
+      status: 0,
+      detail: "Critboard could not be reached. Check your connection and try again.",
+    } as Problem);
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new ApiError(res.status, data as Problem | null);
+  return data as T;
+}

@@ -1,0 +1,76 @@
+import { useState, type FormEvent } from "react";
+import { api, ApiError, type Session, type User } from "../api/client";
+import { navigate } from "../router";
+
+type Props = { mode: "signin" | "signup"; onSignedIn: (user: User) => void };
+
+/** Sign in or create an account. What was typed stays after a failure. */
+export function AuthForm({ mode, onSignedIn }: Props) {
+  const [email, setEmail] = useState("");
+  const [name, setName] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const signup = mode === "signup";
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const session = signup
+        ? await api<Session>("POST", "/api/v1/auth/signup", { email, display_name: name, password })
+        : await api<Session>("POST", "/api/v1/auth/login", { email, password });
+      onSignedIn(session.user);
+    } catch (err) {
+      if (err instanceof ApiError) setError(err);
+      else throw err;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="auth">
+      <h1>{signup ? "Create your Critboard account" : "Sign in to Critboard"}</h1>
+      <form onSubmit={submit} noValidate={false}>
+        <label>
+          E-mail
+          <input type="email" required autoComplete="email" value={email}
+            onChange={(e) => setEmail(e.target.value)} />
+          {error?.field("email") && <span className="field-error">{error.field("email")}</span>}
+        </label>
+        {signup && (
+          <label>
+            Your name
+            <input required maxLength={80} autoComplete="name" value={name}
+              onChange={(e) => setName(e.target.value)} />
+            {error?.field("display_name") && (
+              <span className="field-error">{error.field("display_name")}</span>
+            )}
+          </label>
+        )}
+        <label>
+          Password
+          <input type="password" required minLength={signup ? 8 : undefined}
+            autoComplete={signup ? "new-password" : "current-password"} value={password}
+            onChange={(e) => setPassword(e.target.value)} />
+          {error?.field("password") && <span className="field-error">{error.field("password")}</span>}
+        </label>
+        {error && !error.problem?.errors?.length && (
+          <p role="alert" className="error">{error.message}</p>
+        )}
+        <button type="submit" disabled={busy}>
+          {busy ? "One moment…" : signup ? "Create account" : "Sign in"}
+        </button>
+      </form>
+      <p className="switch">
+        {signup ? "Have an account? " : "New to Critboard? "}
+        <a href={signup ? "/" : "/signup"}
+          onClick={(e) => { e.preventDefault(); setError(null); navigate(signup ? "/" : "/signup"); }}>
+          {signup ? "Sign in" : "Create an account"}
+        </a>
+      </p>
+    </main>
+  );
+}
