@@ -2,7 +2,7 @@
 // fresh data folder, driven by playwright-core in Debian's Chromium.
 // Each step saves a screenshot into e2e/screenshots/ for a person to see.
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -45,6 +45,21 @@ async function startServer() {
   throw new Error("the server did not start");
 }
 
+/** The newest link of this kind in the e-mails the server wrote. */
+async function mailedLink(data, kind) {
+  const dir = join(data, "outbox");
+  for (let i = 0; i < 100; i++) {
+    const files = existsSync(dir) ? readdirSync(dir) : [];
+    const links = files
+      .map((f) => readFileSync(join(dir, f), "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "="))
+      .flatMap((text) => [...text.matchAll(new RegExp(`/${kind}\\?token=([A-Za-z0-9_-]+)`, "g"))])
+      .map((m) => m[0]);
+    if (links.length) return links[links.length - 1];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no ${kind} e-mail was written`);
+}
+
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
@@ -81,6 +96,29 @@ test("sign up, create a workspace and a board", async ({ page, base }) => {
   await page.getByRole("heading", { name: "Sign in to Critboard" }).waitFor();
 });
 
+test("confirm the address, then reset a forgotten password", async ({ page, base, data }) => {
+  // Ada signed up in the test before: her confirmation e-mail is in the outbox.
+  await page.goto(base + (await mailedLink(data, "verify-email")));
+  await page.getByText("is confirmed").waitFor();
+  await page.screenshot({ path: join(shots, "04-confirmed.png") });
+  await page.getByRole("link", { name: "Continue to Critboard" }).click();
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await page.getByLabel("E-mail").fill("ada@example.com");
+  await page.getByRole("button", { name: "Send me a link" }).click();
+  await page.getByText("is on its way").waitFor();
+  await page.goto(base + (await mailedLink(data, "reset-password")));
+  await page.getByLabel("New password").fill("a-brand-new-passphrase");
+  await page.getByRole("button", { name: "Save the new password" }).click();
+  await page.getByText("Your password is changed").waitFor();
+  await page.screenshot({ path: join(shots, "05-password-changed.png") });
+  await page.getByRole("link", { name: "Sign in" }).click();
+  await page.getByLabel("E-mail").fill("ada@example.com");
+  await page.getByLabel("Password").fill("a-brand-new-passphrase");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Workspaces" }).waitFor();
+  await page.getByText("Studio North").waitFor();
+});
+
 if (!existsSync(binary)) {
   console.error(`e2e: ${binary} is missing: build it with cargo build --release`);
   process.exit(1);
@@ -95,7 +133,7 @@ try {
     page.setDefaultTimeout(10_000);
     const started = Date.now();
     try {
-      await t.fn({ page, base });
+      await t.fn({ page, base, data });
       console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
     } catch (e) {
       failed++;

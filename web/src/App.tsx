@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, ApiError, type User } from "./api/client";
 import { navigate, usePath } from "./router";
+import { ForgotPassword, ResetPassword, VerifyEmail } from "./screens/AccountLinks";
 import { AuthForm } from "./screens/AuthForm";
 import { Workspaces } from "./screens/Workspaces";
 import { WorkspaceBoards } from "./screens/WorkspaceBoards";
@@ -15,6 +16,10 @@ export function App() {
       .catch(() => setUser(null));
   }, []);
 
+  // Pages opened from e-mails work whether or not someone is signed in.
+  if (path === "/verify-email") return <VerifyEmail />;
+  if (path === "/reset-password") return <ResetPassword />;
+  if (path === "/forgot-password" && !user) return <ForgotPassword />;
   if (user === undefined) return <p className="loading">Loading…</p>;
   if (user === null) {
     const mode = path === "/signup" ? "signup" : "signin";

@@ -64,6 +64,14 @@ export function AuthForm({ mode, onSignedIn }: Props) {
           {busy ? "One moment…" : signup ? "Create account" : "Sign in"}
         </button>
       </form>
+      {!signup && (
+        <p className="switch">
+          <a href="/forgot-password"
+            onClick={(e) => { e.preventDefault(); navigate("/forgot-password"); }}>
+            Forgot your password?
+          </a>
+        </p>
+      )}
       <p className="switch">
         {signup ? "Have an account? " : "New to Critboard? "}
         <a href={signup ? "/" : "/signup"}
