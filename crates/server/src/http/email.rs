@@ -12,6 +12,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use critboard_domain::EmailFrequency;
+use critboard_store::queries::mail::{NewEmail, NewToken};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -71,19 +72,6 @@ async fn request_reset(
         return Ok(StatusCode::ACCEPTED);
     }
     let secret = crate::secrets::random_secret("cbr_");
-    state
-        .store
-        .create_email_token(critboard_store::queries::mail::NewToken {
-            kind: "reset",
-            token_hash: secret_digest(&secret),
-            user_id: Some(user.id),
-            workspace_id: None,
-            email: &user.email,
-            payload: serde_json::json!({}),
-            created_by: None,
-            expires_at: critboard_store::now() + chrono::Duration::minutes(RESET_MINUTES),
-        })
-        .await?;
     let link = format!(
         "{}/reset-password?token={secret}",
         state.config.public_url()
@@ -96,9 +84,19 @@ async fn request_reset(
         &format!("The link works once, for {RESET_MINUTES} minutes. If you did not ask, ignore this e-mail: your password stays as it is."),
         "Reset your Critboard password",
     );
-    crate::mail::queue(
+    crate::mail::queue_with_token(
         &state,
-        critboard_store::queries::mail::NewEmail {
+        NewToken {
+            kind: "reset",
+            token_hash: secret_digest(&secret),
+            user_id: Some(user.id),
+            workspace_id: None,
+            email: &user.email,
+            payload: serde_json::json!({}),
+            created_by: None,
+            expires_at: critboard_store::now() + chrono::Duration::minutes(RESET_MINUTES),
+        },
+        NewEmail {
             user_id: Some(user.id),
             to_address: user.email.clone(),
             kind: "reset",

@@ -99,19 +99,6 @@ async fn invite(
     FieldErrors::single_check(|e| e.check_email("email", email))?;
     let email = email.trim();
     let secret = random_secret("cbi_");
-    let token = state
-        .store
-        .create_email_token(NewToken {
-            kind: INVITE,
-            token_hash: secret_digest(&secret),
-            user_id: None,
-            workspace_id: Some(grant.workspace_id),
-            email,
-            payload: serde_json::to_value(&grant).unwrap_or_default(),
-            created_by: Some(me.id()),
-            expires_at: critboard_store::now() + chrono::Duration::days(INVITE_DAYS),
-        })
-        .await?;
     let link = format!("{}/invite?token={secret}", state.config.public_url());
     let r = templates::action(
         email,
@@ -124,8 +111,18 @@ async fn invite(
         &format!("The link works once, for {INVITE_DAYS} days. No account yet? You can create one from the link."),
         &format!("{} invited you to {place}", me.user.display_name),
     );
-    mail::queue(
+    let token = mail::queue_with_token(
         state,
+        NewToken {
+            kind: INVITE,
+            token_hash: secret_digest(&secret),
+            user_id: None,
+            workspace_id: Some(grant.workspace_id),
+            email,
+            payload: serde_json::to_value(&grant).unwrap_or_default(),
+            created_by: Some(me.id()),
+            expires_at: critboard_store::now() + chrono::Duration::days(INVITE_DAYS),
+        },
         NewEmail {
             user_id: None,
             to_address: email.to_owned(),

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::state::AppState;
 use critboard_jobs::{Handler, Job, JobError, NewJob};
 use critboard_store::entities::{email, job};
-use critboard_store::queries::mail::NewEmail;
+use critboard_store::queries::mail::{NewEmail, NewToken};
 use futures_util::future::BoxFuture;
 use futures_util::StreamExt;
 use lettre::message::header::{HeaderName, HeaderValue};
@@ -167,6 +167,20 @@ pub async fn queue(state: &AppState, email: NewEmail) -> critboard_store::Result
     Ok(ids[0])
 }
 
+/// Queues an e-mail carrying a single-use token, stored together.
+pub async fn queue_with_token(
+    state: &AppState,
+    token: NewToken<'_>,
+    email: NewEmail,
+) -> critboard_store::Result<critboard_store::entities::email_token::Model> {
+    let t = state
+        .store
+        .queue_token_email(token, email, send_job)
+        .await?;
+    state.queue.wake();
+    Ok(t)
+}
+
 pub struct SendEmail(pub AppState);
 
 impl Handler for SendEmail {
@@ -247,19 +261,6 @@ pub async fn send_verification(
     user: &critboard_store::entities::user::Model,
 ) -> critboard_store::Result<()> {
     let secret = crate::secrets::random_secret("cbv_");
-    state
-        .store
-        .create_email_token(critboard_store::queries::mail::NewToken {
-            kind: "verify",
-            token_hash: crate::secrets::secret_digest(&secret),
-            user_id: Some(user.id),
-            workspace_id: None,
-            email: &user.email,
-            payload: serde_json::json!({}),
-            created_by: None,
-            expires_at: critboard_store::now() + chrono::Duration::hours(VERIFY_HOURS),
-        })
-        .await?;
     let link = format!("{}/verify-email?token={secret}", state.config.public_url());
     let r = templates::action(
         &user.display_name,
@@ -269,8 +270,18 @@ pub async fn send_verification(
         &format!("The link works for {VERIFY_HOURS} hours. If you did not sign up for Critboard, ignore this e-mail."),
         "Confirm your e-mail address for Critboard",
     );
-    queue(
+    queue_with_token(
         state,
+        NewToken {
+            kind: "verify",
+            token_hash: crate::secrets::secret_digest(&secret),
+            user_id: Some(user.id),
+            workspace_id: None,
+            email: &user.email,
+            payload: serde_json::json!({}),
+            created_by: None,
+            expires_at: critboard_store::now() + chrono::Duration::hours(VERIFY_HOURS),
+        },
         NewEmail {
             user_id: Some(user.id),
             to_address: user.email.clone(),

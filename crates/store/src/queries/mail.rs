@@ -213,9 +213,16 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a single-use token (its SHA-256 only).
-    pub async fn create_email_token(&self, t: NewToken<'_>) -> Result<email_token::Model> {
-        Ok(email_token::ActiveModel {
+    /// Stores a single-use token (its SHA-256 only) and queues the e-mail
+    /// that carries it, in one transaction: no token without its e-mail.
+    pub async fn queue_token_email(
+        &self,
+        t: NewToken<'_>,
+        e: NewEmail,
+        send_job: impl Fn(&[Uuid]) -> job::ActiveModel,
+    ) -> Result<email_token::Model> {
+        let tx = self.begin_write().await?;
+        let token = email_token::ActiveModel {
             id: Set(new_id()),
             kind: Set(t.kind.to_owned()),
             token_hash: Set(t.token_hash),
@@ -228,8 +235,13 @@ impl Store {
             used_at: Set(None),
             created_at: Set(now()),
         }
-        .insert(self.conn())
-        .await?)
+        .insert(&*tx)
+        .await?;
+        let id = new_id();
+        email_model(id, e).insert(&*tx).await?;
+        send_job(&[id]).insert(&*tx).await?;
+        tx.commit().await?;
+        Ok(token)
     }
 
     /// A live token of this kind, not yet used.
