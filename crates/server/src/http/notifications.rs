@@ -207,22 +207,9 @@ async fn put_settings(
         if boards.len() > READ_IDS_MAX {
             return Err(ApiError::invalid("muted_boards", "too many boards"));
         }
-        for b in boards {
-            let visible = state
-                .store
-                .board_for(me.id(), *b)
-                .await?
-                .is_some_and(|row| row.role().is_some());
-            if !visible {
-                return Err(ApiError::invalid("muted_boards", format!("no board {b}")));
-            }
-        }
-        let current = state.store.muted_boards(me.id()).await?;
-        for b in current.iter().filter(|b| !boards.contains(b)) {
-            state.store.set_muted(me.id(), *b, false).await?;
-        }
-        for b in boards.iter().filter(|b| !current.contains(b)) {
-            state.store.set_muted(me.id(), *b, true).await?;
+        let refused = state.store.replace_mutes(me.id(), boards).await?;
+        if let Some(b) = refused.first() {
+            return Err(ApiError::invalid("muted_boards", format!("no board {b}")));
         }
     }
     if let Some(f) = body.email {

@@ -150,6 +150,57 @@ impl Store {
         tx.commit().await
     }
 
+    /// Replaces someone's muted boards with `boards`, keeping only those
+    /// they may see; returns the ones left out. Two statements and one
+    /// insert per board, in one transaction, however long the list.
+    pub async fn replace_mutes(&self, user_id: Uuid, boards: &[Uuid]) -> Result<Vec<Uuid>> {
+        let mut visible = Vec::new();
+        if !boards.is_empty() {
+            #[derive(FromQueryResult)]
+            struct Row {
+                id: Uuid,
+            }
+            let marks = vec!["?"; boards.len()].join(", ");
+            let sql = format!(
+                "SELECT b.id FROM boards b {BOARD_ROLE_JOINS} WHERE b.id IN ({marks}) AND {BOARD_VISIBLE}"
+            );
+            let mut values = role_binds(user_id);
+            values.extend(boards.iter().map(|b| Value::from(*b)));
+            visible = Row::find_by_statement(self.stmt(&sql, values))
+                .all(self.conn())
+                .await?
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
+        }
+        let refused: Vec<Uuid> = boards
+            .iter()
+            .filter(|b| !visible.contains(b))
+            .copied()
+            .collect();
+        if !refused.is_empty() {
+            return Ok(refused);
+        }
+        let tx = self.begin_write().await?;
+        tx.execute(self.stmt(
+            "DELETE FROM board_mutes WHERE user_id = ?",
+            vec![user_id.into()],
+        ))
+        .await?;
+        let mut unique = visible;
+        unique.sort();
+        unique.dedup();
+        for b in unique {
+            tx.execute(self.stmt(
+                "INSERT INTO board_mutes (user_id, board_id, created_at) VALUES (?, ?, ?)",
+                vec![user_id.into(), b.into(), now().into()],
+            ))
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Vec::new())
+    }
+
     pub async fn set_email_frequency(&self, user_id: Uuid, f: EmailFrequency) -> Result<()> {
         let res = user::Entity::update_many()
             .set(user::ActiveModel {
