@@ -111,10 +111,14 @@ impl Mailer {
         match &*self.transport {
             Transport::Files(dir) => {
                 tokio::fs::create_dir_all(dir).await.map_err(retry)?;
+                // Written aside, then renamed: whoever watches the folder
+                // never sees half a message.
                 let path = dir.join(format!("{}.eml", e.id));
-                tokio::fs::write(&path, message.formatted())
+                let partial = dir.join(format!("{}.eml.tmp", e.id));
+                tokio::fs::write(&partial, message.formatted())
                     .await
                     .map_err(retry)?;
+                tokio::fs::rename(&partial, &path).await.map_err(retry)?;
                 tracing::info!(to = %e.to_address, subject = %e.subject, path = %path.display(), "e-mail written");
             }
             Transport::Smtp(smtp) => {

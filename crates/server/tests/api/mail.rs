@@ -134,6 +134,7 @@ pub fn read_mails(dir: &Path) -> Vec<Mail> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
+    files.retain(|p| p.extension().is_none_or(|e| e != "tmp"));
     files.sort();
     files
         .into_iter()
