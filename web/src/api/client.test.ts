@@ -24,3 +24,12 @@ describe("ApiError", () => {
     expect(e.message).toBe("some fields are not valid");
   });
 });
+
+describe("csrfToken for guests", () => {
+  it("uses the guest pass's token when there is no account session", () => {
+    expect(csrfToken("critboard_guest_csrf=g1")).toBe("g1");
+  });
+  it("prefers the account session's token", () => {
+    expect(csrfToken("critboard_guest_csrf=g1; critboard_csrf=u1")).toBe("u1");
+  });
+});

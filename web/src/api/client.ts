@@ -8,6 +8,16 @@ export type Session = Schemas["SessionOut"];
 export type Workspace = Schemas["WorkspaceOut"];
 export type Board = Schemas["BoardOut"];
 export type Problem = Schemas["Problem"];
+export type Folder = Schemas["FolderOut"];
+export type Asset = Schemas["AssetOut"];
+export type AssetDetail = Schemas["AssetDetail"];
+export type Version = Schemas["VersionOut"];
+export type Thread = Schemas["ThreadOut"];
+export type Comment = Schemas["CommentOut"];
+export type Event = Schemas["EventOut"];
+export type Member = Schemas["MemberOut_BoardRole"];
+export type BoardRole = Schemas["BoardRole"];
+export type ReviewStatus = Schemas["ReviewStatus"];
 
 /** A failed request, with the server's problem document. */
 export class ApiError extends Error {
@@ -24,13 +34,18 @@ export class ApiError extends Error {
   }
 }
 
-/** The CSRF token the server set next to the session cookie. */
+/**
+ * The CSRF token the server set next to the session cookie; a guest (no
+ * account session) sends the one of their share-link pass instead.
+ */
 export function csrfToken(cookies: string = document.cookie): string | undefined {
+  let guest: string | undefined;
   for (const part of cookies.split(";")) {
     const [name, ...rest] = part.trim().split("=");
     if (name === "critboard_csrf") return decodeURIComponent(rest.join("="));
+    if (name === "critboard_guest_csrf") guest = decodeURIComponent(rest.join("="));
   }
-  return undefined;
+  return guest;
 }
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {

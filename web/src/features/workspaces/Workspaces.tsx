@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, ApiError, type Schemas, type Workspace } from "../api/client";
-import { navigate } from "../router";
+import { api, ApiError, type Schemas, type Workspace } from "../../api/client";
+import { navigate } from "../../lib/router";
 
 /** Your workspaces, and a form to start one. */
 export function Workspaces() {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { api, ApiError, type Session, type User } from "../api/client";
-import { navigate } from "../router";
+import { api, ApiError, type Session, type User } from "../../api/client";
+import { navigate } from "../../lib/router";
 
 type Props = { mode: "signin" | "signup"; onSignedIn: (user: User) => void };
 

@@ -1,8 +1,8 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, ApiError, type Board, type Schemas, type Workspace } from "../api/client";
+import { api, ApiError, type Board, type Schemas, type Workspace } from "../../api/client";
 
 /** A workspace's boards, filtered by name, and a form to add one. */
-export function WorkspaceBoards({ id }: { id: string }) {
+export function WorkspaceHome({ id }: { id: string }) {
   const [workspace, setWorkspace] = useState<Workspace | null>(null);
   const [boards, setBoards] = useState<Board[] | null>(null);
   const [filter, setFilter] = useState("");

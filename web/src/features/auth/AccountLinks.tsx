@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, ApiError } from "../api/client";
-import { navigate } from "../router";
+import { api, ApiError } from "../../api/client";
+import { navigate } from "../../lib/router";
 
 function tokenFromUrl(): string {
   return new URLSearchParams(window.location.search).get("token") ?? "";

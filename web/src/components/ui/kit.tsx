@@ -1,0 +1,130 @@
+// Small building blocks every screen shares: labelled fields with their
+// server-side message, error notes, in-app links and an accessible dialog.
+import { useEffect, useRef, useState, type ReactNode, type FormEvent, type MouseEvent } from "react";
+import { ApiError } from "../../api/client";
+import { navigate } from "../../lib/router";
+
+/** A labelled control with the server's message for it, if any. */
+export function Field({ label, error, children, hint }: {
+  label: string; error?: string; children: ReactNode; hint?: string;
+}) {
+  return (
+    <label>
+      {label}
+      {children}
+      {hint && !error && <span className="hint">{hint}</span>}
+      {error && <span className="field-error">{error}</span>}
+    </label>
+  );
+}
+
+/** A failed request's message, unless a field already shows it. */
+export function ErrorNote({ error, fields = [] }: { error: ApiError | string | null; fields?: string[] }) {
+  if (!error) return null;
+  if (typeof error === "string") return <p role="alert" className="error">{error}</p>;
+  if (fields.some((f) => error.field(f))) return null;
+  return <p role="alert" className="error">{error.message}</p>;
+}
+
+/** A link inside the app: no page load. */
+export function Link({ to, children, className, ...rest }: {
+  to: string; children: ReactNode; className?: string; "aria-label"?: string; title?: string;
+}) {
+  const go = (e: MouseEvent) => {
+    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    navigate(to);
+  };
+  return <a href={to} onClick={go} className={className} {...rest}>{children}</a>;
+}
+
+/**
+ * Runs a form's request, keeping what was typed on failure: the caller
+ * gets `busy`, the `error` to show and `run` for onSubmit.
+ */
+export function useSubmit(action: () => Promise<void>) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const run = async (e?: FormEvent) => {
+    e?.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      if (err instanceof ApiError) setError(err);
+      else throw err;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}
+
+/** A one-line form that creates something by name (workspace, board, folder…). */
+export function CreateByName({ label, button, placeholder, create }: {
+  label: string; button: string; placeholder?: string; create: (name: string) => Promise<void>;
+}) {
+  const [name, setName] = useState("");
+  const { busy, error, run } = useSubmit(async () => {
+    await create(name.trim());
+    setName("");
+  });
+  return (
+    <form onSubmit={run} className="inline">
+      <Field label={label} error={error?.field("name") ?? error?.message}>
+        <input required maxLength={120} value={name} placeholder={placeholder}
+          onChange={(e) => setName(e.target.value)} />
+      </Field>
+      <button type="submit" disabled={busy}>{button}</button>
+    </form>
+  );
+}
+
+/** A modal dialog: focus moves in on open, Esc closes, focus returns after. */
+export function Dialog({ title, onClose, children, wide }: {
+  title: string; onClose: () => void; children: ReactNode; wide?: boolean;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
+    const first = ref.current?.querySelector<HTMLElement>("input, select, textarea, button");
+    first?.focus();
+    const key = (e: KeyboardEvent) => {
+      if (e.key === "Escape") {
+        e.stopPropagation();
+        onClose();
+      }
+    };
+    window.addEventListener("keydown", key, true);
+    return () => {
+      window.removeEventListener("keydown", key, true);
+      before?.focus();
+    };
+  }, [onClose]);
+  return (
+    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div ref={ref} className={wide ? "dialog wide" : "dialog"} role="dialog" aria-modal="true"
+        aria-label={title}>
+        <header>
+          <h2>{title}</h2>
+          <button type="button" className="link" aria-label="Close" onClick={onClose}>✕</button>
+        </header>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+/** "3 minutes ago", for activity and comments. */
+export function ago(iso: string, now: number = Date.now()): string {
+  const s = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
+  if (s < 45) return "just now";
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  if (h < 24) return `${h} h ago`;
+  const d = Math.round(h / 24);
+  if (d < 30) return `${d} d ago`;
+  return new Date(iso).toLocaleDateString();
+}

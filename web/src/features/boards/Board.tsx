@@ -1,0 +1,3 @@
+export function BoardPage({ id }: { id: string; signedIn: boolean }) {
+  return <p>Board {id}</p>;
+}

@@ -1,0 +1,6 @@
+export function Inbox() {
+  return <p>Inbox</p>;
+}
+export function InboxBadge() {
+  return null;
+}

@@ -1,0 +1,3 @@
+export function GuestEntry(_: { token: string; signedIn: boolean }) {
+  return <p>Share link</p>;
+}

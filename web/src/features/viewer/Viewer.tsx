@@ -1,0 +1,3 @@
+export function AssetViewer({ id }: { id: string; signedIn: boolean }) {
+  return <p>Asset {id}</p>;
+}
