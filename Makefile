@@ -32,7 +32,7 @@ test-setup:
 	@scripts/test-setup.sh
 
 test: test-setup lint web
-	cd web && npm test
+	cd web && npm run lint && npm test
 	@scripts/check-backends.sh
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
 		$(CARGO) nextest run --workspace --no-fail-fast; \

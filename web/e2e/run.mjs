@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { png } from "./png.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -59,6 +60,31 @@ async function mailedLink(data, kind) {
   }
   throw new Error(`no ${kind} e-mail was written`);
 }
+
+/** The accessibility rules axe-core calls serious or critical, on the page as it is now. */
+async function axeCheck(page, screen) {
+  await page.addScriptTag({ path: join(here, "..", "node_modules", "axe-core", "axe.min.js") });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
+  });
+  if (violations.length) throw new Error(`axe on ${screen}:\n  ${violations.join("\n  ")}`);
+}
+
+async function signIn(page, base, email, password) {
+  await page.goto(base);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Workspaces" }).waitFor();
+}
+
+const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`) });
+
+// What the review story shares between its steps.
+const story = {};
 
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
@@ -119,6 +145,139 @@ test("confirm the address, then reset a forgotten password", async ({ page, base
   await page.getByText("Studio North").waitFor();
 });
 
+
+test("the review story: upload, pin, live reply, resolve, new version, approve, guest, inbox", async ({ page: ada, base, data, browser }) => {
+  await signIn(ada, base, "ada@example.com", "a-brand-new-passphrase");
+  await axeCheck(ada, "workspaces");
+  await ada.getByRole("link", { name: "Studio North" }).click();
+  await ada.getByRole("heading", { name: "Studio North" }).waitFor();
+  // Folders: make one and put a new board in it.
+  await ada.getByLabel("New folder").fill("Clients");
+  await ada.getByRole("button", { name: "Create folder" }).click();
+  await ada.getByRole("button", { name: "Clients" }).click();
+  await axeCheck(ada, "workspace home");
+  await shot(ada, "06-folder");
+  await ada.getByLabel("New board").fill("Launch campaign");
+  await ada.getByRole("button", { name: "Create board" }).click();
+  await ada.getByRole("heading", { name: "Launch campaign" }).waitFor();
+  story.board = new URL(ada.url()).pathname;
+
+  // Upload two pictures at once; both get thumbnails.
+  await ada.getByText("No pictures yet").waitFor();
+  await ada.getByLabel("Pictures to upload").setInputFiles([
+    { name: "home.png", mimeType: "image/png", buffer: png(1200, 900, [66, 135, 245]) },
+    { name: "pricing.png", mimeType: "image/png", buffer: png(800, 1400, [245, 180, 66]) },
+  ]);
+  await ada.locator(".asset-card img").nth(1).waitFor();
+  if ((await ada.locator(".asset-card img").count()) !== 2) throw new Error("expected two thumbnails");
+  await axeCheck(ada, "board");
+  await shot(ada, "07-board-with-thumbnails");
+
+  // Invite Bob; he signs up from the e-mailed link and lands on the board.
+  await ada.getByRole("button", { name: "Share" }).click();
+  await ada.getByLabel("E-mail").fill("bob@example.com");
+  await ada.getByRole("button", { name: "Send invitation" }).click();
+  await ada.getByText("Invitation sent").waitFor();
+  await shot(ada, "08-share-dialog");
+  await ada.keyboard.press("Escape");
+  const bobContext = await browser.newContext();
+  const bob = await bobContext.newPage();
+  bob.setDefaultTimeout(10_000);
+  await bob.goto(base + (await mailedLink(data, "invite")));
+  await bob.getByLabel("Your name").fill("Bob Builder");
+  await bob.getByLabel("Password").fill("bobs-long-passphrase");
+  await bob.getByRole("button", { name: /Create account/ }).click();
+  await bob.getByRole("heading", { name: "Launch campaign" }).waitFor();
+  await shot(bob, "09-bob-joined");
+
+  // Ada opens the first picture and pins a comment mentioning Bob.
+  await ada.getByRole("link", { name: "home" }).click();
+  await ada.locator(".canvas img.picture").waitFor();
+  await bob.getByRole("link", { name: "home" }).click();
+  await bob.locator(".canvas img.picture").waitFor();
+  const box = await ada.locator(".canvas").boundingBox();
+  await ada.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const composer = ada.getByRole("combobox", { name: "New comment" });
+  await composer.fill("The headline needs more room, @bo");
+  await ada.getByRole("option", { name: "Bob Builder" }).waitFor();
+  await composer.press("Enter");
+  if (!(await composer.inputValue()).includes("@bobbuilder ")) throw new Error("the mention was not completed");
+  await ada.getByRole("button", { name: "Post" }).click();
+  await ada.getByRole("button", { name: "Thread 1" }).waitFor();
+  await axeCheck(ada, "viewer");
+  await shot(ada, "10-pinned");
+
+  // Bob sees the pin appear without reloading, and replies.
+  await bob.getByRole("button", { name: "Thread 1" }).click();
+  await bob.getByText("The headline needs more room").waitFor();
+  await bob.getByRole("combobox", { name: "Reply" }).fill("Agreed, I will tighten the hero.");
+  await bob.getByRole("button", { name: "Reply", exact: true }).click();
+  await ada.getByText("Agreed, I will tighten the hero.").waitFor();
+  await shot(bob, "11-bob-replied");
+
+  // Ada resolves; Bob sees it resolved live.
+  await ada.getByRole("button", { name: "Resolve" }).click();
+  await ada.getByRole("button", { name: "Reopen" }).waitFor();
+  await bob.locator(".thread.resolved").first().waitFor();
+  await shot(ada, "12-resolved");
+
+  // A new version, compared with the first side by side and as an overlay.
+  await ada.getByLabel("New version file").setInputFiles(
+    { name: "home-v2.png", mimeType: "image/png", buffer: png(1200, 900, [66, 135, 245], 0.55) });
+  await ada.getByRole("option", { name: "Version 2 (latest)" }).waitFor({ state: "attached" });
+  await ada.locator(".canvas img.picture").waitFor();
+  await ada.getByRole("button", { name: "Compare" }).click();
+  await ada.getByRole("img", { name: "Version 1" }).waitFor();
+  await shot(ada, "13-compare-side-by-side");
+  await ada.getByRole("button", { name: "Overlay" }).click();
+  await ada.getByLabel("Overlay position").fill("30");
+  await shot(ada, "14-compare-overlay");
+  await ada.getByRole("button", { name: "Done comparing" }).click();
+
+  // Approve the new version.
+  await ada.getByRole("button", { name: "Approve" }).click();
+  await ada.locator(".review-bar .badge.approved").waitFor();
+  await shot(ada, "15-approved");
+
+  // A guest comments through a commenter share link.
+  await ada.goto(base + story.board);
+  await ada.getByRole("button", { name: "Share" }).click();
+  await ada.getByLabel("Role", { exact: true }).last().selectOption("commenter");
+  await ada.getByRole("button", { name: "Create link" }).click();
+  const link = await ada.locator("input[readonly][value*='/s/']").first().inputValue();
+  await ada.keyboard.press("Escape");
+  const guestContext = await browser.newContext();
+  const guest = await guestContext.newPage();
+  guest.setDefaultTimeout(10_000);
+  await guest.goto(link);
+  await guest.getByLabel("Your name").fill("Grace from Client Co");
+  await guest.getByRole("button", { name: "Start reviewing" }).click();
+  await guest.getByRole("heading", { name: "Launch campaign" }).waitFor();
+  await axeCheck(guest, "guest board");
+  await guest.getByRole("link", { name: "pricing" }).click();
+  await guest.locator(".canvas img.picture").waitFor();
+  const gbox = await guest.locator(".canvas").boundingBox();
+  await guest.mouse.click(gbox.x + gbox.width / 2, gbox.y + gbox.height / 3);
+  await guest.getByRole("combobox", { name: "New comment" }).fill("Could the prices be larger?");
+  await guest.getByRole("button", { name: "Post" }).click();
+  await guest.getByRole("button", { name: "Thread 1" }).waitFor();
+  await guest.getByText("Grace from Client Co (guest)").waitFor();
+  await shot(guest, "16-guest-comment");
+
+  // Ada's inbox shows what happened while she was away.
+  await ada.reload();
+  const badge = ada.getByRole("link", { name: /Inbox, \d+ unread/ });
+  await badge.waitFor();
+  await badge.click();
+  await ada.getByText("Could the prices be larger?").or(ada.getByText("Grace from Client Co").first()).first().waitFor();
+  await axeCheck(ada, "inbox");
+  await shot(ada, "17-inbox");
+  await ada.getByRole("button", { name: "Mark all as read" }).click();
+  await ada.getByRole("link", { name: "Inbox", exact: true }).waitFor();
+  await bobContext.close();
+  await guestContext.close();
+});
+
 if (!existsSync(binary)) {
   console.error(`e2e: ${binary} is missing: build it with cargo build --release`);
   process.exit(1);
@@ -133,7 +292,7 @@ try {
     page.setDefaultTimeout(10_000);
     const started = Date.now();
     try {
-      await t.fn({ page, base, data });
+      await t.fn({ page, base, data, browser });
       console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
     } catch (e) {
       failed++;

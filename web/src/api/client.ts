@@ -48,8 +48,13 @@ export function csrfToken(cookies: string = document.cookie): string | undefined
   return guest;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
+  const headers: Record<string, string> = { ...extraHeaders };
   if (body !== undefined) headers["content-type"] = "application/json";
   const token = csrfToken();
   if (token && method !== "GET") headers["x-csrf-token"] = token;
@@ -71,7 +76,12 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // A proxy's HTML error page: keep the status, drop the body.
+  }
   if (!res.ok) throw new ApiError(res.status, data as Problem | null);
   return data as T;
 }

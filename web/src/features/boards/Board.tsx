@@ -1,3 +1,224 @@
-export function BoardPage({ id }: { id: string; signedIn: boolean }) {
-  return <p>Board {id}</p>;
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { api, ApiError, type Asset, type Board, type ReviewStatus, type Schemas } from "../../api/client";
+import { allAssets, STATUS_LABEL } from "../../lib/assets";
+import { ErrorNote, Link } from "../../components/ui/kit";
+import { Presence } from "../../components/Presence";
+import { UploadList } from "../../components/UploadList";
+import { useBoardStream } from "../../lib/live";
+import { browserTransport } from "../../lib/uploads/transport";
+import { ACCEPTED_TYPES, UploadQueue, type Item } from "../../lib/uploads/queue";
+import { ShareDialog } from "./ShareDialog";
+import "./board.css";
+
+const POLL_MS = 1500;
+
+/** The board: its pictures as a grid, uploads, live changes and sharing. */
+export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
+  const [board, setBoard] = useState<Board | null>(null);
+  const [assets, setAssets] = useState<Asset[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [status, setStatus] = useState<ReviewStatus | "all">("all");
+  const [sharing, setSharing] = useState(false);
+  const [uploads, setUploads] = useState<Item[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const upsert = useCallback((asset: Asset) => {
+    setAssets((list) => {
+      const rest = (list ?? []).filter((a) => a.id !== asset.id);
+      return [...rest, asset].sort((a, b) => a.position - b.position);
+    });
+  }, []);
+
+  const refreshBoard = useCallback(() => {
+    api<Board>("GET", `/api/v1/boards/${id}`).then(setBoard).catch(() => {});
+  }, [id]);
+
+  const refreshAsset = useCallback((assetId: string) => {
+    api<Asset>("GET", `/api/v1/assets/${assetId}`)
+      .then(upsert)
+      .catch((e: ApiError) => {
+        if (e.status === 404) setAssets((list) => list?.filter((a) => a.id !== assetId) ?? null);
+      });
+  }, [upsert]);
+
+  useEffect(() => {
+    setBoard(null);
+    setAssets(null);
+    setError(null);
+    api<Board>("GET", `/api/v1/boards/${id}`).then(setBoard).catch(setError);
+    allAssets(id).then(setAssets).catch(setError);
+  }, [id]);
+
+  const queue = useMemo(
+    () => new UploadQueue(browserTransport(id), setUploads, (item) => {
+      if (item.result) upsert(item.result.asset);
+      refreshBoard();
+    }),
+    [id, upsert, refreshBoard],
+  );
+
+  // Leaving the page would cut uploads off: ask first.
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (queue.active) e.preventDefault();
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [queue]);
+
+  const viewers = useBoardStream(board ? id : null, (event) => {
+    const assetId = (event.payload as { asset_id?: string }).asset_id;
+    if (assetId) refreshAsset(assetId);
+    refreshBoard();
+  });
+
+  // Thumbnails are made in the background: look again until they are.
+  const processing = assets?.filter((a) => a.current_version?.state === "processing").map((a) => a.id) ?? [];
+  const processingKey = processing.join(",");
+  useEffect(() => {
+    if (!processingKey) return;
+    const timer = window.setInterval(() => processingKey.split(",").forEach(refreshAsset), POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [processingKey, refreshAsset]);
+
+  if (error) {
+    if (error.status === 401) {
+      return (
+        <section className="board-page">
+          <ErrorNote error="Sign in, or open the share link you were sent, to see this board." />
+          <Link to="/">Sign in</Link>
+        </section>
+      );
+    }
+    return (
+      <section className="board-page">
+        <ErrorNote error={error.status === 404 ? "This board does not exist, or is not shared with you." : error} />
+      </section>
+    );
+  }
+  if (!board || !assets) return <p className="loading">Loading board…</p>;
+
+  const canUpload = board.role === "editor" || board.role === "owner";
+  const shown = status === "all" ? assets : assets.filter((a) => a.review_status === status);
+  const drop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    if (canUpload) queue.add([...e.dataTransfer.files]);
+  };
+
+  return (
+    <section className="board-page"
+      onDragOver={(e) => { if (canUpload && e.dataTransfer.types.includes("Files")) { e.preventDefault(); setDragging(true); } }}
+      onDragLeave={(e) => { if (e.currentTarget === e.target) setDragging(false); }}
+      onDrop={drop}>
+      <header className="board-head">
+        <div>
+          {signedIn && <Link to={`/w/${board.workspace_id}`} className="crumb">← Workspace</Link>}
+          <h1>{board.name}</h1>
+          {board.description && <p className="description">{board.description}</p>}
+          <p className="meta">
+            {board.asset_count} pictures · {board.open_thread_count} open threads ·{" "}
+            {board.approved_count} approved · {board.changes_requested_count} changes requested
+          </p>
+        </div>
+        <div className="board-actions">
+          <Presence viewers={viewers} />
+          {signedIn && <MuteToggle boardId={id} />}
+          {signedIn && (
+            <button type="button" className="secondary" onClick={() => setSharing(true)}>Share</button>
+          )}
+          {canUpload && (
+            <>
+              <button type="button" onClick={() => fileInput.current?.click()}>Upload pictures</button>
+              <input ref={fileInput} type="file" multiple hidden accept={ACCEPTED_TYPES.join(",")}
+                aria-label="Pictures to upload"
+                onChange={(e) => { queue.add([...(e.target.files ?? [])]); e.target.value = ""; }} />
+            </>
+          )}
+        </div>
+      </header>
+
+      {uploads.length > 0 && <UploadList items={uploads} queue={queue} />}
+
+      <div className="status-filter" role="group" aria-label="Show pictures by review status">
+        {(["all", "in_review", "changes_requested", "approved"] as const).map((s) => (
+          <button key={s} type="button" className={status === s ? "chip on" : "chip"} aria-pressed={status === s}
+            onClick={() => setStatus(s)}>
+            {s === "all" ? `All (${assets.length})` : STATUS_LABEL[s]}
+          </button>
+        ))}
+      </div>
+
+      {assets.length === 0 ? (
+        <div className="empty drop-hint">
+          {canUpload
+            ? "No pictures yet. Drop PNG, JPEG, WebP or GIF files here, or use “Upload pictures”."
+            : "No pictures yet. They appear here as soon as someone uploads them."}
+        </div>
+      ) : shown.length === 0 ? (
+        <p className="empty">No picture has this status.</p>
+      ) : (
+        <ul className="asset-grid">
+          {shown.map((a) => <AssetCard key={a.id} asset={a} />)}
+        </ul>
+      )}
+      {dragging && <div className="drop-overlay" aria-hidden="true">Drop to upload to {board.name}</div>}
+      {sharing && <ShareDialog board={board} onClose={() => setSharing(false)} />}
+    </section>
+  );
+}
+
+function AssetCard({ asset }: { asset: Asset }) {
+  const v = asset.current_version;
+  const thumb = v?.thumbnails.grid;
+  const openThreads = v?.open_thread_count ?? 0;
+  return (
+    <li className="asset-card">
+      <Link to={`/a/${asset.id}`} aria-label={asset.title}>
+        <div className="thumb">
+          {v?.state === "failed" ? (
+            <span className="thumb-note error">Could not be read{v.failure ? `: ${v.failure}` : ""}</span>
+          ) : thumb ? (
+            <img src={thumb.url} alt="" width={thumb.width} height={thumb.height} loading="lazy" />
+          ) : (
+            <span className="thumb-note"><span className="spinner" aria-hidden="true" /> Processing…</span>
+          )}
+        </div>
+        <div className="asset-meta">
+          <strong>{asset.title}</strong>
+          <span className={`badge ${asset.review_status}`}>{STATUS_LABEL[asset.review_status]}</span>
+          <span className="counts">
+            {openThreads > 0 && <span title="Open threads">💬 {openThreads}</span>}
+            {asset.version_count > 1 && <span title="Versions">v{asset.version_count}</span>}
+          </span>
+        </div>
+      </Link>
+    </li>
+  );
+}
+
+/** Mute a noisy board: only @mentions still notify. */
+function MuteToggle({ boardId }: { boardId: string }) {
+  const [muted, setMuted] = useState<boolean | null>(null);
+  useEffect(() => {
+    api<Schemas["NotificationSettings"]>("GET", "/api/v1/me/notification-settings")
+      .then((s) => setMuted(s.muted_boards.includes(boardId)))
+      .catch(() => setMuted(null));
+  }, [boardId]);
+  if (muted === null) return null;
+  const toggle = async () => {
+    try {
+      await api(muted ? "DELETE" : "PUT", `/api/v1/boards/${boardId}/mute`);
+      setMuted(!muted);
+    } catch {
+      /* the button keeps its state; nothing changed */
+    }
+  };
+  return (
+    <button type="button" className="secondary" aria-pressed={muted} onClick={toggle}
+      title={muted ? "Only @mentions notify you" : "Get notified of everything on this board"}>
+      {muted ? "Muted" : "Mute"}
+    </button>
+  );
 }

@@ -1,3 +1,327 @@
-export function AssetViewer({ id }: { id: string; signedIn: boolean }) {
-  return <p>Asset {id}</p>;
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { api, ApiError, type Asset, type AssetDetail, type Board, type ReviewStatus, type Schemas,
+  type Thread, type User, type Version } from "../../api/client";
+import { Presence } from "../../components/Presence";
+import { UploadList } from "../../components/UploadList";
+import { Dialog, ErrorNote, Link } from "../../components/ui/kit";
+import { allAssets, STATUS_LABEL } from "../../lib/assets";
+import { useBoardStream } from "../../lib/live";
+import { navigate } from "../../lib/router";
+import { ACCEPTED_TYPES, UploadQueue, type Item } from "../../lib/uploads/queue";
+import { browserTransport } from "../../lib/uploads/transport";
+import { Canvas, type CanvasHandle } from "./Canvas";
+import { Compare } from "./Compare";
+import type { Shape } from "./geometry";
+import type { Person } from "./mentions";
+import { ThreadPanel, type Me } from "./ThreadPanel";
+import "./viewer.css";
+
+/** The guest id a share link gave this browser for a board (set by the guest page). */
+export function guestIdFor(boardId: string): string | null {
+  try {
+    return window.localStorage.getItem(`critboard_guest:${boardId}`);
+  } catch {
+    return null;
+  }
+}
+
+async function versionThreads(versionId: string) {
+  const items: Thread[] = [];
+  let previous: Thread[] = [];
+  let cursor: string | null | undefined = null;
+  do {
+    const q: string = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
+    const page: Schemas["VersionThreads"] = await api("GET", `/api/v1/versions/${versionId}/threads${q}`);
+    items.push(...page.items);
+    if (!cursor) previous = page.open_on_previous_version;
+    cursor = page.next_cursor;
+  } while (cursor);
+  return { items, previous };
+}
+
+const param = (name: string) => new URLSearchParams(window.location.search).get(name);
+
+function setParams(values: Record<string, string | null>) {
+  const url = new URL(window.location.href);
+  for (const [k, v] of Object.entries(values)) {
+    if (v) url.searchParams.set(k, v);
+    else url.searchParams.delete(k);
+  }
+  window.history.replaceState(null, "", url);
+}
+
+/** One picture: zoom and pan, pins and areas, threads, versions, review. */
+export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean }) {
+  const [asset, setAsset] = useState<AssetDetail | null>(null);
+  const [board, setBoard] = useState<Board | null>(null);
+  const [order, setOrder] = useState<Asset[]>([]);
+  const [versionId, setVersionId] = useState<string | null>(param("v"));
+  const [threads, setThreads] = useState<Thread[] | null>(null);
+  const [previousOpen, setPreviousOpen] = useState<Thread[]>([]);
+  const [selected, setSelected] = useState<string | null>(param("thread"));
+  const [draft, setDraft] = useState<Shape | null>(null);
+  const [showResolved, setShowResolved] = useState(false);
+  const [commenting, setCommenting] = useState(true);
+  const [comparing, setComparing] = useState<string | null>(null);
+  const [people, setPeople] = useState<Person[]>([]);
+  const [user, setUser] = useState<User | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [actionError, setActionError] = useState<ApiError | null>(null);
+  const [scale, setScale] = useState(1);
+  const [uploads, setUploads] = useState<Item[]>([]);
+  const [help, setHelp] = useState(false);
+  const canvas = useRef<CanvasHandle>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const loadAsset = useCallback(() =>
+    api<AssetDetail>("GET", `/api/v1/assets/${id}`).then(setAsset).catch(setError), [id]);
+
+  useEffect(() => {
+    setAsset(null);
+    setThreads(null);
+    setDraft(null);
+    setComparing(null);
+    setError(null);
+    setVersionId(param("v"));
+    setSelected(param("thread"));
+    void loadAsset();
+  }, [id, loadAsset]);
+
+  // A thread opened from the inbox may be on another version.
+  useEffect(() => {
+    const t = param("thread");
+    if (!t || param("v")) return;
+    api<Thread>("GET", `/api/v1/threads/${t}`).then((th) => setVersionId(th.version_id)).catch(() => {});
+  }, [id]);
+
+  const boardId = asset?.board_id ?? null;
+  useEffect(() => {
+    if (!boardId) return;
+    api<Board>("GET", `/api/v1/boards/${boardId}`).then(setBoard).catch(() => {});
+    allAssets(boardId).then(setOrder).catch(() => {});
+    api<Schemas["Page_MemberOut_BoardRole"]>("GET", `/api/v1/boards/${boardId}/members`)
+      .then((p) => setPeople(p.items.map((m) => ({ id: m.user_id, display_name: m.display_name }))))
+      .catch(() => {});
+  }, [boardId]);
+
+  useEffect(() => {
+    if (signedIn) api<User>("GET", "/api/v1/me").then(setUser).catch(() => {});
+  }, [signedIn]);
+
+  const versions = asset?.versions ?? [];
+  const version: Version | undefined = versions.find((v) => v.id === versionId) ?? versions[0];
+
+  const loadThreads = useCallback(() => {
+    if (!version) return;
+    versionThreads(version.id)
+      .then(({ items, previous }) => {
+        setThreads(items);
+        setPreviousOpen(previous);
+      })
+      .catch(setError);
+  }, [version?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(loadThreads, [loadThreads]);
+
+  // Thumbnails are made in the background: look again until they are.
+  useEffect(() => {
+    if (version?.state !== "processing") return;
+    const timer = window.setInterval(() => void loadAsset(), 1500);
+    return () => window.clearInterval(timer);
+  }, [version?.state, loadAsset]);
+
+  const viewers = useBoardStream(boardId, (event) => {
+    const p = event.payload as { asset_id?: string; thread_id?: string };
+    const mine = p.asset_id === id || (!!p.thread_id && !!threads?.some((t) => t.id === p.thread_id));
+    if (!mine) return;
+    if (event.kind === "version.added" || event.kind === "review.changed") void loadAsset();
+    else loadThreads();
+  });
+
+  const queue = useMemo(() => boardId
+    ? new UploadQueue(browserTransport(boardId), setUploads, (item) => {
+      void loadAsset().then(() => {
+        if (item.result?.upload.version_id) setVersionId(item.result.upload.version_id);
+      });
+    })
+    : null, [boardId, loadAsset]);
+
+  const role = board?.role;
+  const canComment = role === "commenter" || role === "editor" || role === "owner";
+  const canEdit = role === "editor" || role === "owner";
+  const me: Me = { userId: user?.id ?? null, guestId: boardId ? guestIdFor(boardId) : null };
+
+  const chooseVersion = (vid: string) => {
+    setVersionId(vid);
+    setSelected(null);
+    setDraft(null);
+    setParams({ v: vid === versions[0]?.id ? null : vid, thread: null });
+  };
+  const select = (tid: string | null) => {
+    setSelected(tid);
+    setDraft(null);
+    setParams({ thread: tid });
+  };
+  const index = order.findIndex((a) => a.id === id);
+  const step = (d: number) => {
+    const next = order[index + d];
+    if (next) navigate(`/a/${next.id}`);
+  };
+
+  // Keyboard shortcuts, except while typing.
+  useEffect(() => {
+    const key = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (t.closest("input, textarea, select, [role=dialog]") || e.metaKey || e.ctrlKey || e.altKey) return;
+      switch (e.key) {
+        case "ArrowRight": case "j": step(1); break;
+        case "ArrowLeft": case "k": step(-1); break;
+        case "c": case "C": if (canComment) setCommenting((c) => !c); break;
+        case "+": case "=": canvas.current?.zoomBy(1.25); break;
+        case "-": canvas.current?.zoomBy(0.8); break;
+        case "0": canvas.current?.fit(); break;
+        case "1": canvas.current?.actualSize(); break;
+        case "?": setHelp(true); break;
+        case "Escape":
+          if (draft) setDraft(null);
+          else if (comparing) setComparing(null);
+          else if (selected) select(null);
+          break;
+        default: return;
+      }
+      e.preventDefault();
+    };
+    window.addEventListener("keydown", key);
+    return () => window.removeEventListener("keydown", key);
+  });
+
+  if (error) {
+    const msg = error.status === 404 ? "This picture does not exist, or is not shared with you."
+      : error.status === 401 ? "Sign in, or open the share link you were sent, to see this picture." : error;
+    return <section className="viewer-error"><ErrorNote error={msg} /><Link to="/">Back to Critboard</Link></section>;
+  }
+  if (!asset || !version) return <p className="loading">Loading picture…</p>;
+
+  const review = async (status: ReviewStatus) => {
+    setActionError(null);
+    try {
+      await api("PUT", `/api/v1/versions/${version.id}/review`, { status });
+      await loadAsset();
+    } catch (e) {
+      if (e instanceof ApiError) setActionError(e);
+      else throw e;
+    }
+  };
+
+  const createThread = async (body: string) => {
+    if (!draft) return;
+    const t = await api<Thread>("POST", `/api/v1/versions/${version.id}/threads`, { ...draft, body },
+      { "idempotency-key": crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}` });
+    setThreads((list) => [...(list ?? []).filter((x) => x.id !== t.id), t].sort((a, b) => a.number - b.number));
+    setDraft(null);
+    select(t.id);
+  };
+
+  const visible = (threads ?? []).filter((t) => showResolved || t.state === "open" || t.id === selected);
+  const left = comparing ? versions.find((v) => v.id === comparing) : undefined;
+
+  return (
+    <div className="viewer">
+      <header className="viewer-bar">
+        <Link to={`/b/${asset.board_id}`} className="crumb">← {board?.name ?? "Board"}</Link>
+        <div className="nav-assets">
+          <button type="button" className="link" disabled={index <= 0} onClick={() => step(-1)}
+            aria-label="Previous picture" title="Previous (←)">‹</button>
+          <span>{index >= 0 ? `${index + 1} / ${order.length}` : ""}</span>
+          <button type="button" className="link" disabled={index < 0 || index >= order.length - 1}
+            onClick={() => step(1)} aria-label="Next picture" title="Next (→)">›</button>
+        </div>
+        <h1 title={asset.title}>{asset.title}</h1>
+        <label className="version-pick">
+          <span className="visually-hidden">Version</span>
+          <select value={version.id} onChange={(e) => chooseVersion(e.target.value)} aria-label="Version">
+            {versions.map((v) => (
+              <option key={v.id} value={v.id}>Version {v.number}{v.id === versions[0].id ? " (latest)" : ""}</option>
+            ))}
+          </select>
+        </label>
+        {versions.length > 1 && !comparing && (
+          <button type="button" className="secondary"
+            onClick={() => setComparing(versions.find((v) => v.id !== version.id)!.id)}>Compare</button>
+        )}
+        {canEdit && (
+          <>
+            <button type="button" className="secondary" onClick={() => fileInput.current?.click()}>
+              Upload new version
+            </button>
+            <input ref={fileInput} type="file" hidden accept={ACCEPTED_TYPES.join(",")} aria-label="New version file"
+              onChange={(e) => { if (e.target.files?.[0]) queue?.add([e.target.files[0]], asset.id); e.target.value = ""; }} />
+          </>
+        )}
+        <span className="spacer" />
+        <Presence viewers={viewers} />
+      </header>
+      <div className="review-bar">
+        <span className={`badge ${version.review_status}`}>{STATUS_LABEL[version.review_status]}</span>
+        {canEdit && (
+          <div role="group" aria-label="Review status" className="segmented">
+            <button type="button" aria-pressed={version.review_status === "changes_requested"}
+              className={version.review_status === "changes_requested" ? "on" : ""}
+              onClick={() => review("changes_requested")}>Request changes</button>
+            <button type="button" aria-pressed={version.review_status === "approved"}
+              className={version.review_status === "approved" ? "on" : ""}
+              onClick={() => review("approved")}>Approve</button>
+            {version.review_status !== "in_review" && (
+              <button type="button" onClick={() => review("in_review")}>Back to review</button>
+            )}
+          </div>
+        )}
+        {!comparing && (
+          <div className="zoom" role="group" aria-label="Zoom">
+            {canComment && (
+              <button type="button" aria-pressed={commenting} className={commenting ? "on" : ""}
+                onClick={() => setCommenting((c) => !c)} title="Comment mode (C)">Comment</button>
+            )}
+            <button type="button" onClick={() => canvas.current?.zoomBy(0.8)} aria-label="Zoom out" title="Zoom out (−)">−</button>
+            <span className="pct" aria-live="polite">{Math.round(scale * 100)}%</span>
+            <button type="button" onClick={() => canvas.current?.zoomBy(1.25)} aria-label="Zoom in" title="Zoom in (+)">+</button>
+            <button type="button" onClick={() => canvas.current?.fit()} title="Fit (0)">Fit</button>
+            <button type="button" onClick={() => canvas.current?.actualSize()} title="Actual size (1)">100%</button>
+            <button type="button" className="link" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">?</button>
+          </div>
+        )}
+      </div>
+      <ErrorNote error={actionError} />
+      {uploads.length > 0 && queue && <UploadList items={uploads} queue={queue} />}
+      <div className="viewer-body">
+        {comparing && left ? (
+          <Compare versions={versions} left={left} right={version} onLeft={setComparing} onClose={() => setComparing(null)} />
+        ) : version.state === "failed" ? (
+          <p className="error viewer-note">This version could not be read{version.failure ? `: ${version.failure}` : ""}.</p>
+        ) : (
+          <Canvas ref={canvas} version={version} threads={visible} selected={selected} draft={draft}
+            commenting={canComment && commenting} onSelect={select} onScale={setScale}
+            onDraft={(s) => { setDraft(s); setSelected(null); }} />
+        )}
+        <ThreadPanel threads={threads ?? []} previousOpen={previousOpen} selected={selected} draft={draft}
+          showResolved={showResolved} people={people} me={me} canComment={canComment} canModerate={canEdit}
+          onShowResolved={setShowResolved} onSelect={select} onCreate={createThread}
+          onCancelDraft={() => setDraft(null)}
+          onChanged={(t) => setThreads((list) => list?.map((x) => (x.id === t.id ? t : x)) ?? null)}
+          onOpenPrevious={(t) => { chooseVersion(t.version_id); select(t.id); }} />
+      </div>
+      {help && (
+        <Dialog title="Keyboard shortcuts" onClose={() => setHelp(false)}>
+          <dl className="shortcuts">
+            <dt>→ or J / ← or K</dt><dd>Next / previous picture</dd>
+            <dt>C</dt><dd>Comment mode on or off (click to pin, drag for an area)</dd>
+            <dt>Space + drag</dt><dd>Move the picture</dd>
+            <dt>+ / −, Ctrl + wheel, pinch</dt><dd>Zoom</dd>
+            <dt>0 / 1</dt><dd>Fit / actual size</dd>
+            <dt>Ctrl + Enter</dt><dd>Post a comment</dd>
+            <dt>Esc</dt><dd>Cancel the new pin, leave compare, close the thread</dd>
+          </dl>
+        </Dialog>
+      )}
+    </div>
+  );
 }

@@ -1,0 +1,41 @@
+import { refusal, type Item, type UploadQueue } from "../lib/uploads/queue";
+
+const STATE_LABEL: Record<Item["state"], string> = {
+  queued: "Waiting",
+  uploading: "Uploading",
+  finishing: "Checking",
+  done: "Done",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+/** One line per file being sent, with its progress, cancel and retry. */
+export function UploadList({ items, queue }: { items: Item[]; queue: UploadQueue }) {
+  const active = items.some((i) => ["queued", "uploading", "finishing"].includes(i.state));
+  return (
+    <section className="uploads" aria-label="Uploads">
+      <ul>
+        {items.map((i) => {
+          const pct = i.file.size ? Math.round((i.sent / i.file.size) * 100) : 0;
+          return (
+            <li key={i.key} className={`upload ${i.state}`}>
+              <span className="name">{i.file.name}</span>
+              <progress max={100} value={i.state === "done" ? 100 : pct} aria-label={`${i.file.name} upload progress`} />
+              <span className="state">{i.state === "uploading" ? `${pct}%` : STATE_LABEL[i.state]}</span>
+              {i.error && <span className="error">{i.error}</span>}
+              {["queued", "uploading", "finishing"].includes(i.state) && (
+                <button type="button" className="link" onClick={() => queue.cancel(i.key)}
+                  aria-label={`Cancel ${i.file.name}`}>Cancel</button>
+              )}
+              {(i.state === "failed" || i.state === "cancelled") && refusal(i.file) === null && (
+                <button type="button" className="link" onClick={() => queue.retry(i.key)}
+                  aria-label={`Retry ${i.file.name}`}>Retry</button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {!active && <button type="button" className="link" onClick={() => queue.clearFinished()}>Clear</button>}
+    </section>
+  );
+}

@@ -1,0 +1,195 @@
+// The picture with its pins and areas: wheel/pinch/buttons zoom, drag or
+// Space-drag pans, click pins, drag marks an area.
+import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type PointerEvent } from "react";
+import type { Thread, Version } from "../../api/client";
+import { centred, fit, pan, shapeFromDrag, toScreen, zoomAt, type Shape, type Size, type View } from "./geometry";
+
+export interface CanvasHandle {
+  zoomBy(factor: number): void;
+  fit(): void;
+  actualSize(): void;
+}
+
+interface Props {
+  version: Version;
+  threads: Thread[];
+  selected: string | null;
+  draft: Shape | null;
+  commenting: boolean;
+  onSelect: (threadId: string) => void;
+  onDraft: (shape: Shape) => void;
+  onScale: (scale: number) => void;
+}
+
+type Gesture =
+  | { kind: "mark"; from: { x: number; y: number }; to: { x: number; y: number } }
+  | { kind: "pan"; last: { x: number; y: number } }
+  | { kind: "pinch"; distance: number };
+
+export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
+  { version, threads, selected, draft, commenting, onSelect, onDraft, onScale }, ref,
+) {
+  const box = useRef<HTMLDivElement>(null);
+  const picture: Size = { width: version.width || 1, height: version.height || 1 };
+  const [viewport, setViewport] = useState<Size>({ width: 0, height: 0 });
+  const [view, setView] = useState<View | null>(null);
+  const [gesture, setGesture] = useState<Gesture | null>(null);
+  const [space, setSpace] = useState(false);
+  const pointers = useRef(new Map<number, { x: number; y: number }>());
+
+  // Keep the viewport size; fit the picture the first time it is known.
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const measure = () => setViewport({ width: el.clientWidth, height: el.clientHeight });
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  useEffect(() => {
+    if (viewport.width) setView(fit(viewport, picture));
+    // A new version (or the first measure) starts fitted.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [version.id, viewport.width > 0]);
+  useEffect(() => {
+    if (view) onScale(view.scale);
+  }, [view, onScale]);
+
+  useImperativeHandle(ref, () => ({
+    zoomBy: (f) => setView((v) => v && zoomAt(v, f, viewport.width / 2, viewport.height / 2)),
+    fit: () => setView(fit(viewport, picture)),
+    actualSize: () => setView(centred(viewport, picture, 1)),
+  }));
+
+  // Wheel: pinch on a trackpad (ctrl) or ctrl/⌘+wheel zooms, otherwise pans.
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const wheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const r = el.getBoundingClientRect();
+      setView((v) => {
+        if (!v) return v;
+        if (e.ctrlKey || e.metaKey) return zoomAt(v, Math.exp(-e.deltaY * 0.01), e.clientX - r.left, e.clientY - r.top);
+        return pan(v, -e.deltaX, -e.deltaY);
+      });
+    };
+    el.addEventListener("wheel", wheel, { passive: false });
+    return () => el.removeEventListener("wheel", wheel);
+  }, []);
+
+  // Hold Space to pan while commenting, as in design tools.
+  useEffect(() => {
+    const down = (e: KeyboardEvent) => {
+      if (e.code === "Space" && !(e.target as HTMLElement).closest("input, textarea, button, select")) {
+        e.preventDefault();
+        setSpace(true);
+      }
+    };
+    const up = (e: KeyboardEvent) => e.code === "Space" && setSpace(false);
+    window.addEventListener("keydown", down);
+    window.addEventListener("keyup", up);
+    return () => {
+      window.removeEventListener("keydown", down);
+      window.removeEventListener("keyup", up);
+    };
+  }, []);
+
+  const local = (e: PointerEvent) => {
+    const r = box.current!.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  };
+
+  const down = (e: PointerEvent<HTMLDivElement>) => {
+    if ((e.target as HTMLElement).closest(".pin, .area")) return;
+    box.current?.setPointerCapture(e.pointerId);
+    pointers.current.set(e.pointerId, local(e));
+    if (pointers.current.size === 2) {
+      const [a, b] = [...pointers.current.values()];
+      setGesture({ kind: "pinch", distance: Math.hypot(a.x - b.x, a.y - b.y) });
+    } else if (commenting && !space && e.button === 0) {
+      setGesture({ kind: "mark", from: local(e), to: local(e) });
+    } else {
+      setGesture({ kind: "pan", last: local(e) });
+    }
+  };
+
+  const move = (e: PointerEvent<HTMLDivElement>) => {
+    if (!pointers.current.has(e.pointerId)) return;
+    const p = local(e);
+    pointers.current.set(e.pointerId, p);
+    if (!gesture) return;
+    if (gesture.kind === "pinch" && pointers.current.size === 2) {
+      const [a, b] = [...pointers.current.values()];
+      const d = Math.hypot(a.x - b.x, a.y - b.y);
+      setView((v) => v && zoomAt(v, d / gesture.distance, (a.x + b.x) / 2, (a.y + b.y) / 2));
+      setGesture({ kind: "pinch", distance: d });
+    } else if (gesture.kind === "pan") {
+      setView((v) => v && pan(v, p.x - gesture.last.x, p.y - gesture.last.y));
+      setGesture({ kind: "pan", last: p });
+    } else if (gesture.kind === "mark") {
+      setGesture({ ...gesture, to: p });
+    }
+  };
+
+  const up = (e: PointerEvent<HTMLDivElement>) => {
+    pointers.current.delete(e.pointerId);
+    if (gesture?.kind === "mark" && view) {
+      const shape = shapeFromDrag(view, picture, gesture.from, local(e));
+      if (shape) onDraft(shape);
+    }
+    setGesture(null);
+  };
+
+  const src = view && version.thumbnails.view && view.scale * picture.width <= version.thumbnails.view.width
+    ? version.thumbnails.view.url
+    : version.file_url;
+
+  return (
+    <div ref={box} className={`canvas${commenting && !space ? " commenting" : ""}${gesture?.kind === "pan" ? " panning" : ""}`}
+      onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={up}
+      role="application" aria-label={commenting ? "Picture: click to pin a comment, drag to mark an area" : "Picture"}>
+      {view && (
+        <>
+          <img className="picture" src={src} alt={version.original_name} draggable={false}
+            style={{ left: view.tx, top: view.ty, width: picture.width * view.scale, height: picture.height * view.scale }} />
+          {threads.map((t) => (
+            <Marker key={t.id} view={view} picture={picture} shape={t.shape} label={String(t.number)}
+              className={`${t.state}${t.id === selected ? " selected" : ""}`}
+              onClick={() => onSelect(t.id)} title={`Thread ${t.number}`} />
+          ))}
+          {draft && <Marker view={view} picture={picture} shape={draft} label="+" className="draft" />}
+          {gesture?.kind === "mark" && (() => {
+            const s = shapeFromDrag(view, picture, gesture.from, gesture.to);
+            return s?.w ? <Marker view={view} picture={picture} shape={s} label="" className="draft" /> : null;
+          })()}
+        </>
+      )}
+    </div>
+  );
+});
+
+function Marker({ view, picture, shape, label, className, onClick, title }: {
+  view: View; picture: Size; shape: { x: number; y: number; w?: number | null; h?: number | null };
+  label: string; className: string; onClick?: () => void; title?: string;
+}) {
+  const at = toScreen(view, picture, shape.x, shape.y);
+  const pin = onClick ? (
+    <button type="button" className={`pin ${className}`} style={{ left: at.x, top: at.y }} onClick={onClick}
+      aria-label={title}>{label}</button>
+  ) : (
+    <span className={`pin ${className}`} style={{ left: at.x, top: at.y }} aria-hidden="true">{label}</span>
+  );
+  if (shape.w && shape.h) {
+    const end = toScreen(view, picture, shape.x + shape.w, shape.y + shape.h);
+    return (
+      <>
+        <span className={`area ${className}`} aria-hidden="true"
+          style={{ left: at.x, top: at.y, width: end.x - at.x, height: end.y - at.y }} />
+        {label && pin}
+      </>
+    );
+  }
+  return pin;
+}

@@ -1,0 +1,59 @@
+// Two versions of a picture: side by side, or one over the other with a
+// slider that wipes between them.
+import { useState } from "react";
+import type { Version } from "../../api/client";
+
+const src = (v: Version) => v.thumbnails.view?.url ?? v.file_url;
+
+export function Compare({ versions, left, right, onLeft, onClose }: {
+  versions: Version[]; left: Version; right: Version; onLeft: (id: string) => void; onClose: () => void;
+}) {
+  const [mode, setMode] = useState<"side" | "overlay">("side");
+  const [split, setSplit] = useState(50);
+  return (
+    <div className="compare">
+      <div className="compare-bar">
+        <label>
+          Compare with
+          <select value={left.id} onChange={(e) => onLeft(e.target.value)}>
+            {versions.filter((v) => v.id !== right.id).map((v) => (
+              <option key={v.id} value={v.id}>Version {v.number}</option>
+            ))}
+          </select>
+        </label>
+        <div role="group" aria-label="Compare mode" className="segmented">
+          <button type="button" aria-pressed={mode === "side"} className={mode === "side" ? "on" : ""}
+            onClick={() => setMode("side")}>Side by side</button>
+          <button type="button" aria-pressed={mode === "overlay"} className={mode === "overlay" ? "on" : ""}
+            onClick={() => setMode("overlay")}>Overlay</button>
+        </div>
+        {mode === "overlay" && (
+          <label className="slider">
+            <span>v{left.number}</span>
+            <input type="range" min={0} max={100} value={split} aria-label="Overlay position"
+              onChange={(e) => setSplit(Number(e.target.value))} />
+            <span>v{right.number}</span>
+          </label>
+        )}
+        <button type="button" className="secondary" onClick={onClose}>Done comparing</button>
+      </div>
+      {mode === "side" ? (
+        <div className="side-by-side">
+          {[left, right].map((v) => (
+            <figure key={v.id}>
+              <img src={src(v)} alt={`Version ${v.number}`} />
+              <figcaption>Version {v.number} · {v.original_name}</figcaption>
+            </figure>
+          ))}
+        </div>
+      ) : (
+        <div className="overlay" style={{ aspectRatio: `${right.width} / ${right.height}` }}>
+          <img src={src(right)} alt={`Version ${right.number}`} />
+          <img src={src(left)} alt={`Version ${left.number}`} className="top"
+            style={{ clipPath: `inset(0 ${100 - split}% 0 0)` }} />
+          <span className="divider" style={{ left: `${split}%` }} aria-hidden="true" />
+        </div>
+      )}
+    </div>
+  );
+}

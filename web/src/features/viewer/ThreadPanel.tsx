@@ -1,0 +1,212 @@
+// The side panel: a version's threads, the open one with its replies,
+// and the box for a new pin's first comment.
+import { useEffect, useRef, useState } from "react";
+import { api, ApiError, type Comment, type Thread } from "../../api/client";
+import { ago } from "../../components/ui/kit";
+import { Composer } from "./Composer";
+import type { Shape } from "./geometry";
+import type { Person } from "./mentions";
+
+export interface Me {
+  userId: string | null;
+  guestId: string | null;
+}
+
+interface Props {
+  threads: Thread[];
+  previousOpen: Thread[];
+  selected: string | null;
+  draft: Shape | null;
+  showResolved: boolean;
+  people: Person[];
+  me: Me;
+  canComment: boolean;
+  canModerate: boolean;
+  onShowResolved: (v: boolean) => void;
+  onSelect: (id: string | null) => void;
+  onCreate: (body: string) => Promise<void>;
+  onCancelDraft: () => void;
+  onChanged: (thread: Thread) => void;
+  onOpenPrevious: (thread: Thread) => void;
+}
+
+const isMine = (me: Me, c: { author?: { id: string } | null; guest_id?: string | null }) =>
+  (!!me.userId && c.author?.id === me.userId) || (!!me.guestId && c.guest_id === me.guestId);
+
+export function ThreadPanel(props: Props) {
+  const { threads, previousOpen, selected, draft, showResolved, people, canComment } = props;
+  const resolvedCount = threads.filter((t) => t.state === "resolved").length;
+  const shown = threads.filter((t) => showResolved || t.state === "open" || t.id === selected);
+  const selectedRef = useRef<HTMLLIElement>(null);
+
+  useEffect(() => {
+    selectedRef.current?.scrollIntoView({ block: "nearest" });
+  }, [selected]);
+
+  return (
+    <aside className="thread-panel" aria-label="Comments">
+      <header className="panel-head">
+        <h2>Comments</h2>
+        <label className="toggle">
+          <input type="checkbox" checked={showResolved} onChange={(e) => props.onShowResolved(e.target.checked)} />
+          Show resolved ({resolvedCount})
+        </label>
+      </header>
+      {draft && (
+        <div className="new-thread">
+          <h3>New comment</h3>
+          <Composer label="New comment" submitLabel="Post" people={people} autoFocus
+            onSubmit={props.onCreate} onCancel={props.onCancelDraft} />
+        </div>
+      )}
+      {!draft && threads.length === 0 && (
+        <p className="empty">
+          {canComment ? "No comments yet. Click the picture to pin one, or drag to mark an area." : "No comments yet."}
+        </p>
+      )}
+      <ol className="threads">
+        {shown.map((t) => (
+          <li key={t.id} ref={t.id === selected ? selectedRef : undefined}
+            className={`thread ${t.state}${t.id === selected ? " selected" : ""}`}>
+            {t.id === selected ? (
+              <ThreadDetail thread={t} {...props} />
+            ) : (
+              <button type="button" className="thread-summary" onClick={() => props.onSelect(t.id)}>
+                <span className="num">{t.number}</span>
+                <span className="text">
+                  <strong>{authorName(t.comments[0])}</strong> {t.comments[0]?.body ?? "(deleted)"}
+                </span>
+                <span className="replies">
+                  {t.comments.length > 1 ? `${t.comments.length - 1} repl${t.comments.length === 2 ? "y" : "ies"}` : ""}
+                  {t.state === "resolved" ? " · Resolved" : ""}
+                </span>
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+      {previousOpen.length > 0 && (
+        <section className="previous">
+          <h3>Still open on the previous version</h3>
+          <ul>
+            {previousOpen.map((t) => (
+              <li key={t.id}>
+                <button type="button" className="link" onClick={() => props.onOpenPrevious(t)}>
+                  #{t.number} {t.comments[0]?.body ?? ""}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </aside>
+  );
+}
+
+function authorName(c: Comment | undefined): string {
+  if (!c) return "";
+  if (c.author) return c.author.display_name;
+  return c.guest_name ? `${c.guest_name} (guest)` : "Someone";
+}
+
+function ThreadDetail({ thread, people, me, canComment, canModerate, onSelect, onChanged }: Props & { thread: Thread }) {
+  const [error, setError] = useState<string | null>(null);
+  const author = thread.created_by ? { author: { id: thread.created_by } } : { guest_id: thread.created_by_guest };
+  const mayResolve = canModerate || (canComment && isMine(me, author));
+
+  const setState = async () => {
+    setError(null);
+    try {
+      const next = thread.state === "open" ? "resolved" : "open";
+      onChanged(await api<Thread>("PATCH", `/api/v1/threads/${thread.id}`, { state: next }));
+    } catch (e) {
+      if (e instanceof ApiError) setError(e.message);
+      else throw e;
+    }
+  };
+
+  const reply = async (body: string) => {
+    await api<Comment>("POST", `/api/v1/threads/${thread.id}/comments`, { body },
+      { "idempotency-key": crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}` });
+    onChanged(await api<Thread>("GET", `/api/v1/threads/${thread.id}`));
+  };
+
+  return (
+    <div className="thread-detail">
+      <div className="thread-bar">
+        <span className="num">{thread.number}</span>
+        {thread.state === "resolved" && <span className="badge approved">Resolved</span>}
+        <span className="spacer" />
+        {mayResolve && (
+          <button type="button" className="secondary" onClick={setState}>
+            {thread.state === "open" ? "Resolve" : "Reopen"}
+          </button>
+        )}
+        <button type="button" className="link" aria-label="Close thread" onClick={() => onSelect(null)}>✕</button>
+      </div>
+      {error && <p role="alert" className="error">{error}</p>}
+      <ol className="comments">
+        {thread.comments.map((c) => (
+          <CommentItem key={c.id} comment={c} mine={isMine(me, c)} canModerate={canModerate} people={people}
+            onChanged={async () => onChanged(await api<Thread>("GET", `/api/v1/threads/${thread.id}`))} />
+        ))}
+      </ol>
+      {canComment && <Composer label="Reply" submitLabel="Reply" people={people} onSubmit={reply} />}
+    </div>
+  );
+}
+
+function CommentItem({ comment, mine, canModerate, people, onChanged }: {
+  comment: Comment; mine: boolean; canModerate: boolean; people: Person[]; onChanged: () => Promise<void>;
+}) {
+  const [editing, setEditing] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (comment.deleted) return <li className="comment deleted">This comment was deleted.</li>;
+
+  const remove = async () => {
+    if (!window.confirm("Delete this comment?")) return;
+    try {
+      await api("DELETE", `/api/v1/comments/${comment.id}`);
+      await onChanged();
+    } catch (e) {
+      if (e instanceof ApiError) setError(e.message);
+      else throw e;
+    }
+  };
+
+  return (
+    <li className="comment">
+      <div className="comment-head">
+        <strong>{authorName(comment)}</strong>
+        <time dateTime={comment.created_at} title={new Date(comment.created_at).toLocaleString()}>
+          {ago(comment.created_at)}
+        </time>
+        {comment.edited_at && <span className="edited">(edited)</span>}
+      </div>
+      {editing ? (
+        <Composer label="Edit comment" submitLabel="Save" people={people} initial={comment.body ?? ""} autoFocus
+          onCancel={() => setEditing(false)}
+          onSubmit={async (body) => {
+            await api<Comment>("PATCH", `/api/v1/comments/${comment.id}`, { body });
+            setEditing(false);
+            await onChanged();
+          }} />
+      ) : (
+        <p className="body"><Highlighted text={comment.body ?? ""} /></p>
+      )}
+      {error && <p role="alert" className="error">{error}</p>}
+      {!editing && (mine || canModerate) && (
+        <div className="comment-actions">
+          {mine && <button type="button" className="link" onClick={() => setEditing(true)}>Edit</button>}
+          <button type="button" className="link" onClick={remove}>Delete</button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** The text as typed (never HTML), with @mentions set off. */
+function Highlighted({ text }: { text: string }) {
+  const parts = text.split(/(@[\p{L}\p{N}._+-]+(?:@[\p{L}\p{N}.-]+)?)/u);
+  return <>{parts.map((p, i) => (i % 2 ? <span key={i} className="mention">{p}</span> : p))}</>;
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { refusal, UploadQueue, type Completed, type Item, type Transport, type UploadOut } from "./queue";
+
+const png = (name: string, size = 10) => new File([new Uint8Array(size)], name, { type: "image/png" });
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+/** A network whose sends finish only when the test says so. */
+function fakeNetwork() {
+  const pending = new Map<string, { resolve: () => void; reject: (e: unknown) => void; progress: (n: number) => void }>();
+  const created: string[] = [];
+  const completed: string[] = [];
+  let failComplete = false;
+  const transport: Transport = {
+    async create(file, assetId) {
+      created.push(file.name);
+      return {
+        id: `up-${file.name}`, board_id: "b", file_name: file.name, content_type: file.type,
+        size: file.size, state: "uploading", asset_id: assetId,
+        target: { method: "PUT", url: `/put/${file.name}`, headers: {}, expires_at: "" },
+      } as UploadOut;
+    },
+    send(_target, file, onProgress, signal) {
+      return new Promise<void>((resolve, reject) => {
+        pending.set(file.name, { resolve, reject, progress: onProgress });
+        signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
+      });
+    },
+    async complete(id) {
+      if (failComplete) throw new Error("This file is damaged.");
+      completed.push(id);
+      return { upload: {} as UploadOut, asset: { id: `asset-${id}` } } as Completed;
+    },
+  };
+  return { transport, pending, created, completed, failNext: () => (failComplete = true), heal: () => (failComplete = false) };
+}
+
+function queueWith(net: ReturnType<typeof fakeNetwork>, parallel = 2) {
+  let seen: Item[] = [];
+  const done: string[] = [];
+  const q = new UploadQueue(net.transport, (items) => (seen = items), (i) => done.push(i.file.name), parallel);
+  return { q, state: () => seen.map((i) => `${i.file.name}:${i.state}`), items: () => seen, done };
+}
+
+describe("UploadQueue", () => {
+  it("refuses wrong types and empty or huge files before sending anything", () => {
+    expect(refusal(new File(["x"], "a.svg", { type: "image/svg+xml" }))).toMatch(/PNG, JPEG/);
+    expect(refusal(new File([], "a.png", { type: "image/png" }))).toMatch(/empty/);
+    expect(refusal(png("ok.png"))).toBeNull();
+    const net = fakeNetwork();
+    const { q, state } = queueWith(net);
+    q.add([new File(["x"], "notes.txt", { type: "text/plain" })]);
+    expect(state()).toEqual(["notes.txt:failed"]);
+    expect(net.created).toEqual([]);
+  });
+
+  it("sends a few at a time and reports progress per file", async () => {
+    const net = fakeNetwork();
+    const { q, state, items, done } = queueWith(net, 2);
+    q.add([png("a.png", 100), png("b.png"), png("c.png")]);
+    await tick();
+    expect(state()).toEqual(["a.png:uploading", "b.png:uploading", "c.png:queued"]);
+    net.pending.get("a.png")!.progress(40);
+    expect(items()[0].sent).toBe(40);
+    net.pending.get("a.png")!.resolve();
+    await tick();
+    await tick();
+    expect(state()).toEqual(["a.png:done", "b.png:uploading", "c.png:uploading"]);
+    expect(done).toEqual(["a.png"]);
+    expect(net.completed).toEqual(["up-a.png"]);
+  });
+
+  it("cancels one file without touching the others, and retries it", async () => {
+    const net = fakeNetwork();
+    const { q, state, items } = queueWith(net, 2);
+    q.add([png("a.png"), png("b.png")]);
+    await tick();
+    q.cancel(items()[0].key);
+    await tick();
+    expect(state()).toEqual(["a.png:cancelled", "b.png:uploading"]);
+    q.retry(items()[0].key);
+    await tick();
+    expect(state()).toEqual(["a.png:uploading", "b.png:uploading"]);
+    expect(net.created).toEqual(["a.png", "b.png", "a.png"]);
+  });
+
+  it("shows the server's refusal and lets the person try again", async () => {
+    const net = fakeNetwork();
+    const { q, state, items } = queueWith(net, 1);
+    net.failNext();
+    q.add([png("a.png")]);
+    await tick();
+    net.pending.get("a.png")!.resolve();
+    await tick();
+    await tick();
+    expect(state()).toEqual(["a.png:failed"]);
+    expect(items()[0].error).toBe("This file is damaged.");
+    net.heal();
+    q.retry(items()[0].key);
+    await tick();
+    net.pending.get("a.png")!.resolve();
+    await tick();
+    await tick();
+    expect(state()).toEqual(["a.png:done"]);
+    q.clearFinished();
+    expect(state()).toEqual([]);
+  });
+});

@@ -1,0 +1,150 @@
+// The upload queue: each file goes straight to storage through the signed
+// target the API hands out (docs/api.md, "Uploading pictures"), a few at a
+// time, with progress, cancel and retry per file. The network is injected
+// so the queue's rules can be tested without a server.
+import type { Schemas } from "../../api/client";
+
+export type UploadOut = Schemas["UploadOut"];
+export type Completed = Schemas["CompletedOut"];
+export type Target = Schemas["UploadTarget"];
+
+export const ACCEPTED_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"];
+export const MAX_BYTES = 100 * 1024 * 1024;
+const PARALLEL = 3;
+
+export type ItemState = "queued" | "uploading" | "finishing" | "done" | "failed" | "cancelled";
+
+export interface Item {
+  key: string;
+  file: File;
+  /** Set when the file is a new version of this asset. */
+  assetId: string | null;
+  state: ItemState;
+  /** Bytes sent so far, 0..file.size. */
+  sent: number;
+  error: string | null;
+  result: Completed | null;
+}
+
+/** What the queue needs from the network. */
+export interface Transport {
+  create(file: File, assetId: string | null, idempotencyKey: string): Promise<UploadOut>;
+  send(target: Target, file: File, onProgress: (sent: number) => void, signal: AbortSignal): Promise<void>;
+  complete(uploadId: string): Promise<Completed>;
+}
+
+/** Why a file cannot be uploaded at all, before anything is sent. */
+export function refusal(file: File): string | null {
+  if (!ACCEPTED_TYPES.includes(file.type)) {
+    return "Only PNG, JPEG, WebP and GIF pictures can be uploaded.";
+  }
+  if (file.size === 0) return "This file is empty.";
+  if (file.size > MAX_BYTES) return "This file is larger than 100 MB.";
+  return null;
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof DOMException && e.name === "AbortError") return "Cancelled.";
+  if (e instanceof Error) return e.message;
+  return "The upload failed.";
+}
+
+let counter = 0;
+
+export class UploadQueue {
+  items: Item[] = [];
+  private controllers = new Map<string, AbortController>();
+
+  constructor(
+    private transport: Transport,
+    private onChange: (items: Item[]) => void,
+    private onDone: (item: Item) => void = () => {},
+    private parallel = PARALLEL,
+  ) {}
+
+  /** Queues files; those that can never go are shown as failed at once. */
+  add(files: File[], assetId: string | null = null) {
+    for (const file of files) {
+      const why = refusal(file);
+      this.items.push({
+        key: `u${++counter}`, file, assetId, sent: 0, result: null,
+        state: why ? "failed" : "queued", error: why,
+      });
+    }
+    this.changed();
+    this.pump();
+  }
+
+  cancel(key: string) {
+    const item = this.find(key);
+    if (!item || item.state === "done" || item.state === "failed" || item.state === "cancelled") return;
+    this.controllers.get(key)?.abort();
+    this.set(item, { state: "cancelled", error: null });
+    this.pump();
+  }
+
+  retry(key: string) {
+    const item = this.find(key);
+    if (!item || (item.state !== "failed" && item.state !== "cancelled") || refusal(item.file)) return;
+    this.set(item, { state: "queued", sent: 0, error: null });
+    this.pump();
+  }
+
+  /** Forgets finished, failed and cancelled files. */
+  clearFinished() {
+    this.items = this.items.filter((i) => i.state === "queued" || i.state === "uploading" || i.state === "finishing");
+    this.changed();
+  }
+
+  get active(): boolean {
+    return this.items.some((i) => i.state === "queued" || i.state === "uploading" || i.state === "finishing");
+  }
+
+  private pump() {
+    const running = this.items.filter((i) => i.state === "uploading" || i.state === "finishing").length;
+    const next = this.items.filter((i) => i.state === "queued").slice(0, Math.max(0, this.parallel - running));
+    for (const item of next) void this.run(item);
+  }
+
+  private async run(item: Item) {
+    const controller = new AbortController();
+    this.controllers.set(item.key, controller);
+    this.set(item, { state: "uploading", sent: 0 });
+    // A fresh key per attempt: an earlier attempt's target may have expired.
+    const key = `${item.key}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    try {
+      const upload = await this.transport.create(item.file, item.assetId, key);
+      if (controller.signal.aborted) return;
+      if (!upload.target) throw new Error("The server gave no place to send the file.");
+      await this.transport.send(upload.target, item.file, (sent) => {
+        if (!controller.signal.aborted) this.set(item, { sent });
+      }, controller.signal);
+      if (controller.signal.aborted) return;
+      this.set(item, { state: "finishing", sent: item.file.size });
+      const result = await this.transport.complete(upload.id);
+      if (controller.signal.aborted) return;
+      this.set(item, { state: "done", result });
+      this.onDone(item);
+    } catch (e) {
+      if (!controller.signal.aborted) {
+        this.set(item, { state: "failed", error: errorMessage(e) });
+      }
+    } finally {
+      this.controllers.delete(item.key);
+      this.pump();
+    }
+  }
+
+  private find(key: string) {
+    return this.items.find((i) => i.key === key);
+  }
+
+  private set(item: Item, patch: Partial<Item>) {
+    Object.assign(item, patch);
+    this.changed();
+  }
+
+  private changed() {
+    this.onChange(this.items.map((i) => ({ ...i })));
+  }
+}
