@@ -6,7 +6,10 @@ describe("csrfToken", () => {
     expect(csrfToken("a=1; critboard_csrf=abc%2Bdef; b=2")).toBe("abc+def");
   });
   it("is undefined when not signed in", () => {
-    expect(csrfToken("a=1")).toBeUndefined();
+    expect(csrfToken("a=1", null)).toBeUndefined();
+  });
+  it("falls back to the token a sign-in answer carried (API on another origin)", () => {
+    expect(csrfToken("", "from-answer")).toBe("from-answer");
   });
 });
 

@@ -36,17 +36,44 @@ export class ApiError extends Error {
 
 /**
  * The CSRF token the server set next to the session cookie; a guest (no
- * account session) sends the one of their share-link pass instead.
+ * account session) sends the one of their share-link pass instead. When
+ * the API is on another origin its cookies are not readable here, so the
+ * token the sign-in answer carried (kept for this tab) stands in.
  */
-export function csrfToken(cookies: string = document.cookie): string | undefined {
+export function csrfToken(cookies: string = document.cookie, stored: string | null = storedCsrf()): string | undefined {
   let guest: string | undefined;
   for (const part of cookies.split(";")) {
     const [name, ...rest] = part.trim().split("=");
     if (name === "critboard_csrf") return decodeURIComponent(rest.join("="));
     if (name === "critboard_guest_csrf") guest = decodeURIComponent(rest.join("="));
   }
-  return guest;
+  return guest ?? stored ?? undefined;
 }
+
+function storedCsrf(): string | null {
+  try {
+    return window.sessionStorage.getItem("critboard_csrf");
+  } catch {
+    return null;
+  }
+}
+
+function rememberCsrf(data: unknown) {
+  const token = (data as { csrf_token?: unknown } | null)?.csrf_token;
+  if (typeof token !== "string") return;
+  try {
+    window.sessionStorage.setItem("critboard_csrf", token);
+  } catch {
+    /* private mode: same-origin cookies still work */
+  }
+}
+
+/**
+ * Where the API is: the app's own origin, unless the build sets
+ * `VITE_API_URL` (the app served from another origin, allowed by the
+ * server's `CRITBOARD_CORS_ORIGINS`).
+ */
+export const API_BASE: string = (import.meta.env.VITE_API_URL ?? "").replace(/\/$/, "");
 
 export async function api<T>(
   method: string,
@@ -60,10 +87,10 @@ export async function api<T>(
   if (token && method !== "GET") headers["x-csrf-token"] = token;
   let res: Response;
   try {
-    res = await fetch(path, {
+    res = await fetch(API_BASE + path, {
       method,
       headers,
-      credentials: "same-origin",
+      credentials: API_BASE ? "include" : "same-origin",
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -83,5 +110,6 @@ export async function api<T>(
     // A proxy's HTML error page: keep the status, drop the body.
   }
   if (!res.ok) throw new ApiError(res.status, data as Problem | null);
+  rememberCsrf(data);
   return data as T;
 }

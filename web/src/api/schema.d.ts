@@ -534,7 +534,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change your profile (display name); answers the updated user. */
+        patch: operations["update_me"];
         trace?: never;
     };
     "/api/v1/me/notification-settings": {
@@ -1694,6 +1695,14 @@ export interface components {
             title: string;
             /** @description Stable, machine-readable: `urn:critboard:problem:<code>`. */
             type: string;
+        };
+        /**
+         * @description What `PATCH /api/v1/me` may change; fields left out stay as they are.
+         *     The e-mail address is not changed here.
+         */
+        ProfilePatch: {
+            /** @description 1 to 80 characters, as at sign-up; surrounding spaces are dropped. */
+            display_name?: string | null;
         };
         ReadIn: {
             /** @description Every notification. */
@@ -3540,6 +3549,45 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfilePatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,7 +2,7 @@
 // EventSource reconnects by itself and resends Last-Event-ID, so missed
 // events are replayed by the server.
 import { useEffect, useRef, useState } from "react";
-import type { Event } from "../api/client";
+import { API_BASE, type Event } from "../api/client";
 
 export interface Viewer {
   user_id: string | null;
@@ -18,7 +18,7 @@ export function useBoardStream(boardId: string | null, onEvent: (e: Event) => vo
 
   useEffect(() => {
     if (!boardId || typeof EventSource === "undefined") return;
-    const source = new EventSource(`/api/v1/boards/${boardId}/stream`, { withCredentials: true });
+    const source = new EventSource(`${API_BASE}/api/v1/boards/${boardId}/stream`, { withCredentials: true });
     source.addEventListener("event", (m) => {
       try {
         handler.current(JSON.parse((m as MessageEvent).data) as Event);

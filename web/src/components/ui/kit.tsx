@@ -86,6 +86,9 @@ export function Dialog({ title, onClose, children, wide }: {
   title: string; onClose: () => void; children: ReactNode; wide?: boolean;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  // The latest onClose, so a parent's re-render does not re-run the focus effect.
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     const first = ref.current?.querySelector<HTMLElement>("input, select, textarea, button");
@@ -93,7 +96,7 @@ export function Dialog({ title, onClose, children, wide }: {
     const key = (e: KeyboardEvent) => {
       if (e.key === "Escape") {
         e.stopPropagation();
-        onClose();
+        close.current();
       }
     };
     window.addEventListener("keydown", key, true);
@@ -101,7 +104,7 @@ export function Dialog({ title, onClose, children, wide }: {
       window.removeEventListener("keydown", key, true);
       before?.focus();
     };
-  }, [onClose]);
+  }, []);
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div ref={ref} className={wide ? "dialog wide" : "dialog"} role="dialog" aria-modal="true"

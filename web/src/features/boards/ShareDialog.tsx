@@ -1,4 +1,362 @@
-import type { Board } from "../../api/client";
-export function ShareDialog(_: { board: Board; onClose: () => void }) {
-  return null;
+// Who may see a board: its members, invitations by e-mail and share links
+// for people without an account. Owners change things; others only look.
+import { useEffect, useRef, useState } from "react";
+import { api, ApiError, type Board, type BoardRole, type Member, type Schemas } from "../../api/client";
+import { Dialog, Field, useSubmit } from "../../components/ui/kit";
+// Its styles live with the other people-and-access screens.
+import "../people/people.css";
+
+type ShareLink = Schemas["ShareLinkOut"];
+
+const ROLES: { value: BoardRole; label: string }[] = [
+  { value: "viewer", label: "Viewer" },
+  { value: "commenter", label: "Commenter" },
+  { value: "editor", label: "Editor" },
+  { value: "owner", label: "Owner" },
+];
+/** Links farthest in the future the server accepts. */
+const LINK_DAYS_MAX = 730;
+
+/** A date as the `YYYY-MM-DD` of a date input, in local time. */
+export function localDate(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** A date input's day as the instant a link expires: the end of that day, local time. */
+export function expiryFromDate(day: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return null;
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 23, 59, 59).toISOString();
+}
+
+/** Copies to the clipboard; when that is refused, selects the text for Ctrl+C. */
+async function copyText(text: string, input: HTMLInputElement | null): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    input?.focus();
+    input?.select();
+    return false;
+  }
+}
+
+/** A sentence from a server message ("not found" → "Not found."). */
+function sentence(message: string): string {
+  const s = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
+export function ShareDialog({ board, onClose }: { board: Board; onClose: () => void }) {
+  // The dialog re-runs its focus effect when `onClose` changes; the board
+  // page re-renders on live events, so hand it a function that never changes.
+  const latestClose = useRef(onClose);
+  useEffect(() => {
+    latestClose.current = onClose;
+  });
+  const [close] = useState(() => () => latestClose.current());
+  const owner = board.role === "owner";
+
+  return (
+    <Dialog title={`Share “${board.name}”`} onClose={close} wide>
+      <People board={board} owner={owner} />
+      {owner ? (
+        <ShareLinks board={board} />
+      ) : (
+        <p className="hint">Only the board’s owners can invite people and create share links.</p>
+      )}
+    </Dialog>
+  );
+}
+
+function People({ board, owner }: { board: Board; owner: boolean }) {
+  const [members, setMembers] = useState<Member[] | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [rowError, setRowError] = useState<{ user: string; message: string } | null>(null);
+
+  useEffect(() => {
+    api<Schemas["Page_MemberOut_BoardRole"]>("GET", `/api/v1/boards/${board.id}/members`)
+      .then((page) => setMembers(page.items))
+      .catch((e: unknown) => {
+        if (e instanceof ApiError) setLoadError(e);
+        else throw e;
+      });
+  }, [board.id]);
+
+  const changeRole = async (m: Member, role: BoardRole) => {
+    setRowError(null);
+    setMembers((old) => old?.map((x) => (x.user_id === m.user_id ? { ...x, role } : x)) ?? null);
+    try {
+      const updated = await api<Member>("PATCH", `/api/v1/boards/${board.id}/members/${m.user_id}`, { role });
+      setMembers((old) => old?.map((x) => (x.user_id === m.user_id ? updated : x)) ?? null);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      setMembers((old) => old?.map((x) => (x.user_id === m.user_id ? { ...x, role: m.role } : x)) ?? null);
+      setRowError({ user: m.user_id, message: sentence(e.field("role") ?? e.message) });
+    }
+  };
+
+  const remove = async (m: Member) => {
+    setRowError(null);
+    await api("DELETE", `/api/v1/boards/${board.id}/members/${m.user_id}`);
+    setMembers((old) => old?.filter((x) => x.user_id !== m.user_id) ?? null);
+  };
+
+  return (
+    <section className="share-part" aria-labelledby="share-people">
+      <h3 id="share-people">People</h3>
+      {members === null && !loadError && <p className="loading">Loading…</p>}
+      {loadError && <p role="alert" className="error">The members could not be loaded: {sentence(loadError.message)}</p>}
+      {members?.length === 0 && (
+        <p className="empty">
+          Nobody has been added to this board directly yet.{owner && " Invite someone by e-mail below."}
+        </p>
+      )}
+      {members && members.length > 0 && (
+        <ul className="share-list">
+          {members.map((m) => (
+            <li key={m.user_id}>
+              <span className="share-grow">
+                <strong>{m.display_name}</strong>
+                <span className="share-meta">{m.email}</span>
+              </span>
+              {owner ? (
+                <>
+                  <select aria-label={`Role of ${m.display_name}`} value={m.role}
+                    onChange={(e) => changeRole(m, e.target.value as BoardRole)}>
+                    {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+                  </select>
+                  <ConfirmButton label="Remove" name={`Remove ${m.display_name}`} confirm="Remove"
+                    question={`Remove ${m.display_name} from this board?`} onConfirm={() => remove(m)} />
+                </>
+              ) : (
+                <span className="share-role">{ROLES.find((r) => r.value === m.role)?.label ?? m.role}</span>
+              )}
+              {rowError?.user === m.user_id && <p role="alert" className="error share-row-error">{rowError.message}</p>}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="hint">
+        Workspace owners and admins, and people granted a whole folder, can open this board too and are
+        not listed here.
+      </p>
+      {owner && <Invite board={board} />}
+    </section>
+  );
+}
+
+function Invite({ board }: { board: Board }) {
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<BoardRole>("commenter");
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit(async () => {
+    setSentTo(null);
+    const inv = await api<Schemas["InvitationOut"]>("POST", `/api/v1/boards/${board.id}/invitations`,
+      { email: email.trim(), role });
+    setSentTo(inv.email);
+    setEmail("");
+  });
+  return (
+    <form onSubmit={run} className="share-form">
+      <h4>Invite by e-mail</h4>
+      <div className="share-fields">
+        <Field label="E-mail" error={error?.field("email")}>
+          <input type="email" required maxLength={254} autoComplete="off" value={email}
+            placeholder="name@example.com" onChange={(e) => setEmail(e.target.value)} />
+        </Field>
+        <Field label="Role" error={error?.field("role")}>
+          <select aria-label="Role" value={role} onChange={(e) => setRole(e.target.value as BoardRole)}>
+            {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+          </select>
+        </Field>
+        <button type="submit" disabled={busy}>{busy ? "Sending…" : "Send invitation"}</button>
+      </div>
+      <p className="hint">They get an e-mail with a link that works for 7 days, and join the workspace too.</p>
+      {error && !error.field("email") && !error.field("role") && (
+        <p role="alert" className="error">
+          {sentence(error.message)}
+          {error.status === 403 && /confirm/i.test(error.message) && " You can ask for a new link in Settings."}
+        </p>
+      )}
+      {sentTo && <p role="status" className="share-ok">Invitation sent to {sentTo}.</p>}
+    </form>
+  );
+}
+
+function ShareLinks({ board }: { board: Board }) {
+  const [links, setLinks] = useState<ShareLink[] | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [role, setRole] = useState<BoardRole>("commenter");
+  const [label, setLabel] = useState("");
+  const [password, setPassword] = useState("");
+  const [expires, setExpires] = useState("");
+  const [created, setCreated] = useState<string | null>(null);
+
+  useEffect(() => {
+    api<Schemas["Page_ShareLinkOut"]>("GET", `/api/v1/boards/${board.id}/share-links`)
+      .then((page) => setLinks(page.items))
+      .catch((e: unknown) => {
+        if (e instanceof ApiError) setLoadError(e);
+        else throw e;
+      });
+  }, [board.id]);
+
+  const create = useSubmit(async () => {
+    setCreated(null);
+    const link = await api<ShareLink>("POST", `/api/v1/boards/${board.id}/share-links`, {
+      role,
+      label: label.trim(),
+      password: password === "" ? null : password,
+      expires_at: expires === "" ? null : expiryFromDate(expires),
+    });
+    setLinks((old) => [link, ...(old ?? [])]);
+    setCreated(link.id);
+    setLabel("");
+    setPassword("");
+    setExpires("");
+  });
+
+  const revoke = async (link: ShareLink) => {
+    await api("DELETE", `/api/v1/share-links/${link.id}`);
+    setLinks((old) => old?.filter((l) => l.id !== link.id) ?? null);
+  };
+
+  const today = new Date();
+  const latest = new Date(today.getTime() + (LINK_DAYS_MAX - 1) * 86_400_000);
+  const active = links?.filter((l) => l.active) ?? [];
+  const inactive = (links?.length ?? 0) - active.length;
+  const fields = ["role", "label", "password", "expires_at"];
+
+  return (
+    <section className="share-part" aria-labelledby="share-links">
+      <h3 id="share-links">Share links</h3>
+      <p className="hint">Anyone with a link can open this board without an account, under the name they give.</p>
+      <form onSubmit={create.run} className="share-form">
+        <div className="share-fields">
+          <Field label="Access" error={create.error?.field("role")}>
+            <select aria-label="Access" value={role} onChange={(e) => setRole(e.target.value as BoardRole)}>
+              <option value="viewer">Can view</option>
+              <option value="commenter">Can comment</option>
+            </select>
+          </Field>
+          <Field label="Label (optional)" error={create.error?.field("label")}>
+            <input maxLength={80} value={label} placeholder="e.g. Client review"
+              onChange={(e) => setLabel(e.target.value)} />
+          </Field>
+        </div>
+        <div className="share-fields">
+          <Field label="Password (optional)" error={create.error?.field("password")}>
+            <input type="text" minLength={4} maxLength={128} autoComplete="off" spellCheck={false}
+              value={password} onChange={(e) => setPassword(e.target.value)} />
+          </Field>
+          <Field label="Expires on (optional)" error={create.error?.field("expires_at")}>
+            <input type="date" min={localDate(today)} max={localDate(latest)} value={expires}
+              onChange={(e) => setExpires(e.target.value)} />
+          </Field>
+          <button type="submit" disabled={create.busy}>{create.busy ? "Creating…" : "Create link"}</button>
+        </div>
+        {create.error && !fields.some((f) => create.error?.field(f)) && (
+          <p role="alert" className="error">{sentence(create.error.message)}</p>
+        )}
+      </form>
+
+      {links === null && !loadError && <p className="loading">Loading…</p>}
+      {loadError && <p role="alert" className="error">The links could not be loaded: {sentence(loadError.message)}</p>}
+      {links && active.length === 0 && (
+        <p className="empty">No active links. Create one above to let clients review without an account.</p>
+      )}
+      {active.length > 0 && (
+        <ul className="share-list">
+          {active.map((l) => (
+            <LinkRow key={l.id} link={l} fresh={l.id === created} onRevoke={() => revoke(l)} />
+          ))}
+        </ul>
+      )}
+      {inactive > 0 && (
+        <p className="hint">
+          {inactive === 1 ? "1 revoked or expired link is" : `${inactive} revoked or expired links are`} not shown.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function LinkRow({ link, fresh, onRevoke }: { link: ShareLink; fresh: boolean; onRevoke: () => Promise<void> }) {
+  const input = useRef<HTMLInputElement>(null);
+  const copyButton = useRef<HTMLButtonElement>(null);
+  const [copied, setCopied] = useState<"yes" | "select" | null>(null);
+  const name = link.label || "Untitled link";
+  const labelId = `share-link-${link.id}`;
+
+  useEffect(() => {
+    if (fresh) copyButton.current?.focus();
+  }, [fresh]);
+
+  const copy = async () => setCopied((await copyText(link.url, input.current)) ? "yes" : "select");
+
+  return (
+    <li className="share-link">
+      <span className="share-grow">
+        <strong id={labelId}>{name}</strong>
+        <span className="share-meta">
+          {link.role === "commenter" ? "Can comment" : "Can view"}
+          {" · "}
+          {link.expires_at ? `Expires ${new Date(link.expires_at).toLocaleDateString()}` : "Never expires"}
+          {link.has_password && " · Password protected"}
+        </span>
+      </span>
+      <div className="share-url">
+        <input ref={input} readOnly value={link.url} aria-label={`Address of ${name}`} spellCheck={false}
+          onFocus={(e) => e.currentTarget.select()} />
+        <button ref={copyButton} type="button" className="secondary" aria-describedby={labelId} onClick={copy}>
+          Copy link
+        </button>
+        <ConfirmButton label="Revoke" name={`Revoke ${name}`} confirm="Revoke link"
+          question="Revoke it? Guests using it lose access at once." onConfirm={onRevoke} />
+      </div>
+      <p role="status" className="hint share-copied">
+        {fresh && !copied && "Link created: copy it and send it to your reviewers."}
+        {copied === "yes" && "Copied to the clipboard."}
+        {copied === "select" && "Your browser did not allow copying: the link is selected, press Ctrl+C (⌘C)."}
+      </p>
+    </li>
+  );
+}
+
+/** A destructive button that asks first, in place (no browser pop-up). */
+function ConfirmButton({ label, name, question, confirm, onConfirm }: {
+  label: string; name: string; question: string; confirm: string; onConfirm: () => Promise<void>;
+}) {
+  const [asking, setAsking] = useState(false);
+  const { busy, error, run } = useSubmit(onConfirm);
+  const yes = useRef<HTMLButtonElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    (asking ? yes : trigger).current?.focus();
+  }, [asking]);
+
+  if (!asking) {
+    return (
+      <button ref={trigger} type="button" className="danger" aria-label={name} onClick={() => setAsking(true)}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <span className="share-confirm" role="group" aria-label={question}>
+      <span>{question}</span>
+      <button ref={yes} type="button" className="danger" disabled={busy} onClick={() => run()}>
+        {busy ? "One moment…" : confirm}
+      </button>
+      <button type="button" className="secondary" onClick={() => setAsking(false)}>Cancel</button>
+      {error && <span role="alert" className="error">{sentence(error.message)}</span>}
+    </span>
+  );
 }

@@ -1,4 +1,425 @@
-import type { User } from "../../api/client";
-export function Settings(_: { user: User; onUser: (u: User) => void }) {
-  return <p>Settings</p>;
+// Account settings: profile, password, notification e-mail and API tokens.
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { api, ApiError, type Board, type Schemas, type User } from "../../api/client";
+import { ErrorNote, Field, Link, ago, useSubmit } from "../../components/ui/kit";
+import "./settings.css";
+
+type Frequency = Schemas["EmailFrequency"];
+type NotificationSettings = Schemas["NotificationSettings"];
+type Token = Schemas["TokenOut"];
+type NewToken = Schemas["NewTokenOut"];
+
+const NAME_MAX = 80;
+/** A name must hold something besides spaces. */
+const NOT_BLANK = ".*\\S.*";
+
+export function Settings({ user, onUser }: { user: User; onUser: (u: User) => void }) {
+  return (
+    <div className="settings">
+      <h1>Settings</h1>
+      <Profile user={user} onUser={onUser} />
+      <Password />
+      <EmailNotifications user={user} />
+      <ApiTokens />
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <section className="settings-section" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function Profile({ user, onUser }: { user: User; onUser: (u: User) => void }) {
+  const [name, setName] = useState(user.display_name);
+  const [saved, setSaved] = useState(false);
+  const save = useSubmit(async () => {
+    const u = await api<User>("PATCH", "/api/v1/me", { display_name: name.trim() });
+    onUser(u);
+    setName(u.display_name);
+    setSaved(true);
+  });
+
+  const [sent, setSent] = useState(false);
+  const resend = useSubmit(async () => {
+    try {
+      await api("POST", "/api/v1/me/verification");
+      setSent(true);
+    } catch (e) {
+      // 409: confirmed meanwhile (another tab, the link): show the truth.
+      if (e instanceof ApiError && e.status === 409) onUser(await api<User>("GET", "/api/v1/me"));
+      else throw e;
+    }
+  });
+
+  const handle = user.display_name.replace(/\s+/g, "");
+  return (
+    <Section title="Profile">
+      <form onSubmit={save.run}>
+        <Field label="Display name" error={save.error?.field("display_name")}>
+          <input required maxLength={NAME_MAX} pattern={NOT_BLANK} title="Enter your name"
+            autoComplete="name" value={name} aria-describedby="settings-name-hint"
+            onChange={(e) => { setName(e.target.value); setSaved(false); }} />
+        </Field>
+        <p id="settings-name-hint" className="hint">
+          Shown on your comments. People mention you as @{handle}.
+        </p>
+        <ErrorNote error={save.error} fields={["display_name"]} />
+        {saved && <p role="status" className="settings-ok">Your name is saved.</p>}
+        <button type="submit" disabled={save.busy || name.trim() === user.display_name}>
+          {save.busy ? "Saving…" : "Save name"}
+        </button>
+      </form>
+
+      <Field label="E-mail">
+        <input type="email" readOnly value={user.email} aria-describedby="settings-email-state" />
+      </Field>
+      {user.email_verified ? (
+        <p id="settings-email-state" className="settings-ok">✓ Confirmed</p>
+      ) : (
+        <div className="settings-unverified">
+          <p id="settings-email-state">
+            Not confirmed yet. Until you open the link Critboard e-mailed to {user.email}, you get
+            no e-mail from Critboard and cannot invite people.
+          </p>
+          {sent ? (
+            <p role="status" className="settings-ok">
+              A new link is on its way to {user.email}. It works for 48 hours. (If you asked in the
+              last five minutes, use the link sent then.)
+            </p>
+          ) : (
+            <button type="button" className="secondary" onClick={() => resend.run()} disabled={resend.busy}>
+              {resend.busy ? "Sending…" : "Send confirmation again"}
+            </button>
+          )}
+          <ErrorNote error={resend.error} />
+        </div>
+      )}
+    </Section>
+  );
+}
+
+function Password() {
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [done, setDone] = useState(false);
+  const { busy, error, run } = useSubmit(async () => {
+    setDone(false);
+    await api("POST", "/api/v1/me/password", { current_password: current, new_password: next });
+    setCurrent("");
+    setNext("");
+    setDone(true);
+  });
+  return (
+    <Section title="Password">
+      <form onSubmit={run}>
+        <Field label="Current password" error={error?.field("current_password")}>
+          <input type="password" required autoComplete="current-password" value={current}
+            onChange={(e) => setCurrent(e.target.value)} />
+        </Field>
+        <Field label="New password" error={error?.field("new_password")}>
+          <input type="password" required minLength={8} maxLength={128} autoComplete="new-password"
+            aria-describedby="settings-password-hint" value={next} onChange={(e) => setNext(e.target.value)} />
+        </Field>
+        <p id="settings-password-hint" className="hint">
+          8 to 128 characters. Your other devices will be signed out.
+        </p>
+        <ErrorNote error={error} fields={["current_password", "new_password"]} />
+        {done && (
+          <p role="status" className="settings-ok">
+            Your password is changed. Other devices were signed out; this one stays signed in.
+          </p>
+        )}
+        <button type="submit" disabled={busy}>{busy ? "Changing…" : "Change password"}</button>
+      </form>
+    </Section>
+  );
+}
+
+const FREQUENCIES: { value: Frequency; label: string; explain: string }[] = [
+  { value: "immediate", label: "Right away",
+    explain: "An e-mail within a minute or two of each comment, upload or review." },
+  { value: "hourly", label: "Once an hour",
+    explain: "At most one e-mail an hour, grouped by board. The default." },
+  { value: "daily", label: "Once a day",
+    explain: "One digest a day of everything you have not seen in Critboard." },
+  { value: "off", label: "Never",
+    explain: "No notification e-mail. Your inbox here still collects everything." },
+];
+
+/** A muted board's name: `null` once you can no longer see the board. */
+type BoardNames = Record<string, string | null>;
+
+function EmailNotifications({ user }: { user: User }) {
+  const [settings, setSettings] = useState<NotificationSettings | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [choice, setChoice] = useState<Frequency | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [names, setNames] = useState<BoardNames>({});
+  const groupId = useId();
+
+  useEffect(() => {
+    api<NotificationSettings>("GET", "/api/v1/me/notification-settings")
+      .then((s) => {
+        setSettings(s);
+        setChoice(s.email);
+        // The settings name boards by id only; fetch their names.
+        for (const id of s.muted_boards) {
+          api<Board>("GET", `/api/v1/boards/${id}`)
+            .then((b) => setNames((n) => ({ ...n, [id]: b.name })))
+            .catch((e: unknown) => {
+              if (e instanceof ApiError && e.status === 404) setNames((n) => ({ ...n, [id]: null }));
+            });
+        }
+      })
+      .catch((e: unknown) => {
+        if (e instanceof ApiError) setLoadError(e);
+        else throw e;
+      });
+  }, []);
+
+  const save = useSubmit(async () => {
+    setSaved(false);
+    const s = await api<NotificationSettings>("PUT", "/api/v1/me/notification-settings", { email: choice });
+    setSettings(s);
+    setChoice(s.email);
+    setSaved(true);
+  });
+
+  const [unmuting, setUnmuting] = useState<string | null>(null);
+  const [unmuteError, setUnmuteError] = useState<ApiError | null>(null);
+  const unmute = async (board: string) => {
+    if (!settings) return;
+    setUnmuting(board);
+    setUnmuteError(null);
+    try {
+      // The list replaces the old one, and boards you can no longer see
+      // would be refused: those go too.
+      const keep = settings.muted_boards.filter((id) => id !== board && names[id] !== null);
+      setSettings(await api<NotificationSettings>("PUT", "/api/v1/me/notification-settings",
+        { muted_boards: keep }));
+    } catch (e) {
+      if (e instanceof ApiError) setUnmuteError(e);
+      else throw e;
+    } finally {
+      setUnmuting(null);
+    }
+  };
+
+  return (
+    <Section title="E-mail notifications">
+      {!settings && !loadError && <p className="loading">Loading…</p>}
+      {loadError && <p role="alert" className="error">Your notification settings could not be loaded: {loadError.message}</p>}
+      {settings && choice && (
+        <>
+          <form onSubmit={save.run}>
+            <fieldset className="settings-choices">
+              <legend>E-mail me about notifications</legend>
+              {FREQUENCIES.map((f) => (
+                <div key={f.value} className="settings-choice">
+                  <input type="radio" id={`${groupId}-${f.value}`} name={`${groupId}-frequency`}
+                    value={f.value} checked={choice === f.value}
+                    aria-describedby={`${groupId}-${f.value}-explain`}
+                    onChange={() => { setChoice(f.value); setSaved(false); }} />
+                  <label htmlFor={`${groupId}-${f.value}`}>{f.label}</label>
+                  <span id={`${groupId}-${f.value}-explain`} className="hint">{f.explain}</span>
+                </div>
+              ))}
+            </fieldset>
+            {!user.email_verified && choice !== "off" && (
+              <p className="hint">Nothing is sent until your e-mail address is confirmed (see Profile).</p>
+            )}
+            <ErrorNote error={save.error} />
+            {saved && <p role="status" className="settings-ok">Saved.</p>}
+            <button type="submit" disabled={save.busy || choice === settings.email}>
+              {save.busy ? "Saving…" : "Save e-mail settings"}
+            </button>
+          </form>
+
+          <h3>Muted boards</h3>
+          {settings.muted_boards.length === 0 ? (
+            <p className="empty">
+              No muted boards. Mute a busy board from its page to hear from it only when someone
+              mentions you.
+            </p>
+          ) : (
+            <>
+              <p className="hint">You hear nothing from these boards, except when someone mentions you.</p>
+              <ul className="settings-list">
+                {settings.muted_boards.map((id) => {
+                  const name = names[id];
+                  const shown = name === undefined ? "Loading…" : name ?? "A board you can no longer open";
+                  return (
+                    <li key={id}>
+                      <span className="settings-grow">
+                        {name ? <Link to={`/b/${id}`}>{name}</Link> : <span className="empty">{shown}</span>}
+                      </span>
+                      <button type="button" className="secondary" aria-label={`Unmute ${name ?? "this board"}`}
+                        disabled={unmuting !== null} onClick={() => unmute(id)}>
+                        {unmuting === id ? "Unmuting…" : "Unmute"}
+                      </button>
+                    </li>
+                  );
+                })}
+              </ul>
+              <ErrorNote error={unmuteError} />
+            </>
+          )}
+        </>
+      )}
+    </Section>
+  );
+}
+
+/** Copies to the clipboard; when that is refused, selects the text for Ctrl+C. */
+async function copyText(text: string, input: HTMLInputElement | null): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    input?.focus();
+    input?.select();
+    return false;
+  }
+}
+
+function ApiTokens() {
+  const [tokens, setTokens] = useState<Token[] | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [name, setName] = useState("");
+  const [fresh, setFresh] = useState<NewToken | null>(null);
+  const [copied, setCopied] = useState<"yes" | "select" | null>(null);
+  const secretRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    api<Schemas["Page_TokenOut"]>("GET", "/api/v1/me/tokens")
+      .then((page) => setTokens(page.items))
+      .catch((e: unknown) => {
+        if (e instanceof ApiError) setLoadError(e);
+        else throw e;
+      });
+  }, []);
+
+  const create = useSubmit(async () => {
+    const t = await api<NewToken>("POST", "/api/v1/me/tokens", { name: name.trim() });
+    setFresh(t);
+    setCopied(null);
+    setTokens((old) => [{ id: t.id, name: t.name, prefix: t.prefix, created_at: t.created_at,
+      last_used_at: t.last_used_at }, ...(old ?? [])]);
+    setName("");
+  });
+
+  useEffect(() => {
+    if (fresh) secretRef.current?.focus();
+  }, [fresh]);
+
+  const revoke = async (t: Token) => {
+    await api("DELETE", `/api/v1/me/tokens/${t.id}`);
+    setTokens((old) => old?.filter((x) => x.id !== t.id) ?? null);
+    if (fresh?.id === t.id) setFresh(null);
+  };
+
+  return (
+    <Section title="API tokens">
+      <p className="hint">
+        Tokens let scripts use the Critboard API as you: send one as{" "}
+        <code>Authorization: Bearer …</code>. Treat them like passwords.
+      </p>
+      <form onSubmit={create.run} className="inline">
+        <Field label="Token name" error={create.error?.field("name")}>
+          <input required maxLength={NAME_MAX} pattern={NOT_BLANK} title="Enter a name"
+            placeholder="e.g. Export script" value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <button type="submit" disabled={create.busy}>{create.busy ? "Creating…" : "Create token"}</button>
+      </form>
+      <ErrorNote error={create.error} fields={["name"]} />
+
+      {fresh && (
+        <div className="settings-secret">
+          <p>
+            <strong>Copy your new token now.</strong> It is shown only this once; if you lose it,
+            revoke it and create another.
+          </p>
+          <div className="inline">
+            <Field label={`New token “${fresh.name}”`}>
+              <input ref={secretRef} readOnly value={fresh.token} spellCheck={false}
+                onFocus={(e) => e.currentTarget.select()} />
+            </Field>
+            <button type="button" onClick={async () =>
+              setCopied((await copyText(fresh.token, secretRef.current)) ? "yes" : "select")}>
+              Copy token
+            </button>
+          </div>
+          <p role="status" className="hint">
+            {copied === "yes" && "Copied to the clipboard."}
+            {copied === "select" && "Your browser did not allow copying: the token is selected, press Ctrl+C (⌘C)."}
+          </p>
+          <button type="button" className="link" onClick={() => setFresh(null)}>I have saved it</button>
+        </div>
+      )}
+
+      {tokens === null && !loadError && <p className="loading">Loading…</p>}
+      {loadError && <p role="alert" className="error">Your tokens could not be loaded: {loadError.message}</p>}
+      {tokens?.length === 0 && <p className="empty">No tokens yet. Create one above when a script needs the API.</p>}
+      {tokens && tokens.length > 0 && (
+        <ul className="settings-list">
+          {tokens.map((t) => (
+            <li key={t.id}>
+              <span className="settings-grow">
+                <strong>{t.name}</strong> <code>{t.prefix}…</code>
+                <span className="settings-meta">
+                  Created {ago(t.created_at)} ·{" "}
+                  {t.last_used_at ? `last used ${ago(t.last_used_at)}` : "never used"}
+                </span>
+              </span>
+              <ConfirmButton label="Revoke" name={`Revoke token ${t.name}`} confirm="Revoke token"
+                question={`Revoke “${t.name}”? Scripts using it stop working at once.`}
+                onConfirm={() => revoke(t)} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </Section>
+  );
+}
+
+/** A destructive button that asks first, in place (no browser pop-up). */
+function ConfirmButton({ label, name, question, confirm, onConfirm }: {
+  label: string; name: string; question: string; confirm: string; onConfirm: () => Promise<void>;
+}) {
+  const [asking, setAsking] = useState(false);
+  const { busy, error, run } = useSubmit(onConfirm);
+  const yes = useRef<HTMLButtonElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    (asking ? yes : trigger).current?.focus();
+  }, [asking]);
+
+  if (!asking) {
+    return (
+      <button ref={trigger} type="button" className="danger" aria-label={name} onClick={() => setAsking(true)}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <span className="settings-confirm" role="group" aria-label={question}>
+      <span>{question}</span>
+      <button ref={yes} type="button" className="danger" disabled={busy} onClick={() => run()}>
+        {busy ? "One moment…" : confirm}
+      </button>
+      <button type="button" className="secondary" onClick={() => setAsking(false)}>Cancel</button>
+      <ErrorNote error={error} />
+    </span>
+  );
 }
