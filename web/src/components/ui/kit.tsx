@@ -91,7 +91,9 @@ export function Dialog({ title, onClose, children, wide }: {
   close.current = onClose;
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>("input, select, textarea, button");
+    // The first field, not the ✕ in the header.
+    const first = ref.current?.querySelector<HTMLElement>(":scope > :not(header) :is(input, select, textarea, button)")
+      ?? ref.current?.querySelector<HTMLElement>("button");
     first?.focus();
     const key = (e: KeyboardEvent) => {
       if (e.key === "Escape") {

@@ -1,69 +1,725 @@
-import { useEffect, useState, type FormEvent } from "react";
-import { api, ApiError, type Board, type Schemas, type Workspace } from "../../api/client";
+// The workspace home (/w/{id}): folders on the left, the boards of the
+// selected folder (or all, or the archived ones) as cards, search, and the
+// forms to create, rename, move and archive — each shown only to those the
+// API lets do it.
+import {
+  useCallback, useEffect, useId, useRef, useState,
+  type KeyboardEvent as ReactKeyboardEvent, type MouseEvent, type ReactNode,
+} from "react";
+import {
+  api, ApiError, type Board, type Folder, type Schemas, type Workspace,
+} from "../../api/client";
+import { navigate } from "../../lib/router";
+import { ago, CreateByName, Dialog, ErrorNote, Field, Link, useSubmit } from "../../components/ui/kit";
+import "./workspaces.css";
 
-/** A workspace's boards, filtered by name, and a form to add one. */
+type BoardPage = Schemas["Page_BoardOut"];
+type FolderPage = Schemas["Page_FolderOut"];
+
+/** Which boards the grid shows. */
+export type View = { kind: "all" } | { kind: "folder"; id: string } | { kind: "archived" };
+
+/** Boards a page asks for: a multiple of 2, 3 and 4 fills the grid's rows. */
+export const PAGE_SIZE = 48;
+
+const UUID_RE = /^[0-9a-f-]{36}$/i;
+
+/** The view a query string names: `?folder=<id>`, `?archived=true`, else all boards. */
+export function viewFromSearch(search: string): View {
+  const params = new URLSearchParams(search);
+  const folder = params.get("folder");
+  if (folder && UUID_RE.test(folder)) return { kind: "folder", id: folder };
+  const archived = params.get("archived");
+  if (archived === "true" || archived === "1") return { kind: "archived" };
+  return { kind: "all" };
+}
+
+/** The app address of a view of workspace `ws`. */
+export function viewHref(ws: string, view: View): string {
+  if (view.kind === "folder") return `/w/${ws}?folder=${view.id}`;
+  if (view.kind === "archived") return `/w/${ws}?archived=true`;
+  return `/w/${ws}`;
+}
+
+/** The API request for one page of a view's boards, optionally filtered by name. */
+export function boardsPath(ws: string, view: View, q: string, cursor?: string | null): string {
+  const params = new URLSearchParams();
+  const query = q.trim();
+  if (query) params.set("q", query);
+  if (view.kind === "archived") params.set("archived", "true");
+  params.set("limit", String(PAGE_SIZE));
+  if (cursor) params.set("cursor", cursor);
+  const base = view.kind === "folder"
+    ? `/api/v1/folders/${view.id}/boards`
+    : `/api/v1/workspaces/${ws}/boards`;
+  return `${base}?${params.toString()}`;
+}
+
+/** Folders in display order: each top-level folder followed by its sub-folders. */
+export function folderTree(folders: Folder[]): { folder: Folder; depth: number }[] {
+  const byName = (a: Folder, b: Folder) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+  const ids = new Set(folders.map((f) => f.id));
+  // A sub-folder whose parent is not in the list is shown at the top level.
+  const top = folders.filter((f) => !f.parent_id || !ids.has(f.parent_id)).sort(byName);
+  const out: { folder: Folder; depth: number }[] = [];
+  for (const parent of top) {
+    out.push({ folder: parent, depth: 0 });
+    for (const child of folders.filter((f) => f.parent_id === parent.id).sort(byName)) {
+      out.push({ folder: child, depth: 1 });
+    }
+  }
+  return out;
+}
+
+/** The ids of a folder and of its sub-folders (deleting a folder deletes those too). */
+export function folderAndChildren(folders: Folder[], id: string): Set<string> {
+  return new Set([id, ...folders.filter((f) => f.parent_id === id).map((f) => f.id)]);
+}
+
+/** Whether a board belongs in a view's list (after an edit, say). */
+export function belongsIn(board: Board, view: View, q: string): boolean {
+  const query = q.trim().toLowerCase();
+  if (query && !board.name.toLowerCase().includes(query)) return false;
+  if (view.kind === "archived") return board.archived;
+  if (board.archived) return false;
+  return view.kind === "all" || board.folder_id === view.id;
+}
+
+/** The list after one board changed: updated in place, or gone when it left the view. */
+export function applyBoardChange(items: Board[], board: Board, view: View, q: string): Board[] {
+  if (!belongsIn(board, view, q)) return items.filter((b) => b.id !== board.id);
+  return items.map((b) => (b.id === board.id ? board : b));
+}
+
+/** Appends a page, skipping boards already shown. */
+export function mergePage(items: Board[], more: Board[]): Board[] {
+  const seen = new Set(items.map((b) => b.id));
+  return [...items, ...more.filter((b) => !seen.has(b.id))];
+}
+
+/** "1 picture", "3 pictures". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** What a role allows on a board, per the API (editors rename; owners move and archive). */
+export function boardAbilities(role: Board["role"]) {
+  return { rename: role === "editor" || role === "owner", manage: role === "owner" };
+}
+
+export function managesWorkspace(role: Workspace["role"] | undefined): boolean {
+  return role === "owner" || role === "admin";
+}
+
+/** The message for a failed request: an ApiError, or a string for anything else. */
+function asError(e: unknown): ApiError | string {
+  if (e instanceof ApiError) return e;
+  return e instanceof Error ? e.message : "Something went wrong.";
+}
+
+/** The current query string, following in-app navigation and Back/Forward. */
+function useSearch(): string {
+  const [search, setSearch] = useState(window.location.search);
+  useEffect(() => {
+    const update = () => setSearch(window.location.search);
+    window.addEventListener("popstate", update);
+    return () => window.removeEventListener("popstate", update);
+  }, []);
+  return search;
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = window.setTimeout(() => setSettled(value), ms);
+    return () => window.clearTimeout(t);
+  }, [value, ms]);
+  return settled;
+}
+
+/**
+ * Focuses (and selects) a dialog's first field, or its safe button, once the dialog has opened:
+ * the kit's Dialog focuses its first button, which is Close.
+ */
+function useFirstField<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    const t = window.setTimeout(() => {
+      ref.current?.focus();
+      if (ref.current instanceof HTMLInputElement) ref.current.select();
+    });
+    return () => window.clearTimeout(t);
+  }, []);
+  return ref;
+}
+
+type BoardList = { key: string; items: Board[]; next: string | null };
+
+type Open =
+  | { kind: "rename-board"; board: Board }
+  | { kind: "move-board"; board: Board }
+  | { kind: "rename-folder"; folder: Folder }
+  | { kind: "delete-folder"; folder: Folder };
+
+type Notice = { text: string; undo?: () => Promise<void> };
+
+/** A workspace's folders and boards; another workspace starts afresh. */
 export function WorkspaceHome({ id }: { id: string }) {
+  return <Home key={id} id={id} />;
+}
+
+function Home({ id }: { id: string }) {
+  const view = viewFromSearch(useSearch());
   const [workspace, setWorkspace] = useState<Workspace | null>(null);
-  const [boards, setBoards] = useState<Board[] | null>(null);
-  const [filter, setFilter] = useState("");
-  const [name, setName] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [wsError, setWsError] = useState<ApiError | string | null>(null);
+  const [folders, setFolders] = useState<Folder[] | null>(null);
+  const [foldersError, setFoldersError] = useState<ApiError | string | null>(null);
+  const [query, setQuery] = useState("");
+  const q = useDebounced(query, 200);
+  const [list, setList] = useState<BoardList | null>(null);
+  const [listError, setListError] = useState<ApiError | string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [reload, setReload] = useState(0);
+  const [open, setOpen] = useState<Open | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const close = useCallback(() => setOpen(null), []);
 
   useEffect(() => {
+    let live = true;
+    setWorkspace(null);
+    setWsError(null);
     api<Workspace>("GET", `/api/v1/workspaces/${id}`)
-      .then(setWorkspace)
-      .catch((e: ApiError) => setError(e.status === 404 ? "This workspace does not exist, or is not yours." : e.message));
+      .then((w) => live && setWorkspace(w))
+      .catch((e: unknown) => live && setWsError(asError(e)));
+    api<FolderPage>("GET", `/api/v1/workspaces/${id}/folders`)
+      .then((page) => live && setFolders(page.items))
+      .catch((e: unknown) => live && setFoldersError(asError(e)));
+    return () => { live = false; };
   }, [id]);
 
+  const key = boardsPath(id, view, q);
   useEffect(() => {
-    const q = filter ? `?q=${encodeURIComponent(filter)}` : "";
-    api<Schemas["Page_BoardOut"]>("GET", `/api/v1/workspaces/${id}/boards${q}`)
-      .then((page) => setBoards(page.items))
-      .catch((e: ApiError) => setError(e.message));
-  }, [id, filter]);
+    let live = true;
+    setLoading(true);
+    setListError(null);
+    api<BoardPage>("GET", key)
+      .then((page) => live && setList({ key, items: page.items, next: page.next_cursor ?? null }))
+      .catch((e: unknown) => live && setListError(asError(e)))
+      .finally(() => live && setLoading(false));
+    return () => { live = false; };
+  }, [key, reload]);
 
-  const create = async (e: FormEvent) => {
-    e.preventDefault();
+  const more = useSubmit(async () => {
+    const current = list;
+    if (!current?.next) return;
+    const page = await api<BoardPage>("GET", boardsPath(id, view, q, current.next));
+    setList((l) => (l && l.key === current.key
+      ? { ...l, items: mergePage(l.items, page.items), next: page.next_cursor ?? null }
+      : l));
+  });
+
+  /** Updates the list shown when this render's request was made; a newer list is left alone. */
+  const changed = (board: Board) => {
+    setList((l) => (l && l.key === key ? { ...l, items: applyBoardChange(l.items, board, view, q) } : l));
+  };
+
+  const setArchived = async (board: Board, archived: boolean) => {
+    setNotice(null);
     try {
-      const board = await api<Board>("POST", `/api/v1/workspaces/${id}/boards`, { name });
-      setBoards((b) => [...(b ?? []), board].sort((x, y) => x.name.localeCompare(y.name)));
-      setName("");
-    } catch (err) {
-      if (err instanceof ApiError) setError(err.field("name") ?? err.message);
-      else throw err;
+      const updated = await api<Board>("PATCH", `/api/v1/boards/${board.id}`, { archived });
+      changed(updated);
+      setNotice({
+        text: archived ? `“${updated.name}” is archived.` : `“${updated.name}” is back among the active boards.`,
+        undo: async () => {
+          await api<Board>("PATCH", `/api/v1/boards/${board.id}`, { archived: !archived });
+          setNotice(null);
+          setReload((n) => n + 1);
+        },
+      });
+    } catch (e) {
+      const err = asError(e);
+      setNotice({ text: typeof err === "string" ? err : err.message });
     }
   };
 
+  if (wsError instanceof ApiError && wsError.status === 404) {
+    return (
+      <section className="wh">
+        <p role="alert" className="error">This workspace does not exist, or is not yours.</p>
+        <p><Link to="/">Back to your workspaces</Link></p>
+      </section>
+    );
+  }
+
+  const admin = managesWorkspace(workspace?.role);
+  const folder = view.kind === "folder" ? folders?.find((f) => f.id === view.id) : undefined;
+  const folderMissing = view.kind === "folder" && folders !== null && !folder;
+  const folderName = (fid: string | null | undefined) =>
+    (fid ? folders?.find((f) => f.id === fid)?.name : undefined);
+  const heading = view.kind === "archived" ? "Archived" : view.kind === "folder"
+    ? (folder?.name ?? (folderMissing ? "Folder not found" : "Folder")) : "All boards";
+  const items = list?.items ?? null;
+  const stale = list !== null && list.key !== key;
+
   return (
-    <section>
-      <h1>{workspace?.name ?? "Workspace"}</h1>
-      {error && <p role="alert" className="error">{error}</p>}
-      <label className="filter">
-        Find a board
-        <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
-      </label>
-      {boards === null && !error && <p className="loading">Loading…</p>}
-      {boards?.length === 0 && !filter && (
-        <p className="empty">No boards yet. Create the first one and upload your designs to it.</p>
+    <section className="wh">
+      <WorkspaceHeader id={id} workspace={workspace} error={wsError} onRenamed={setWorkspace} />
+
+      <div className="wh-layout">
+        <aside className="wh-side">
+          <nav aria-label="Folders">
+            <ul className="wh-nav">
+              <li>
+                <NavLink to={viewHref(id, { kind: "all" })} selected={view.kind === "all"}>All boards</NavLink>
+              </li>
+              {folders && folderTree(folders).map(({ folder: f, depth }) => (
+                <li key={f.id} className={depth ? "wh-sub" : undefined}>
+                  <NavLink to={viewHref(id, { kind: "folder", id: f.id })}
+                    selected={view.kind === "folder" && view.id === f.id}>{f.name}</NavLink>
+                </li>
+              ))}
+              <li className="wh-nav-end">
+                <NavLink to={viewHref(id, { kind: "archived" })} selected={view.kind === "archived"}>Archived</NavLink>
+              </li>
+            </ul>
+          </nav>
+          {folders === null && !foldersError && <p className="loading">Loading folders…</p>}
+          <ErrorNote error={foldersError} />
+          {admin && (
+            <div className="wh-new-folder">
+              <CreateByName label="New folder" button="Create folder" placeholder="e.g. Marketing"
+                create={async (name) => {
+                  const f = await api<Folder>("POST", `/api/v1/workspaces/${id}/folders`, { name });
+                  setFolders((all) => [...(all ?? []), f]);
+                  navigate(viewHref(id, { kind: "folder", id: f.id }));
+                }} />
+            </div>
+          )}
+        </aside>
+
+        <div className="wh-main">
+          <div className="wh-main-head">
+            <h2>{heading}</h2>
+            {folder && admin && (
+              <span className="wh-folder-actions">
+                <button type="button" className="secondary small"
+                  onClick={() => setOpen({ kind: "rename-folder", folder })}>Rename folder</button>
+                <button type="button" className="danger small"
+                  onClick={() => setOpen({ kind: "delete-folder", folder })}>Delete folder</button>
+              </span>
+            )}
+          </div>
+
+          {!folderMissing && <div className="wh-toolbar">
+            <label className="wh-search">
+              Find a board
+              <input type="search" value={query} maxLength={120} placeholder="Board name"
+                onChange={(e) => setQuery(e.target.value)} />
+            </label>
+            <div className="wh-create">
+              <CreateByName label="New board" button="Create board" placeholder="e.g. Homepage redesign"
+                create={async (name) => {
+                  const folder_id = view.kind === "folder" ? view.id : null;
+                  const b = await api<Board>("POST", `/api/v1/workspaces/${id}/boards`, { name, folder_id });
+                  navigate(`/b/${b.id}`);
+                }} />
+              <p className="hint">
+                {folder ? <>Goes into <strong>{folder.name}</strong>.</>
+                  : view.kind === "folder" ? "Goes into this folder." : "Goes to the top level of the workspace."}
+              </p>
+            </div>
+          </div>}
+
+          {notice && (
+            <p role="status" className="wh-notice">
+              {notice.text}
+              {notice.undo && <UndoButton undo={notice.undo} />}
+              <button type="button" className="link" aria-label="Dismiss" onClick={() => setNotice(null)}>✕</button>
+            </p>
+          )}
+
+          {folderMissing ? (
+            <p role="alert" className="error">
+              This folder does not exist any more. <Link to={viewHref(id, { kind: "all" })}>See all boards</Link>
+            </p>
+          ) : listError ? (
+            <div role="alert" className="wh-list-error">
+              <p className="error">
+                {listError instanceof ApiError && listError.status === 404 && view.kind === "folder"
+                  ? "This folder does not exist, or is not yours."
+                  : typeof listError === "string" ? listError : listError.message}
+              </p>
+              <button type="button" className="secondary small" onClick={() => setReload((n) => n + 1)}>Try again</button>
+            </div>
+          ) : items === null ? (
+            <p className="loading">Loading boards…</p>
+          ) : items.length === 0 && !stale ? (
+            <p className="empty">{emptyText(view, q)}</p>
+          ) : (
+            <ul className="wh-grid" aria-busy={loading || stale} aria-label={`Boards: ${heading}`}>
+              {items.map((b) => (
+                <BoardCard key={b.id} board={b}
+                  folderName={view.kind === "folder" ? undefined : folderName(b.folder_id)}
+                  onRename={() => setOpen({ kind: "rename-board", board: b })}
+                  onMove={() => setOpen({ kind: "move-board", board: b })}
+                  onArchive={() => setArchived(b, !b.archived)} />
+              ))}
+            </ul>
+          )}
+
+          {list?.next && !stale && !listError && (
+            <div className="wh-more">
+              <button type="button" className="secondary" disabled={more.busy} onClick={() => more.run()}>
+                {more.busy ? "Loading…" : "Load more"}
+              </button>
+              <ErrorNote error={more.error} />
+            </div>
+          )}
+        </div>
+      </div>
+
+      {open?.kind === "rename-board" && (
+        <RenameBoard board={open.board} onClose={close} onDone={(b) => { changed(b); close(); }} />
       )}
-      <ul className="cards">
-        {boards?.map((b) => (
-          <li key={b.id} className="board">
-            <strong>{b.name}</strong>
-            <span className="meta">
-              {b.asset_count} pictures · {b.open_thread_count} open threads · {b.role}
-            </span>
-          </li>
-        ))}
-      </ul>
-      <form onSubmit={create} className="inline">
-        <label>
-          New board
-          <input required maxLength={120} value={name} placeholder="e.g. Homepage redesign"
-            onChange={(e) => setName(e.target.value)} />
-        </label>
-        <button type="submit">Create board</button>
-      </form>
+      {open?.kind === "move-board" && (
+        <MoveBoard board={open.board} folders={folders ?? []} onClose={close}
+          onDone={(b) => {
+            changed(b);
+            close();
+            const to = folderName(b.folder_id);
+            setNotice({ text: to ? `“${b.name}” moved to ${to}.` : `“${b.name}” moved to the top level.` });
+          }} />
+      )}
+      {open?.kind === "rename-folder" && (
+        <RenameFolder folder={open.folder} onClose={close}
+          onDone={(f) => {
+            setFolders((all) => all?.map((x) => (x.id === f.id ? f : x)) ?? all);
+            close();
+          }} />
+      )}
+      {open?.kind === "delete-folder" && folders && (
+        <DeleteFolder folder={open.folder} folders={folders} onClose={close}
+          onDone={() => {
+            const gone = folderAndChildren(folders, open.folder.id);
+            setFolders((all) => all?.filter((f) => !gone.has(f.id)) ?? all);
+            close();
+            setNotice({ text: `Folder “${open.folder.name}” is deleted; its boards are now at the top level.` });
+            if (view.kind === "folder" && gone.has(view.id)) navigate(viewHref(id, { kind: "all" }));
+            else setReload((n) => n + 1);
+          }} />
+      )}
     </section>
+  );
+}
+
+/** An entry of the folder list: an in-app link that marks the one shown. */
+function NavLink({ to, selected, children }: { to: string; selected: boolean; children: ReactNode }) {
+  const go = (e: MouseEvent) => {
+    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    if (to !== window.location.pathname + window.location.search) navigate(to);
+  };
+  return (
+    <a href={to} onClick={go} className={selected ? "wh-nav-item selected" : "wh-nav-item"}
+      aria-current={selected ? "page" : undefined}>{children}</a>
+  );
+}
+
+export function emptyText(view: View, q: string): string {
+  if (q.trim()) return `No boards match “${q.trim()}”.`;
+  if (view.kind === "archived") return "No archived boards. Archiving a board hides it from the lists without deleting anything.";
+  if (view.kind === "folder") return "No boards in this folder yet. Create one here, or move a board in from its ⋯ menu.";
+  return "No boards yet. Create the first one and upload your designs to it.";
+}
+
+function UndoButton({ undo }: { undo: () => Promise<void> }) {
+  const { busy, error, run } = useSubmit(undo);
+  return (
+    <>
+      <button type="button" className="link" disabled={busy} onClick={() => run()}>Undo</button>
+      {error && <span className="error"> {error.message}</span>}
+    </>
+  );
+}
+
+/** The workspace's name, renamed in place by its owners and admins. */
+function WorkspaceHeader({ id, workspace, error, onRenamed }: {
+  id: string; workspace: Workspace | null; error: ApiError | string | null; onRenamed: (w: Workspace) => void;
+}) {
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState("");
+  const renameButton = useRef<HTMLButtonElement>(null);
+  const { busy, error: saveError, setError, run } = useSubmit(async () => {
+    const w = await api<Workspace>("PATCH", `/api/v1/workspaces/${id}`, { name: name.trim() });
+    onRenamed(w);
+    setEditing(false);
+    window.setTimeout(() => renameButton.current?.focus());
+  });
+  const input = useRef<HTMLInputElement>(null);
+  const cancel = useCallback(() => {
+    setEditing(false);
+    setError(null);
+    window.setTimeout(() => renameButton.current?.focus());
+  }, [setError]);
+  // Esc cancels wherever focus is (a disabled Save button drops it to the page).
+  useEffect(() => {
+    if (!editing) return;
+    const key = (e: KeyboardEvent) => {
+      if (e.key === "Escape" && !document.querySelector("[role=dialog]")) cancel();
+    };
+    window.addEventListener("keydown", key);
+    return () => window.removeEventListener("keydown", key);
+  }, [editing, cancel]);
+  // After a refused name, back to the field with its message.
+  useEffect(() => {
+    if (saveError) input.current?.focus();
+  }, [saveError]);
+
+  if (error) {
+    return (
+      <header className="wh-head">
+        <h1>Workspace</h1>
+        <ErrorNote error={error} />
+      </header>
+    );
+  }
+  if (!workspace) {
+    return <header className="wh-head"><h1 className="wh-placeholder">Loading…</h1></header>;
+  }
+  if (editing) {
+    return (
+      <header className="wh-head">
+        <form className="inline wh-rename" onSubmit={run}>
+          <Field label="Workspace name" error={saveError?.field("name") ?? saveError?.message}>
+            <input ref={input} required maxLength={120} value={name} autoFocus
+              onChange={(e) => setName(e.target.value)} />
+          </Field>
+          <button type="submit" disabled={busy}>Save</button>
+          <button type="button" className="secondary" onClick={cancel}>Cancel</button>
+        </form>
+      </header>
+    );
+  }
+  return (
+    <header className="wh-head">
+      <p className="wh-crumb"><Link to="/">Workspaces</Link></p>
+      <div className="wh-title">
+        <h1>{workspace.name}</h1>
+        {managesWorkspace(workspace.role) && (
+          <button ref={renameButton} type="button" className="link" aria-label="Rename workspace"
+            title="Rename workspace" onClick={() => { setName(workspace.name); setEditing(true); }}>
+            Rename
+          </button>
+        )}
+        <span className="wh-role" title="Your role in this workspace">{workspace.role}</span>
+      </div>
+    </header>
+  );
+}
+
+/** One board as a card; the whole card opens the board. */
+function BoardCard({ board, folderName, onRename, onMove, onArchive }: {
+  board: Board; folderName?: string; onRename: () => void; onMove: () => void; onArchive: () => void;
+}) {
+  const can = boardAbilities(board.role);
+  const actions: MenuAction[] = [];
+  if (can.rename) actions.push({ label: "Rename", run: onRename });
+  if (can.manage) {
+    actions.push({ label: "Move to folder", run: onMove });
+    actions.push({ label: board.archived ? "Unarchive" : "Archive", run: onArchive });
+  }
+  return (
+    <li className="wh-card">
+      <div className="wh-card-head">
+        <h3><Link to={`/b/${board.id}`} className="wh-card-link">{board.name}</Link></h3>
+        {actions.length > 0 && <ActionMenu label={`Board actions for ${board.name}`} actions={actions} />}
+      </div>
+      {board.description && <p className="wh-desc" title={board.description}>{board.description}</p>}
+      <p className="wh-stats">
+        <span>{board.asset_count === 0 ? "No pictures yet" : plural(board.asset_count, "picture")}</span>
+        {board.open_thread_count > 0 && <span>{plural(board.open_thread_count, "open thread")}</span>}
+      </p>
+      {board.asset_count > 0 && (
+        <p className="wh-review">
+          <span className={board.approved_count ? "wh-ok" : undefined}>{board.approved_count} approved</span>
+          {" / "}
+          <span className={board.changes_requested_count ? "wh-changes" : undefined}>
+            {board.changes_requested_count} changes requested
+          </span>
+        </p>
+      )}
+      <p className="wh-card-foot">
+        <span className="wh-role" title="Your role on this board">{board.role}</span>
+        {folderName && <span className="wh-chip" title="Folder">{folderName}</span>}
+        {board.archived && board.archived_at && <span>Archived {ago(board.archived_at)}</span>}
+      </p>
+    </li>
+  );
+}
+
+type MenuAction = { label: string; run: () => void };
+
+/** A "⋯" button with a small menu: arrow keys move, Esc closes, focus returns to the button. */
+function ActionMenu({ label, actions }: { label: string; actions: MenuAction[] }) {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    menu.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus();
+    const outside = (e: PointerEvent) => {
+      const t = e.target as Node;
+      if (!menu.current?.contains(t) && !button.current?.contains(t)) setOpen(false);
+    };
+    document.addEventListener("pointerdown", outside);
+    return () => document.removeEventListener("pointerdown", outside);
+  }, [open]);
+
+  const shut = () => {
+    setOpen(false);
+    button.current?.focus();
+  };
+  const keys = (e: ReactKeyboardEvent) => {
+    const items = Array.from(menu.current?.querySelectorAll<HTMLElement>("[role=menuitem]") ?? []);
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    const go = (i: number) => items[(i + items.length) % items.length]?.focus();
+    if (e.key === "ArrowDown") go(at + 1);
+    else if (e.key === "ArrowUp") go(at - 1);
+    else if (e.key === "Home") go(0);
+    else if (e.key === "End") go(items.length - 1);
+    else if (e.key === "Escape") shut();
+    else if (e.key === "Tab") { setOpen(false); return; }
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+
+  return (
+    <div className="wh-menu-wrap">
+      <button ref={button} type="button" className="wh-menu-button" aria-label={label} title="Board actions"
+        aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)}>⋯</button>
+      {open && (
+        <div ref={menu} role="menu" aria-label={label} className="wh-menu" onKeyDown={keys}>
+          {actions.map((a) => (
+            <button key={a.label} type="button" role="menuitem" tabIndex={-1}
+              onClick={() => { shut(); a.run(); }}>{a.label}</button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function RenameBoard({ board, onClose, onDone }: {
+  board: Board; onClose: () => void; onDone: (b: Board) => void;
+}) {
+  const [name, setName] = useState(board.name);
+  const [description, setDescription] = useState(board.description);
+  const first = useFirstField<HTMLInputElement>();
+  const { busy, error, run } = useSubmit(async () => {
+    onDone(await api<Board>("PATCH", `/api/v1/boards/${board.id}`, { name: name.trim(), description }));
+  });
+  return (
+    <Dialog title="Rename board" onClose={onClose}>
+      <form onSubmit={run}>
+        <Field label="Board name" error={error?.field("name")}>
+          <input ref={first} required maxLength={120} value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label="Description" error={error?.field("description")} hint="Optional; shown on the card.">
+          <textarea rows={3} maxLength={2000} value={description} onChange={(e) => setDescription(e.target.value)} />
+        </Field>
+        <ErrorNote error={error} fields={["name", "description"]} />
+        <div className="wh-dialog-actions">
+          <button type="button" className="secondary" onClick={onClose}>Cancel</button>
+          <button type="submit" disabled={busy}>Save</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function MoveBoard({ board, folders, onClose, onDone }: {
+  board: Board; folders: Folder[]; onClose: () => void; onDone: (b: Board) => void;
+}) {
+  const [target, setTarget] = useState(board.folder_id ?? "");
+  const selectId = useId();
+  const first = useFirstField<HTMLSelectElement>();
+  const { busy, error, run } = useSubmit(async () => {
+    if (target === (board.folder_id ?? "")) return onClose();
+    onDone(await api<Board>("PATCH", `/api/v1/boards/${board.id}`, { folder_id: target || null }));
+  });
+  return (
+    <Dialog title={`Move “${board.name}”`} onClose={onClose}>
+      <form onSubmit={run}>
+        <label htmlFor={selectId}>Move to</label>
+        <select ref={first} id={selectId} value={target} onChange={(e) => setTarget(e.target.value)} className="wh-select"
+          aria-describedby={`${selectId}-hint`}>
+          <option value="">No folder</option>
+          {folderTree(folders).map(({ folder, depth }) => (
+            <option key={folder.id} value={folder.id}>{depth ? `\u2003${folder.name}` : folder.name}</option>
+          ))}
+        </select>
+        {error?.field("folder_id")
+          ? <span className="field-error">{error.field("folder_id")}</span>
+          : <span className="hint" id={`${selectId}-hint`}>People with access to a folder see every board in it.</span>}
+        <ErrorNote error={error} fields={["folder_id"]} />
+        <div className="wh-dialog-actions">
+          <button type="button" className="secondary" onClick={onClose}>Cancel</button>
+          <button type="submit" disabled={busy}>Move</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function RenameFolder({ folder, onClose, onDone }: {
+  folder: Folder; onClose: () => void; onDone: (f: Folder) => void;
+}) {
+  const [name, setName] = useState(folder.name);
+  const first = useFirstField<HTMLInputElement>();
+  const { busy, error, run } = useSubmit(async () => {
+    onDone(await api<Folder>("PATCH", `/api/v1/folders/${folder.id}`, { name: name.trim() }));
+  });
+  return (
+    <Dialog title="Rename folder" onClose={onClose}>
+      <form onSubmit={run}>
+        <Field label="Folder name" error={error?.field("name")}>
+          <input ref={first} required maxLength={120} value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <ErrorNote error={error} fields={["name"]} />
+        <div className="wh-dialog-actions">
+          <button type="button" className="secondary" onClick={onClose}>Cancel</button>
+          <button type="submit" disabled={busy}>Save</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function DeleteFolder({ folder, folders, onClose, onDone }: {
+  folder: Folder; folders: Folder[]; onClose: () => void; onDone: () => void;
+}) {
+  const subs = folders.filter((f) => f.parent_id === folder.id);
+  const cancel = useFirstField<HTMLButtonElement>();
+  const { busy, error, run } = useSubmit(async () => {
+    await api("DELETE", `/api/v1/folders/${folder.id}`);
+    onDone();
+  });
+  return (
+    <Dialog title={`Delete folder “${folder.name}”?`} onClose={onClose}>
+      <form onSubmit={run}>
+        <p>
+          {subs.length > 0 && <>Its {plural(subs.length, "sub-folder")} ({subs.map((s) => s.name).join(", ")}) {subs.length === 1 ? "goes" : "go"} too. </>}
+          No board is deleted: {subs.length > 0 ? "their" : "its"} boards move to the top level of the workspace
+          and keep their own members. People who could see them only through this folder lose access.
+        </p>
+        <ErrorNote error={error} />
+        <div className="wh-dialog-actions">
+          <button ref={cancel} type="button" className="secondary" onClick={onClose}>Cancel</button>
+          <button type="submit" className="danger" disabled={busy}>Delete folder</button>
+        </div>
+      </form>
+    </Dialog>
   );
 }

@@ -1,55 +1,74 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState } from "react";
 import { api, ApiError, type Schemas, type Workspace } from "../../api/client";
 import { navigate } from "../../lib/router";
+import { CreateByName, ErrorNote, Link } from "../../components/ui/kit";
+import "./workspaces.css";
+
+/** "512 MB", "1.5 GB": a storage quota for people. */
+export function formatBytes(n: number): string {
+  const units = ["bytes", "KB", "MB", "GB", "TB"];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i += 1;
+  }
+  const shown = i === 0 || v >= 10 ? Math.round(v).toString() : v.toFixed(1).replace(/\.0$/, "");
+  return `${shown} ${units[i]}`;
+}
+
+/** "12 Mar 2025": when a workspace was started. */
+function created(iso: string): string {
+  return new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
+}
+
+/** Workspaces by name, as people scan a list. */
+export function byName(items: Workspace[]): Workspace[] {
+  return [...items].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
 
 /** Your workspaces, and a form to start one. */
 export function Workspaces() {
   const [items, setItems] = useState<Workspace[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [name, setName] = useState("");
+  const [error, setError] = useState<ApiError | string | null>(null);
 
   useEffect(() => {
+    let live = true;
     api<Schemas["Page_WorkspaceOut"]>("GET", "/api/v1/workspaces")
-      .then((page) => setItems(page.items))
-      .catch((e: ApiError) => setError(e.message));
+      .then((page) => live && setItems(byName(page.items)))
+      .catch((e: unknown) => live && setError(e instanceof ApiError ? e : "Your workspaces could not be loaded."));
+    return () => { live = false; };
   }, []);
 
-  const create = async (e: FormEvent) => {
-    e.preventDefault();
-    try {
-      const ws = await api<Workspace>("POST", "/api/v1/workspaces", { name });
-      navigate(`/w/${ws.id}`);
-    } catch (err) {
-      if (err instanceof ApiError) setError(err.field("name") ?? err.message);
-      else throw err;
-    }
-  };
-
   return (
-    <section>
+    <section className="ws">
       <h1>Workspaces</h1>
-      {error && <p role="alert" className="error">{error}</p>}
+      <ErrorNote error={error} />
       {items === null && !error && <p className="loading">Loading…</p>}
       {items?.length === 0 && (
         <p className="empty">No workspace yet. Start one for your team below.</p>
       )}
-      <ul className="cards">
-        {items?.map((w) => (
-          <li key={w.id}>
-            <a href={`/w/${w.id}`} onClick={(e) => { e.preventDefault(); navigate(`/w/${w.id}`); }}>
-              {w.name}
-            </a>
-          </li>
-        ))}
-      </ul>
-      <form onSubmit={create} className="inline">
-        <label>
-          New workspace
-          <input required maxLength={120} value={name} placeholder="e.g. Studio North"
-            onChange={(e) => setName(e.target.value)} />
-        </label>
-        <button type="submit">Create workspace</button>
-      </form>
+      {items && items.length > 0 && (
+        <ul className="ws-grid">
+          {items.map((w) => (
+            <li key={w.id} className="ws-card">
+              <h2><Link to={`/w/${w.id}`} className="ws-card-link">{w.name}</Link></h2>
+              <p className="ws-meta">
+                <span className="ws-role" title="Your role in this workspace">{w.role}</span>
+                <span>Created {created(w.created_at)}</span>
+                {w.storage_quota_bytes != null && (
+                  <span>Storage limit {formatBytes(w.storage_quota_bytes)}</span>
+                )}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+      <CreateByName label="New workspace" button="Create workspace" placeholder="e.g. Studio North"
+        create={async (name) => {
+          const ws = await api<Workspace>("POST", "/api/v1/workspaces", { name });
+          navigate(`/w/${ws.id}`);
+        }} />
     </section>
   );
 }
