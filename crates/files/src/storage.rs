@@ -145,6 +145,14 @@ impl Storage {
         }
     }
 
+    /// The origin browsers send upload bytes to when it is not Critboard
+    /// itself (the S3 endpoint), for the web app's `connect-src`.
+    pub fn direct_upload_origin(&self) -> Option<String> {
+        self.s3
+            .as_ref()
+            .map(|p| p.bucket.base_url().origin().ascii_serialization())
+    }
+
     pub fn is_local(&self) -> bool {
         self.local_root.is_some()
     }

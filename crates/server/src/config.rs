@@ -1,9 +1,11 @@
 //! Every setting, as a command-line flag with a `CRITBOARD_…` environment
 //! variable. Defaults give the embedded setup under one data folder.
 
+use axum::http::HeaderValue;
 use clap::Args;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::str::FromStr;
 
 /// Not `Debug`: the database URL may hold a password.
 #[derive(Args, Clone)]
@@ -148,6 +150,19 @@ pub struct Config {
     #[arg(long, env = "CRITBOARD_TRUST_PROXY", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub trust_proxy: bool,
 
+    /// Web origins whose pages may call the API (`/api/…`) from another
+    /// origin with the browser's cookies: comma-separated exact origins
+    /// such as `https://review.example.com` (no `*`). Empty: no
+    /// cross-origin access.
+    #[arg(
+        long,
+        env = "CRITBOARD_CORS_ORIGINS",
+        default_value = "",
+        hide_default_value = true,
+        global = true
+    )]
+    pub cors_origins: CorsOrigins,
+
     /// Log format: "pretty" for people, "json" for log collectors.
     #[arg(
         long,
@@ -165,6 +180,68 @@ pub struct Config {
     /// request ran (used by tests and benchmarks; off in production).
     #[arg(long, env = "CRITBOARD_QUERY_COUNT_HEADER", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub query_count_header: bool,
+}
+
+/// The origins allowed cross-origin access, as browsers send them in the
+/// `Origin` header (`scheme://host[:port]`, lower case, no default port).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CorsOrigins(Vec<HeaderValue>);
+
+impl CorsOrigins {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(&self, origin: &HeaderValue) -> bool {
+        self.0.contains(origin)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &HeaderValue> {
+        self.0.iter()
+    }
+}
+
+impl FromStr for CorsOrigins {
+    type Err = String;
+
+    /// A comma-separated list; blanks around entries and empty entries are
+    /// ignored, anything else that is not one origin is refused.
+    fn from_str(list: &str) -> Result<Self, String> {
+        list.split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(parse_origin)
+            .collect::<Result<_, _>>()
+            .map(CorsOrigins)
+    }
+}
+
+/// One origin, normalised the way browsers write it (so that
+/// `https://Review.example.com:443/` matches), or why it is not one.
+fn parse_origin(raw: &str) -> Result<HeaderValue, String> {
+    if raw.contains('*') {
+        // The CORS protocol forbids a wildcard on requests with
+        // credentials, and allowing any site to act with a user's session
+        // would undo the CSRF defence.
+        return Err(format!(
+            "`{raw}`: wildcards are not allowed because cross-origin requests may carry \
+             the user's cookies; list each origin, e.g. https://review.example.com"
+        ));
+    }
+    let refuse = |why: &str| {
+        format!("`{raw}` is not an origin ({why}); write scheme://host[:port], e.g. https://review.example.com")
+    };
+    let url = url::Url::parse(raw).map_err(|e| refuse(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(refuse("the scheme must be http or https"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse("an origin has no user name or password"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(refuse("an origin has no path, query or fragment"));
+    }
+    HeaderValue::from_str(&url.origin().ascii_serialization()).map_err(|e| refuse(&e.to_string()))
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,5 +283,67 @@ impl Config {
     /// Cookies are marked Secure whenever users reach us over HTTPS.
     pub fn secure_cookies(&self) -> bool {
         self.public_url().starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CorsOrigins;
+
+    fn origins(list: &str) -> Result<Vec<String>, String> {
+        let parsed: CorsOrigins = list.parse()?;
+        Ok(parsed
+            .iter()
+            .map(|o| o.to_str().unwrap().to_owned())
+            .collect())
+    }
+
+    #[test]
+    fn cors_origins_are_normalised_like_browsers_send_them() {
+        assert_eq!(origins(""), Ok(vec![]));
+        assert_eq!(origins(" , "), Ok(vec![]));
+        assert_eq!(
+            origins("https://Review.Example.com:443/, http://localhost:5173,"),
+            Ok(vec![
+                "https://review.example.com".to_owned(),
+                "http://localhost:5173".to_owned()
+            ])
+        );
+    }
+
+    #[test]
+    fn wildcard_and_malformed_cors_origins_are_refused() {
+        let wildcard = origins("https://review.example.com,*").unwrap_err();
+        assert!(wildcard.contains("cookies"), "{wildcard}");
+        assert!(origins("https://*.example.com").is_err());
+        for bad in [
+            "review.example.com",
+            "https://",
+            "ftp://review.example.com",
+            "https://review.example.com/app",
+            "https://review.example.com?x=1",
+            "https://ada@review.example.com",
+            "null",
+        ] {
+            let err = origins(bad).unwrap_err();
+            assert!(err.contains("is not an origin"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_wildcard_on_the_command_line_is_a_clear_error() {
+        use clap::Parser;
+        let parsed =
+            crate::cli::Cli::try_parse_from(["critboard", "--cors-origins", "*"]).map(|_| ());
+        let err = parsed.unwrap_err().to_string();
+        assert!(err.contains("--cors-origins"), "{err}");
+        assert!(err.contains("wildcards are not allowed"), "{err}");
+        let ok = crate::cli::Cli::try_parse_from([
+            "critboard",
+            "--cors-origins",
+            "https://review.example.com",
+        ])
+        .unwrap();
+        assert!(!ok.config.cors_origins.is_empty());
     }
 }

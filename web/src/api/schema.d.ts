@@ -2524,14 +2524,15 @@ export interface operations {
     };
     activity: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
-                /** @description Items per page, 1 to 200 (default 50). */
-                limit: number | null;
-                /** @description `next_cursor` of the previous page. */
-                cursor: string | null;
             };
             cookie?: never;
         };
@@ -2557,14 +2558,15 @@ export interface operations {
     };
     list_assets: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
-                /** @description Items per page, 1 to 200 (default 50). */
-                limit: number | null;
-                /** @description `next_cursor` of the previous page. */
-                cursor: string | null;
             };
             cookie?: never;
         };
@@ -2969,15 +2971,16 @@ export interface operations {
     };
     stream: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Resume after this event, for clients that cannot send `Last-Event-ID`. */
+                last_event_id?: string;
+            };
             header?: {
                 /** @description The id of the last event received */
                 "Last-Event-ID"?: string | null;
             };
             path: {
                 id: string;
-                /** @description Resume after this event, for clients that cannot send `Last-Event-ID`. */
-                last_event_id: string | null;
             };
             cookie?: never;
         };
@@ -3281,18 +3284,19 @@ export interface operations {
     };
     list_folder_boards: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only boards whose name contains this (case-insensitive). */
+                q?: string;
+                /** @description List archived boards instead of active ones. */
+                archived?: boolean;
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
-                /** @description Only boards whose name contains this (case-insensitive). */
-                q: string | null;
-                /** @description List archived boards instead of active ones. */
-                archived: boolean;
-                /** @description Items per page, 1 to 200 (default 50). */
-                limit: number | null;
-                /** @description `next_cursor` of the previous page. */
-                cursor: string | null;
             };
             cookie?: never;
         };
@@ -3830,16 +3834,16 @@ export interface operations {
     };
     inbox: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description Only unread notifications. */
-                unread: boolean;
+                unread?: boolean;
                 /** @description Items per page, 1 to 200 (default 50). */
-                limit: number | null;
+                limit?: number;
                 /** @description `next_cursor` of the previous page. */
-                cursor: string | null;
+                cursor?: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -4297,13 +4301,14 @@ export interface operations {
     };
     put_content: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
+            query: {
                 /** @description Unix time the URL stops working. */
                 expires: number;
                 signature: string;
+            };
+            header?: never;
+            path: {
+                id: string;
             };
             cookie?: never;
         };
@@ -4446,12 +4451,13 @@ export interface operations {
     };
     list_threads: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only `open` or only `resolved` threads. */
+                state?: components["schemas"]["ThreadState"];
+            };
             header?: never;
             path: {
                 id: string;
-                /** @description Only `open` or only `resolved` threads. */
-                state: null | components["schemas"]["ThreadState"];
             };
             cookie?: never;
         };
@@ -4708,18 +4714,19 @@ export interface operations {
     };
     list_workspace_boards: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only boards whose name contains this (case-insensitive). */
+                q?: string;
+                /** @description List archived boards instead of active ones. */
+                archived?: boolean;
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
-                /** @description Only boards whose name contains this (case-insensitive). */
-                q: string | null;
-                /** @description List archived boards instead of active ones. */
-                archived: boolean;
-                /** @description Items per page, 1 to 200 (default 50). */
-                limit: number | null;
-                /** @description `next_cursor` of the previous page. */
-                cursor: string | null;
             };
             cookie?: never;
         };

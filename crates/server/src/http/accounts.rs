@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(signup))
         .routes(routes!(login))
         .routes(routes!(logout))
-        .routes(routes!(me))
+        .routes(routes!(me, update_me))
         .routes(routes!(change_password))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(delete_token))
@@ -222,6 +222,31 @@ async fn logout(State(state): State<AppState>, me: CurrentUser) -> Result<Respon
     responses((status = 200, body = UserOut), (status = 401, body = Problem)))]
 async fn me(me: CurrentUser) -> Json<UserOut> {
     Json(me.user.into())
+}
+
+/// What `PATCH /api/v1/me` may change; fields left out stay as they are.
+/// The e-mail address is not changed here.
+#[derive(Deserialize, ToSchema)]
+pub struct ProfilePatch {
+    /// 1 to 80 characters, as at sign-up; surrounding spaces are dropped.
+    pub display_name: Option<String>,
+}
+
+/// Change your profile (display name); answers the updated user.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "accounts",
+    request_body = ProfilePatch,
+    responses((status = 200, body = UserOut), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn update_me(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiJson(body): ApiJson<ProfilePatch>,
+) -> Result<Json<UserOut>> {
+    let Some(display_name) = &body.display_name else {
+        return Ok(Json(me.user.into()));
+    };
+    FieldErrors::single_check(|e| e.check_name("display_name", display_name, DISPLAY_NAME_MAX))?;
+    let user = state.store.set_display_name(me.id(), display_name).await?;
+    Ok(Json(user.into()))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -89,6 +89,7 @@ impl BoardOut {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BoardListQuery {
     /// Only boards whose name contains this (case-insensitive).
     pub q: Option<String>,

@@ -292,6 +292,7 @@ async fn replayed(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ThreadFilter {
     /// Only `open` or only `resolved` threads.
     pub state: Option<ThreadState>,

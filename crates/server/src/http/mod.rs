@@ -20,11 +20,12 @@ mod workspaces;
 
 pub use discussion::event_out;
 
+use crate::config::CorsOrigins;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 use crate::telemetry;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
@@ -32,6 +33,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::time::{Duration, Instant};
+use tower::{Layer, ServiceExt};
+use tower_http::cors::{AllowCredentials, AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -116,7 +119,7 @@ pub fn openapi_json() -> String {
 /// The whole application router with its middleware.
 pub fn app(state: AppState) -> Router {
     let (routes, _) = api();
-    routes
+    let mut app = routes
         .fallback(web::fallback)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
@@ -124,10 +127,61 @@ pub fn app(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
-        ))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        ));
+    // Outside the timeout, so that every answer (errors included) is
+    // readable by the allowed origins.
+    if let Some(cors) = cors_layer(&state.config.cors_origins) {
+        app = app.layer(middleware::from_fn_with_state(cors, api_cors));
+    }
+    app.layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// Cross-origin access for the configured origins (none by default):
+/// credentials allowed, since the web app signs in with cookies. `*` is
+/// refused when the configuration is parsed.
+fn cors_layer(origins: &CorsOrigins) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let allowed = origins.clone();
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+            // Said only to the listed origins, so that others get no CORS
+            // headers at all.
+            .allow_credentials(AllowCredentials::predicate(move |origin, _| {
+                allowed.contains(origin)
+            }))
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                HeaderName::from_static(crate::auth::CSRF_HEADER),
+                header::AUTHORIZATION,
+                HeaderName::from_static("idempotency-key"),
+                HeaderName::from_static("last-event-id"),
+            ])
+            .max_age(Duration::from_secs(60 * 60)),
+    )
+}
+
+/// Applies `cors` to the API only: the web app, probes and metrics stay
+/// same-origin (and `OPTIONS` there keeps answering 405).
+async fn api_cors(State(cors): State<CorsLayer>, req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    match cors.layer(next).oneshot(req).await {
+        Ok(res) => res,
+        Err(never) => match never {},
+    }
 }
 
 /// One log line and metrics per request, with its id, duration and the
@@ -223,6 +277,7 @@ impl<T> Page<T> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Items per page, 1 to 200 (default 50).
     pub limit: Option<u32>,

@@ -51,6 +51,7 @@ pub struct Inbox {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct InboxQuery {
     /// Only unread notifications.
     #[serde(default)]

@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StreamQuery {
     /// Resume after this event, for clients that cannot send `Last-Event-ID`.
     pub last_event_id: Option<Uuid>,

@@ -222,6 +222,7 @@ async fn create_upload(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Signed {
     /// Unix time the URL stops working.
     pub expires: i64,

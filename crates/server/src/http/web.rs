@@ -3,6 +3,8 @@
 //! app's own router can take it. Paths under /api/ never reach it.
 
 use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
@@ -11,11 +13,17 @@ use axum::response::{IntoResponse, Response};
 #[allow_missing = true]
 struct WebApp;
 
-/// The app may talk to its own origin only; images (thumbnails, files) may
-/// also come from signed links and object URLs of the user's own uploads.
-const APP_CSP: &str = "default-src 'self'; img-src 'self' data: blob: https: http:; \
-     connect-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; \
-     base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+/// The app may talk to its own origin, plus the S3 endpoint its uploads go
+/// to directly; images (thumbnails, files) may also come from signed links
+/// and object URLs of the user's own uploads.
+fn app_csp(upload_origin: Option<&str>) -> String {
+    format!(
+        "default-src 'self'; img-src 'self' data: blob: https: http:; \
+         connect-src 'self'{}; style-src 'self' 'unsafe-inline'; object-src 'none'; \
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        upload_origin.map(|o| format!(" {o}")).unwrap_or_default()
+    )
+}
 
 fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or_default() {
@@ -33,7 +41,7 @@ fn content_type(path: &str) -> &'static str {
 }
 
 /// What the router answers for any path it has no route for.
-pub async fn fallback(method: Method, uri: Uri) -> Response {
+pub async fn fallback(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
     let is_api = path == "api" || path.starts_with("api/");
     if is_api || !matches!(method, Method::GET | Method::HEAD) {
@@ -66,13 +74,29 @@ pub async fn fallback(method: Method, uri: Uri) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(APP_CSP),
-    );
+    let csp = app_csp(state.storage.direct_upload_origin().as_deref());
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::app_csp;
+
+    #[test]
+    fn the_app_may_send_uploads_to_the_s3_endpoint_and_nowhere_else() {
+        let local = app_csp(None);
+        assert!(local.contains("connect-src 'self';"), "{local}");
+        let s3 = app_csp(Some("https://s3.example.com"));
+        assert!(
+            s3.contains("connect-src 'self' https://s3.example.com;"),
+            "{s3}"
+        );
+    }
 }

@@ -227,6 +227,47 @@ async fn password_change_ends_other_sessions(app: TestApp) {
         .expect(200);
 }
 
+async fn profile_name_can_be_changed_and_is_validated(app: TestApp) {
+    let mut ada = app.user("Ada").await;
+    let changed = ada
+        .patch("/api/v1/me", json!({"display_name": "  Ada Lovelace "}))
+        .await
+        .expect(200);
+    assert_eq!(changed.body["display_name"], "Ada Lovelace");
+    assert_eq!(changed.body["email"], ada.email.as_str());
+    let me = ada.get("/api/v1/me").await.expect(200);
+    assert_eq!(me.body["display_name"], "Ada Lovelace");
+    // Nothing to change is not an error.
+    let same = ada.patch("/api/v1/me", json!({})).await.expect(200);
+    assert_eq!(same.body["display_name"], "Ada Lovelace");
+
+    for bad in [json!("   "), json!("x".repeat(81))] {
+        let refused = ada
+            .patch("/api/v1/me", json!({"display_name": bad}))
+            .await
+            .expect(422);
+        assert_eq!(refused.problem_type(), "urn:critboard:problem:validation");
+        assert_eq!(refused.body["errors"][0]["field"], "display_name");
+    }
+    ada.patch("/api/v1/me", json!({"display_name": "x".repeat(80)}))
+        .await
+        .expect(200);
+
+    // A cookie-authenticated change needs the CSRF header.
+    let csrf = ada.csrf.take();
+    ada.patch("/api/v1/me", json!({"display_name": "Forged"}))
+        .await
+        .expect(403);
+    ada.csrf = csrf;
+    let me = ada.get("/api/v1/me").await.expect(200);
+    assert_eq!(me.body["display_name"], "x".repeat(80));
+
+    app.anon()
+        .patch("/api/v1/me", json!({"display_name": "Nobody"}))
+        .await
+        .expect(401);
+}
+
 async fn api_tokens_are_shown_once_work_as_bearer_and_can_be_revoked(app: TestApp) {
     let ada = app.user("Ada").await;
     let eve = app.user("Eve").await;
@@ -337,6 +378,7 @@ backend_tests!(
     cookie_changes_without_csrf_header_are_refused,
     logout_ends_the_session,
     password_change_ends_other_sessions,
+    profile_name_can_be_changed_and_is_validated,
     api_tokens_are_shown_once_work_as_bearer_and_can_be_revoked,
 );
 async fn cookies_are_secure_behind_https(backend: Backend) {

@@ -9,6 +9,7 @@ mod notifications;
 mod accounts;
 mod boards;
 mod cli;
+mod cors;
 mod discussion;
 mod errors;
 mod folders;

@@ -3,7 +3,9 @@
 use crate::entities::{api_token, session, user};
 use crate::{new_id, now, Result, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use uuid::Uuid;
 
 pub struct NewUser<'a> {
@@ -54,6 +56,21 @@ impl Store {
             .filter(user::Column::Id.is_in(ids))
             .all(self.conn())
             .await?)
+    }
+
+    /// Renames a user (trimmed, as at sign-up) and returns the user as
+    /// stored now.
+    pub async fn set_display_name(&self, user_id: Uuid, display_name: &str) -> Result<user::Model> {
+        let changed = user::ActiveModel {
+            id: ActiveValue::Unchanged(user_id),
+            display_name: Set(display_name.trim().to_owned()),
+            updated_at: Set(now()),
+            ..Default::default()
+        };
+        match changed.update(self.conn()).await {
+            Err(DbErr::RecordNotUpdated) => Err(StoreError::NotFound),
+            other => Ok(other?),
+        }
     }
 
     /// Replaces the password hash and ends every session but `keep` (the one

@@ -175,7 +175,7 @@ function AssetCard({ asset }: { asset: Asset }) {
   const openThreads = v?.open_thread_count ?? 0;
   return (
     <li className="asset-card">
-      <Link to={`/a/${asset.id}`} aria-label={asset.title}>
+      <Link to={`/a/${asset.id}`}>
         <div className="thumb">
           {v?.state === "failed" ? (
             <span className="thumb-note error">Could not be read{v.failure ? `: ${v.failure}` : ""}</span>
