@@ -249,7 +249,10 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await ada.getByRole("button", { name: "Create link" }).click();
   const link = await ada.getByRole("textbox", { name: /^Address of/ }).first().inputValue();
   await ada.keyboard.press("Escape");
-  const guestContext = await browser.newContext();
+  // The guest reviews on a phone.
+  const guestContext = await browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+  });
   const guest = await guestContext.newPage();
   guest.setDefaultTimeout(10_000);
   await guest.goto(link);

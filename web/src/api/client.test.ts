@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, csrfToken } from "./client";
+import { ApiError, csrfToken, sentence } from "./client";
+
+describe("sentence", () => {
+  it("turns the server's fragments into sentences, once", () => {
+    expect(sentence("wrong e-mail or password")).toBe("Wrong e-mail or password.");
+    expect(sentence("Already done.")).toBe("Already done.");
+  });
+});
 
 describe("csrfToken", () => {
   it("finds the token among other cookies", () => {
@@ -24,7 +31,7 @@ describe("ApiError", () => {
     });
     expect(e.field("email")).toBe("must be an e-mail address");
     expect(e.field("password")).toBeUndefined();
-    expect(e.message).toBe("some fields are not valid");
+    expect(e.message).toBe("Some fields are not valid.");
   });
 });
 

@@ -19,13 +19,20 @@ export type Member = Schemas["MemberOut_BoardRole"];
 export type BoardRole = Schemas["BoardRole"];
 export type ReviewStatus = Schemas["ReviewStatus"];
 
+/** "wrong e-mail or password" → "Wrong e-mail or password." */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (!t) return t;
+  return t[0].toUpperCase() + t.slice(1) + (/[.!?…]$/.test(t) ? "" : ".");
+}
+
 /** A failed request, with the server's problem document. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly problem: Problem | null,
   ) {
-    super(problem?.detail ?? `The server answered ${status}.`);
+    super(sentence(problem?.detail ?? `The server answered ${status}.`));
   }
 
   /** The message for one field of a 422, if the server named it. */

@@ -41,6 +41,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
+    ("patch", "/api/v1/me"),
     ("post", "/api/v1/me/password"),
     ("get", "/api/v1/me/tokens"),
     ("post", "/api/v1/me/tokens"),

@@ -133,3 +133,51 @@ export function ago(iso: string, now: number = Date.now()): string {
   if (d < 30) return `${d} d ago`;
   return new Date(iso).toLocaleDateString();
 }
+
+/** A destructive button that asks first, in place (no browser pop-up). */
+export function ConfirmButton({ label, name, question, confirm, onConfirm }: {
+  label: string; name: string; question: string; confirm: string; onConfirm: () => Promise<void>;
+}) {
+  const [asking, setAsking] = useState(false);
+  const { busy, error, run } = useSubmit(onConfirm);
+  const yes = useRef<HTMLButtonElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    (asking ? yes : trigger).current?.focus();
+  }, [asking]);
+
+  if (!asking) {
+    return (
+      <button ref={trigger} type="button" className="danger" aria-label={name} onClick={() => setAsking(true)}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <span className="confirm-inline" role="group" aria-label={question}>
+      <span>{question}</span>
+      <button ref={yes} type="button" className="danger" disabled={busy} onClick={() => run()}>
+        {busy ? "One moment…" : confirm}
+      </button>
+      <button type="button" className="secondary" onClick={() => setAsking(false)}>Cancel</button>
+      <ErrorNote error={error} />
+    </span>
+  );
+}
+
+/** Copies to the clipboard; when that is refused, selects the text for Ctrl+C. */
+export async function copyText(text: string, input: HTMLInputElement | null): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    input?.focus();
+    input?.select();
+    return false;
+  }
+}

@@ -1,8 +1,8 @@
 // Who may see a board: its members, invitations by e-mail and share links
 // for people without an account. Owners change things; others only look.
 import { useEffect, useRef, useState } from "react";
-import { api, ApiError, type Board, type BoardRole, type Member, type Schemas } from "../../api/client";
-import { Dialog, Field, useSubmit } from "../../components/ui/kit";
+import { api, ApiError, sentence, type Board, type BoardRole, type Member, type Schemas } from "../../api/client";
+import { Dialog, Field, useSubmit, ConfirmButton, copyText } from "../../components/ui/kit";
 // Its styles live with the other people-and-access screens.
 import "../people/people.css";
 
@@ -30,23 +30,6 @@ export function expiryFromDate(day: string): string | null {
   return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 23, 59, 59).toISOString();
 }
 
-/** Copies to the clipboard; when that is refused, selects the text for Ctrl+C. */
-async function copyText(text: string, input: HTMLInputElement | null): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    input?.focus();
-    input?.select();
-    return false;
-  }
-}
-
-/** A sentence from a server message ("not found" → "Not found."). */
-function sentence(message: string): string {
-  const s = message.charAt(0).toUpperCase() + message.slice(1);
-  return /[.!?]$/.test(s) ? s : `${s}.`;
-}
 
 export function ShareDialog({ board, onClose }: { board: Board; onClose: () => void }) {
   // The dialog re-runs its focus effect when `onClose` changes; the board
@@ -107,7 +90,7 @@ function People({ board, owner }: { board: Board; owner: boolean }) {
     <section className="share-part" aria-labelledby="share-people">
       <h3 id="share-people">People</h3>
       {members === null && !loadError && <p className="loading">Loading…</p>}
-      {loadError && <p role="alert" className="error">The members could not be loaded: {sentence(loadError.message)}</p>}
+      {loadError && <p role="alert" className="error">The members could not be loaded: {loadError.message}</p>}
       {members?.length === 0 && (
         <p className="empty">
           Nobody has been added to this board directly yet.{owner && " Invite someone by e-mail below."}
@@ -176,7 +159,7 @@ function Invite({ board }: { board: Board }) {
       <p className="hint">They get an e-mail with a link that works for 7 days, and join the workspace too.</p>
       {error && !error.field("email") && !error.field("role") && (
         <p role="alert" className="error">
-          {sentence(error.message)}
+          {error.message}
           {error.status === 403 && /confirm/i.test(error.message) && " You can ask for a new link in Settings."}
         </p>
       )}
@@ -258,12 +241,12 @@ function ShareLinks({ board }: { board: Board }) {
           <button type="submit" disabled={create.busy}>{create.busy ? "Creating…" : "Create link"}</button>
         </div>
         {create.error && !fields.some((f) => create.error?.field(f)) && (
-          <p role="alert" className="error">{sentence(create.error.message)}</p>
+          <p role="alert" className="error">{create.error.message}</p>
         )}
       </form>
 
       {links === null && !loadError && <p className="loading">Loading…</p>}
-      {loadError && <p role="alert" className="error">The links could not be loaded: {sentence(loadError.message)}</p>}
+      {loadError && <p role="alert" className="error">The links could not be loaded: {loadError.message}</p>}
       {links && active.length === 0 && (
         <p className="empty">No active links. Create one above to let clients review without an account.</p>
       )}
@@ -325,38 +308,3 @@ function LinkRow({ link, fresh, onRevoke }: { link: ShareLink; fresh: boolean; o
   );
 }
 
-/** A destructive button that asks first, in place (no browser pop-up). */
-function ConfirmButton({ label, name, question, confirm, onConfirm }: {
-  label: string; name: string; question: string; confirm: string; onConfirm: () => Promise<void>;
-}) {
-  const [asking, setAsking] = useState(false);
-  const { busy, error, run } = useSubmit(onConfirm);
-  const yes = useRef<HTMLButtonElement>(null);
-  const trigger = useRef<HTMLButtonElement>(null);
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    (asking ? yes : trigger).current?.focus();
-  }, [asking]);
-
-  if (!asking) {
-    return (
-      <button ref={trigger} type="button" className="danger" aria-label={name} onClick={() => setAsking(true)}>
-        {label}
-      </button>
-    );
-  }
-  return (
-    <span className="share-confirm" role="group" aria-label={question}>
-      <span>{question}</span>
-      <button ref={yes} type="button" className="danger" disabled={busy} onClick={() => run()}>
-        {busy ? "One moment…" : confirm}
-      </button>
-      <button type="button" className="secondary" onClick={() => setAsking(false)}>Cancel</button>
-      {error && <span role="alert" className="error">{sentence(error.message)}</span>}
-    </span>
-  );
-}

@@ -3,7 +3,6 @@
 import { useEffect, useState } from "react";
 import { api, ApiError, type Schemas, type User } from "../../api/client";
 import { Field, useSubmit } from "../../components/ui/kit";
-import { sentence } from "./Invite";
 import "./people.css";
 
 type ShareInfo = Schemas["ShareInfo"];
@@ -68,7 +67,7 @@ export function GuestEntry({ token, signedIn }: { token: string; signedIn: boole
     return (
       <main className="auth people">
         <h1>This link could not be opened</h1>
-        <p role="alert" className="error">{sentence(loadError.message)}</p>
+        <p role="alert" className="error">{loadError.message}</p>
         <button type="button" className="secondary" onClick={() => window.location.reload()}>Try again</button>
       </main>
     );
@@ -78,7 +77,7 @@ export function GuestEntry({ token, signedIn }: { token: string; signedIn: boole
   const wrongPassword = error?.status === 401 ? "That password is not right. Check it with the person who sent the link." : undefined;
   const passwordError = error?.field("password") ?? wrongPassword;
   const nameError = error?.field("display_name");
-  const otherError = error && !passwordError && !nameError ? sentence(error.message) : null;
+  const otherError = error && !passwordError && !nameError ? error.message : null;
 
   return (
     <main className="auth people">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acceptedPath, sameAddress, sentence } from "./Invite";
+import { acceptedPath, sameAddress } from "./Invite";
 
 describe("acceptedPath", () => {
   it("goes to the board of a board invitation", () => {
@@ -18,9 +18,3 @@ describe("sameAddress", () => {
   });
 });
 
-describe("sentence", () => {
-  it("turns a server message into a sentence", () => {
-    expect(sentence("wrong e-mail or password")).toBe("Wrong e-mail or password.");
-    expect(sentence("Done!")).toBe("Done!");
-  });
-});

@@ -9,15 +9,9 @@ import "./people.css";
 type InvitationInfo = Schemas["InvitationInfo"];
 type Accepted = Schemas["AcceptedOut"];
 
-/** A sentence from a server message ("not found" → "Not found."). */
-export function sentence(message: string): string {
-  const s = message.charAt(0).toUpperCase() + message.slice(1);
-  return /[.!?]$/.test(s) ? s : `${s}.`;
-}
-
 /** Why accepting failed, in words. */
 function acceptFailure(e: ApiError): string {
-  return e.status === 404 ? "This invitation was already used, withdrawn, or it expired." : sentence(e.message);
+  return e.status === 404 ? "This invitation was already used, withdrawn, or it expired." : e.message;
 }
 
 /** Where to go after joining. */
@@ -95,7 +89,7 @@ export function InviteAccept({ user, onUser }: { user: User | null; onUser: (u: 
     return (
       <main className="auth people">
         <h1>This invitation could not be opened</h1>
-        <p role="alert" className="error">{sentence(loadError.message)}</p>
+        <p role="alert" className="error">{loadError.message}</p>
         <button type="button" className="secondary" onClick={() => window.location.reload()}>Try again</button>
       </main>
     );
@@ -205,7 +199,7 @@ function SignInToAccept({ info, token, onUser, onAcceptFailed }: {
   const otherError = error && !emailError && !nameError && !passwordError
     ? error.status === 409 && signup
       ? "An account with this e-mail already exists. Sign in to accept instead."
-      : sentence(error.message)
+      : error.message
     : null;
 
   return (

@@ -1,7 +1,7 @@
 // Account settings: profile, password, notification e-mail and API tokens.
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { api, ApiError, type Board, type Schemas, type User } from "../../api/client";
-import { ErrorNote, Field, Link, ago, useSubmit } from "../../components/ui/kit";
+import { ErrorNote, Field, Link, ago, useSubmit, ConfirmButton, copyText } from "../../components/ui/kit";
 import "./settings.css";
 
 type Frequency = Schemas["EmailFrequency"];
@@ -276,17 +276,6 @@ function EmailNotifications({ user }: { user: User }) {
   );
 }
 
-/** Copies to the clipboard; when that is refused, selects the text for Ctrl+C. */
-async function copyText(text: string, input: HTMLInputElement | null): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    input?.focus();
-    input?.select();
-    return false;
-  }
-}
 
 function ApiTokens() {
   const [tokens, setTokens] = useState<Token[] | null>(null);
@@ -388,38 +377,3 @@ function ApiTokens() {
   );
 }
 
-/** A destructive button that asks first, in place (no browser pop-up). */
-function ConfirmButton({ label, name, question, confirm, onConfirm }: {
-  label: string; name: string; question: string; confirm: string; onConfirm: () => Promise<void>;
-}) {
-  const [asking, setAsking] = useState(false);
-  const { busy, error, run } = useSubmit(onConfirm);
-  const yes = useRef<HTMLButtonElement>(null);
-  const trigger = useRef<HTMLButtonElement>(null);
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    (asking ? yes : trigger).current?.focus();
-  }, [asking]);
-
-  if (!asking) {
-    return (
-      <button ref={trigger} type="button" className="danger" aria-label={name} onClick={() => setAsking(true)}>
-        {label}
-      </button>
-    );
-  }
-  return (
-    <span className="settings-confirm" role="group" aria-label={question}>
-      <span>{question}</span>
-      <button ref={yes} type="button" className="danger" disabled={busy} onClick={() => run()}>
-        {busy ? "One moment…" : confirm}
-      </button>
-      <button type="button" className="secondary" onClick={() => setAsking(false)}>Cancel</button>
-      <ErrorNote error={error} />
-    </span>
-  );
-}

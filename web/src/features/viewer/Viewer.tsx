@@ -3,7 +3,7 @@ import { api, ApiError, type Asset, type AssetDetail, type Board, type ReviewSta
   type Thread, type User, type Version } from "../../api/client";
 import { Presence } from "../../components/Presence";
 import { UploadList } from "../../components/UploadList";
-import { Dialog, ErrorNote, Link } from "../../components/ui/kit";
+import { ConfirmButton, Dialog, ErrorNote, Field, Link, useSubmit } from "../../components/ui/kit";
 import { allAssets, STATUS_LABEL } from "../../lib/assets";
 import { useBoardStream } from "../../lib/live";
 import { navigate } from "../../lib/router";
@@ -70,6 +70,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const [scale, setScale] = useState(1);
   const [uploads, setUploads] = useState<Item[]>([]);
   const [help, setHelp] = useState(false);
+  const [renaming, setRenaming] = useState(false);
   const canvas = useRef<CanvasHandle>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -257,6 +258,17 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
               onChange={(e) => { if (e.target.files?.[0]) queue?.add([e.target.files[0]], asset.id); e.target.value = ""; }} />
           </>
         )}
+        {canEdit && (
+          <>
+            <button type="button" className="secondary" onClick={() => setRenaming(true)}>Rename</button>
+            <ConfirmButton label="Delete" name="Delete picture" confirm="Delete picture"
+              question="Delete this picture with all its versions and comments?"
+              onConfirm={async () => {
+                await api("DELETE", `/api/v1/assets/${asset.id}`);
+                navigate(`/b/${asset.board_id}`);
+              }} />
+          </>
+        )}
         <span className="spacer" />
         <Presence viewers={viewers} />
       </header>
@@ -309,6 +321,10 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
           onChanged={(t) => setThreads((list) => list?.map((x) => (x.id === t.id ? t : x)) ?? null)}
           onOpenPrevious={(t) => { chooseVersion(t.version_id); select(t.id); }} />
       </div>
+      {renaming && (
+        <RenameAsset asset={asset} onClose={() => setRenaming(false)}
+          onDone={() => { setRenaming(false); void loadAsset(); }} />
+      )}
       {help && (
         <Dialog title="Keyboard shortcuts" onClose={() => setHelp(false)}>
           <dl className="shortcuts">
@@ -323,5 +339,27 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
         </Dialog>
       )}
     </div>
+  );
+}
+
+function RenameAsset({ asset, onClose, onDone }: { asset: AssetDetail; onClose: () => void; onDone: () => void }) {
+  const [title, setTitle] = useState(asset.title);
+  const { busy, error, run } = useSubmit(async () => {
+    await api("PATCH", `/api/v1/assets/${asset.id}`, { title: title.trim() });
+    onDone();
+  });
+  return (
+    <Dialog title="Rename picture" onClose={onClose}>
+      <form onSubmit={run}>
+        <Field label="Title" error={error?.field("title")}>
+          <input required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />
+        </Field>
+        <ErrorNote error={error} fields={["title"]} />
+        <div className="composer-actions">
+          <button type="button" className="secondary" onClick={onClose}>Cancel</button>
+          <button type="submit" disabled={busy}>Save</button>
+        </div>
+      </form>
+    </Dialog>
   );
 }
