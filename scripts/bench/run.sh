@@ -12,7 +12,7 @@ if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}"; \
   else sudo apt-get update -qq && sudo apt-get install -y -qq "${need[@]}"; fi
 fi
-cargo build --release --bin critboard
+make build  # the web app too: the last benchmark loads it in Chromium
 cargo build --release -p critboard-files --example thumbnail
 cargo build --release -p critboard-server --example fanout
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sr)"
@@ -23,3 +23,4 @@ python3 scripts/bench/discussion.py
 python3 scripts/bench/live.py
 python3 scripts/bench/digest.py
 python3 scripts/bench/digest.py --workers 4
+(cd web && node e2e/bench-board.mjs)
