@@ -196,6 +196,7 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   // Ada opens the first picture and pins a comment mentioning Bob.
   await ada.getByRole("link", { name: "home" }).click();
   await ada.locator(".canvas img.picture").waitFor();
+  story.home = new URL(ada.url()).pathname;
   await bob.getByRole("link", { name: "home" }).click();
   await bob.locator(".canvas img.picture").waitFor();
   const box = await ada.locator(".canvas").boundingBox();
@@ -209,6 +210,18 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await ada.getByRole("button", { name: "Thread 1" }).waitFor();
   await axeCheck(ada, "viewer");
   await shot(ada, "10-pinned");
+
+  // Dragging marks an area: thread 2, drawn as a box.
+  await ada.getByRole("button", { name: "Close thread" }).click();
+  await ada.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await ada.mouse.down();
+  await ada.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.4, { steps: 5 });
+  await ada.mouse.up();
+  await ada.getByRole("combobox", { name: "New comment" }).fill("This block feels crowded.");
+  await ada.getByRole("button", { name: "Post" }).click();
+  await ada.getByRole("button", { name: "Thread 2" }).waitFor();
+  if ((await ada.locator(".canvas .area").count()) !== 1) throw new Error("the area was not drawn");
+  await ada.getByRole("button", { name: "Thread 1" }).click();
 
   // Bob sees the pin appear without reloading, and replies.
   await bob.getByRole("button", { name: "Thread 1" }).click();
@@ -236,6 +249,13 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await ada.getByLabel("Overlay position").fill("30");
   await shot(ada, "14-compare-overlay");
   await ada.getByRole("button", { name: "Done comparing" }).click();
+
+  // Keyboard: → opens the next picture, ← comes back.
+  await ada.keyboard.press("ArrowRight");
+  await ada.waitForURL((u) => !u.pathname.endsWith(story.home));
+  await ada.keyboard.press("ArrowLeft");
+  await ada.waitForURL((u) => u.pathname.endsWith(story.home));
+  await ada.locator(".canvas img.picture").waitFor();
 
   // Approve the new version.
   await ada.getByRole("button", { name: "Approve" }).click();
@@ -283,6 +303,31 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await ada.getByRole("link", { name: "Inbox", exact: true }).waitFor();
   await bobContext.close();
   await guestContext.close();
+});
+
+test("settings: profile, e-mail frequency and an API token", async ({ page, base }) => {
+  await signIn(page, base, "ada@example.com", "a-brand-new-passphrase");
+  await page.getByRole("link", { name: "Ada Lovelace" }).click();
+  await page.getByRole("heading", { name: "Profile" }).waitFor();
+  await axeCheck(page, "settings");
+  await page.getByLabel("Display name").fill("Ada King");
+  await page.getByRole("button", { name: "Save name" }).click();
+  await page.getByText("Your name is saved.").waitFor();
+  await page.getByRole("link", { name: "Ada King" }).waitFor();
+  await page.getByRole("radio", { name: /Once a day/ }).check();
+  await page.getByRole("button", { name: "Save e-mail settings" }).click();
+  await page.getByText("Saved.").waitFor();
+  await page.getByLabel("Token name").fill("CI uploads");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const secret = await page.getByLabel(/New token/).inputValue();
+  await shot(page, "18-settings");
+  // The token works as a bearer token and names its owner.
+  const token = secret.match(/cbt_[A-Za-z0-9_-]+/)?.[0];
+  if (!token) throw new Error("the new token was not shown");
+  const me = await (await fetch(`${base}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).json();
+  if (me.display_name !== "Ada King") throw new Error(`the token belongs to ${me.display_name}`);
+  await page.reload();
+  await page.getByRole("radio", { name: /Once a day/ }).and(page.locator(":checked")).waitFor();
 });
 
 if (!existsSync(binary)) {
