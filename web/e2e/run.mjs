@@ -167,10 +167,23 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
 
   // Upload two pictures at once; both get thumbnails.
   await ada.getByText("No pictures yet").waitFor();
-  await ada.getByLabel("Pictures to upload").setInputFiles([
-    { name: "home.png", mimeType: "image/png", buffer: png(1200, 900, [66, 135, 245]) },
-    { name: "pricing.png", mimeType: "image/png", buffer: png(800, 1400, [245, 180, 66]) },
-  ]);
+  // Dropped on the page together, as from a file manager.
+  const files = [
+    { name: "home.png", b64: png(1200, 900, [66, 135, 245]).toString("base64") },
+    { name: "pricing.png", b64: png(800, 1400, [245, 180, 66]).toString("base64") },
+  ];
+  const dataTransfer = await ada.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name, { type: "image/png" }));
+    }
+    return dt;
+  }, files);
+  await ada.dispatchEvent(".board-page", "dragenter", { dataTransfer });
+  await ada.getByText("Drop to upload to Launch campaign").waitFor();
+  await shot(ada, "07a-dropping");
+  await ada.dispatchEvent(".board-page", "drop", { dataTransfer });
   await ada.locator(".asset-card img").nth(1).waitFor();
   if ((await ada.locator(".asset-card img").count()) !== 2) throw new Error("expected two thumbnails");
   await axeCheck(ada, "board");

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { api, ApiError, type User } from "./api/client";
-import { navigate, usePath } from "./lib/router";
+import { afterSignIn, navigate, signInHere, usePath } from "./lib/router";
 import { ForgotPassword, ResetPassword, VerifyEmail } from "./features/auth/AccountLinks";
 import { AuthForm } from "./features/auth/AuthForm";
 import { BoardPage } from "./features/boards/Board";
@@ -49,7 +49,7 @@ export function App() {
   const screen = screenFor(path, user, setUser);
   if (user === null && screen === null) {
     const mode = path === "/signup" ? "signup" : "signin";
-    return <AuthForm mode={mode} onSignedIn={(u) => { setUser(u); navigate(path === "/signup" ? "/" : path); }} />;
+    return <AuthForm mode={mode} onSignedIn={(u) => { setUser(u); navigate(afterSignIn(path)); }} />;
   }
 
   const signOut = async () => {
@@ -73,7 +73,7 @@ export function App() {
             <button type="button" className="link" onClick={signOut}>Sign out</button>
           </>
         ) : (
-          <Link to="/">Sign in</Link>
+          <Link to={signInHere()}>Sign in</Link>
         )}
       </header>
       <main className={path.startsWith("/a/") ? "full" : undefined}>{screen}</main>

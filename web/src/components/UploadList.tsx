@@ -23,7 +23,7 @@ export function UploadList({ items, queue }: { items: Item[]; queue: UploadQueue
               <progress max={100} value={i.state === "done" ? 100 : pct} aria-label={`${i.file.name} upload progress`} />
               <span className="state">{i.state === "uploading" ? `${pct}%` : STATE_LABEL[i.state]}</span>
               {i.error && <span className="error">{i.error}</span>}
-              {["queued", "uploading", "finishing"].includes(i.state) && (
+              {(i.state === "queued" || i.state === "uploading") && (
                 <button type="button" className="link" onClick={() => queue.cancel(i.key)}
                   aria-label={`Cancel ${i.file.name}`}>Cancel</button>
               )}

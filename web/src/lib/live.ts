@@ -1,6 +1,6 @@
 // A board's live stream (Server-Sent Events, docs/api.md "Live updates").
-// EventSource reconnects by itself and resends Last-Event-ID, so missed
-// events are replayed by the server.
+// EventSource reconnects by itself after a dropped connection and resends
+// Last-Event-ID, so the server replays what was missed.
 import { useEffect, useRef, useState } from "react";
 import { API_BASE, type Event } from "../api/client";
 
@@ -10,32 +10,67 @@ export interface Viewer {
   display_name: string;
 }
 
+interface Handlers {
+  onEvent: (e: Event) => void;
+  /** Too far behind to replay: reload what the screen shows. */
+  onReset: () => void;
+}
+
 /** Subscribes to a board's events while mounted; returns who is viewing. */
-export function useBoardStream(boardId: string | null, onEvent: (e: Event) => void): Viewer[] {
+export function useBoardStream(boardId: string | null, handlers: Handlers): Viewer[] {
   const [viewers, setViewers] = useState<Viewer[]>([]);
-  const handler = useRef(onEvent);
-  handler.current = onEvent;
+  const current = useRef(handlers);
+  current.current = handlers;
 
   useEffect(() => {
     if (!boardId || typeof EventSource === "undefined") return;
-    const source = new EventSource(`${API_BASE}/api/v1/boards/${boardId}/stream`, { withCredentials: true });
-    source.addEventListener("event", (m) => {
-      try {
-        handler.current(JSON.parse((m as MessageEvent).data) as Event);
-      } catch {
-        /* a malformed message is skipped, the next one still counts */
-      }
-    });
-    source.addEventListener("presence", (m) => {
-      try {
-        setViewers((JSON.parse((m as MessageEvent).data) as { viewers: Viewer[] }).viewers);
-      } catch {
-        /* keep the last list */
-      }
-    });
-    source.addEventListener("end", () => source.close());
-    source.addEventListener("reset", () => window.location.reload());
-    return () => source.close();
+    let source: EventSource | null = null;
+    let lastId = "";
+    let retry: number | undefined;
+    let closed = false;
+
+    const connect = () => {
+      const resume = lastId ? `?last_event_id=${encodeURIComponent(lastId)}` : "";
+      source = new EventSource(`${API_BASE}/api/v1/boards/${boardId}/stream${resume}`, { withCredentials: true });
+      source.addEventListener("event", (m) => {
+        const message = m as MessageEvent;
+        if (message.lastEventId) lastId = message.lastEventId;
+        try {
+          current.current.onEvent(JSON.parse(message.data) as Event);
+        } catch {
+          /* a malformed message is skipped, the next one still counts */
+        }
+      });
+      source.addEventListener("presence", (m) => {
+        try {
+          setViewers((JSON.parse((m as MessageEvent).data) as { viewers: Viewer[] }).viewers);
+        } catch {
+          /* keep the last list */
+        }
+      });
+      source.addEventListener("end", (m) => {
+        source?.close();
+        let reason = "";
+        try {
+          reason = (JSON.parse((m as MessageEvent).data) as { reason?: string }).reason ?? "";
+        } catch {
+          /* treated as a shutdown */
+        }
+        // Access ended: stay closed. A node shutting down: come back, spread out.
+        if (reason !== "access" && !closed) retry = window.setTimeout(connect, 1000 + Math.random() * 4000);
+        else setViewers([]);
+      });
+      source.addEventListener("reset", () => {
+        lastId = "";
+        current.current.onReset();
+      });
+    };
+    connect();
+    return () => {
+      closed = true;
+      window.clearTimeout(retry);
+      source?.close();
+    };
   }, [boardId]);
 
   return viewers;

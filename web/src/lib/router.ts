@@ -16,3 +16,15 @@ export function usePath(): string {
   }, []);
   return path;
 }
+
+/** Where to go after signing in: back to the page that asked (same-origin paths only). */
+export function afterSignIn(path: string, search: string = window.location.search): string {
+  const next = new URLSearchParams(search).get("next");
+  if (next && /^\/(?![/\\])/.test(next)) return next;
+  return path === "/signup" ? "/" : path;
+}
+
+/** A sign-in link that comes back here afterwards. */
+export function signInHere(): string {
+  return `/?next=${encodeURIComponent(window.location.pathname + window.location.search)}`;
+}

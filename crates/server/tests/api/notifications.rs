@@ -159,6 +159,35 @@ async fn settings_choose_the_email_rhythm(app: TestApp) {
     assert_eq!(s.body, json!({"email": "daily", "muted_boards": []}));
 }
 
+async fn mutes_of_boards_you_lost_drop_out_of_your_settings(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let bob = app.user("Bob").await;
+    let (b, _) = picture(&app, &ada, &[(&bob, "commenter")]).await;
+    bob.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/boards/{b}/mute"),
+        None,
+    )
+    .await
+    .expect(204);
+    ada.delete(&format!("/api/v1/boards/{b}/members/{}", bob.id))
+        .await
+        .expect(204);
+    let s = bob
+        .get("/api/v1/me/notification-settings")
+        .await
+        .expect(200);
+    assert_eq!(s.body["muted_boards"], json!([]));
+    // What the settings show can be sent back as it is.
+    bob.send(
+        reqwest::Method::PUT,
+        "/api/v1/me/notification-settings",
+        Some(json!({"email": "daily", "muted_boards": s.body["muted_boards"]})),
+    )
+    .await
+    .expect(200);
+}
+
 async fn inbox_runs_constant_queries(app: TestApp) {
     let ada = app.user("Ada").await;
     let bob = app.user("Bob").await;
@@ -181,5 +210,6 @@ backend_tests!(
     everyone_on_the_board_but_the_actor_is_notified,
     muted_boards_stay_quiet_except_for_mentions,
     settings_choose_the_email_rhythm,
+    mutes_of_boards_you_lost_drop_out_of_your_settings,
     inbox_runs_constant_queries,
 );

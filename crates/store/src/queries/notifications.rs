@@ -113,15 +113,21 @@ impl Store {
         struct Row {
             board_id: Uuid,
         }
-        Ok(Row::find_by_statement(self.stmt(
-            "SELECT board_id FROM board_mutes WHERE user_id = ? ORDER BY created_at, board_id",
-            vec![user_id.into()],
-        ))
-        .all(self.conn())
-        .await?
-        .into_iter()
-        .map(|r| r.board_id)
-        .collect())
+        // Only boards still visible: a mute outlives lost access, and the
+        // list must stay valid input for `replace_mutes`.
+        let sql = format!(
+            "SELECT m.board_id FROM board_mutes m JOIN boards b ON b.id = m.board_id \
+             {BOARD_ROLE_JOINS} WHERE m.user_id = ? AND {BOARD_VISIBLE} \
+             ORDER BY m.created_at, m.board_id"
+        );
+        let mut values = role_binds(user_id);
+        values.push(user_id.into());
+        Ok(Row::find_by_statement(self.stmt(&sql, values))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|r| r.board_id)
+            .collect())
     }
 
     /// Mutes or unmutes a board for someone (idempotent).

@@ -99,6 +99,20 @@ export function Dialog({ title, onClose, children, wide }: {
       if (e.key === "Escape") {
         e.stopPropagation();
         close.current();
+      } else if (e.key === "Tab" && ref.current) {
+        // Keep Tab inside the dialog while it is open.
+        const all = [...ref.current.querySelectorAll<HTMLElement>(
+          "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])",
+        )];
+        if (all.length === 0) return;
+        const [first, last] = [all[0], all[all.length - 1]];
+        if (e.shiftKey && document.activeElement === first) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && (document.activeElement === last || !ref.current.contains(document.activeElement))) {
+          e.preventDefault();
+          first.focus();
+        }
       }
     };
     window.addEventListener("keydown", key, true);

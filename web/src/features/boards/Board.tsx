@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, ApiError, type Asset, type Board, type ReviewStatus, type Schemas } from "../../api/client";
 import { allAssets, STATUS_LABEL } from "../../lib/assets";
 import { ErrorNote, Link } from "../../components/ui/kit";
 import { Presence } from "../../components/Presence";
 import { UploadList } from "../../components/UploadList";
 import { useBoardStream } from "../../lib/live";
+import { signInHere } from "../../lib/router";
 import { browserTransport } from "../../lib/uploads/transport";
 import { ACCEPTED_TYPES, UploadQueue, type Item } from "../../lib/uploads/queue";
 import { ShareDialog } from "./ShareDialog";
@@ -67,10 +68,60 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
     return () => window.removeEventListener("beforeunload", warn);
   }, [queue]);
 
-  const viewers = useBoardStream(board ? id : null, (event) => {
-    const assetId = (event.payload as { asset_id?: string }).asset_id;
-    if (assetId) refreshAsset(assetId);
-    refreshBoard();
+  // Files may be dropped anywhere on the page; a drop Critboard does not
+  // take must not make the browser open the file and leave the board.
+  const canUploadHere = board?.role === "editor" || board?.role === "owner";
+  useEffect(() => {
+    let depth = 0;
+    const hasFiles = (e: DragEvent) => !!e.dataTransfer?.types.includes("Files");
+    const enter = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      depth++;
+      if (canUploadHere) setDragging(true);
+    };
+    const leave = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
+    const over = (e: DragEvent) => {
+      if (hasFiles(e)) e.preventDefault();
+    };
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth = 0;
+      setDragging(false);
+      if (canUploadHere) queue.add([...(e.dataTransfer?.files ?? [])]);
+    };
+    const end = () => {
+      depth = 0;
+      setDragging(false);
+    };
+    window.addEventListener("dragenter", enter);
+    window.addEventListener("dragleave", leave);
+    window.addEventListener("dragover", over);
+    window.addEventListener("drop", drop);
+    window.addEventListener("dragend", end);
+    return () => {
+      window.removeEventListener("dragenter", enter);
+      window.removeEventListener("dragleave", leave);
+      window.removeEventListener("dragover", over);
+      window.removeEventListener("drop", drop);
+      window.removeEventListener("dragend", end);
+    };
+  }, [canUploadHere, queue]);
+
+  const viewers = useBoardStream(board ? id : null, {
+    onEvent: (event) => {
+      const assetId = (event.payload as { asset_id?: string }).asset_id;
+      if (assetId) refreshAsset(assetId);
+      refreshBoard();
+    },
+    onReset: () => {
+      refreshBoard();
+      allAssets(id).then(setAssets).catch(() => {});
+    },
   });
 
   // Thumbnails are made in the background: look again until they are.
@@ -87,7 +138,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
       return (
         <section className="board-page">
           <ErrorNote error="Sign in, or open the share link you were sent, to see this board." />
-          <Link to="/">Sign in</Link>
+          <Link to={signInHere()}>Sign in</Link>
         </section>
       );
     }
@@ -101,17 +152,9 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
 
   const canUpload = board.role === "editor" || board.role === "owner";
   const shown = status === "all" ? assets : assets.filter((a) => a.review_status === status);
-  const drop = (e: DragEvent) => {
-    e.preventDefault();
-    setDragging(false);
-    if (canUpload) queue.add([...e.dataTransfer.files]);
-  };
 
   return (
-    <section className="board-page"
-      onDragOver={(e) => { if (canUpload && e.dataTransfer.types.includes("Files")) { e.preventDefault(); setDragging(true); } }}
-      onDragLeave={(e) => { if (e.currentTarget === e.target) setDragging(false); }}
-      onDrop={drop}>
+    <section className="board-page">
       <header className="board-head">
         <div>
           {signedIn && <Link to={`/w/${board.workspace_id}`} className="crumb">← Workspace</Link>}

@@ -19,6 +19,8 @@ interface Props {
   onSelect: (threadId: string) => void;
   onDraft: (shape: Shape) => void;
   onScale: (scale: number) => void;
+  /** A signed link expired (long sessions): the parent fetches fresh ones. */
+  onImageError: () => void;
 }
 
 type Gesture =
@@ -27,13 +29,20 @@ type Gesture =
   | { kind: "pinch"; distance: number };
 
 export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
-  { version, threads, selected, draft, commenting, onSelect, onDraft, onScale }, ref,
+  { version, threads, selected, draft, commenting, onSelect, onDraft, onScale, onImageError }, ref,
 ) {
   const box = useRef<HTMLDivElement>(null);
   const picture: Size = { width: version.width || 1, height: version.height || 1 };
   const [viewport, setViewport] = useState<Size>({ width: 0, height: 0 });
   const [view, setView] = useState<View | null>(null);
-  const [gesture, setGesture] = useState<Gesture | null>(null);
+  // The gesture lives in a ref (pointer events outrun renders); the state
+  // copy only draws the area being marked and the cursor.
+  const gestureRef = useRef<Gesture | null>(null);
+  const [gesture, setGestureState] = useState<Gesture | null>(null);
+  const setGesture = (g: Gesture | null) => {
+    gestureRef.current = g;
+    setGestureState(g);
+  };
   const [space, setSpace] = useState(false);
   const pointers = useRef(new Map<number, { x: number; y: number }>());
 
@@ -82,7 +91,7 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
   // Hold Space to pan while commenting, as in design tools.
   useEffect(() => {
     const down = (e: KeyboardEvent) => {
-      if (e.code === "Space" && !(e.target as HTMLElement).closest("input, textarea, button, select")) {
+      if (e.code === "Space" && !(e.target as HTMLElement).closest("input, textarea, select, [contenteditable], [role=dialog]")) {
         e.preventDefault();
         setSpace(true);
       }
@@ -103,6 +112,8 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
 
   const down = (e: PointerEvent<HTMLDivElement>) => {
     if ((e.target as HTMLElement).closest(".pin, .area")) return;
+    if (e.button === 2) return;
+    box.current?.focus({ preventScroll: true });
     box.current?.setPointerCapture(e.pointerId);
     pointers.current.set(e.pointerId, local(e));
     if (pointers.current.size === 2) {
@@ -117,8 +128,11 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
 
   const move = (e: PointerEvent<HTMLDivElement>) => {
     if (!pointers.current.has(e.pointerId)) return;
+    // A release the page never saw (e.g. over a context menu) ends the gesture.
+    if (e.pointerType === "mouse" && e.buttons === 0) return cancel(e);
     const p = local(e);
     pointers.current.set(e.pointerId, p);
+    const gesture = gestureRef.current;
     if (!gesture) return;
     if (gesture.kind === "pinch" && pointers.current.size === 2) {
       const [a, b] = [...pointers.current.values()];
@@ -133,8 +147,14 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
     }
   };
 
+  const cancel = (e: PointerEvent<HTMLDivElement>) => {
+    pointers.current.delete(e.pointerId);
+    setGesture(null);
+  };
+
   const up = (e: PointerEvent<HTMLDivElement>) => {
     pointers.current.delete(e.pointerId);
+    const gesture = gestureRef.current;
     if (gesture?.kind === "mark" && view) {
       const shape = shapeFromDrag(view, picture, gesture.from, local(e));
       if (shape) onDraft(shape);
@@ -142,17 +162,20 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
     setGesture(null);
   };
 
-  const src = view && version.thumbnails.view && view.scale * picture.width <= version.thumbnails.view.width
+  const dpr = typeof window === "undefined" ? 1 : window.devicePixelRatio || 1;
+  const src = view && version.thumbnails.view && view.scale * picture.width * dpr <= version.thumbnails.view.width
     ? version.thumbnails.view.url
     : version.file_url;
 
   return (
     <div ref={box} className={`canvas${commenting && !space ? " commenting" : ""}${gesture?.kind === "pan" ? " panning" : ""}`}
-      onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={up}
+      onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={cancel}
+      onContextMenu={(e) => e.preventDefault()} tabIndex={0}
       role="application" aria-label={commenting ? "Picture: click to pin a comment, drag to mark an area" : "Picture"}>
       {view && (
         <>
           <img className="picture" src={src} alt={version.original_name} draggable={false}
+            onError={onImageError}
             style={{ left: view.tx, top: view.ty, width: picture.width * view.scale, height: picture.height * view.scale }} />
           {threads.map((t) => (
             <Marker key={t.id} view={view} picture={picture} shape={t.shape} label={String(t.number)}

@@ -5,11 +5,20 @@ import type { Version } from "../../api/client";
 
 const src = (v: Version) => v.thumbnails.view?.url ?? v.file_url;
 
-export function Compare({ versions, left, right, onLeft, onClose }: {
+export function Compare({ versions, left, right, onLeft, onClose, onImageError }: {
   versions: Version[]; left: Version; right: Version; onLeft: (id: string) => void; onClose: () => void;
+  onImageError: () => void;
 }) {
   const [mode, setMode] = useState<"side" | "overlay">("side");
   const [split, setSplit] = useState(50);
+  // Both versions on one scale, top-left aligned: a taller or wider version
+  // shows as such instead of being stretched to the other's shape.
+  const width = Math.max(left.width, right.width) || 1;
+  const height = Math.max(left.height, right.height) || 1;
+  // The slider's position across the frame, as the left image's own inset.
+  const share = left.width / width || 1;
+  const wipe = Math.min(100, Math.max(0, 100 - split / share));
+  const box = (v: Version) => ({ width: `${(v.width / width) * 100}%`, height: `${(v.height / height) * 100}%` });
   return (
     <div className="compare">
       <div className="compare-bar">
@@ -41,16 +50,16 @@ export function Compare({ versions, left, right, onLeft, onClose }: {
         <div className="side-by-side">
           {[left, right].map((v) => (
             <figure key={v.id}>
-              <img src={src(v)} alt={`Version ${v.number}`} />
+              <img src={src(v)} alt={`Version ${v.number}`} onError={onImageError} />
               <figcaption>Version {v.number} · {v.original_name}</figcaption>
             </figure>
           ))}
         </div>
       ) : (
-        <div className="overlay" style={{ aspectRatio: `${right.width} / ${right.height}` }}>
-          <img src={src(right)} alt={`Version ${right.number}`} />
-          <img src={src(left)} alt={`Version ${left.number}`} className="top"
-            style={{ clipPath: `inset(0 ${100 - split}% 0 0)` }} />
+        <div className="overlay" style={{ aspectRatio: `${width} / ${height}` }}>
+          <img src={src(right)} alt={`Version ${right.number}`} style={box(right)} onError={onImageError} />
+          <img src={src(left)} alt={`Version ${left.number}`} className="top" onError={onImageError}
+            style={{ ...box(left), clipPath: `inset(0 ${wipe}% 0 0)` }} />
           <span className="divider" style={{ left: `${split}%` }} aria-hidden="true" />
         </div>
       )}

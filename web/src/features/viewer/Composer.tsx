@@ -10,11 +10,14 @@ interface Props {
   people: Person[];
   initial?: string;
   autoFocus?: boolean;
-  onSubmit: (body: string) => Promise<void>;
+  /** `key` stays the same across retries of one text, so a retry never posts twice. */
+  onSubmit: (body: string, key: string) => Promise<void>;
   onCancel?: () => void;
 }
 
 const MAX = 5000;
+
+export const newKey = () => crypto.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
 export function Composer({ label, submitLabel, people, initial = "", autoFocus, onSubmit, onCancel }: Props) {
   const [text, setText] = useState(initial);
@@ -23,6 +26,7 @@ export function Composer({ label, submitLabel, people, initial = "", autoFocus, 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
+  const key = useRef(newKey());
 
   const mention = activeMention(text, caret);
   const options = mention ? suggest(people, mention.query) : [];
@@ -41,6 +45,7 @@ export function Composer({ label, submitLabel, people, initial = "", autoFocus, 
   };
 
   const submit = async () => {
+    if (busy) return;
     const body = text.trim();
     if (!body) {
       setError("Write something first.");
@@ -53,7 +58,8 @@ export function Composer({ label, submitLabel, people, initial = "", autoFocus, 
     setBusy(true);
     setError(null);
     try {
-      await onSubmit(body);
+      await onSubmit(body, key.current);
+      key.current = newKey();
       setText("");
       setCaret(0);
     } catch (e) {
@@ -64,7 +70,7 @@ export function Composer({ label, submitLabel, people, initial = "", autoFocus, 
     }
   };
 
-  const key = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (options.length) {
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
         e.preventDefault();
@@ -90,7 +96,7 @@ export function Composer({ label, submitLabel, people, initial = "", autoFocus, 
   return (
     <form className="composer" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
       <textarea ref={area} value={text} rows={3} maxLength={MAX} placeholder={`${label} — @ to mention`}
-          autoFocus={autoFocus} aria-label={label} onKeyDown={key}
+          autoFocus={autoFocus} aria-label={label} onKeyDown={onKey}
           role="combobox" aria-expanded={options.length > 0} aria-controls={listId} aria-autocomplete="list"
           aria-activedescendant={options.length ? `${listId}-${Math.min(pick, options.length - 1)}` : undefined}
           onChange={(e) => { setText(e.target.value); setCaret(e.target.selectionStart); setPick(0); }}

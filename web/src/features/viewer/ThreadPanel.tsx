@@ -22,9 +22,11 @@ interface Props {
   me: Me;
   canComment: boolean;
   canModerate: boolean;
+  /** Board owners may delete anyone's comment; editors only resolve. */
+  canDeleteAny: boolean;
   onShowResolved: (v: boolean) => void;
   onSelect: (id: string | null) => void;
-  onCreate: (body: string) => Promise<void>;
+  onCreate: (body: string, key: string) => Promise<void>;
   onCancelDraft: () => void;
   onChanged: (thread: Thread) => void;
   onOpenPrevious: (thread: Thread) => void;
@@ -109,7 +111,7 @@ function authorName(c: Comment | undefined): string {
   return c.guest_name ? `${c.guest_name} (guest)` : "Someone";
 }
 
-function ThreadDetail({ thread, people, me, canComment, canModerate, onSelect, onChanged }: Props & { thread: Thread }) {
+function ThreadDetail({ thread, people, me, canComment, canModerate, canDeleteAny, onSelect, onChanged }: Props & { thread: Thread }) {
   const [error, setError] = useState<string | null>(null);
   const author = thread.created_by ? { author: { id: thread.created_by } } : { guest_id: thread.created_by_guest };
   const mayResolve = canModerate || (canComment && isMine(me, author));
@@ -125,10 +127,10 @@ function ThreadDetail({ thread, people, me, canComment, canModerate, onSelect, o
     }
   };
 
-  const reply = async (body: string) => {
-    await api<Comment>("POST", `/api/v1/threads/${thread.id}/comments`, { body },
-      { "idempotency-key": crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}` });
-    onChanged(await api<Thread>("GET", `/api/v1/threads/${thread.id}`));
+  const reply = async (body: string, key: string) => {
+    await api<Comment>("POST", `/api/v1/threads/${thread.id}/comments`, { body }, { "idempotency-key": key });
+    // The reply is saved; a failed refresh only waits for the next live event.
+    api<Thread>("GET", `/api/v1/threads/${thread.id}`).then(onChanged).catch(() => {});
   };
 
   return (
@@ -147,7 +149,7 @@ function ThreadDetail({ thread, people, me, canComment, canModerate, onSelect, o
       {error && <p role="alert" className="error">{error}</p>}
       <ol className="comments">
         {thread.comments.map((c) => (
-          <CommentItem key={c.id} comment={c} mine={isMine(me, c)} canModerate={canModerate} people={people}
+          <CommentItem key={c.id} comment={c} mine={isMine(me, c)} canDeleteAny={canDeleteAny} people={people}
             onChanged={async () => onChanged(await api<Thread>("GET", `/api/v1/threads/${thread.id}`))} />
         ))}
       </ol>
@@ -156,8 +158,8 @@ function ThreadDetail({ thread, people, me, canComment, canModerate, onSelect, o
   );
 }
 
-function CommentItem({ comment, mine, canModerate, people, onChanged }: {
-  comment: Comment; mine: boolean; canModerate: boolean; people: Person[]; onChanged: () => Promise<void>;
+function CommentItem({ comment, mine, canDeleteAny, people, onChanged }: {
+  comment: Comment; mine: boolean; canDeleteAny: boolean; people: Person[]; onChanged: () => Promise<void>;
 }) {
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -195,7 +197,7 @@ function CommentItem({ comment, mine, canModerate, people, onChanged }: {
         <p className="body"><Highlighted text={comment.body ?? ""} /></p>
       )}
       {error && <p role="alert" className="error">{error}</p>}
-      {!editing && (mine || canModerate) && (
+      {!editing && (mine || canDeleteAny) && (
         <div className="comment-actions">
           {mine && <button type="button" className="link" onClick={() => setEditing(true)}>Edit</button>}
           <button type="button" className="link" onClick={remove}>Delete</button>

@@ -6,7 +6,7 @@ import { UploadList } from "../../components/UploadList";
 import { ConfirmButton, Dialog, ErrorNote, Field, Link, useSubmit } from "../../components/ui/kit";
 import { allAssets, STATUS_LABEL } from "../../lib/assets";
 import { useBoardStream } from "../../lib/live";
-import { navigate } from "../../lib/router";
+import { navigate, signInHere } from "../../lib/router";
 import { ACCEPTED_TYPES, UploadQueue, type Item } from "../../lib/uploads/queue";
 import { browserTransport } from "../../lib/uploads/transport";
 import { Canvas, type CanvasHandle } from "./Canvas";
@@ -74,10 +74,26 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const canvas = useRef<CanvasHandle>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
+  // The picture on screen: answers for another one (fast j/k) are dropped.
+  const current = useRef(id);
+  current.current = id;
+  const loaded = useRef(false);
+  /** A failed refresh is a note; only a failed first load (or a 404) replaces the page. */
+  const failed = useCallback((e: ApiError) => {
+    if (!loaded.current || e.status === 404) setError(e);
+    else setActionError(e);
+  }, []);
   const loadAsset = useCallback(() =>
-    api<AssetDetail>("GET", `/api/v1/assets/${id}`).then(setAsset).catch(setError), [id]);
+    api<AssetDetail>("GET", `/api/v1/assets/${id}`)
+      .then((a) => {
+        if (a.id !== current.current) return;
+        loaded.current = true;
+        setAsset(a);
+      })
+      .catch(failed), [id, failed]);
 
   useEffect(() => {
+    loaded.current = false;
     setAsset(null);
     setThreads(null);
     setDraft(null);
@@ -111,17 +127,30 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
 
   const versions = asset?.versions ?? [];
   const version: Version | undefined = versions.find((v) => v.id === versionId) ?? versions[0];
+  // Stay on the version being reviewed when someone uploads a newer one.
+  useEffect(() => {
+    if (version && versionId !== version.id) setVersionId(version.id);
+  }, [version, versionId]);
+  const newer = version && versions[0] && versions[0].id !== version.id ? versions[0] : null;
 
+  const threadsFor = useRef<string | null>(null);
   const loadThreads = useCallback(() => {
     if (!version) return;
-    versionThreads(version.id)
+    const vid = version.id;
+    threadsFor.current = vid;
+    versionThreads(vid)
       .then(({ items, previous }) => {
+        if (threadsFor.current !== vid) return;
         setThreads(items);
         setPreviousOpen(previous);
       })
-      .catch(setError);
-  }, [version?.id]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(loadThreads, [loadThreads]);
+      .catch(failed);
+  }, [version?.id, failed]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    setThreads(null);
+    setPreviousOpen([]);
+    loadThreads();
+  }, [loadThreads]);
 
   // Thumbnails are made in the background: look again until they are.
   useEffect(() => {
@@ -130,25 +159,50 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
     return () => window.clearInterval(timer);
   }, [version?.state, loadAsset]);
 
-  const viewers = useBoardStream(boardId, (event) => {
-    const p = event.payload as { asset_id?: string; thread_id?: string };
-    const mine = p.asset_id === id || (!!p.thread_id && !!threads?.some((t) => t.id === p.thread_id));
-    if (!mine) return;
-    if (event.kind === "version.added" || event.kind === "review.changed") void loadAsset();
-    else loadThreads();
+  const viewers = useBoardStream(boardId, {
+    onEvent: (event) => {
+      const p = event.payload as { asset_id?: string; thread_id?: string };
+      const mine = p.asset_id === id || (!!p.thread_id && !!threads?.some((t) => t.id === p.thread_id));
+      if (!mine) return;
+      if (event.kind === "version.added" || event.kind === "review.changed") void loadAsset();
+      else loadThreads();
+    },
+    onReset: () => {
+      void loadAsset();
+      loadThreads();
+    },
   });
 
+  // Signed links expire in long sessions: fetch fresh ones, at most once a minute.
+  const lastImageRetry = useRef(0);
+  const imageFailed = () => {
+    if (Date.now() - lastImageRetry.current < 60_000) return;
+    lastImageRetry.current = Date.now();
+    void loadAsset();
+  };
+  const reload = useRef(loadAsset);
+  reload.current = loadAsset;
   const queue = useMemo(() => boardId
     ? new UploadQueue(browserTransport(boardId), setUploads, (item) => {
-      void loadAsset().then(() => {
+      if (item.assetId !== current.current) return;
+      void reload.current().then(() => {
+        // Your own new version is the one you want to see.
         if (item.result?.upload.version_id) setVersionId(item.result.upload.version_id);
       });
     })
-    : null, [boardId, loadAsset]);
+    : null, [boardId]);
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (queue?.active) e.preventDefault();
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [queue]);
 
   const role = board?.role;
   const canComment = role === "commenter" || role === "editor" || role === "owner";
   const canEdit = role === "editor" || role === "owner";
+  const canDeleteAny = role === "owner";
   const me: Me = { userId: user?.id ?? null, guestId: boardId ? guestIdFor(boardId) : null };
 
   const chooseVersion = (vid: string) => {
@@ -173,6 +227,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
     const key = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
       if (t.closest("input, textarea, select, [role=dialog]") || e.metaKey || e.ctrlKey || e.altKey) return;
+      if (document.querySelector('[aria-modal="true"]')) return;
       switch (e.key) {
         case "ArrowRight": case "j": step(1); break;
         case "ArrowLeft": case "k": step(-1); break;
@@ -198,7 +253,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   if (error) {
     const msg = error.status === 404 ? "This picture does not exist, or is not shared with you."
       : error.status === 401 ? "Sign in, or open the share link you were sent, to see this picture." : error;
-    return <section className="viewer-error"><ErrorNote error={msg} /><Link to="/">Back to Critboard</Link></section>;
+    return <section className="viewer-error"><ErrorNote error={msg} /><Link to={error.status === 401 ? signInHere() : "/"}>{error.status === 401 ? "Sign in" : "Back to Critboard"}</Link></section>;
   }
   if (!asset || !version) return <p className="loading">Loading picture…</p>;
 
@@ -213,10 +268,10 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
     }
   };
 
-  const createThread = async (body: string) => {
+  const createThread = async (body: string, key: string) => {
     if (!draft) return;
     const t = await api<Thread>("POST", `/api/v1/versions/${version.id}/threads`, { ...draft, body },
-      { "idempotency-key": crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}` });
+      { "idempotency-key": key });
     setThreads((list) => [...(list ?? []).filter((x) => x.id !== t.id), t].sort((a, b) => a.number - b.number));
     setDraft(null);
     select(t.id);
@@ -303,19 +358,27 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
         )}
       </div>
       <ErrorNote error={actionError} />
+      {newer && (
+        <p className="newer" role="status">
+          Version {newer.number} was uploaded.{" "}
+          <button type="button" className="link" onClick={() => chooseVersion(newer.id)}>Show it</button>
+        </p>
+      )}
       {uploads.length > 0 && queue && <UploadList items={uploads} queue={queue} />}
       <div className="viewer-body">
         {comparing && left ? (
-          <Compare versions={versions} left={left} right={version} onLeft={setComparing} onClose={() => setComparing(null)} />
+          <Compare versions={versions} left={left} right={version} onLeft={setComparing}
+            onClose={() => setComparing(null)} onImageError={imageFailed} />
         ) : version.state === "failed" ? (
           <p className="error viewer-note">This version could not be read{version.failure ? `: ${version.failure}` : ""}.</p>
         ) : (
-          <Canvas ref={canvas} version={version} threads={visible} selected={selected} draft={draft}
+          <Canvas ref={canvas} version={version} onImageError={imageFailed} threads={visible} selected={selected} draft={draft}
             commenting={canComment && commenting} onSelect={select} onScale={setScale}
             onDraft={(s) => { setDraft(s); setSelected(null); }} />
         )}
         <ThreadPanel threads={threads ?? []} previousOpen={previousOpen} selected={selected} draft={draft}
           showResolved={showResolved} people={people} me={me} canComment={canComment} canModerate={canEdit}
+          canDeleteAny={canDeleteAny}
           onShowResolved={setShowResolved} onSelect={select} onCreate={createThread}
           onCancelDraft={() => setDraft(null)}
           onChanged={(t) => setThreads((list) => list?.map((x) => (x.id === t.id ? t : x)) ?? null)}

@@ -83,6 +83,27 @@ describe("UploadQueue", () => {
     expect(net.created).toEqual(["a.png", "b.png", "a.png"]);
   });
 
+  it("after a failed completion, a retry completes the stored bytes instead of sending them again", async () => {
+    const net = fakeNetwork();
+    const { q, state, items } = queueWith(net, 1);
+    net.failNext();
+    q.add([png("a.png")]);
+    await tick();
+    net.pending.get("a.png")!.resolve();
+    await tick();
+    await tick();
+    expect(state()).toEqual(["a.png:failed"]);
+    q.cancel(items()[0].key);
+    expect(state()).toEqual(["a.png:failed"]);
+    net.heal();
+    q.retry(items()[0].key);
+    await tick();
+    await tick();
+    expect(state()).toEqual(["a.png:done"]);
+    expect(net.created).toEqual(["a.png"]);
+    expect(net.completed).toEqual(["up-a.png"]);
+  });
+
   it("shows the server's refusal and lets the person try again", async () => {
     const net = fakeNetwork();
     const { q, state, items } = queueWith(net, 1);

@@ -24,6 +24,8 @@ export interface Item {
   sent: number;
   error: string | null;
   result: Completed | null;
+  /** Set once the bytes are stored: a retry then only asks to complete again. */
+  stored: string | null;
 }
 
 /** What the queue needs from the network. */
@@ -67,7 +69,7 @@ export class UploadQueue {
     for (const file of files) {
       const why = refusal(file);
       this.items.push({
-        key: `u${++counter}`, file, assetId, sent: 0, result: null,
+        key: `u${++counter}`, file, assetId, sent: 0, result: null, stored: null,
         state: why ? "failed" : "queued", error: why,
       });
     }
@@ -75,9 +77,10 @@ export class UploadQueue {
     this.pump();
   }
 
+  /** Only before the bytes are stored: completing cannot be taken back. */
   cancel(key: string) {
     const item = this.find(key);
-    if (!item || item.state === "done" || item.state === "failed" || item.state === "cancelled") return;
+    if (!item || (item.state !== "queued" && item.state !== "uploading")) return;
     this.controllers.get(key)?.abort();
     this.set(item, { state: "cancelled", error: null });
     this.pump();
@@ -86,7 +89,7 @@ export class UploadQueue {
   retry(key: string) {
     const item = this.find(key);
     if (!item || (item.state !== "failed" && item.state !== "cancelled") || refusal(item.file)) return;
-    this.set(item, { state: "queued", sent: 0, error: null });
+    this.set(item, { state: "queued", sent: item.stored ? item.file.size : 0, error: null });
     this.pump();
   }
 
@@ -113,15 +116,20 @@ export class UploadQueue {
     // A fresh key per attempt: an earlier attempt's target may have expired.
     const key = `${item.key}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     try {
-      const upload = await this.transport.create(item.file, item.assetId, key);
-      if (controller.signal.aborted) return;
-      if (!upload.target) throw new Error("The server gave no place to send the file.");
-      await this.transport.send(upload.target, item.file, (sent) => {
-        if (!controller.signal.aborted) this.set(item, { sent });
-      }, controller.signal);
-      if (controller.signal.aborted) return;
-      this.set(item, { state: "finishing", sent: item.file.size });
-      const result = await this.transport.complete(upload.id);
+      let uploadId = item.stored;
+      if (!uploadId) {
+        const upload = await this.transport.create(item.file, item.assetId, key);
+        if (controller.signal.aborted) return;
+        if (!upload.target) throw new Error("The server gave no place to send the file.");
+        await this.transport.send(upload.target, item.file, (sent) => {
+          if (!controller.signal.aborted) this.set(item, { sent });
+        }, controller.signal);
+        if (controller.signal.aborted) return;
+        uploadId = upload.id;
+      }
+      // Completing twice is safe (the server answers the same asset).
+      this.set(item, { state: "finishing", sent: item.file.size, stored: uploadId });
+      const result = await this.transport.complete(uploadId);
       if (controller.signal.aborted) return;
       this.set(item, { state: "done", result });
       this.onDone(item);
@@ -130,7 +138,8 @@ export class UploadQueue {
         this.set(item, { state: "failed", error: errorMessage(e) });
       }
     } finally {
-      this.controllers.delete(item.key);
+      // A quick cancel-and-retry may already run again under this key.
+      if (this.controllers.get(item.key) === controller) this.controllers.delete(item.key);
       this.pump();
     }
   }
