@@ -288,6 +288,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/boards/{id}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everyone who can see the board and so can be @mentioned: direct members,
+         *     folder grantees, workspace owners and admins (for mention suggestions;
+         *     no e-mail addresses). Commenters and up, guests of a commenter link too.
+         */
+        get: operations["mentionable_people"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/boards/{id}/share-links": {
         parameters: {
             query?: never;
@@ -1374,6 +1395,14 @@ export interface components {
             /** Format: uuid */
             user_id: string;
         };
+        /** @description Someone who can be @mentioned on a board, and what to type for them. */
+        MentionablePerson: {
+            display_name: string;
+            /** @description `@handle`: the display name without spaces, lowercased. */
+            handle: string;
+            /** Format: uuid */
+            id: string;
+        };
         NewTokenOut: components["schemas"]["TokenOut"] & {
             /** @description The secret, shown this once: send it as `Authorization: Bearer …`. */
             token: string;
@@ -1557,6 +1586,18 @@ export interface components {
                 since: string;
                 /** Format: uuid */
                 user_id: string;
+            }[];
+            /** @description Absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. Pass `next_cursor` back as `?cursor=` for the next. */
+        Page_MentionablePerson: {
+            items: {
+                display_name: string;
+                /** @description `@handle`: the display name without spaces, lowercased. */
+                handle: string;
+                /** Format: uuid */
+                id: string;
             }[];
             /** @description Absent on the last page. */
             next_cursor?: string | null;
@@ -2872,6 +2913,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mentionable_people: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_MentionablePerson"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
             };
             404: {
                 headers: {

@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_comment))
         .routes(routes!(edit_comment, delete_comment))
         .routes(routes!(activity))
+        .routes(routes!(mentionable_people))
         .routes(routes!(set_review))
 }
 
@@ -84,6 +85,41 @@ pub struct VersionThreads {
 pub struct Person {
     pub id: Uuid,
     pub display_name: String,
+}
+
+/// Someone who can be @mentioned on a board, and what to type for them.
+#[derive(Serialize, ToSchema)]
+pub struct MentionablePerson {
+    pub id: Uuid,
+    pub display_name: String,
+    /// `@handle`: the display name without spaces, lowercased.
+    pub handle: String,
+}
+
+/// Everyone who can see the board and so can be @mentioned: direct members,
+/// folder grantees, workspace owners and admins (for mention suggestions;
+/// no e-mail addresses). Commenters and up, guests of a commenter link too.
+#[utoipa::path(get, path = "/api/v1/boards/{id}/people", tag = "discussion",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Page<MentionablePerson>), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+async fn mentionable_people(
+    State(state): State<AppState>,
+    me: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Page<MentionablePerson>>> {
+    access::board_as(&state, &me, id, BoardAction::Comment).await?;
+    let people = state.store.board_people(id).await?;
+    Ok(Json(Page::all(
+        people
+            .into_iter()
+            .map(|p| MentionablePerson {
+                id: p.id,
+                handle: handle_of(&p.display_name),
+                display_name: p.display_name,
+            })
+            .collect(),
+    )))
 }
 
 #[derive(Serialize, ToSchema)]

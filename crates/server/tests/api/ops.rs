@@ -69,6 +69,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("patch", "/api/v1/boards/{id}"),
     ("delete", "/api/v1/boards/{id}"),
     ("get", "/api/v1/boards/{id}/members"),
+    ("get", "/api/v1/boards/{id}/people"),
     ("post", "/api/v1/boards/{id}/members"),
     ("patch", "/api/v1/boards/{id}/members/{user_id}"),
     ("delete", "/api/v1/boards/{id}/members/{user_id}"),

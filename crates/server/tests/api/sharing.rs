@@ -40,6 +40,78 @@ fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_owned()
 }
 
+/// Mention suggestions list everyone who can see the board, for those who
+/// may comment (guests of a commenter link included), without e-mails.
+async fn mention_suggestions_cover_everyone_who_sees_the_board(app: TestApp) {
+    let owner = app.user("Owner Person").await;
+    let viewer = app.user("Vera Viewer").await;
+    let commenter = app.user("Carl Commenter").await;
+    let admin = app.user("Adam Admin").await;
+    let outsider = app.user("Out Sider").await;
+    let ws = app.workspace(&owner, &[&viewer, &commenter, &admin]).await;
+    owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/members/{}", admin.id),
+            json!({"role": "admin"}),
+        )
+        .await
+        .expect(200);
+    let b = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/boards"),
+            json!({"name": "B"}),
+        )
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (u, role) in [(&viewer, "viewer"), (&commenter, "commenter")] {
+        owner
+            .post(
+                &format!("/api/v1/boards/{b}/members"),
+                json!({"user_id": u.id, "role": role}),
+            )
+            .await
+            .expect(201);
+    }
+    let path = format!("/api/v1/boards/{b}/people");
+    let people = commenter.get(&path).await.expect(200).body;
+    let names: Vec<&str> = people["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["display_name"].as_str().unwrap())
+        .collect();
+    // The admin sees the board through the workspace, not as a member.
+    assert_eq!(
+        names,
+        [
+            "Adam Admin",
+            "Carl Commenter",
+            "Owner Person",
+            "Vera Viewer"
+        ]
+    );
+    assert_eq!(people["items"][1]["handle"], "carlcommenter");
+    assert!(people["items"][0].get("email").is_none());
+    viewer.get(&path).await.expect(403);
+    outsider.get(&path).await.expect(404);
+    let commenting = link(&owner, &b, json!({"role": "commenter"})).await;
+    guest(&app, &commenting, "Grace")
+        .await
+        .get(&path)
+        .await
+        .expect(200);
+    let viewing = link(&owner, &b, json!({"role": "viewer"})).await;
+    guest(&app, &viewing, "Vic")
+        .await
+        .get(&path)
+        .await
+        .expect(403);
+}
+
 /// Every discussion route (and the board's read routes) for every kind of
 /// caller of SPEC.md's role table, guests included.
 async fn every_caller_gets_the_role_tables_answer(app: TestApp) {
@@ -598,6 +670,7 @@ async fn guest_posting_is_throttled(backend: Backend) {
 }
 
 backend_tests!(
+    mention_suggestions_cover_everyone_who_sees_the_board,
     every_caller_gets_the_role_tables_answer,
     owners_create_list_and_revoke_links,
     guests_comment_under_their_name_and_change_only_their_own,

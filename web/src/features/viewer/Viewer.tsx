@@ -116,8 +116,9 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
     if (!boardId) return;
     api<Board>("GET", `/api/v1/boards/${boardId}`).then(setBoard).catch(() => {});
     allAssets(boardId).then(setOrder).catch(() => {});
-    api<Schemas["Page_MemberOut_BoardRole"]>("GET", `/api/v1/boards/${boardId}/members`)
-      .then((p) => setPeople(p.items.map((m) => ({ id: m.user_id, display_name: m.display_name }))))
+    // Everyone who can see the board; viewers may not comment and get a 403.
+    api<Schemas["Page_MentionablePerson"]>("GET", `/api/v1/boards/${boardId}/people`)
+      .then((p) => setPeople(p.items))
       .catch(() => {});
   }, [boardId]);
 
