@@ -263,10 +263,13 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await shot(ada, "14-compare-overlay");
   await ada.getByRole("button", { name: "Done comparing" }).click();
 
-  // Keyboard: → opens the next picture, ← comes back.
-  await ada.keyboard.press("ArrowRight");
+  // Keyboard: → and ← move between the two pictures (uploads finish in any
+  // order, so "home" may be first or last).
+  const last = (await ada.locator(".nav-assets span").textContent()).trim() === "2 / 2";
+  await ada.keyboard.press(last ? "ArrowLeft" : "ArrowRight");
   await ada.waitForURL((u) => !u.pathname.endsWith(story.home));
-  await ada.keyboard.press("ArrowLeft");
+  await ada.locator(".nav-assets span", { hasText: last ? "1 / 2" : "2 / 2" }).waitFor();
+  await ada.keyboard.press(last ? "ArrowRight" : "ArrowLeft");
   await ada.waitForURL((u) => u.pathname.endsWith(story.home));
   await ada.locator(".canvas img.picture").waitFor();
 
@@ -329,7 +332,7 @@ test("settings: profile, e-mail frequency and an API token", async ({ page, base
   await page.getByRole("link", { name: "Ada King" }).waitFor();
   await page.getByRole("radio", { name: /Once a day/ }).check();
   await page.getByRole("button", { name: "Save e-mail settings" }).click();
-  await page.getByText("Saved.").waitFor();
+  await page.getByText("Saved.", { exact: true }).waitFor();
   await page.getByLabel("Token name").fill("CI uploads");
   await page.getByRole("button", { name: "Create token" }).click();
   const secret = await page.getByLabel(/New token/).inputValue();
