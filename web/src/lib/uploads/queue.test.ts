@@ -69,6 +69,37 @@ describe("UploadQueue", () => {
     expect(net.completed).toEqual(["up-a.png"]);
   });
 
+  it("completes files in the order they were dropped, whichever finishes sending first", async () => {
+    const net = fakeNetwork();
+    const { q, state, done } = queueWith(net, 3);
+    q.add([png("big.png", 1000), png("small.png"), png("tiny.png")]);
+    await tick();
+    net.pending.get("tiny.png")!.resolve();
+    net.pending.get("small.png")!.resolve();
+    await tick();
+    await tick();
+    expect(state()).toEqual(["big.png:uploading", "small.png:finishing", "tiny.png:finishing"]);
+    expect(net.completed).toEqual([]);
+    net.pending.get("big.png")!.resolve();
+    for (let i = 0; i < 6; i++) await tick();
+    expect(net.completed).toEqual(["up-big.png", "up-small.png", "up-tiny.png"]);
+    expect(done).toEqual(["big.png", "small.png", "tiny.png"]);
+  });
+
+  it("does not hold the others back for a file that was cancelled", async () => {
+    const net = fakeNetwork();
+    const { q, state, items } = queueWith(net, 2);
+    q.add([png("a.png"), png("b.png")]);
+    await tick();
+    net.pending.get("b.png")!.resolve();
+    await tick();
+    await tick();
+    expect(state()).toEqual(["a.png:uploading", "b.png:finishing"]);
+    q.cancel(items()[0].key);
+    for (let i = 0; i < 4; i++) await tick();
+    expect(state()).toEqual(["a.png:cancelled", "b.png:done"]);
+  });
+
   it("cancels one file without touching the others, and retries it", async () => {
     const net = fakeNetwork();
     const { q, state, items } = queueWith(net, 2);

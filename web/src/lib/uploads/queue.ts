@@ -129,6 +129,13 @@ export class UploadQueue {
       }
       // Completing twice is safe (the server answers the same asset).
       this.set(item, { state: "finishing", sent: item.file.size, stored: uploadId });
+      // The board orders pictures by completion: finish in the order they
+      // were dropped, after the earlier files still on their way (only those
+      // running, so a queued retry can never hold the others up for good).
+      const earlier = this.items.slice(0, this.items.indexOf(item))
+        .filter((i) => i.state === "uploading" || i.state === "finishing");
+      await Promise.all(earlier.map((i) => this.settled(i)));
+      if (controller.signal.aborted) return;
       const result = await this.transport.complete(uploadId);
       if (controller.signal.aborted) return;
       this.set(item, { state: "done", result });
@@ -144,12 +151,26 @@ export class UploadQueue {
     }
   }
 
+  private waiters = new Map<string, (() => void)[]>();
+
+  /** Resolves once `item` is no longer uploading or finishing. */
+  private settled(item: Item): Promise<void> {
+    if (item.state !== "uploading" && item.state !== "finishing") return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.set(item.key, [...(this.waiters.get(item.key) ?? []), resolve]);
+    });
+  }
+
   private find(key: string) {
     return this.items.find((i) => i.key === key);
   }
 
   private set(item: Item, patch: Partial<Item>) {
     Object.assign(item, patch);
+    if (item.state !== "uploading" && item.state !== "finishing") {
+      for (const resolve of this.waiters.get(item.key) ?? []) resolve();
+      this.waiters.delete(item.key);
+    }
     this.changed();
   }
 
