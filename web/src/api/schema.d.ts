@@ -1403,6 +1403,11 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
+        MutedBoardOut: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         NewTokenOut: components["schemas"]["TokenOut"] & {
             /** @description The secret, shown this once: send it as `Authorization: Bearer …`. */
             token: string;
@@ -1428,7 +1433,12 @@ export interface components {
              *     or never. Mentions follow the same rhythm.
              */
             email: components["schemas"]["EmailFrequency"];
-            /** @description Boards you hear nothing from, except when mentioned. */
+            /** @description The same boards with their names, for showing the list. */
+            muted: components["schemas"]["MutedBoardOut"][];
+            /**
+             * @description Boards you hear nothing from, except when mentioned (what `PUT`
+             *     takes back).
+             */
             muted_boards: string[];
         };
         /** @description One page of a list. Pass `next_cursor` back as `?cursor=` for the next. */

@@ -167,14 +167,31 @@ pub struct NotificationSettings {
     /// E-mail about notifications: at once, as an hourly or daily digest,
     /// or never. Mentions follow the same rhythm.
     pub email: EmailFrequency,
-    /// Boards you hear nothing from, except when mentioned.
+    /// Boards you hear nothing from, except when mentioned (what `PUT`
+    /// takes back).
     pub muted_boards: Vec<Uuid>,
+    /// The same boards with their names, for showing the list.
+    pub muted: Vec<MutedBoardOut>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct MutedBoardOut {
+    pub id: Uuid,
+    pub name: String,
 }
 
 async fn settings_of(state: &AppState, me: &CurrentUser) -> Result<NotificationSettings> {
+    let muted = state.store.muted_boards(me.id()).await?;
     Ok(NotificationSettings {
         email: EmailFrequency::parse(&me.user.notification_frequency).unwrap_or_default(),
-        muted_boards: state.store.muted_boards(me.id()).await?,
+        muted_boards: muted.iter().map(|m| m.board_id).collect(),
+        muted: muted
+            .into_iter()
+            .map(|m| MutedBoardOut {
+                id: m.board_id,
+                name: m.name,
+            })
+            .collect(),
     })
 }
 

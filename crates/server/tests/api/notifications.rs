@@ -137,7 +137,10 @@ async fn settings_choose_the_email_rhythm(app: TestApp) {
         .get("/api/v1/me/notification-settings")
         .await
         .expect(200);
-    assert_eq!(s.body, json!({"email": "hourly", "muted_boards": []}));
+    assert_eq!(
+        s.body,
+        json!({"email": "hourly", "muted_boards": [], "muted": []})
+    );
     let put = |body: serde_json::Value| {
         ada.send(
             reqwest::Method::PUT,
@@ -148,7 +151,11 @@ async fn settings_choose_the_email_rhythm(app: TestApp) {
     let s = put(json!({"email": "daily", "muted_boards": [b]}))
         .await
         .expect(200);
-    assert_eq!(s.body, json!({"email": "daily", "muted_boards": [b]}));
+    let name = ada.get(&format!("/api/v1/boards/{b}")).await.body["name"].clone();
+    assert_eq!(
+        s.body,
+        json!({"email": "daily", "muted_boards": [b], "muted": [{"id": b, "name": name}]})
+    );
     assert_eq!(
         ada.get("/api/v1/me").await.body["notification_frequency"],
         "daily"
@@ -156,7 +163,10 @@ async fn settings_choose_the_email_rhythm(app: TestApp) {
     put(json!({"email": "weekly"})).await.expect(422);
     put(json!({"muted_boards": [theirs]})).await.expect(422);
     let s = put(json!({"muted_boards": []})).await.expect(200);
-    assert_eq!(s.body, json!({"email": "daily", "muted_boards": []}));
+    assert_eq!(
+        s.body,
+        json!({"email": "daily", "muted_boards": [], "muted": []})
+    );
 }
 
 async fn mutes_of_boards_you_lost_drop_out_of_your_settings(app: TestApp) {
@@ -178,6 +188,7 @@ async fn mutes_of_boards_you_lost_drop_out_of_your_settings(app: TestApp) {
         .await
         .expect(200);
     assert_eq!(s.body["muted_boards"], json!([]));
+    assert_eq!(s.body["muted"], json!([]));
     // What the settings show can be sent back as it is.
     bob.send(
         reqwest::Method::PUT,

@@ -37,6 +37,12 @@ pub enum ReadScope {
 const INBOX_FROM: &str = "FROM notifications n JOIN events e ON e.id = n.event_id \
      JOIN boards b ON b.id = n.board_id";
 
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct MutedBoard {
+    pub board_id: Uuid,
+    pub name: String,
+}
+
 impl Store {
     /// A page of someone's notifications, newest first, in one query.
     pub async fn notifications(
@@ -108,26 +114,20 @@ impl Store {
         self.execute(&sql, values).await
     }
 
-    pub async fn muted_boards(&self, user_id: Uuid) -> Result<Vec<Uuid>> {
-        #[derive(FromQueryResult)]
-        struct Row {
-            board_id: Uuid,
-        }
+    /// The boards someone muted, with their names, oldest mute first.
+    pub async fn muted_boards(&self, user_id: Uuid) -> Result<Vec<MutedBoard>> {
         // Only boards still visible: a mute outlives lost access, and the
         // list must stay valid input for `replace_mutes`.
         let sql = format!(
-            "SELECT m.board_id FROM board_mutes m JOIN boards b ON b.id = m.board_id \
+            "SELECT m.board_id, b.name FROM board_mutes m JOIN boards b ON b.id = m.board_id \
              {BOARD_ROLE_JOINS} WHERE m.user_id = ? AND {BOARD_VISIBLE} \
              ORDER BY m.created_at, m.board_id"
         );
         let mut values = role_binds(user_id);
         values.push(user_id.into());
-        Ok(Row::find_by_statement(self.stmt(&sql, values))
+        Ok(MutedBoard::find_by_statement(self.stmt(&sql, values))
             .all(self.conn())
-            .await?
-            .into_iter()
-            .map(|r| r.board_id)
-            .collect())
+            .await?)
     }
 
     /// Mutes or unmutes a board for someone (idempotent).

@@ -1,6 +1,6 @@
 // Account settings: profile, password, notification e-mail and API tokens.
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
-import { api, ApiError, type Board, type Schemas, type User } from "../../api/client";
+import { api, ApiError, type Schemas, type User } from "../../api/client";
 import { ErrorNote, Field, Link, ago, useSubmit, ConfirmButton, copyText } from "../../components/ui/kit";
 import "./settings.css";
 
@@ -152,15 +152,11 @@ const FREQUENCIES: { value: Frequency; label: string; explain: string }[] = [
     explain: "No notification e-mail. Your inbox here still collects everything." },
 ];
 
-/** A muted board's name: `null` once you can no longer see the board. */
-type BoardNames = Record<string, string | null>;
-
 function EmailNotifications({ user }: { user: User }) {
   const [settings, setSettings] = useState<NotificationSettings | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [choice, setChoice] = useState<Frequency | null>(null);
   const [saved, setSaved] = useState(false);
-  const [names, setNames] = useState<BoardNames>({});
   const groupId = useId();
 
   useEffect(() => {
@@ -168,14 +164,6 @@ function EmailNotifications({ user }: { user: User }) {
       .then((s) => {
         setSettings(s);
         setChoice(s.email);
-        // The settings name boards by id only; fetch their names.
-        for (const id of s.muted_boards) {
-          api<Board>("GET", `/api/v1/boards/${id}`)
-            .then((b) => setNames((n) => ({ ...n, [id]: b.name })))
-            .catch((e: unknown) => {
-              if (e instanceof ApiError && e.status === 404) setNames((n) => ({ ...n, [id]: null }));
-            });
-        }
       })
       .catch((e: unknown) => {
         if (e instanceof ApiError) setLoadError(e);
@@ -198,11 +186,12 @@ function EmailNotifications({ user }: { user: User }) {
     setUnmuting(board);
     setUnmuteError(null);
     try {
-      // The list replaces the old one, and boards you can no longer see
-      // would be refused: those go too.
-      const keep = settings.muted_boards.filter((id) => id !== board && names[id] !== null);
-      setSettings(await api<NotificationSettings>("PUT", "/api/v1/me/notification-settings",
-        { muted_boards: keep }));
+      await api("DELETE", `/api/v1/boards/${board}/mute`);
+      setSettings((s) => s && {
+        ...s,
+        muted_boards: s.muted_boards.filter((id) => id !== board),
+        muted: s.muted.filter((m) => m.id !== board),
+      });
     } catch (e) {
       if (e instanceof ApiError) setUnmuteError(e);
       else throw e;
@@ -242,7 +231,7 @@ function EmailNotifications({ user }: { user: User }) {
           </form>
 
           <h3>Muted boards</h3>
-          {settings.muted_boards.length === 0 ? (
+          {settings.muted.length === 0 ? (
             <p className="empty">
               No muted boards. Mute a busy board from its page to hear from it only when someone
               mentions you.
@@ -251,21 +240,15 @@ function EmailNotifications({ user }: { user: User }) {
             <>
               <p className="hint">You hear nothing from these boards, except when someone mentions you.</p>
               <ul className="settings-list">
-                {settings.muted_boards.map((id) => {
-                  const name = names[id];
-                  const shown = name === undefined ? "Loading…" : name ?? "A board you can no longer open";
-                  return (
-                    <li key={id}>
-                      <span className="settings-grow">
-                        {name ? <Link to={`/b/${id}`}>{name}</Link> : <span className="empty">{shown}</span>}
-                      </span>
-                      <button type="button" className="secondary" aria-label={`Unmute ${name ?? "this board"}`}
-                        disabled={unmuting !== null} onClick={() => unmute(id)}>
-                        {unmuting === id ? "Unmuting…" : "Unmute"}
-                      </button>
-                    </li>
-                  );
-                })}
+                {settings.muted.map(({ id, name }) => (
+                  <li key={id}>
+                    <span className="settings-grow"><Link to={`/b/${id}`}>{name}</Link></span>
+                    <button type="button" className="secondary" aria-label={`Unmute ${name}`}
+                      disabled={unmuting !== null} onClick={() => unmute(id)}>
+                      {unmuting === id ? "Unmuting…" : "Unmute"}
+                    </button>
+                  </li>
+                ))}
               </ul>
               <ErrorNote error={unmuteError} />
             </>
