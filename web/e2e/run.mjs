@@ -1,7 +1,7 @@
 // End-to-end tests: the release binary (with this web app embedded) on a
 // fresh data folder, driven by playwright-core in Debian's Chromium.
 // Each step saves a screenshot into e2e/screenshots/ for a person to see.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -61,6 +61,22 @@ async function mailedLink(data, kind) {
   throw new Error(`no ${kind} e-mail was written`);
 }
 
+/** The newest digest e-mail to `to`, once `critboard admin send-digests` has queued it. */
+async function mailedDigest(data, base, to) {
+  execFileSync(binary, ["--data-dir", data, "--public-url", base, "admin", "send-digests"],
+    { env: { ...process.env, CRITBOARD_LOG: "warn" } });
+  const dir = join(data, "outbox");
+  for (let i = 0; i < 150; i++) {
+    const digests = readdirSync(dir)
+      .filter((f) => f.endsWith(".eml"))
+      .map((f) => readFileSync(join(dir, f), "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "="))
+      .filter((text) => text.includes("List-Unsubscribe") && text.includes(`To: ${to}`));
+    if (digests.length) return digests[digests.length - 1];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no digest was written to ${to}`);
+}
+
 const axeSource = readFileSync(join(here, "..", "node_modules", "axe-core", "axe.min.js"), "utf8");
 
 /** The accessibility rules axe-core calls serious or critical, on the page as it is now. */
@@ -99,10 +115,12 @@ test("sign up, create a workspace and a board", async ({ page, base }) => {
   await page.getByRole("link", { name: "Create an account" }).click();
   await page.getByLabel("E-mail").fill("ada@example.com");
   await page.getByLabel("Your name").fill("Ada Lovelace");
+  // The rules are stated before they bite.
+  await page.getByText("Not a common password, one character repeated").waitFor();
   await page.getByLabel("Password").fill("12345678");
   await page.getByRole("button", { name: "Create account" }).click();
-  // The server refuses a common password; what was typed stays.
-  await page.getByText("one of the most common passwords").waitFor();
+  // The server refuses a trivial password; what was typed stays.
+  await page.getByText("is a sequence of letters, digits or keys").waitFor();
   if ((await page.getByLabel("E-mail").inputValue()) !== "ada@example.com") {
     throw new Error("the e-mail was lost after a failed sign-up");
   }
@@ -121,6 +139,15 @@ test("sign up, create a workspace and a board", async ({ page, base }) => {
   // A reload keeps the session and the page.
   await page.reload();
   await page.getByText("Homepage redesign").waitFor();
+  // Addresses that lead nowhere say so, with a way home.
+  for (const nowhere of ["/this/does/not/exist", "/b/not-a-uuid", "/b/01936f4e-0000-7000-8000-0000000000b1"]) {
+    await page.goto(base + nowhere);
+    await page.getByRole("heading", { name: /There is no such page|This board does not exist/ }).waitFor();
+    await page.getByRole("link", { name: "Go to your workspaces" }).waitFor();
+  }
+  await shot(page, "03b-not-found");
+  await page.getByRole("link", { name: "Go to your workspaces" }).click();
+  await page.getByRole("heading", { name: "Workspaces" }).waitFor();
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("heading", { name: "Sign in to Critboard" }).waitFor();
 });
@@ -236,12 +263,22 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   if ((await ada.locator(".canvas .area").count()) !== 1) throw new Error("the area was not drawn");
   await ada.getByRole("button", { name: "Thread 1" }).click();
 
-  // Bob sees the pin appear without reloading, and replies.
+  // Bob sees the pin appear without reloading, and replies on two lines:
+  // Enter breaks the line, Ctrl+Enter posts.
   await bob.getByRole("button", { name: "Thread 1" }).click();
   await bob.getByText("The headline needs more room").waitFor();
-  await bob.getByRole("combobox", { name: "Reply" }).fill("Agreed, I will tighten the hero.");
-  await bob.getByRole("button", { name: "Reply", exact: true }).click();
-  await ada.getByText("Agreed, I will tighten the hero.").waitFor();
+  const reply = bob.getByRole("combobox", { name: "Reply" });
+  await reply.fill("Agreed, I will tighten the hero.");
+  await reply.press("End");
+  await reply.press("Enter");
+  await reply.pressSequentially("And shorten the subline.");
+  await reply.press("Control+Enter");
+  const shown = ada.locator(".comment .comment-text", { hasText: "Agreed, I will tighten the hero." });
+  await shown.waitFor();
+  const lines = await shown.innerText();
+  if (lines !== "Agreed, I will tighten the hero.\nAnd shorten the subline.") {
+    throw new Error(`the reply lost its line break: ${JSON.stringify(lines)}`);
+  }
   await shot(bob, "11-bob-replied");
 
   // Ada resolves; Bob sees it resolved live.
@@ -249,6 +286,25 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await ada.getByRole("button", { name: "Reopen" }).waitFor();
   await bob.locator(".thread.resolved").first().waitFor();
   await shot(ada, "12-resolved");
+
+  // Bob's digest links to the thread he was mentioned in: following it
+  // opens that picture with that thread open.
+  const digest = await mailedDigest(data, base, "bob@example.com");
+  const threadLink = digest.match(/https?:\/\/[^\s"<>]+\/a\/[0-9a-f-]{36}\?thread=[0-9a-f-]{36}/)?.[0];
+  if (!threadLink) throw new Error(`no thread link in the digest:\n${digest}`);
+  if (digest.includes("/boards/")) throw new Error("the digest links to pages of the old shape");
+  const fromMail = await bobContext.newPage();
+  await fromMail.goto(threadLink);
+  await fromMail.locator(".canvas img.picture").waitFor();
+  await fromMail.locator(".thread.selected").getByText("The headline needs more room").waitFor();
+  if (!fromMail.url().startsWith(threadLink)) throw new Error(`the link led to ${fromMail.url()}`);
+  await shot(fromMail, "12b-digest-thread-link");
+  // "Change how often you get these" opens the e-mail section of the settings.
+  const settingsLink = digest.match(/https?:\/\/[^\s"<>]+\/settings\/notifications/)?.[0];
+  if (!settingsLink) throw new Error("no settings link in the digest");
+  await fromMail.goto(settingsLink);
+  await fromMail.getByRole("heading", { name: "E-mail notifications" }).and(fromMail.locator(":focus")).waitFor();
+  await fromMail.close();
 
   // A new version, compared with the first side by side and as an overlay.
   await ada.getByLabel("New version file").setInputFiles(
@@ -306,6 +362,7 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await guest.getByRole("button", { name: "Thread 1" }).waitFor();
   await guest.getByText("Grace from Client Co (guest)").waitFor();
   await shot(guest, "16-guest-comment");
+  const guestPage = guest.url();
 
   // Ada's inbox shows what happened while she was away.
   await ada.reload();
@@ -317,6 +374,19 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await shot(ada, "17-inbox");
   await ada.getByRole("button", { name: "Mark all as read" }).click();
   await ada.getByRole("link", { name: "Inbox", exact: true }).waitFor();
+
+  // Ada revokes the guest's link: the guest is told so, on the board and on the link.
+  await ada.goto(base + story.board);
+  await ada.getByRole("button", { name: "Share" }).click();
+  await ada.getByRole("button", { name: /^Revoke/ }).first().click();
+  await ada.getByRole("button", { name: "Revoke link" }).click();
+  await ada.getByText("No active links").waitFor();
+  await ada.keyboard.press("Escape");
+  await guest.goto(guestPage);
+  await guest.getByRole("heading", { name: "This link was revoked" }).waitFor();
+  await guest.goto(link);
+  await guest.getByRole("heading", { name: "This link was revoked" }).waitFor();
+  await shot(guest, "17b-link-revoked");
   await bobContext.close();
   await guestContext.close();
 });

@@ -1,6 +1,6 @@
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { api, ApiError, type User } from "./api/client";
-import { afterSignIn, navigate, signInHere, usePath } from "./lib/router";
+import { afterSignIn, href, matchRoute, navigate, signInHere, usePath, type Match, type RouteName } from "./lib/router";
 import { ForgotPassword, ResetPassword, VerifyEmail } from "./features/auth/AccountLinks";
 import { AuthForm } from "./features/auth/AuthForm";
 import { BoardPage } from "./features/boards/Board";
@@ -11,21 +11,41 @@ import { Settings } from "./features/settings/Settings";
 import { AssetViewer } from "./features/viewer/Viewer";
 import { WorkspaceHome } from "./features/workspaces/WorkspaceHome";
 import { Workspaces } from "./features/workspaces/Workspaces";
+import { NotFound } from "./components/NotFound";
 import { Link } from "./components/ui/kit";
 
-const UUID = "([0-9a-f-]{36})";
-
-/** The screen for a path; `null` when the path is not one of ours. */
-function screenFor(path: string, user: User | null, setUser: (u: User) => void) {
-  let m: RegExpMatchArray | null;
-  if ((m = path.match(new RegExp(`^/b/${UUID}$`)))) return <BoardPage id={m[1]} signedIn={!!user} />;
-  if ((m = path.match(new RegExp(`^/a/${UUID}$`)))) return <AssetViewer id={m[1]} signedIn={!!user} />;
-  if (!user) return null;
-  if ((m = path.match(new RegExp(`^/w/${UUID}$`)))) return <WorkspaceHome id={m[1]} />;
-  if (path === "/inbox") return <Inbox />;
-  if (path.startsWith("/settings")) return <Settings user={user} onUser={setUser} />;
-  return <Workspaces />;
+interface Ctx {
+  m: Match;
+  user: User | null;
+  setUser: (u: User) => void;
+  path: string;
 }
+
+/** How each page of the route table is shown. */
+type Page =
+  /** A page of its own, without the app's top bar (links from e-mails and share links). */
+  | { bare: (c: Ctx) => ReactNode }
+  /** A page in the app's frame; `account` pages ask signed-out visitors to sign in first. */
+  | { framed: (c: Ctx) => ReactNode; account?: boolean };
+
+export const PAGES: Record<RouteName, Page> = {
+  verify_email: { bare: () => <VerifyEmail /> },
+  reset_password: { bare: () => <ResetPassword /> },
+  forgot_password: { bare: ({ user }) => (user ? <Workspaces /> : <ForgotPassword />) },
+  share: { bare: ({ m, user }) => <GuestEntry token={m.params.token} signedIn={!!user} /> },
+  invitation: { bare: ({ user, setUser }) => <InviteAccept user={user} onUser={setUser} /> },
+  home: { framed: () => <Workspaces />, account: true },
+  signup: { framed: () => <Workspaces />, account: true },
+  board: { framed: ({ m, user }) => <BoardPage id={m.params.id} signedIn={!!user} /> },
+  asset: { framed: ({ m, user }) => <AssetViewer id={m.params.id} signedIn={!!user} /> },
+  workspace: { framed: ({ m }) => <WorkspaceHome id={m.params.id} />, account: true },
+  inbox: { framed: () => <Inbox />, account: true },
+  settings: { framed: ({ user, setUser }) => user && <Settings user={user} onUser={setUser} />, account: true },
+  notification_settings: {
+    framed: ({ user, setUser }) => user && <Settings user={user} onUser={setUser} section="notifications" />,
+    account: true,
+  },
+};
 
 export function App() {
   const path = usePath();
@@ -37,18 +57,16 @@ export function App() {
       .catch(() => setUser(null));
   }, []);
 
-  // Pages opened from e-mails and share links work whether or not someone is signed in.
-  if (path === "/verify-email") return <VerifyEmail />;
-  if (path === "/reset-password") return <ResetPassword />;
-  if (path === "/forgot-password" && !user) return <ForgotPassword />;
+  const m = matchRoute(path, window.location.search);
+  const page = m && PAGES[m.name];
+  // Pages opened from e-mails work whether or not someone is signed in.
+  if (page && "bare" in page && (m.name === "verify_email" || m.name === "reset_password")) {
+    return page.bare({ m, user: user ?? null, setUser, path });
+  }
   if (user === undefined) return <p className="loading">Loading…</p>;
-  const share = path.match(/^\/s\/([A-Za-z0-9_.-]+)$/);
-  if (share) return <GuestEntry token={share[1]} signedIn={!!user} />;
-  if (path === "/invite") return <InviteAccept user={user} onUser={setUser} />;
-
-  const screen = screenFor(path, user, setUser);
-  if (user === null && screen === null) {
-    const mode = path === "/signup" ? "signup" : "signin";
+  if (page && "bare" in page) return page.bare({ m, user, setUser, path });
+  if (page && page.account && user === null) {
+    const mode = m.name === "signup" ? "signup" : "signin";
     return <AuthForm mode={mode} onSignedIn={(u) => { setUser(u); navigate(afterSignIn(path)); }} />;
   }
 
@@ -59,24 +77,26 @@ export function App() {
       if (!(e instanceof ApiError)) throw e;
     }
     setUser(null);
-    navigate("/");
+    navigate(href("home"));
   };
 
   return (
     <div className="shell">
       <header className="topbar">
-        <Link to="/" className="brand">Critboard</Link>
+        <Link to={href("home")} className="brand">Critboard</Link>
         {user ? (
           <>
             <InboxBadge />
-            <Link to="/settings" className="me">{user.display_name}</Link>
+            <Link to={href("settings")} className="me">{user.display_name}</Link>
             <button type="button" className="link" onClick={signOut}>Sign out</button>
           </>
         ) : (
           <Link to={signInHere()}>Sign in</Link>
         )}
       </header>
-      <main className={path.startsWith("/a/") ? "full" : undefined}>{screen}</main>
+      <main className={m?.name === "asset" ? "full" : undefined}>
+        {page && "framed" in page ? page.framed({ m, user, setUser, path }) : <NotFound signedIn={!!user} />}
+      </main>
     </div>
   );
 }

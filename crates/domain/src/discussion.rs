@@ -5,6 +5,8 @@ use crate::roles::{BoardAction, BoardRole};
 use serde::{Deserialize, Serialize};
 
 pub const COMMENT_MAX: usize = 5000;
+/// Characters of a comment that events and e-mails quote.
+pub const EXCERPT_MAX: usize = 140;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -75,6 +77,50 @@ pub fn mention_tokens(text: &str) -> Vec<String> {
     out
 }
 
+/// A comment as it is stored: line breaks kept as `\n` (a `\r\n` or a lone
+/// `\r` becomes `\n`), tabs kept, blank space around the text dropped.
+/// Other control characters are refused: they show as nothing or garble
+/// the text in e-mails, and PostgreSQL refuses NUL.
+pub fn comment_text(text: &str) -> Result<String, String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if text.chars().count() > COMMENT_MAX {
+        return Err(format!("must be at most {COMMENT_MAX} characters"));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        return Err("must not contain control characters other than line breaks and tabs".into());
+    }
+    Ok(text.to_owned())
+}
+
+/// Lines of a quote at most.
+const EXCERPT_LINES: usize = 4;
+
+/// A short quote of a comment: at most `max` characters on at most four
+/// lines, line breaks kept (blank lines and runs of spaces are dropped).
+pub fn excerpt(text: &str, max: usize) -> String {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut kept = lines[..lines.len().min(EXCERPT_LINES)].join("\n");
+    let cut_lines = lines.len() > EXCERPT_LINES;
+    if kept.chars().count() > max {
+        kept = kept.chars().take(max.saturating_sub(1)).collect();
+        kept = kept.trim_end().to_owned();
+    } else if !cut_lines {
+        return kept;
+    }
+    format!("{kept}…")
+}
+
 /// The handle people can type for someone: their display name without
 /// spaces, lowercased ("Ada Lovelace" → "adalovelace").
 pub fn handle_of(display_name: &str) -> String {
@@ -97,6 +143,30 @@ mod tests {
         );
         assert!(mention_tokens("no one here @").is_empty());
         assert_eq!(handle_of("Ada Lovelace"), "adalovelace");
+    }
+
+    #[test]
+    fn comments_keep_line_breaks_and_tabs_only() {
+        assert_eq!(
+            comment_text("  line one\r\nline two\rthree\n\n\tindented \n").unwrap(),
+            "line one\nline two\nthree\n\n\tindented"
+        );
+        assert!(comment_text(" \n\t ").is_err(), "blank");
+        assert!(comment_text("bell\u{7}").is_err());
+        assert!(comment_text("nul\0").is_err());
+        assert!(comment_text("escape \u{1b}[31m").is_err());
+        assert!(
+            comment_text(&"é".repeat(COMMENT_MAX)).is_ok(),
+            "counted in characters"
+        );
+        assert!(comment_text(&"a".repeat(COMMENT_MAX + 1)).is_err());
+    }
+
+    #[test]
+    fn excerpts_are_short_and_keep_line_breaks() {
+        assert_eq!(excerpt("a\n\n b   c \n", 10), "a\nb c");
+        assert_eq!(excerpt("abcdefghijkl", 5), "abcd…");
+        assert_eq!(excerpt("1\n2\n3\n4\n5\n6", 140), "1\n2\n3\n4…");
     }
 
     #[test]

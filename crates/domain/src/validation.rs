@@ -91,8 +91,8 @@ impl FieldErrors {
         }
     }
 
-    pub fn check_password(&mut self, field: &str, value: &str) {
-        if let Err(message) = check_password(value) {
+    pub fn check_password(&mut self, field: &str, value: &str, personal: &[&str]) {
+        if let Err(message) = check_password(value, personal) {
             self.add(field, message);
         }
     }
@@ -130,7 +130,13 @@ pub fn check_email(email: &str) -> Result<(), &'static str> {
     }
 }
 
-pub fn check_password(password: &str) -> Result<(), String> {
+/// The rules a new password must follow, as the sign-up page states them.
+pub const PASSWORD_RULES: &str = "at least 8 characters; not a common password, a repeated \
+     character, a sequence such as 12345678 or qwertyui, or your name or e-mail address";
+
+/// Checks a new password. `personal` holds what the account is known by
+/// (e-mail address, name): a password built from them is the first guess.
+pub fn check_password(password: &str, personal: &[&str]) -> Result<(), String> {
     let n = password.chars().count();
     if n < PASSWORD_MIN {
         return Err(format!("must be at least {PASSWORD_MIN} characters"));
@@ -138,10 +144,66 @@ pub fn check_password(password: &str) -> Result<(), String> {
     if n > PASSWORD_MAX {
         return Err(format!("must be at most {PASSWORD_MAX} characters"));
     }
+    let lower = password.to_lowercase();
+    let chars: Vec<char> = lower.chars().collect();
+    let distinct: HashSet<char> = chars.iter().copied().collect();
+    if distinct.len() == 1 {
+        return Err("is one character repeated; choose another".into());
+    }
+    if repeats_a_short_unit(&chars) {
+        return Err("is a short pattern repeated (like abcabcab); choose another".into());
+    }
+    if is_sequence(&chars) {
+        return Err(
+            "is a sequence of letters, digits or keys (like 12345678 or qwertyui); choose another"
+                .into(),
+        );
+    }
+    if distinct.len() < 4 {
+        return Err("uses fewer than 4 different characters; choose another".into());
+    }
     if is_common_password(password) {
         return Err("is one of the most common passwords; choose another".into());
     }
+    let personal_words = personal.iter().flat_map(|p| {
+        let p = p.trim().to_lowercase();
+        let local = p.split('@').next().unwrap_or_default().to_owned();
+        [p.replace(char::is_whitespace, ""), local]
+    });
+    for word in personal_words.filter(|w| w.chars().count() >= 4) {
+        let bare: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+        let stripped = bare.trim_end_matches(|c: char| c.is_ascii_digit());
+        if lower == word || bare == word || stripped == word {
+            return Err("must not be your name or e-mail address".into());
+        }
+    }
     Ok(())
+}
+
+/// Whether the text is one unit of 2–4 characters over and over
+/// ("abab…", "1231231…"), the last copy possibly cut short.
+fn repeats_a_short_unit(chars: &[char]) -> bool {
+    (2..=4).any(|unit| chars.iter().enumerate().all(|(i, c)| *c == chars[i % unit]))
+}
+
+/// Whether the text runs along the alphabet, the digits or a keyboard
+/// row, forwards or backwards ("abcdefgh", "98765432", "qwertyui").
+fn is_sequence(chars: &[char]) -> bool {
+    const RUNS: [&str; 6] = [
+        "abcdefghijklmnopqrstuvwxyz",
+        "0123456789",
+        "qwertyuiop",
+        "asdfghjkl",
+        "zxcvbnm",
+        "qwertzuiop",
+    ];
+    let text: String = chars.iter().collect();
+    let reversed: String = chars.iter().rev().collect();
+    RUNS.iter().any(|run| {
+        // A run repeated ("1234567890123") is still a run.
+        let long = run.repeat(1 + chars.len() / run.len() + 1);
+        long.contains(&text) || long.contains(&reversed)
+    })
 }
 
 /// The 10,000 most frequent leaked passwords of 8+ characters (from the
@@ -158,11 +220,48 @@ mod tests {
 
     #[test]
     fn common_and_short_passwords_are_refused() {
-        assert!(check_password("short").is_err());
-        assert!(check_password("password").is_err());
-        assert!(check_password("Baseball").is_err(), "case-insensitive");
-        assert!(check_password(&"x".repeat(129)).is_err());
-        assert!(check_password("violet-otter-42-lamp").is_ok());
+        assert!(check_password("short", &[]).is_err());
+        assert!(check_password("password", &[]).is_err());
+        assert!(check_password("Baseball", &[]).is_err(), "case-insensitive");
+        assert!(check_password(&"x".repeat(129), &[]).is_err());
+        assert!(check_password("violet-otter-42-lamp", &[]).is_ok());
+        assert!(check_password("Tr0ub4dor&3", &[]).is_ok());
+    }
+
+    #[test]
+    fn trivially_weak_patterns_are_refused() {
+        let refused = |p: &str| check_password(p, &["ada@example.com", "Ada Lovelace"]);
+        for weak in [
+            "zzzzzzzzzzzz",
+            "ZZZZZZZZ",
+            "xyxyxyxyxy",
+            "abcabcabcab",
+            "13571357",
+            "abcdefghij",
+            "ponmlkjihg",
+            "3456789012",
+            "98765432",
+            "qwertyuiop",
+            "lkjhgfdsa",
+            "aaaabbbbcccc",
+            "adalovelace",
+            "AdaLovelace2024",
+            "Ada Lovelace",
+            "ada@example.com",
+        ] {
+            assert!(refused(weak).is_err(), "{weak} should be refused");
+        }
+        for fine in [
+            "lovelace-engine-1843",
+            "qwerty-sunset-77",
+            "correct horse battery",
+        ] {
+            assert!(
+                refused(fine).is_ok(),
+                "{fine} should pass: {:?}",
+                refused(fine)
+            );
+        }
     }
 
     #[test]

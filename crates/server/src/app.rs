@@ -46,27 +46,41 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// Everything a handler or a job needs, connected and migrated, without
+/// listening (the admin CLI runs jobs' work with it).
+pub async fn state_for(config: Config) -> anyhow::Result<AppState> {
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "cannot create the data folder {}",
+            config.data_dir.display()
+        )
+    })?;
+    // Install the metrics recorder before the first query is observed.
+    let metrics = telemetry::metrics_handle();
+    let store = connect_store(&config).await?;
+    if config.auto_migrate {
+        store.migrate().await.context("database migration failed")?;
+    }
+    let storage = Storage::from_url(config.storage_url.as_deref(), config.storage_root())
+        .context("cannot open file storage")?;
+    // One secret for every node, kept in the database.
+    let secret = store
+        .setting_or_init("url_signing_key", || crate::secrets::random_secret(""))
+        .await
+        .context("cannot read the URL-signing secret")?;
+    let mailer = crate::mail::Mailer::from_config(&config)?;
+    Ok(AppState::new(Parts {
+        mailer,
+        config,
+        store,
+        metrics,
+        storage,
+        signer: UrlSigner::new(secret.as_bytes()),
+    }))
+}
+
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        std::fs::create_dir_all(&config.data_dir).with_context(|| {
-            format!(
-                "cannot create the data folder {}",
-                config.data_dir.display()
-            )
-        })?;
-        // Install the metrics recorder before the first query is observed.
-        let metrics = telemetry::metrics_handle();
-        let store = connect_store(&config).await?;
-        if config.auto_migrate {
-            store.migrate().await.context("database migration failed")?;
-        }
-        let storage = Storage::from_url(config.storage_url.as_deref(), config.storage_root())
-            .context("cannot open file storage")?;
-        // One secret for every node, kept in the database.
-        let secret = store
-            .setting_or_init("url_signing_key", || crate::secrets::random_secret(""))
-            .await
-            .context("cannot read the URL-signing secret")?;
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -75,15 +89,7 @@ impl Application {
             // Links must carry the real port when it was chosen by the OS.
             config.public_url = Some(format!("http://{}", listener.local_addr()?));
         }
-        let mailer = crate::mail::Mailer::from_config(&config)?;
-        let state = AppState::new(Parts {
-            mailer,
-            config,
-            store,
-            metrics,
-            storage,
-            signer: UrlSigner::new(secret.as_bytes()),
-        });
+        let state = state_for(config).await?;
         Ok(Application { listener, state })
     }
 

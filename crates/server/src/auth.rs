@@ -13,6 +13,7 @@ use critboard_store::entities::user;
 use critboard_store::queries::boards::BoardRow;
 use critboard_store::queries::discussion::Actor;
 use critboard_store::queries::live::Viewer;
+use critboard_store::queries::sharing::LinkEnd;
 use std::net::{IpAddr, SocketAddr};
 use uuid::Uuid;
 
@@ -133,6 +134,9 @@ pub struct GuestPass {
 pub struct Caller {
     pub user: Option<CurrentUser>,
     pub guests: Vec<GuestPass>,
+    /// Boards this browser held a pass to whose link has since ended, so
+    /// their guest is told why instead of "not found".
+    pub ended: Vec<(Uuid, LinkEnd)>,
 }
 
 impl Caller {
@@ -147,6 +151,19 @@ impl Caller {
             return None;
         }
         self.guests.iter().find(|g| g.board_id == board_id)
+    }
+
+    /// Neither signed in nor holding a live guest pass.
+    pub fn is_anonymous(&self) -> bool {
+        self.user.is_none() && self.guests.is_empty()
+    }
+
+    /// Why the caller's way into a board ended, if a share link was it.
+    pub fn ended_on(&self, board_id: Uuid) -> Option<LinkEnd> {
+        self.ended
+            .iter()
+            .find(|(b, _)| *b == board_id)
+            .map(|(_, end)| *end)
     }
 
     /// The caller's role on a fetched board: the best of their grants and
@@ -214,6 +231,7 @@ impl Caller {
             return Ok(Caller {
                 user: Some(user),
                 guests: Vec::new(),
+                ended: Vec::new(),
             });
         }
         let user = match CurrentUser::from_headers(state, headers, method).await {
@@ -221,13 +239,22 @@ impl Caller {
             Err(ApiError::Unauthorized) => None,
             Err(e) => return Err(e),
         };
-        let guests = match cookie_value(headers, GUEST_COOKIE) {
+        let (guests, ended) = match cookie_value(headers, GUEST_COOKIE) {
             Some(value) => guest_passes(state, &value).await?,
-            None => Vec::new(),
+            None => Default::default(),
         };
         if user.is_none() {
             if guests.is_empty() {
-                return Err(ApiError::Unauthorized);
+                if ended.is_empty() {
+                    return Err(ApiError::Unauthorized);
+                }
+                // Only ended passes: each board's route says which ended
+                // (see `access::allowed_to`); nothing is allowed.
+                return Ok(Caller {
+                    user,
+                    guests,
+                    ended,
+                });
             }
             // The session's CSRF check stands in for a signed-in user.
             if !is_safe_method(method) {
@@ -241,7 +268,11 @@ impl Caller {
                 }
             }
         }
-        Ok(Caller { user, guests })
+        Ok(Caller {
+            user,
+            guests,
+            ended,
+        })
     }
 
     /// How the caller shows in a board's presence list.
@@ -264,26 +295,32 @@ pub fn guest_secrets(cookie: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The passes in a guest cookie that still grant access, in one query.
-pub async fn guest_passes(state: &AppState, cookie: &str) -> Result<Vec<GuestPass>, ApiError> {
+/// The passes in a guest cookie that still grant access, and the boards
+/// of those that ended, in one query.
+pub async fn guest_passes(
+    state: &AppState,
+    cookie: &str,
+) -> Result<(Vec<GuestPass>, Vec<(Uuid, LinkEnd)>), ApiError> {
     let hashes = guest_secrets(cookie)
         .into_iter()
         .map(secret_digest)
         .collect();
-    Ok(state
-        .store
-        .live_guests(hashes)
-        .await?
-        .into_iter()
-        .filter_map(|g| {
-            Some(GuestPass {
-                role: BoardRole::from_i16(g.role)?,
+    let at = critboard_store::now();
+    let mut live = Vec::new();
+    let mut ended = Vec::new();
+    for g in state.store.guest_sessions(hashes).await? {
+        if let Some(end) = g.ended(at) {
+            ended.push((g.board_id, end));
+        } else if let Some(role) = BoardRole::from_i16(g.role) {
+            live.push(GuestPass {
+                role,
                 id: g.id,
                 board_id: g.board_id,
                 name: g.display_name,
-            })
-        })
-        .collect())
+            });
+        }
+    }
+    Ok((live, ended))
 }
 
 /// The two guest cookies for a set of guest-session secrets.

@@ -1,14 +1,15 @@
 //! The `critboard` command line: `serve` (default), `migrate`, `admin …`.
 
-use crate::app::{connect_store, Application};
+use crate::app::{connect_store, state_for, Application};
 use crate::config::Config;
 use crate::secrets;
+use crate::state::AppState;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use critboard_domain::validation::{check_email, check_password, DISPLAY_NAME_MAX};
-use critboard_domain::FieldErrors;
+use critboard_domain::{EmailFrequency, FieldErrors};
 use critboard_store::queries::accounts::NewUser;
-use critboard_store::{Store, StoreError};
+use critboard_store::StoreError;
 use std::io::BufRead;
 
 /// Critboard: self-hosted design feedback.
@@ -66,6 +67,11 @@ pub enum AdminCommand {
         #[arg(long)]
         revoke: bool,
     },
+    /// Queue everyone's pending notification e-mail now, whatever their
+    /// rhythm (hourly, daily…), instead of at the end of the period. A
+    /// running Critboard sends them within seconds. Use the same settings
+    /// as the server (database, public URL) so the links are right.
+    SendDigests,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -78,9 +84,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until_stopped().await
         }
         Command::Openapi => {
-            println!("{}", crate::http::openapi_json());
-            Ok(())
+            use std::io::Write;
+            // `critboard openapi | head` closes the pipe early: not an error.
+            match writeln!(std::io::stdout().lock(), "{}", crate::http::openapi_json()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(()),
+            }
         }
+
         Command::Migrate => {
             let store = connect_store(&cli.config).await?;
             store.migrate().await.context("migration failed")?;
@@ -88,14 +99,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin(cmd) => {
-            let store = connect_store(&cli.config).await?;
-            store.migrate().await.context("migration failed")?;
-            admin(&store, cmd).await
+            let mut config = cli.config.clone();
+            config.auto_migrate = true;
+            let state = state_for(config).await?;
+            admin(&state, cmd).await
         }
     }
 }
 
-fn password_from(arg: Option<String>) -> anyhow::Result<String> {
+fn password_from(arg: Option<String>, personal: &[&str]) -> anyhow::Result<String> {
     let password = match arg {
         Some(p) => p,
         None => {
@@ -105,11 +117,12 @@ fn password_from(arg: Option<String>) -> anyhow::Result<String> {
             line.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
-    check_password(&password).map_err(|m| anyhow::anyhow!("password {m}"))?;
+    check_password(&password, personal).map_err(|m| anyhow::anyhow!("password {m}"))?;
     Ok(password)
 }
 
-async fn admin(store: &Store, cmd: AdminCommand) -> anyhow::Result<()> {
+async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
+    let store = &state.store;
     match cmd {
         AdminCommand::CreateUser {
             email,
@@ -120,7 +133,7 @@ async fn admin(store: &Store, cmd: AdminCommand) -> anyhow::Result<()> {
             check_email(&email).map_err(|m| anyhow::anyhow!("e-mail {m}"))?;
             FieldErrors::single_check(|e| e.check_name("name", &name, DISPLAY_NAME_MAX))
                 .map_err(|_| anyhow::anyhow!("name must be 1 to {DISPLAY_NAME_MAX} characters"))?;
-            let password = password_from(password)?;
+            let password = password_from(password, &[&email, &name])?;
             let hash = secrets::hash_now(&password)?;
             let user = match store
                 .create_user(NewUser {
@@ -146,7 +159,7 @@ async fn admin(store: &Store, cmd: AdminCommand) -> anyhow::Result<()> {
                 .user_by_email(&email)
                 .await?
                 .with_context(|| format!("no account with e-mail {email}"))?;
-            let password = password_from(password)?;
+            let password = password_from(password, &[&email, &user.display_name])?;
             store
                 .set_password(user.id, secrets::hash_now(&password)?, None, true)
                 .await?;
@@ -166,6 +179,17 @@ async fn admin(store: &Store, cmd: AdminCommand) -> anyhow::Result<()> {
                 user.email,
                 if revoke { "no longer" } else { "now" }
             );
+        }
+        AdminCommand::SendDigests => {
+            let mut queued = 0;
+            for f in [
+                EmailFrequency::Immediate,
+                EmailFrequency::Hourly,
+                EmailFrequency::Daily,
+            ] {
+                queued += crate::mail::digest::run(state, f).await?;
+            }
+            println!("Queued {queued} digest e-mail(s); a running Critboard sends them.");
         }
     }
     Ok(())

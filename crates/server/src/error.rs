@@ -5,6 +5,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use critboard_domain::{FieldError, FieldErrors};
+use critboard_store::queries::sharing::LinkEnd;
 use critboard_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -25,6 +26,13 @@ pub enum ApiError {
     /// 401 when opening a share link: its password was wrong or missing.
     #[error("this link needs its password; the one given is wrong or missing")]
     LinkPassword,
+    /// 410 when opening a share link that was revoked or has expired.
+    #[error("{}", link_end_detail(*.0))]
+    LinkGone(LinkEnd),
+    /// 401 for a guest whose only way in was a link that has since been
+    /// revoked or has expired.
+    #[error("{}", link_end_detail(*.0))]
+    PassEnded(LinkEnd),
     /// 403: the caller may see the thing but not do this to it.
     #[error("{0}")]
     Forbidden(&'static str),
@@ -91,6 +99,20 @@ pub struct FieldErrorDoc {
     pub message: String,
 }
 
+fn link_end_code(end: LinkEnd) -> &'static str {
+    match end {
+        LinkEnd::Revoked => "link-revoked",
+        LinkEnd::Expired => "link-expired",
+    }
+}
+
+fn link_end_detail(end: LinkEnd) -> &'static str {
+    match end {
+        LinkEnd::Revoked => "this link was revoked; ask the person who sent it for a new one",
+        LinkEnd::Expired => "this link has expired; ask the person who sent it for a new one",
+    }
+}
+
 impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         use ApiError::*;
@@ -103,6 +125,8 @@ impl ApiError {
                 "Sign-in failed",
             ),
             LinkPassword => (StatusCode::UNAUTHORIZED, "link-password", "Password needed"),
+            LinkGone(end) => (StatusCode::GONE, link_end_code(*end), "Link ended"),
+            PassEnded(end) => (StatusCode::UNAUTHORIZED, link_end_code(*end), "Link ended"),
             Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
             Csrf => (StatusCode::FORBIDDEN, "csrf", "CSRF check failed"),
             NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),

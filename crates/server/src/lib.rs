@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod links;
 pub mod live;
 pub mod mail;
 pub mod ratelimit;

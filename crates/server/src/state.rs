@@ -67,6 +67,13 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Links into the web app on the address users reach.
+    pub fn links(&self) -> crate::links::Links {
+        crate::links::Links::new(&self.config.public_url())
+    }
+}
+
 impl std::ops::Deref for AppState {
     type Target = Inner;
     fn deref(&self) -> &Inner {

@@ -1294,8 +1294,11 @@ export interface components {
             role: components["schemas"]["BoardRole"];
         };
         GuestIn: {
-            /** @description The name shown on the guest's comments. */
-            display_name: string;
+            /**
+             * @description The name shown on the guest's comments and to others viewing the
+             *     board; optional for a viewer link ("Guest").
+             */
+            display_name?: string;
             /** @description Needed when the link has a password. */
             password?: string | null;
         };
@@ -1990,6 +1993,11 @@ export interface components {
             display_name: string;
             email: string;
             email_verified: boolean;
+            /**
+             * @description What others type to @mention this person (the display name without
+             *     spaces, lowercased).
+             */
+            handle: string;
             /** Format: uuid */
             id: string;
             is_admin: boolean;
@@ -1997,6 +2005,8 @@ export interface components {
             notification_frequency: string;
         };
         VerifiedOut: {
+            /** @description The address was confirmed before (the link was opened again). */
+            already_confirmed: boolean;
             email: string;
             email_verified: boolean;
         };
@@ -4082,6 +4092,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The link was revoked (`link-revoked`) or has expired (`link-expired`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     open_session: {
@@ -4117,6 +4136,15 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link was revoked (`link-revoked`) or has expired (`link-expired`) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

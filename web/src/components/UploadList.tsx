@@ -1,4 +1,4 @@
-import { refusal, type Item, type UploadQueue } from "../lib/uploads/queue";
+import { canRetry, type Item, type UploadQueue } from "../lib/uploads/queue";
 
 const STATE_LABEL: Record<Item["state"], string> = {
   queued: "Waiting",
@@ -20,14 +20,18 @@ export function UploadList({ items, queue }: { items: Item[]; queue: UploadQueue
           return (
             <li key={i.key} className={`upload ${i.state}`}>
               <span className="name">{i.file.name}</span>
-              <progress max={100} value={i.state === "done" ? 100 : pct} aria-label={`${i.file.name} upload progress`} />
+              {i.state === "failed" || i.state === "cancelled" ? (
+                <span aria-hidden="true" />
+              ) : (
+                <progress max={100} value={i.state === "done" ? 100 : pct} aria-label={`${i.file.name} upload progress`} />
+              )}
               <span className="state">{i.state === "uploading" ? `${pct}%` : STATE_LABEL[i.state]}</span>
               {i.error && <span className="error">{i.error}</span>}
               {(i.state === "queued" || i.state === "uploading") && (
                 <button type="button" className="link" onClick={() => queue.cancel(i.key)}
                   aria-label={`Cancel ${i.file.name}`}>Cancel</button>
               )}
-              {(i.state === "failed" || i.state === "cancelled") && refusal(i.file) === null && (
+              {canRetry(i) && (
                 <button type="button" className="link" onClick={() => queue.retry(i.key)}
                   aria-label={`Retry ${i.file.name}`}>Retry</button>
               )}

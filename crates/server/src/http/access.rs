@@ -50,7 +50,16 @@ pub fn allowed(row: &BoardRow, action: BoardAction) -> Result<BoardRole> {
 /// Like [`allowed`], counting the share links a guest (or a signed-in user
 /// who opened one) holds for the board.
 pub fn allowed_to(caller: &Caller, row: &BoardRow, action: BoardAction) -> Result<BoardRole> {
-    permit(caller.role_on(row), action)
+    let role = caller.role_on(row);
+    if role.is_none() {
+        if let Some(end) = caller.ended_on(row.id) {
+            return Err(ApiError::PassEnded(end));
+        }
+        if caller.is_anonymous() {
+            return Err(ApiError::Unauthorized);
+        }
+    }
+    permit(role, action)
 }
 
 /// The board and the caller's role on it (share links included), if the

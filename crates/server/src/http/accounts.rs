@@ -39,6 +39,9 @@ pub struct UserOut {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
+    /// What others type to @mention this person (the display name without
+    /// spaces, lowercased).
+    pub handle: String,
     pub email_verified: bool,
     pub is_admin: bool,
     /// immediate, hourly, daily or off
@@ -51,6 +54,7 @@ impl From<user::Model> for UserOut {
         UserOut {
             id: u.id,
             email: u.email,
+            handle: critboard_domain::discussion::handle_of(&u.display_name),
             display_name: u.display_name,
             email_verified: u.email_verified,
             is_admin: u.is_admin,
@@ -128,7 +132,11 @@ async fn signup(
     let mut errors = FieldErrors::new();
     errors.check_email("email", &body.email);
     errors.check_name("display_name", &body.display_name, DISPLAY_NAME_MAX);
-    errors.check_password("password", &body.password);
+    errors.check_password(
+        "password",
+        &body.password,
+        &[&body.email, &body.display_name],
+    );
     errors.into_result()?;
     if let Some(token) = &body.invitation {
         super::invitations::check(&state, token).await?;
@@ -265,7 +273,11 @@ async fn change_password(
     ApiJson(body): ApiJson<PasswordChangeIn>,
 ) -> Result<StatusCode> {
     let mut errors = FieldErrors::new();
-    errors.check_password("new_password", &body.new_password);
+    errors.check_password(
+        "new_password",
+        &body.new_password,
+        &[&me.user.email, &me.user.display_name],
+    );
     errors.into_result()?;
     if !state
         .passwords

@@ -332,6 +332,7 @@ async fn update_board(
     let me = Caller {
         user: Some(me),
         guests: Vec::new(),
+        ended: Vec::new(),
     };
     get_board(State(state), me, ApiPath(id)).await
 }

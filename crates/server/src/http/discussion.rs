@@ -13,9 +13,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use critboard_domain::discussion::{
-    handle_of, may_resolve, mention_tokens, shape_is_valid, COMMENT_MAX,
+    comment_text, handle_of, may_resolve, mention_tokens, shape_is_valid,
 };
-use critboard_domain::{BoardAction, BoardRole, FieldErrors, ReviewStatus, ThreadState};
+use critboard_domain::{BoardAction, BoardRole, ReviewStatus, ThreadState};
 use critboard_store::entities::{comment, event, thread};
 use critboard_store::queries::boards::BoardRow;
 use critboard_store::queries::discussion::{Actor, NewThread};
@@ -252,17 +252,21 @@ fn comment_out(c: comment::Model, people: &HashMap<Uuid, Person>) -> CommentOut 
     }
 }
 
-/// Checks a comment's text and resolves its @mentions to people who can
-/// see the board (by handle, or e-mail for members: a guest must not learn
-/// which addresses belong to the board); unknown names are left as text.
-async fn checked_text(state: &AppState, me: &Caller, board: Uuid, body: &str) -> Result<Vec<Uuid>> {
+/// A comment's text as stored (see [`comment_text`]) and its @mentions,
+/// resolved to people who can see the board (by handle, or e-mail for
+/// members: a guest must not learn which addresses belong to the board);
+/// unknown names are left as text.
+async fn checked_text(
+    state: &AppState,
+    me: &Caller,
+    board: Uuid,
+    body: &str,
+) -> Result<(String, Vec<Uuid>)> {
     let by_email = me.guest_on(board).is_none();
-    FieldErrors::single_check(|e| {
-        e.check_name("body", body, COMMENT_MAX);
-    })?;
-    let tokens = mention_tokens(body);
+    let text = comment_text(body).map_err(|m| ApiError::invalid("body", m))?;
+    let tokens = mention_tokens(&text);
     if tokens.is_empty() {
-        return Ok(Vec::new());
+        return Ok((text, Vec::new()));
     }
     let people = state.store.board_people(board).await?;
     let mut ids: Vec<Uuid> = Vec::new();
@@ -274,7 +278,7 @@ async fn checked_text(state: &AppState, me: &Caller, board: Uuid, body: &str) ->
             ids.push(p.id);
         }
     }
-    Ok(ids)
+    Ok((text, ids))
 }
 
 async fn version_board(
@@ -411,7 +415,7 @@ async fn create_thread(
             "a pin needs x and y in 0..1; an area also w and h, inside the picture",
         ));
     }
-    let mentions = checked_text(&state, &me, board.id, &body.body).await?;
+    let (text, mentions) = checked_text(&state, &me, board.id, &body.body).await?;
     me.throttle(&state, board.id, ip)?;
     let (t, _) = state
         .store
@@ -425,7 +429,7 @@ async fn create_thread(
                 y,
                 w,
                 h,
-                body: &body.body,
+                body: &text,
                 mentions: &mentions,
                 idempotency_key: key.as_deref(),
             },
@@ -505,11 +509,11 @@ async fn add_comment(
     if let Some(existing) = replayed(&state, &actor, key.as_deref(), "comment").await? {
         return Ok((StatusCode::OK, Json(comment_by_id(&state, existing).await?)).into_response());
     }
-    let mentions = checked_text(&state, &me, board.id, &body.body).await?;
+    let (text, mentions) = checked_text(&state, &me, board.id, &body.body).await?;
     me.throttle(&state, board.id, ip)?;
     let c = state
         .store
-        .add_comment(&actor, board.id, &t, &body.body, &mentions, key.as_deref())
+        .add_comment(&actor, board.id, &t, &text, &mentions, key.as_deref())
         .await?;
     Ok(created(comment_by_id(&state, c.id).await?))
 }
@@ -554,16 +558,11 @@ async fn edit_comment(
     ApiJson(body): ApiJson<CommentIn>,
 ) -> Result<Json<CommentOut>> {
     let (c, board) = own_comment(&state, &me, id, false).await?;
-    let mentions = checked_text(&state, &me, board.id, &body.body).await?;
+    let (text, mentions) = checked_text(&state, &me, board.id, &body.body).await?;
     me.throttle(&state, board.id, ip)?;
     state
         .store
-        .change_comment(
-            &me.actor(board.id),
-            board.id,
-            &c,
-            Some((&body.body, &mentions)),
-        )
+        .change_comment(&me.actor(board.id), board.id, &c, Some((&text, &mentions)))
         .await?;
     Ok(Json(comment_by_id(&state, id).await?))
 }

@@ -72,10 +72,7 @@ async fn request_reset(
         return Ok(StatusCode::ACCEPTED);
     }
     let secret = crate::secrets::random_secret("cbr_");
-    let link = format!(
-        "{}/reset-password?token={secret}",
-        state.config.public_url()
-    );
+    let link = state.links().reset_password(&secret);
     let r = crate::mail::templates::action(
         &user.display_name,
         "Someone (hopefully you) asked to reset your Critboard password.",
@@ -126,13 +123,15 @@ async fn confirm_reset(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<ResetConfirmIn>,
 ) -> Result<StatusCode> {
-    critboard_domain::FieldErrors::single_check(|e| e.check_password("password", &body.password))?;
     let invalid = || ApiError::invalid("token", "this link is invalid, used or expired");
     let token = state
         .store
         .email_token("reset", &secret_digest(body.token.trim()))
         .await?
         .ok_or_else(invalid)?;
+    critboard_domain::FieldErrors::single_check(|e| {
+        e.check_password("password", &body.password, &[&token.email])
+    })?;
     let user = token.user_id.ok_or_else(invalid)?;
     let hash = state
         .passwords
@@ -157,6 +156,8 @@ pub struct VerifyIn {
 pub struct VerifiedOut {
     pub email: String,
     pub email_verified: bool,
+    /// The address was confirmed before (the link was opened again).
+    pub already_confirmed: bool,
 }
 
 /// Confirm an e-mail address with the token from the link Critboard sent.
@@ -171,23 +172,34 @@ async fn verify_email(
     let invalid = || ApiError::invalid("token", "this link is invalid, used or expired");
     let token = state
         .store
-        .email_token("verify", &secret_digest(body.token.trim()))
+        .any_email_token("verify", &secret_digest(body.token.trim()))
         .await?
         .ok_or_else(invalid)?;
     let user = token.user_id.ok_or_else(invalid)?;
-    if !state.store.spend_email_token(token.id).await? {
-        return Err(invalid());
-    }
     let current = state.store.user_by_id(user).await?.ok_or_else(invalid)?;
     // The address may have changed since the link was sent.
     if !current.email.eq_ignore_ascii_case(&token.email) {
         return Err(invalid());
     }
+    let confirmed = |already_confirmed| {
+        Json(VerifiedOut {
+            email: current.email.clone(),
+            email_verified: true,
+            already_confirmed,
+        })
+    };
+    // A link opened twice (or a second link after the first): nothing to do.
+    if current.email_verified {
+        return Ok(confirmed(true));
+    }
+    if token.used_at.is_some()
+        || token.expires_at <= critboard_store::now()
+        || !state.store.spend_email_token(token.id).await?
+    {
+        return Err(invalid());
+    }
     state.store.set_email_verified(user).await?;
-    Ok(Json(VerifiedOut {
-        email: current.email,
-        email_verified: true,
-    }))
+    Ok(confirmed(false))
 }
 
 /// Send the confirmation link again (throttled like sign-in).

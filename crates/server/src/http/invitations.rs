@@ -99,7 +99,7 @@ async fn invite(
     FieldErrors::single_check(|e| e.check_email("email", email))?;
     let email = email.trim();
     let secret = random_secret("cbi_");
-    let link = format!("{}/invite?token={secret}", state.config.public_url());
+    let link = state.links().invitation(&secret);
     let r = templates::action(
         email,
         &format!(

@@ -21,7 +21,7 @@ use critboard_domain::validation::DISPLAY_NAME_MAX;
 use critboard_domain::{BoardAction, BoardRole, FieldErrors};
 use critboard_store::entities::share_link;
 use critboard_store::queries::discussion::Actor;
-use critboard_store::queries::sharing::NewShareLink;
+use critboard_store::queries::sharing::{LinkEnd, NewShareLink};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -62,7 +62,7 @@ fn link_id_from_token(state: &AppState, token: &str) -> Option<Uuid> {
 }
 
 fn is_live(link: &share_link::Model) -> bool {
-    link.revoked_at.is_none() && link.expires_at.is_none_or(|t| t > critboard_store::now())
+    LinkEnd::of(link, critboard_store::now()).is_none()
 }
 
 #[derive(Serialize, ToSchema)]
@@ -88,7 +88,7 @@ pub struct ShareLinkOut {
 fn link_out(state: &AppState, l: share_link::Model) -> ShareLinkOut {
     let token = link_token(state, l.id);
     ShareLinkOut {
-        url: format!("{}/s/{token}", state.config.public_url()),
+        url: state.links().share(&token),
         token,
         active: is_live(&l),
         role: BoardRole::from_i16(l.role).unwrap_or(BoardRole::Viewer),
@@ -232,15 +232,19 @@ pub struct ShareInfo {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// A live link and its board's name; anything else is a 404.
+/// A live link and its board's name. A revoked or expired link is a 410
+/// that says which (the token is genuine, so its holder may know); any
+/// other token is a 404.
 async fn live_link(state: &AppState, token: &str) -> Result<(share_link::Model, String)> {
     let id = link_id_from_token(state, token).ok_or(ApiError::NotFound)?;
     let link = state
         .store
         .share_link(id)
         .await?
-        .filter(is_live)
         .ok_or(ApiError::NotFound)?;
+    if let Some(end) = LinkEnd::of(&link, critboard_store::now()) {
+        return Err(ApiError::LinkGone(end));
+    }
     let board = state
         .store
         .board_for(Uuid::nil(), link.board_id)
@@ -252,7 +256,8 @@ async fn live_link(state: &AppState, token: &str) -> Result<(share_link::Model, 
 /// What a share link opens (no sign-in needed).
 #[utoipa::path(get, path = "/api/v1/share/{token}", tag = "sharing",
     params(("token" = String, Path)), security(()),
-    responses((status = 200, body = ShareInfo), (status = 404, body = Problem)))]
+    responses((status = 200, body = ShareInfo), (status = 404, body = Problem),
+        (status = 410, body = Problem, description = "The link was revoked (`link-revoked`) or has expired (`link-expired`)")))]
 async fn link_info(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,
@@ -269,7 +274,9 @@ async fn link_info(
 
 #[derive(Deserialize, ToSchema)]
 pub struct GuestIn {
-    /// The name shown on the guest's comments.
+    /// The name shown on the guest's comments and to others viewing the
+    /// board; optional for a viewer link ("Guest").
+    #[serde(default)]
     pub display_name: String,
     /// Needed when the link has a password.
     pub password: Option<String>,
@@ -294,7 +301,9 @@ pub struct GuestOut {
 #[utoipa::path(post, path = "/api/v1/share/{token}/session", tag = "sharing",
     params(("token" = String, Path)), request_body = GuestIn, security(()),
     responses((status = 201, body = GuestOut), (status = 401, body = Problem, description = "Password wrong or missing"),
-        (status = 404, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
+        (status = 404, body = Problem),
+        (status = 410, body = Problem, description = "The link was revoked (`link-revoked`) or has expired (`link-expired`)"),
+        (status = 422, body = Problem), (status = 429, body = Problem)))]
 async fn open_session(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -308,20 +317,22 @@ async fn open_session(
     state
         .auth_limiter
         .check(ip, &format!("share-link:{}:{ip}", link.id))?;
-    FieldErrors::single_check(|e| {
-        e.check_name("display_name", &body.display_name, DISPLAY_NAME_MAX)
-    })?;
+    let role = BoardRole::from_i16(link.role).unwrap_or(BoardRole::Viewer);
+    // Someone who may only look is not asked who they are.
+    let name = match body.display_name.trim() {
+        "" if role == BoardRole::Viewer => "Guest",
+        name => name,
+    };
+    FieldErrors::single_check(|e| e.check_name("display_name", name, DISPLAY_NAME_MAX))?;
     if let Some(hash) = &link.password_hash {
         let given = body.password.as_deref().unwrap_or_default();
         if !state.passwords.verify(Some(hash), given).await {
             return Err(ApiError::LinkPassword);
         }
     }
-    let role = BoardRole::from_i16(link.role).unwrap_or(BoardRole::Viewer);
     let expires_at = (critboard_store::now() + Duration::days(GUEST_SESSION_DAYS))
         .min(link.expires_at.unwrap_or(DateTime::<Utc>::MAX_UTC));
     let secret = random_secret("cbg_");
-    let name = body.display_name.trim();
     let guest = state
         .store
         .create_guest_session(&link, secret_digest(&secret), name, expires_at)
@@ -334,10 +345,10 @@ async fn open_session(
         let old = guest_secrets(&old);
         let keep: Vec<String> = state
             .store
-            .live_guests(old.iter().map(|s| secret_digest(s)).collect())
+            .guest_sessions(old.iter().map(|s| secret_digest(s)).collect())
             .await?
             .into_iter()
-            .filter(|g| g.board_id != link.board_id)
+            .filter(|g| g.board_id != link.board_id && g.ended(critboard_store::now()).is_none())
             .map(|g| g.token_hash)
             .collect();
         secrets.extend(

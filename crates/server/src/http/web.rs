@@ -3,10 +3,29 @@
 //! app's own router can take it. Paths under /api/ never reach it.
 
 use crate::error::ApiError;
+use crate::links;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
+use uuid::Uuid;
+
+/// Where a page of an earlier release lives now: e-mails already sent
+/// link to `/boards/{board}` and `/boards/{board}/assets/{asset}?thread=…`.
+fn moved(path: &str, query: Option<&str>) -> Option<String> {
+    let rest = path.strip_prefix("/boards/")?;
+    let mut parts = rest.split('/');
+    let board: Uuid = parts.next()?.parse().ok()?;
+    let to = match (parts.next(), parts.next(), parts.next()) {
+        (None, _, _) | (Some(""), None, _) => format!("/b/{board}"),
+        (Some("assets"), Some(asset), None) => format!("/a/{}", asset.parse::<Uuid>().ok()?),
+        _ => return None,
+    };
+    Some(match query.filter(|q| !q.is_empty()) {
+        Some(q) => format!("{to}?{q}"),
+        None => to,
+    })
+}
 
 #[derive(rust_embed::Embed)]
 #[folder = "$CARGO_MANIFEST_DIR/../../web/dist/"]
@@ -47,12 +66,27 @@ pub async fn fallback(State(state): State<AppState>, method: Method, uri: Uri) -
     if is_api || !matches!(method, Method::GET | Method::HEAD) {
         return ApiError::NoRoute.into_response();
     }
+    if let Some(to) = moved(uri.path(), uri.query()) {
+        return Redirect::permanent(&to).into_response();
+    }
     // Vite's hashed file names never change content: cache them for good.
-    let (file, name, cache) = match WebApp::get(path).filter(|_| !path.is_empty()) {
-        Some(f) if path.starts_with("assets/") => (f, path, "public, max-age=31536000, immutable"),
-        Some(f) => (f, path, "no-cache"),
+    // Any other path gets the app, which shows the page, or its "not found"
+    // page with a 404 for a path that is none of its pages.
+    let page_status = if links::route_of(uri.path()).is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    let (file, name, cache, status) = match WebApp::get(path).filter(|_| !path.is_empty()) {
+        Some(f) if path.starts_with("assets/") => (
+            f,
+            path,
+            "public, max-age=31536000, immutable",
+            StatusCode::OK,
+        ),
+        Some(f) => (f, path, "no-cache", StatusCode::OK),
         None => match WebApp::get("index.html") {
-            Some(f) => (f, "index.html", "no-cache"),
+            Some(f) => (f, "index.html", "no-cache", page_status),
             None => {
                 return (
                     StatusCode::NOT_FOUND,
@@ -63,7 +97,7 @@ pub async fn fallback(State(state): State<AppState>, method: Method, uri: Uri) -
             }
         },
     };
-    let mut res = (StatusCode::OK, file.data.into_owned()).into_response();
+    let mut res = (status, file.data.into_owned()).into_response();
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -87,7 +121,29 @@ pub async fn fallback(State(state): State<AppState>, method: Method, uri: Uri) -
 
 #[cfg(test)]
 mod tests {
-    use super::app_csp;
+    use super::{app_csp, moved};
+
+    #[test]
+    fn links_of_earlier_releases_lead_to_the_same_pages() {
+        let b = "01936f4e-0000-7000-8000-0000000000b1";
+        let a = "01936f4e-0000-7000-8000-0000000000a1";
+        assert_eq!(
+            moved(&format!("/boards/{b}"), None),
+            Some(format!("/b/{b}"))
+        );
+        assert_eq!(
+            moved(&format!("/boards/{b}/"), None),
+            Some(format!("/b/{b}"))
+        );
+        assert_eq!(
+            moved(&format!("/boards/{b}/assets/{a}"), Some("thread=x&page=2")),
+            Some(format!("/a/{a}?thread=x&page=2"))
+        );
+        assert_eq!(moved("/boards/nope", None), None);
+        assert_eq!(moved(&format!("/boards/{b}/assets/nope"), None), None);
+        assert_eq!(moved(&format!("/boards/{b}/other/{a}"), None), None);
+        assert_eq!(moved(&format!("/b/{b}"), None), None);
+    }
 
     #[test]
     fn the_app_may_send_uploads_to_the_s3_endpoint_and_nowhere_else() {

@@ -3,8 +3,10 @@
 //! across all nodes (a job with a unique key per period).
 
 use super::send_job;
-use super::templates::{self, excerpt, DigestBoard, DigestLine};
+use super::templates::{self, DigestBoard, DigestLine};
+use crate::links::Links;
 use crate::state::AppState;
+use critboard_domain::discussion::{excerpt, EXCERPT_MAX};
 use critboard_domain::EmailFrequency;
 use critboard_jobs::{Handler, Job, JobError, NewJob};
 use critboard_store::queries::mail::{DigestItem, NewEmail};
@@ -116,7 +118,7 @@ pub async fn run(state: &AppState, frequency: EmailFrequency) -> critboard_store
             let r = templates::digest(
                 &u.display_name,
                 &boards,
-                &format!("{}/settings/notifications", state.config.public_url()),
+                &state.links().notification_settings(),
                 &unsubscribe,
             );
             batch.push((
@@ -170,10 +172,10 @@ fn group(
     titles: &HashMap<Uuid, String>,
     texts: &HashMap<Uuid, String>,
 ) -> Vec<DigestBoard> {
-    let base = state.config.public_url();
+    let links = state.links();
     let mut boards: Vec<(Uuid, DigestBoard)> = Vec::new();
     for i in items {
-        let board_link = format!("{base}/boards/{}", i.board_id);
+        let board_link = links.board(i.board_id);
         let idx = match boards.iter().position(|(id, _)| *id == i.board_id) {
             Some(idx) => idx,
             None => {
@@ -194,7 +196,7 @@ fn group(
             b.more += 1;
             continue;
         }
-        b.lines.push(line(&i, &board_link, titles, texts));
+        b.lines.push(line(&i, &links, &board_link, titles, texts));
     }
     boards.into_iter().map(|(_, b)| b).collect()
 }
@@ -203,6 +205,7 @@ fn group(
 /// thread.
 fn line(
     i: &DigestItem,
+    links: &Links,
     board_link: &str,
     titles: &HashMap<Uuid, String>,
     texts: &HashMap<Uuid, String>,
@@ -215,6 +218,9 @@ fn line(
         .unwrap_or_else(|| "a picture".into());
     let number = p.get("number").and_then(Value::as_i64).unwrap_or_default();
     let who = &i.actor_name;
+    let text_at = |key: &str| p.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let member = text_at("name").unwrap_or("someone");
+    let role = text_at("role").unwrap_or("viewer");
     let text = match i.kind.as_str() {
         "thread.opened" => format!("{who} pinned #{number} on {title}"),
         "comment.added" => format!("{who} replied in #{number} on {title}"),
@@ -232,19 +238,24 @@ fn line(
             };
             format!("{who} set {title} (version {number}) to {status}")
         }
-        "member.added" => format!("{who} added someone to the board"),
-        "member.removed" => format!("{who} removed someone from the board"),
+        "member.added" if p.get("invitation").is_some() => {
+            format!("{who} accepted the invitation and joined as {role}")
+        }
+        "member.added" => format!("{who} added {member} to the board as {role}"),
+        "member.role_changed" => format!("{who} made {member} {role} of the board"),
+        "member.removed" => format!("{who} removed {member} from the board"),
+        "share_link.created" => format!("{who} created a share link for {role}s"),
+        "share_link.revoked" => format!("{who} revoked a share link"),
         "guest.joined" => format!("{who} opened the board as a guest"),
         other => format!("{who}: {}", other.replace(['.', '_'], " ")),
     };
     let quote = uuid_at(&p, "comment_id")
         .filter(|_| matches!(i.kind.as_str(), "thread.opened" | "comment.added"))
         .and_then(|c| texts.get(&c))
-        .map(|t| excerpt(t, 140));
-    let link = match (asset, uuid_at(&p, "thread_id")) {
-        (Some(a), Some(t)) => format!("{board_link}/assets/{a}?thread={t}"),
-        (Some(a), None) => format!("{board_link}/assets/{a}"),
-        _ => board_link.to_owned(),
+        .map(|t| excerpt(t, EXCERPT_MAX));
+    let link = match asset {
+        Some(a) => links.asset(a, uuid_at(&p, "thread_id"), None),
+        None => board_link.to_owned(),
     };
     DigestLine {
         text,

@@ -239,11 +239,9 @@ const UNSUBSCRIBE_MAC_LEN: usize = 32;
 pub fn unsubscribe_link(state: &AppState, user_id: Uuid) -> String {
     let id = user_id.simple().to_string();
     let mac = state.signer.sign(&["unsubscribe", &id]);
-    format!(
-        "{}/api/v1/unsubscribe/{id}{}",
-        state.config.public_url(),
-        &mac[..UNSUBSCRIBE_MAC_LEN]
-    )
+    state
+        .links()
+        .unsubscribe(&format!("{id}{}", &mac[..UNSUBSCRIBE_MAC_LEN]))
 }
 
 /// The person an unsubscribe token names, if it is genuine.
@@ -265,7 +263,7 @@ pub async fn send_verification(
     user: &critboard_store::entities::user::Model,
 ) -> critboard_store::Result<()> {
     let secret = crate::secrets::random_secret("cbv_");
-    let link = format!("{}/verify-email?token={secret}", state.config.public_url());
+    let link = state.links().verify_email(&secret);
     let r = templates::action(
         &user.display_name,
         "Please confirm that this is your e-mail address, so Critboard can send you notifications.",

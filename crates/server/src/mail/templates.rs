@@ -19,17 +19,6 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// A short quote of a comment: one line, at most `max` characters.
-pub fn excerpt(text: &str, max: usize) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
-        format!("{}…", cut.trim_end())
-    }
-}
-
 /// One line of a digest.
 pub struct DigestLine {
     pub text: String,
@@ -76,9 +65,9 @@ pub fn digest(
         [one] => format!("{total} new {updates} on {}", one.name),
         _ => format!("{total} new {updates} on {} boards", boards.len()),
     };
-    let mut text = format!("Hi {name},\n\nhere is what happened on your boards.\n");
+    let mut text = format!("Hi {name},\n\nHere is what happened on your boards.\n");
     let mut html = format!(
-        "<p>Hi {},</p><p>here is what happened on your boards.</p>",
+        "<p>Hi {},</p><p>Here is what happened on your boards.</p>",
         esc(name)
     );
     for b in boards {
@@ -104,19 +93,20 @@ pub fn digest(
                 }
             );
             if let Some(q) = &l.quote {
-                let _ = write!(text, "\n  “{q}”");
+                let _ = write!(text, "\n  “{}”", q.replace('\n', "\n   "));
+                let lines: Vec<String> = q.lines().map(esc).collect();
                 let _ = write!(
                     html,
                     "<br><span style=\"color:#656d76\">“{}”</span>",
-                    esc(q)
+                    lines.join("<br>")
                 );
             }
             let _ = writeln!(text, "\n  {}", l.link);
             html.push_str("</li>");
         }
         if b.more > 0 {
-            let _ = writeln!(text, "- and {} more on the board", b.more);
-            let _ = write!(html, "<li>and {} more on the board</li>", b.more);
+            let _ = writeln!(text, "- And {} more on the board.", b.more);
+            let _ = write!(html, "<li>And {} more on the board.</li>", b.more);
         }
         html.push_str("</ul>");
     }
@@ -188,13 +178,30 @@ mod tests {
         assert!(r.html.contains("&quot;quoted&quot; &lt;b&gt;"));
         assert!(r.html.contains("a?x=1&amp;y=2"));
         assert!(r.text.contains("\"quoted\" <b>"));
-        assert!(r.text.contains("and 2 more"));
+        assert!(r.text.contains("And 2 more"));
         assert!(r.text.contains("(mentions you)"));
     }
 
     #[test]
-    fn excerpts_are_one_short_line() {
-        assert_eq!(excerpt("a\n\nb   c", 10), "a b c");
-        assert_eq!(excerpt("abcdefghijkl", 5), "abcd…");
+    fn quotes_show_their_line_breaks_in_both_parts() {
+        let boards = [DigestBoard {
+            name: "Site".into(),
+            link: "https://c.example/b/1".into(),
+            lines: vec![DigestLine {
+                text: "Ada replied".into(),
+                quote: Some("line one\n<line> two".into()),
+                link: "https://c.example/a/1".into(),
+                mention: false,
+            }],
+            more: 0,
+        }];
+        let r = digest("Bob", &boards, "https://c.example/s", "https://c.example/u");
+        assert!(r.text.contains("“line one\n   <line> two”"), "{}", r.text);
+        assert!(
+            r.html.contains("“line one<br>&lt;line&gt; two”"),
+            "{}",
+            r.html
+        );
+        assert!(r.text.contains("Here is what happened"));
     }
 }

@@ -65,6 +65,28 @@ async fn signup_rejects_bad_fields_with_field_errors(app: TestApp) {
         .await
         .expect(422);
     assert_eq!(long.body["errors"][0]["field"], "password");
+    // Trivial passwords beside the common ones: repeats, runs, one's name.
+    for (password, says) in [
+        ("zzzzzzzzzzzz", "repeated"),
+        ("abcabcabcabc", "pattern"),
+        ("87654321", "sequence"),
+        ("asdfghjkl", "sequence"),
+        ("grace.hopper", "name"),
+        ("GraceHopper1906", "name"),
+    ] {
+        let weak = app
+            .anon()
+            .post(
+                "/api/v1/auth/signup",
+                json!({"email": "grace.hopper@example.com", "display_name": "Grace Hopper",
+                       "password": password}),
+            )
+            .await
+            .expect(422);
+        assert_eq!(weak.body["errors"][0]["field"], "password");
+        let message = weak.body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{password}: {message}");
+    }
 }
 
 async fn signup_with_taken_email_in_other_case_is_409(app: TestApp) {

@@ -168,3 +168,60 @@ async fn openapi_command_prints_the_served_document() {
         "nothing was created in the data folder"
     );
 }
+
+/// `critboard admin send-digests` queues pending notification e-mail now,
+/// whatever the rhythm; the running server sends it, linking to its pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_digests_mails_pending_news_now() {
+    let Some(app) = spawn_app_with(Backend::Sqlite, |_| {}).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    let bob = app.user("Bob").await;
+    app.store
+        .set_email_verified(bob.id.parse().unwrap())
+        .await
+        .unwrap();
+    let (_, v) = crate::discussion::picture(&app, &ada, &[(&bob, "commenter")]).await;
+    crate::discussion::pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), "Bigger logo")
+        .await
+        .expect(201);
+    let dir = app.dir.to_str().unwrap();
+    let (ok, out) = critboard(
+        &app.dir,
+        &[
+            "--data-dir",
+            dir,
+            "--public-url",
+            &app.base,
+            "admin",
+            "send-digests",
+        ],
+        None,
+    );
+    assert!(ok, "{out}");
+    assert!(out.contains("Queued 1 digest"), "{out}");
+    let started = std::time::Instant::now();
+    let digest = loop {
+        let found = std::fs::read_dir(app.dir.join("outbox"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|f| f.path().extension().is_some_and(|e| e == "eml"))
+            .map(|f| std::fs::read_to_string(f.path()).unwrap_or_default())
+            .find(|m| m.contains("List-Unsubscribe") && m.contains(&bob.email));
+        if let Some(m) = found {
+            break m;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(15),
+            "the server did not send the digest"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(digest.contains("Bigger logo"));
+    assert!(
+        digest.contains(&format!("{}/a/", app.base)),
+        "links to the app's pages"
+    );
+}

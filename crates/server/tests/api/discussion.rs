@@ -189,6 +189,46 @@ async fn replies_edits_deletes_and_mentions(app: TestApp) {
         .expect(403);
 }
 
+/// Comments keep their line breaks (CRLF stored as LF) and tabs, in new
+/// threads, replies and edits; other control characters are refused.
+async fn comments_keep_line_breaks_and_tabs(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let (_, v) = picture(&app, &ada, &[]).await;
+    let t = pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), "line one\nline two")
+        .await
+        .expect(201);
+    assert_eq!(t.body["comments"][0]["body"], "line one\nline two");
+    let id = t.body["id"].as_str().unwrap();
+    let reply = ada
+        .post(
+            &format!("/api/v1/threads/{id}/comments"),
+            json!({"body": "  first\r\n\r\n\tsecond\r\n"}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(reply.body["body"], "first\n\n\tsecond");
+    let cid = reply.body["id"].as_str().unwrap();
+    let edited = ada
+        .patch(&format!("/api/v1/comments/{cid}"), json!({"body": "a\rb"}))
+        .await
+        .expect(200);
+    assert_eq!(edited.body["body"], "a\nb");
+    let stored = ada.get(&format!("/api/v1/threads/{id}")).await.expect(200);
+    assert_eq!(stored.body["comments"][1]["body"], "a\nb", "as stored");
+    for bad in ["bell \u{7}", "nul \u{0}", "\u{1b}[31mred", " \n\t "] {
+        let refused = pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), bad)
+            .await
+            .expect(422);
+        assert_eq!(refused.body["errors"][0]["field"], "body", "{bad:?}");
+        ada.post(
+            &format!("/api/v1/threads/{id}/comments"),
+            json!({"body": bad}),
+        )
+        .await
+        .expect(422);
+    }
+}
+
 async fn resolving_follows_the_role_table(app: TestApp) {
     let ada = app.user("Ada").await;
     let com = app.user("Com").await;
@@ -687,6 +727,7 @@ backend_tests!(
     pins_and_areas_are_numbered_and_carry_comments,
     parallel_threads_get_distinct_consecutive_numbers,
     replies_edits_deletes_and_mentions,
+    comments_keep_line_breaks_and_tabs,
     resolving_follows_the_role_table,
     discussion_routes_follow_the_role_table,
     retried_threads_and_comments_with_the_same_key_are_not_duplicated,

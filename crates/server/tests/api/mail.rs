@@ -172,6 +172,86 @@ async fn verify(app: &TestApp, user: &TestUser) {
     app.store.set_email_verified(id).await.unwrap();
 }
 
+/// What a digest says of people joining, leaving and links, in sentences;
+/// news of share links only for those who manage them; comments quoted
+/// with their line breaks.
+async fn digests_say_who_joined_in_sentences_and_keep_links_to_owners(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |_| {}).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    let bob = app.user("Bob").await;
+    let olga = app.user("Olga").await;
+    let dee = app.user("Dee").await;
+    for u in [&ada, &bob, &olga] {
+        verify(&app, u).await;
+    }
+    let members = [(&bob, "commenter"), (&olga, "owner"), (&dee, "viewer")];
+    let (b, v) = picture(&app, &ada, &members).await;
+    ada.post(
+        &format!("/api/v1/boards/{b}/invitations"),
+        json!({"email": "cy@example.com", "role": "commenter"}),
+    )
+    .await
+    .expect(201);
+    let token = token_of(&link_in(
+        &mails_to(&app, "cy@example.com", 1).await[0],
+        "/invite?token=",
+    ));
+    app.anon()
+        .post(
+            "/api/v1/auth/signup",
+            json!({"email": "cy@example.com", "display_name": "Cy",
+                   "password": crate::helpers::PASSWORD, "invitation": token}),
+        )
+        .await
+        .expect(201);
+    ada.post(
+        &format!("/api/v1/boards/{b}/share-links"),
+        json!({"role": "viewer", "label": "Client"}),
+    )
+    .await
+    .expect(201);
+    pin(
+        &ada,
+        &v,
+        json!({"x": 0.5, "y": 0.5}),
+        "line one\r\nline two",
+    )
+    .await
+    .expect(201);
+    digest::run(&app.state, EmailFrequency::Hourly)
+        .await
+        .unwrap();
+
+    // Each has the confirmation e-mail of their sign-up, then the digest.
+    let digest_of = |mails: Vec<Mail>| {
+        mails
+            .into_iter()
+            .find(|m| m.header("List-Unsubscribe").is_some())
+            .expect("a digest")
+    };
+    let m = digest_of(mails_to(&app, &bob.email, 2).await);
+    assert!(m.raw.contains("Here is what happened"), "{}", m.raw);
+    assert!(m
+        .raw
+        .contains("Cy accepted the invitation and joined as commenter"));
+    assert!(m.raw.contains("Ada added Dee to the board as viewer"));
+    assert!(!m.raw.contains("share link"), "not Bob's business");
+    assert!(!m.raw.contains("someone"));
+    assert!(
+        m.raw.contains("line one\r\n   line two"),
+        "text part keeps the break"
+    );
+    assert!(m.raw.contains("line one<br>line two"), "HTML part too");
+    assert!(
+        digest_of(mails_to(&app, &olga.email, 2).await)
+            .raw
+            .contains("Ada created a share link for viewers"),
+        "owners hear of links"
+    );
+}
+
 async fn signup_sends_a_link_that_confirms_the_address_once(backend: Backend) {
     let Some(app) = spawn_app_with(backend, |_| {}).await else {
         return;
@@ -192,10 +272,14 @@ async fn signup_sends_a_link_that_confirms_the_address_once(backend: Backend) {
         .await
         .expect(200);
     assert_eq!(ok.body["email_verified"], true);
+    assert_eq!(ok.body["already_confirmed"], false);
     assert_eq!(ada.get("/api/v1/me").await.body["email_verified"], true);
-    anon.post("/api/v1/auth/verify-email", json!({"token": token}))
+    // A second click says so, rather than that the link is bad.
+    let again = anon
+        .post("/api/v1/auth/verify-email", json!({"token": token}))
         .await
-        .expect(422);
+        .expect(200);
+    assert_eq!(again.body["already_confirmed"], true);
     anon.post("/api/v1/auth/verify-email", json!({"token": "cbv_forged"}))
         .await
         .expect(422);
@@ -280,13 +364,23 @@ async fn digests_group_news_by_board_exactly_once(backend: Backend) {
     );
     assert!(m.raw.contains("Logo &lt;too&gt; small"), "escaped in HTML");
     assert!(m.raw.contains("(mentions you)"));
+    // The links are the web app's pages (web/src/app/routes.json).
     let thread_link = format!(
-        "/boards/{b1}/assets/{}?thread={}",
+        "{}/a/{}?thread={}",
+        app.base,
         t.body["asset_id"].as_str().unwrap(),
         t.body["id"].as_str().unwrap()
     );
     assert!(m.raw.contains(&thread_link), "links to the exact thread");
-    assert!(m.raw.contains(&format!("/boards/{b2}")));
+    for b in [&b1, &b2] {
+        assert!(m.raw.contains(&format!("href=\"{}/b/{b}\"", app.base)));
+    }
+    assert!(
+        m.raw
+            .contains(&format!("{}/settings/notifications", app.base)),
+        "the settings link opens the e-mail section"
+    );
+    assert!(!m.raw.contains("/boards/"), "no link of the old shape");
     assert_eq!(
         m.header("List-Unsubscribe-Post").as_deref(),
         Some("List-Unsubscribe=One-Click")
@@ -758,5 +852,6 @@ crate::backend_tests_with_config!(
     invitations_let_people_in_with_or_without_an_account,
     signup_sends_a_link_that_confirms_the_address_once,
     digests_group_news_by_board_exactly_once,
+    digests_say_who_joined_in_sentences_and_keep_links_to_owners,
     mail_survives_an_smtp_outage,
 );

@@ -95,6 +95,11 @@ async fn mention_suggestions_cover_everyone_who_sees_the_board(app: TestApp) {
         ]
     );
     assert_eq!(people["items"][1]["handle"], "carlcommenter");
+    // What Settings shows as your handle is what the others' suggestions insert.
+    assert_eq!(
+        commenter.get("/api/v1/me").await.body["handle"],
+        people["items"][1]["handle"]
+    );
     assert!(people["items"][0].get("email").is_none());
     viewer.get(&path).await.expect(403);
     outsider.get(&path).await.expect(404);
@@ -395,13 +400,18 @@ async fn owners_create_list_and_revoke_links(app: TestApp) {
     let listed = owner.get(&path).await.expect(200);
     assert_eq!(listed.body["items"][0]["active"], false);
     assert!(listed.body["items"][0]["revoked_at"].is_string());
-    app.anon()
+    // Whoever holds the link is told it was revoked, not that it never was.
+    let gone = app
+        .anon()
         .get(&format!("/api/v1/share/{token}"))
         .await
-        .expect(404);
-    open(&app.anon(), &l, "Late", Some("acme-2026"))
+        .expect(410);
+    assert_eq!(gone.problem_type(), "urn:critboard:problem:link-revoked");
+    assert!(gone.body["detail"].as_str().unwrap().contains("revoked"));
+    let late = open(&app.anon(), &l, "Late", Some("acme-2026"))
         .await
-        .expect(404);
+        .expect(410);
+    assert_eq!(late.problem_type(), "urn:critboard:problem:link-revoked");
     let kinds: Vec<String> = owner
         .get(&format!("/api/v1/boards/{b}/activity"))
         .await
@@ -577,14 +587,27 @@ async fn guests_see_only_their_boards_and_lose_them_when_links_end(app: TestApp)
         )
         .await
         .unwrap();
-    g.get(&format!("/api/v1/boards/{b1}")).await.expect(404);
+    // The guest is told why, not "not found" or "sign in first".
+    let expired = g.get(&format!("/api/v1/boards/{b1}")).await.expect(401);
+    assert_eq!(expired.problem_type(), "urn:critboard:problem:link-expired");
     g.get(&format!("/api/v1/boards/{b2}")).await.expect(200);
+    g.get(&format!("/api/v1/boards/{b3}")).await.expect(404);
     // Revocation too, at once.
     owner
         .delete(&format!("/api/v1/share-links/{}", id(&l2)))
         .await
         .expect(204);
-    g.get(&format!("/api/v1/boards/{b2}")).await.expect(401);
+    let revoked = g.get(&format!("/api/v1/boards/{b2}")).await.expect(401);
+    assert_eq!(revoked.problem_type(), "urn:critboard:problem:link-revoked");
+    assert!(revoked.body["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("this link was revoked"));
+    let info = g
+        .get(&format!("/api/v1/share/{}", l2["token"].as_str().unwrap()))
+        .await
+        .expect(410);
+    assert_eq!(info.problem_type(), "urn:critboard:problem:link-revoked");
 
     // A signed-in person who opens a link acts under their own name.
     let l3 = link(&owner, &b3, json!({"role": "commenter"})).await;
@@ -606,6 +629,24 @@ async fn guests_see_only_their_boards_and_lose_them_when_links_end(app: TestApp)
     assert!(t.body["comments"][0]["guest_name"].is_null());
 }
 
+/// Someone who may only look is not asked for a name; a commenter is.
+async fn viewer_links_need_no_name(app: TestApp) {
+    let owner = app.user("Owner").await;
+    let (b, _) = picture(&app, &owner, &[]).await;
+    let view = link(&owner, &b, json!({"role": "viewer"})).await;
+    let comment = link(&owner, &b, json!({"role": "commenter"})).await;
+    let g = app.anon();
+    let token = view["token"].as_str().unwrap();
+    let pass = g
+        .post(&format!("/api/v1/share/{token}/session"), json!({}))
+        .await
+        .expect(201);
+    assert_eq!(pass.body["display_name"], "Guest");
+    g.get(&format!("/api/v1/boards/{b}")).await.expect(200);
+    let refused = open(&app.anon(), &comment, "  ", None).await.expect(422);
+    assert_eq!(refused.body["errors"][0]["field"], "display_name");
+}
+
 async fn password_links_need_the_password(app: TestApp) {
     let owner = app.user("Owner").await;
     let (b, _) = picture(&app, &owner, &[]).await;
@@ -620,7 +661,9 @@ async fn password_links_need_the_password(app: TestApp) {
     assert_eq!(none.problem_type(), "urn:critboard:problem:link-password");
     open(&g, &l, "Pat", Some("open sesam")).await.expect(401);
     g.get(&format!("/api/v1/boards/{b}")).await.expect(401);
-    open(&g, &l, "", Some("open sesame")).await.expect(422);
+    open(&g, &l, &"x".repeat(81), Some("open sesame"))
+        .await
+        .expect(422);
     open(&g, &l, "Pat", Some("open sesame")).await.expect(201);
     g.get(&format!("/api/v1/boards/{b}")).await.expect(200);
 }
@@ -676,5 +719,6 @@ backend_tests!(
     guests_comment_under_their_name_and_change_only_their_own,
     guests_see_only_their_boards_and_lose_them_when_links_end,
     password_links_need_the_password,
+    viewer_links_need_no_name,
 );
 crate::backend_tests_with_config!(guest_posting_is_throttled);

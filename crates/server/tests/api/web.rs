@@ -1,7 +1,7 @@
 //! The web app on the API's port, and the API description it is typed by.
 
 use crate::backend_tests;
-use crate::helpers::TestApp;
+use crate::helpers::{spawn_app, Backend, TestApp};
 use std::path::PathBuf;
 
 fn web_dir() -> PathBuf {
@@ -77,6 +77,18 @@ async fn the_app_is_served_beside_the_api(app: TestApp) {
                 .contains("immutable"));
         }
     }
+    // Paths that are none of the app's pages get the app too (it shows its
+    // "not found" page), with a 404 for crawlers and link checkers.
+    for missing in ["/this/does/not/exist", "/b/not-a-uuid", "/inbox/extra"] {
+        let res = client
+            .get(format!("{}{missing}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 404, "{missing}");
+        assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
+        assert!(res.text().await.unwrap().contains("<div id=\"root\">"));
+    }
     let api = client
         .get(format!("{}/api/v1/nothing-here", app.base))
         .send()
@@ -90,6 +102,38 @@ async fn the_app_is_served_beside_the_api(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(post.status().as_u16(), 404);
+}
+
+/// E-mails sent by earlier releases link to `/boards/…`: those links
+/// lead to the same board and picture, thread included (no database
+/// involved: SQLite only).
+#[tokio::test]
+async fn links_of_earlier_releases_redirect_to_the_pages() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let (b, a, t) = (
+        "0190c3e2-0000-7000-8000-0000000000b1",
+        "0190c3e2-0000-7000-8000-0000000000a1",
+        "0190c3e2-0000-7000-8000-0000000000c1",
+    );
+    for (old, new) in [
+        (format!("/boards/{b}"), format!("/b/{b}")),
+        (
+            format!("/boards/{b}/assets/{a}?thread={t}"),
+            format!("/a/{a}?thread={t}"),
+        ),
+    ] {
+        let res = client
+            .get(format!("{}{old}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 308, "{old}");
+        assert_eq!(res.headers()["location"], new.as_str());
+    }
 }
 
 backend_tests!(

@@ -300,12 +300,13 @@ impl Store {
         )
         .exec_without_returning(&*tx)
         .await?;
+        let name = display_name(&tx, user_id).await?;
         record(
             &tx,
             board_id,
             actor,
             event,
-            serde_json::json!({"user_id": user_id, "role": role.as_str()}),
+            serde_json::json!({"user_id": user_id, "name": name, "role": role.as_str()}),
         )
         .await?;
         tx.commit().await?;
@@ -327,17 +328,27 @@ impl Store {
         if res.rows_affected == 0 {
             return Err(StoreError::NotFound);
         }
+        let name = display_name(&tx, user_id).await?;
         record(
             &tx,
             board_id,
             actor,
             "member.removed",
-            serde_json::json!({"user_id": user_id}),
+            serde_json::json!({"user_id": user_id, "name": name}),
         )
         .await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// A person's name as events show it.
+async fn display_name(tx: &sea_orm::DatabaseTransaction, user_id: Uuid) -> Result<String> {
+    Ok(crate::entities::user::Entity::find_by_id(user_id)
+        .one(tx)
+        .await?
+        .map(|u| u.display_name)
+        .unwrap_or_default())
 }
 
 /// Fails with `Conflict` when `leaving` is the board's only direct owner.

@@ -4,6 +4,7 @@
 use super::boards::BoardRow;
 use crate::entities::{comment, event, guest_request_key, idempotency_key, thread};
 use crate::{new_id, now, Result, Store, StoreError};
+use critboard_domain::discussion::{excerpt, EXCERPT_MAX};
 use critboard_domain::ThreadState;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -72,6 +73,17 @@ pub(crate) const BOARD_PEOPLE_IDS: &str = "SELECT bm.user_id FROM board_members 
      UNION SELECT wm.user_id FROM workspace_members wm JOIN boards b ON b.workspace_id = wm.workspace_id \
            WHERE b.id = ? AND wm.role >= 2";
 
+/// The ids of everyone who manages board `?` (bind the board id four
+/// times): its owners, directly or through a folder, and workspace
+/// owners/admins.
+const BOARD_MANAGER_IDS: &str = "SELECT bm.user_id FROM board_members bm WHERE bm.board_id = ? AND bm.role >= 4 \
+     UNION SELECT fg.user_id FROM folder_grants fg JOIN boards b ON fg.folder_id = b.folder_id \
+           WHERE b.id = ? AND fg.role >= 4 \
+     UNION SELECT pg.user_id FROM folder_grants pg JOIN folders f ON pg.folder_id = f.parent_id \
+           JOIN boards b ON b.folder_id = f.id WHERE b.id = ? AND pg.role >= 4 \
+     UNION SELECT wm.user_id FROM workspace_members wm JOIN boards b ON b.workspace_id = wm.workspace_id \
+           WHERE b.id = ? AND wm.role >= 2";
+
 /// Writes an event and, in the same transaction, the notification of every
 /// person on the board but its actor: muted boards are skipped, except by
 /// the people the event mentions. One INSERT … SELECT however many people.
@@ -104,6 +116,13 @@ pub(crate) async fn record(
         return Ok(());
     }
 
+    // Share links are the owners' business: nobody else may manage them,
+    // so nobody else hears of them.
+    let audience = if kind.starts_with("share_link.") {
+        BOARD_MANAGER_IDS
+    } else {
+        BOARD_PEOPLE_IDS
+    };
     let mentioned = if mentions.is_empty() {
         "0 = 1".to_owned()
     } else {
@@ -112,7 +131,7 @@ pub(crate) async fn record(
     let sql = format!(
         "INSERT INTO notifications (user_id, event_id, board_id, kind, mention, read_at, emailed_at, created_at) \
          SELECT p.user_id, ?, ?, ?, CASE WHEN {mentioned} THEN 1 ELSE 0 END, NULL, NULL, ? \
-         FROM ({BOARD_PEOPLE_IDS}) p \
+         FROM ({audience}) p \
          WHERE p.user_id <> ? AND ({mentioned} OR NOT EXISTS \
            (SELECT 1 FROM board_mutes mu WHERE mu.user_id = p.user_id AND mu.board_id = ?))"
     );
@@ -260,7 +279,8 @@ impl Store {
             actor,
             "thread.opened",
             serde_json::json!({"asset_id": new.asset_id, "version_id": new.version_id,
-                "thread_id": t.id, "number": number, "comment_id": c.id, "mentions": new.mentions}),
+                "thread_id": t.id, "number": number, "comment_id": c.id, "mentions": new.mentions,
+                "excerpt": excerpt(new.body, EXCERPT_MAX)}),
         )
         .await?;
         tx.commit().await?;
@@ -349,7 +369,8 @@ impl Store {
             actor,
             "comment.added",
             serde_json::json!({"asset_id": thread.asset_id, "thread_id": thread.id,
-                "number": thread.number, "comment_id": c.id, "mentions": mentions}),
+                "number": thread.number, "comment_id": c.id, "mentions": mentions,
+                "excerpt": excerpt(body, EXCERPT_MAX)}),
         )
         .await?;
         tx.commit().await?;

@@ -144,7 +144,7 @@ impl Store {
                     board,
                     actor,
                     "member.added",
-                    serde_json::json!({"user_id": user, "role": role, "invitation": true}),
+                    serde_json::json!({"user_id": user, "name": actor.name, "role": role, "invitation": true}),
                 )
                 .await?;
             }

@@ -245,6 +245,20 @@ impl Store {
     }
 
     /// A live token of this kind, not yet used.
+    /// A token whatever its state (spent or expired too), to tell a link
+    /// clicked again from one that never was.
+    pub async fn any_email_token(
+        &self,
+        kind: &str,
+        token_hash: &str,
+    ) -> Result<Option<email_token::Model>> {
+        Ok(email_token::Entity::find()
+            .filter(email_token::Column::Kind.eq(kind))
+            .filter(email_token::Column::TokenHash.eq(token_hash))
+            .one(self.conn())
+            .await?)
+    }
+
     pub async fn email_token(
         &self,
         kind: &str,

@@ -21,7 +21,7 @@ pub struct NewShareLink<'a> {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// A guest session that still grants access, with its link's board and role.
+/// A guest session, with its link's board, role and state.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct GuestRow {
     pub id: Uuid,
@@ -29,6 +29,42 @@ pub struct GuestRow {
     pub role: i16,
     pub display_name: String,
     pub token_hash: String,
+    pub expires_at: DateTime<Utc>,
+    pub link_expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Why a share link (or a guest's pass through it) no longer opens its board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkEnd {
+    Revoked,
+    Expired,
+}
+
+impl GuestRow {
+    /// `None` while the pass still grants access.
+    pub fn ended(&self, at: DateTime<Utc>) -> Option<LinkEnd> {
+        if self.revoked_at.is_some() {
+            Some(LinkEnd::Revoked)
+        } else if self.expires_at <= at || self.link_expires_at.is_some_and(|e| e <= at) {
+            Some(LinkEnd::Expired)
+        } else {
+            None
+        }
+    }
+}
+
+impl LinkEnd {
+    /// Why `link` does not open its board, if it does not.
+    pub fn of(link: &share_link::Model, at: DateTime<Utc>) -> Option<LinkEnd> {
+        if link.revoked_at.is_some() {
+            Some(LinkEnd::Revoked)
+        } else if link.expires_at.is_some_and(|e| e <= at) {
+            Some(LinkEnd::Expired)
+        } else {
+            None
+        }
+    }
 }
 
 impl Store {
@@ -136,20 +172,20 @@ impl Store {
     /// The guest sessions behind these token hashes that still grant
     /// access: not expired, and their link neither revoked nor expired.
     /// One query whatever the number of tokens.
-    pub async fn live_guests(&self, token_hashes: Vec<String>) -> Result<Vec<GuestRow>> {
+    /// The guest sessions of these secrets' hashes, live or ended (see
+    /// [`GuestRow::ended`]), in one query.
+    pub async fn guest_sessions(&self, token_hashes: Vec<String>) -> Result<Vec<GuestRow>> {
         if token_hashes.is_empty() {
             return Ok(Vec::new());
         }
-        let at = now();
         let marks = vec!["?"; token_hashes.len()].join(", ");
         let sql = format!(
-            "SELECT g.id, l.board_id, l.role, g.display_name, g.token_hash \
+            "SELECT g.id, l.board_id, l.role, g.display_name, g.token_hash, g.expires_at, \
+               l.expires_at AS link_expires_at, l.revoked_at \
              FROM guest_sessions g JOIN share_links l ON l.id = g.link_id \
-             WHERE g.token_hash IN ({marks}) AND g.expires_at > ? \
-               AND l.revoked_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > ?)"
+             WHERE g.token_hash IN ({marks})"
         );
-        let mut values: Vec<Value> = token_hashes.into_iter().map(Value::from).collect();
-        values.extend([at.into(), at.into()]);
+        let values: Vec<Value> = token_hashes.into_iter().map(Value::from).collect();
         Ok(GuestRow::find_by_statement(self.stmt(&sql, values))
             .all(self.conn())
             .await?)

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, ApiError } from "../../api/client";
-import { navigate } from "../../lib/router";
+import { api, ApiError, type Schemas } from "../../api/client";
+import { PASSWORD_RULES } from "../../lib/passwords";
+import { href, navigate } from "../../lib/router";
 
 function tokenFromUrl(): string {
   return new URLSearchParams(window.location.search).get("token") ?? "";
@@ -87,14 +88,16 @@ export function ResetPassword() {
           <label>
             New password
             <input type="password" required minLength={8} autoComplete="new-password"
+              aria-describedby="reset-password-rules"
               value={password} onChange={(e) => setPassword(e.target.value)} />
             {error?.field("password") && (
               <span className="field-error">{error.field("password")}</span>
             )}
           </label>
+          <p id="reset-password-rules" className="hint">{PASSWORD_RULES}</p>
           {error?.field("token") && (
             <p role="alert" className="error">
-              {error.field("token")}. <a href="/forgot-password">Ask for a new link</a>.
+              {error.field("token")}. <a href={href("forgot_password")}>Ask for a new link</a>.
             </p>
           )}
           <button type="submit">Save the new password</button>
@@ -106,14 +109,14 @@ export function ResetPassword() {
 
 /** Opened from the confirmation e-mail: confirms the address at once. */
 export function VerifyEmail() {
-  const [state, setState] = useState<"working" | "done" | "failed">("working");
+  const [state, setState] = useState<"working" | "done" | "again" | "failed">("working");
   const [message, setMessage] = useState("");
 
   useEffect(() => {
-    api<{ email: string }>("POST", "/api/v1/auth/verify-email", { token: tokenFromUrl() })
+    api<Schemas["VerifiedOut"]>("POST", "/api/v1/auth/verify-email", { token: tokenFromUrl() })
       .then((r) => {
         setMessage(r.email);
-        setState("done");
+        setState(r.already_confirmed ? "again" : "done");
       })
       .catch((err: ApiError) => {
         setMessage(err.field("token") ?? err.message);
@@ -129,6 +132,9 @@ export function VerifyEmail() {
         <p role="status">
           Thank you: {message} is confirmed, and Critboard will e-mail you about your boards.
         </p>
+      )}
+      {state === "again" && (
+        <p role="status">{message} is already confirmed. There is nothing more to do.</p>
       )}
       {state === "failed" && (
         <p role="alert" className="error">

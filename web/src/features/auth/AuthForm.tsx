@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { api, ApiError, type Session, type User } from "../../api/client";
-import { navigate } from "../../lib/router";
+import { PASSWORD_RULES } from "../../lib/passwords";
+import { href, navigate } from "../../lib/router";
 
 type Props = { mode: "signin" | "signup"; onSignedIn: (user: User) => void };
 
@@ -54,9 +55,11 @@ export function AuthForm({ mode, onSignedIn }: Props) {
           Password
           <input type="password" required minLength={signup ? 8 : undefined}
             autoComplete={signup ? "new-password" : "current-password"} value={password}
+            aria-describedby={signup ? "password-rules" : undefined}
             onChange={(e) => setPassword(e.target.value)} />
           {error?.field("password") && <span className="field-error">{error.field("password")}</span>}
         </label>
+        {signup && <p id="password-rules" className="hint">{PASSWORD_RULES}</p>}
         {error && !error.problem?.errors?.length && (
           <p role="alert" className="error">{error.message}</p>
         )}
@@ -66,16 +69,16 @@ export function AuthForm({ mode, onSignedIn }: Props) {
       </form>
       {!signup && (
         <p className="switch">
-          <a href="/forgot-password"
-            onClick={(e) => { e.preventDefault(); navigate("/forgot-password"); }}>
+          <a href={href("forgot_password")}
+            onClick={(e) => { e.preventDefault(); navigate(href("forgot_password")); }}>
             Forgot your password?
           </a>
         </p>
       )}
       <p className="switch">
         {signup ? "Have an account? " : "New to Critboard? "}
-        <a href={signup ? "/" : "/signup"}
-          onClick={(e) => { e.preventDefault(); setError(null); navigate(signup ? "/" : "/signup"); }}>
+        <a href={href(signup ? "home" : "signup")}
+          onClick={(e) => { e.preventDefault(); setError(null); navigate(href(signup ? "home" : "signup")); }}>
           {signup ? "Sign in" : "Create an account"}
         </a>
       </p>

@@ -5,9 +5,11 @@ import { ErrorNote, Link } from "../../components/ui/kit";
 import { Presence } from "../../components/Presence";
 import { UploadList } from "../../components/UploadList";
 import { useBoardStream } from "../../lib/live";
-import { signInHere } from "../../lib/router";
+import { href, signInHere } from "../../lib/router";
 import { browserTransport } from "../../lib/uploads/transport";
 import { ACCEPTED_TYPES, UploadQueue, type Item } from "../../lib/uploads/queue";
+import { LinkEnded, linkEnded } from "../../components/LinkEnded";
+import { NotFound } from "../../components/NotFound";
 import { ShareDialog } from "./ShareDialog";
 import "./board.css";
 
@@ -134,6 +136,14 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
   }, [processingKey, refreshAsset]);
 
   if (error) {
+    const ended = linkEnded(error);
+    if (ended && ended !== "unknown") return <LinkEnded why={ended} />;
+    if (error.status === 404) {
+      return (
+        <NotFound signedIn={signedIn} title="This board does not exist, or is not shared with you"
+          detail="It may have been deleted, or you were removed from it. Ask its owner to share it with you." />
+      );
+    }
     if (error.status === 401) {
       return (
         <section className="board-page">
@@ -144,7 +154,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
     }
     return (
       <section className="board-page">
-        <ErrorNote error={error.status === 404 ? "This board does not exist, or is not shared with you." : error} />
+        <ErrorNote error={error} />
       </section>
     );
   }
@@ -157,7 +167,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
     <section className="board-page">
       <header className="board-head">
         <div>
-          {signedIn && <Link to={`/w/${board.workspace_id}`} className="crumb">← Workspace</Link>}
+          {signedIn && <Link to={href("workspace", { id: board.workspace_id })} className="crumb">← Workspace</Link>}
           <h1>{board.name}</h1>
           {board.description && <p className="description">{board.description}</p>}
           <p className="meta">
@@ -218,7 +228,7 @@ function AssetCard({ asset }: { asset: Asset }) {
   const openThreads = v?.open_thread_count ?? 0;
   return (
     <li className="asset-card">
-      <Link to={`/a/${asset.id}`}>
+      <Link to={href("asset", { id: asset.id })}>
         <div className="thumb">
           {v?.state === "failed" ? (
             <span className="thumb-note error">Could not be read{v.failure ? `: ${v.failure}` : ""}</span>

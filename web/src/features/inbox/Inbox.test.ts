@@ -47,9 +47,10 @@ describe("describeNotification", () => {
   });
 
   it("says 'you' when a membership event is about the reader", () => {
-    const p = { user_id: ME, role: "editor" };
+    const p = { user_id: ME, name: "Cy Twombly", role: "editor" };
     expect(describeNotification(note("member.added", p), ME)).toBe("added you to the board as an editor");
-    expect(describeNotification(note("member.added", p), "someone-else")).toBe("added someone to the board as an editor");
+    expect(describeNotification(note("member.added", p), "someone-else")).toBe("added Cy Twombly to the board as an editor");
+    expect(describeNotification(note("member.removed", p), "someone-else")).toBe("removed Cy Twombly from the board");
     expect(describeNotification(note("member.added", { ...p, invitation: true }), ME)).toBe("joined the board as an editor");
   });
 

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useRef, useState, type MouseEvent } from "react";
 import { api, ApiError, type Schemas, type User } from "../../api/client";
 import { ErrorNote, Link, ago } from "../../components/ui/kit";
-import { navigate } from "../../lib/router";
+import { href, navigate } from "../../lib/router";
 import "./inbox.css";
 
 type Notification = Schemas["NotificationOut"];
@@ -51,6 +51,7 @@ export function describeNotification(n: Notification, meId?: string): string {
   const picture = title ? `“${title}”` : "a picture";
   const role = ROLE_NOUN[text(p, "role") ?? ""];
   const you = meId !== undefined && text(p, "user_id") === meId;
+  const member = text(p, "name") ?? "someone";
   switch (n.event.kind) {
     case "thread.opened":
       return n.mention ? `mentioned you in a new thread ${thread}` : `started thread ${thread}`;
@@ -84,12 +85,12 @@ export function describeNotification(n: Notification, meId?: string): string {
     case "member.added":
       if (p.invitation === true) return role ? `joined the board as ${role}` : "joined the board";
       if (you) return role ? `added you to the board as ${role}` : "added you to the board";
-      return role ? `added someone to the board as ${role}` : "added someone to the board";
+      return role ? `added ${member} to the board as ${role}` : `added ${member} to the board`;
     case "member.role_changed":
       if (you) return role ? `made you ${role} of the board` : "changed your role on the board";
-      return role ? `made someone ${role} of the board` : "changed someone’s role on the board";
+      return role ? `made ${member} ${role} of the board` : `changed ${member}’s role on the board`;
     case "member.removed":
-      return "removed someone from the board";
+      return you ? "removed you from the board" : `removed ${member} from the board`;
     case "share_link.created":
       return "created a share link";
     case "share_link.revoked":
@@ -106,8 +107,8 @@ export function notificationTarget(n: Notification): string {
   const p = payloadOf(n);
   const asset = text(p, "asset_id");
   const thread = text(p, "thread_id");
-  if (asset) return thread ? `/a/${asset}?thread=${encodeURIComponent(thread)}` : `/a/${asset}`;
-  return `/b/${n.board_id}`;
+  if (asset) return href("asset", { id: asset }, { thread });
+  return href("board", { id: n.board_id });
 }
 
 /** Notifications, newest first: open one to mark it read and go to what it is about. */
@@ -230,7 +231,7 @@ export function Inbox() {
         ) : (
           <p className="empty">
             No notifications yet. When someone comments, resolves a thread or uploads a new
-            version on your boards, it shows up here. <Link to="/">Go to your workspaces</Link> to
+            version on your boards, it shows up here. <Link to={href("home")}>Go to your workspaces</Link> to
             start a review.
           </p>
         )
@@ -249,6 +250,9 @@ export function Inbox() {
                     {!n.read_at && <span className="sr-only">Unread: </span>}
                     <strong>{n.event.actor_name}</strong> {describeNotification(n, meId)}
                     {n.mention && <span className="inbox-tag">Mention</span>}
+                    {text(payloadOf(n), "excerpt") && (
+                      <span className="inbox-quote comment-text">{text(payloadOf(n), "excerpt")}</span>
+                    )}
                   </span>
                   <span className="inbox-meta">
                     {n.board_name} ·{" "}
@@ -306,7 +310,7 @@ export function InboxBadge() {
   // The name holds the visible text ("Inbox 3"), as speech-input users say what they see.
   const shown = count > 99 ? "99+" : String(count);
   return (
-    <Link to="/inbox" className="inbox-badge" aria-label={count > 0 ? `Inbox, ${shown} unread` : "Inbox"}>
+    <Link to={href("inbox")} className="inbox-badge" aria-label={count > 0 ? `Inbox, ${shown} unread` : "Inbox"}>
       Inbox{count > 0 && <>{" "}<span className="inbox-count">{shown}</span></>}
     </Link>
   );

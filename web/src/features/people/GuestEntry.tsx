@@ -3,6 +3,8 @@
 import { useEffect, useState } from "react";
 import { api, ApiError, type Schemas, type User } from "../../api/client";
 import { Field, useSubmit } from "../../components/ui/kit";
+import { href } from "../../lib/router";
+import { LinkEnded, linkEnded, type LinkEnd } from "../../components/LinkEnded";
 import "./people.css";
 
 type ShareInfo = Schemas["ShareInfo"];
@@ -15,7 +17,7 @@ export function linkAbility(role: string): string {
 
 export function GuestEntry({ token, signedIn }: { token: string; signedIn: boolean }) {
   const [info, setInfo] = useState<ShareInfo | null>(null);
-  const [gone, setGone] = useState(false);
+  const [gone, setGone] = useState<LinkEnd | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
@@ -25,7 +27,8 @@ export function GuestEntry({ token, signedIn }: { token: string; signedIn: boole
       .then(setInfo)
       .catch((e: unknown) => {
         if (!(e instanceof ApiError)) throw e;
-        if (e.status === 404 || e.status === 410) setGone(true);
+        const ended = linkEnded(e);
+        if (ended) setGone(ended);
         else setLoadError(e);
       });
   }, [token]);
@@ -45,24 +48,17 @@ export function GuestEntry({ token, signedIn }: { token: string; signedIn: boole
         /* private mode: own comments just lose their edit buttons */
       }
       // A full load, so that the app starts again with the new cookies.
-      window.location.assign(`/b/${guest.board_id}`);
+      window.location.assign(href("board", { id: guest.board_id }));
     } catch (e) {
-      if (e instanceof ApiError && (e.status === 404 || e.status === 410)) return setGone(true);
+      const ended = linkEnded(e);
+      if (ended) return setGone(ended);
       // The owner may have added a password since the page opened: ask for it.
       if (e instanceof ApiError && e.status === 401) setInfo((i) => i && { ...i, needs_password: true });
       throw e;
     }
   });
 
-  if (gone) {
-    return (
-      <main className="auth people">
-        <h1>This link has expired or was revoked</h1>
-        <p>Ask the person who sent it to you for a new one.</p>
-        <p className="switch"><a href="/">Go to Critboard</a></p>
-      </main>
-    );
-  }
+  if (gone) return <LinkEnded why={gone} page />;
   if (loadError) {
     return (
       <main className="auth people">
@@ -93,7 +89,7 @@ export function GuestEntry({ token, signedIn }: { token: string; signedIn: boole
             You are signed in, so you will review under your own account’s name, with the link’s
             rights on this board.
           </p>
-        ) : (
+        ) : info.role === "viewer" ? null : (
           <>
             <Field label="Your name" error={nameError}>
               <input required maxLength={80} pattern=".*\S.*" title="Enter your name" autoComplete="name"
@@ -110,7 +106,7 @@ export function GuestEntry({ token, signedIn }: { token: string; signedIn: boole
         )}
         {otherError && <p role="alert" className="error">{otherError}</p>}
         <button type="submit" disabled={busy}>
-          {busy ? "Opening…" : signedIn ? "Open the board" : "Start reviewing"}
+          {busy ? "Opening…" : signedIn || info.role === "viewer" ? "Open the board" : "Start reviewing"}
         </button>
       </form>
     </main>

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { api, ApiError, type Board, type Schemas, type Session, type User, type Workspace } from "../../api/client";
 import { Field, useSubmit } from "../../components/ui/kit";
-import { navigate } from "../../lib/router";
+import { href, navigate } from "../../lib/router";
 import "./people.css";
 
 type InvitationInfo = Schemas["InvitationInfo"];
@@ -16,7 +16,7 @@ function acceptFailure(e: ApiError): string {
 
 /** Where to go after joining. */
 export function acceptedPath(a: Accepted): string {
-  return a.board_id ? `/b/${a.board_id}` : `/w/${a.workspace_id}`;
+  return a.board_id ? href("board", { id: a.board_id }) : href("workspace", { id: a.workspace_id });
 }
 
 /** The same address, as the server compares them (case and spaces aside). */
@@ -37,9 +37,9 @@ async function joinedPath(info: InvitationInfo): Promise<string> {
     const q = encodeURIComponent(info.board_name);
     const boards = (await api<Schemas["Page_BoardOut"]>("GET", `/api/v1/workspaces/${ws.id}/boards?q=${q}`)).items;
     const matches: Board[] = boards.filter((b) => b.name === info.board_name);
-    if (matches.length === 1) return `/b/${matches[0].id}`;
+    if (matches.length === 1) return href("board", { id: matches[0].id });
   }
-  return `/w/${ws.id}`;
+  return href("workspace", { id: ws.id });
 }
 
 function tokenFromUrl(): string {

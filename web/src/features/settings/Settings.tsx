@@ -2,6 +2,8 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { api, ApiError, type Schemas, type User } from "../../api/client";
 import { ErrorNote, Field, Link, ago, useSubmit, ConfirmButton, copyText } from "../../components/ui/kit";
+import { PASSWORD_RULES } from "../../lib/passwords";
+import { href } from "../../lib/router";
 import "./settings.css";
 
 type Frequency = Schemas["EmailFrequency"];
@@ -13,23 +15,32 @@ const NAME_MAX = 80;
 /** A name must hold something besides spaces. */
 const NOT_BLANK = ".*\\S.*";
 
-export function Settings({ user, onUser }: { user: User; onUser: (u: User) => void }) {
+/** `section`: the part a link opened (e-mails link to the notification settings). */
+export function Settings({ user, onUser, section }: {
+  user: User; onUser: (u: User) => void; section?: "notifications";
+}) {
   return (
     <div className="settings">
       <h1>Settings</h1>
       <Profile user={user} onUser={onUser} />
       <Password />
-      <EmailNotifications user={user} />
+      <EmailNotifications user={user} opened={section === "notifications"} />
       <ApiTokens />
     </div>
   );
 }
 
-function Section({ title, children }: { title: string; children: ReactNode }) {
+function Section({ title, children, opened = false }: { title: string; children: ReactNode; opened?: boolean }) {
   const id = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!opened) return;
+    heading.current?.scrollIntoView({ block: "start" });
+    heading.current?.focus({ preventScroll: true });
+  }, [opened]);
   return (
-    <section className="settings-section" aria-labelledby={id}>
-      <h2 id={id}>{title}</h2>
+    <section className={opened ? "settings-section opened" : "settings-section"} aria-labelledby={id}>
+      <h2 id={id} ref={heading} tabIndex={opened ? -1 : undefined}>{title}</h2>
       {children}
     </section>
   );
@@ -57,7 +68,7 @@ function Profile({ user, onUser }: { user: User; onUser: (u: User) => void }) {
     }
   });
 
-  const handle = user.display_name.replace(/\s+/g, "");
+  const handle = user.handle;
   return (
     <Section title="Profile">
       <form onSubmit={save.run}>
@@ -127,7 +138,7 @@ function Password() {
             aria-describedby="settings-password-hint" value={next} onChange={(e) => setNext(e.target.value)} />
         </Field>
         <p id="settings-password-hint" className="hint">
-          8 to 128 characters. Your other devices will be signed out.
+          {PASSWORD_RULES} Your other devices will be signed out.
         </p>
         <ErrorNote error={error} fields={["current_password", "new_password"]} />
         {done && (
@@ -152,7 +163,7 @@ const FREQUENCIES: { value: Frequency; label: string; explain: string }[] = [
     explain: "No notification e-mail. Your inbox here still collects everything." },
 ];
 
-function EmailNotifications({ user }: { user: User }) {
+function EmailNotifications({ user, opened }: { user: User; opened: boolean }) {
   const [settings, setSettings] = useState<NotificationSettings | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [choice, setChoice] = useState<Frequency | null>(null);
@@ -201,7 +212,7 @@ function EmailNotifications({ user }: { user: User }) {
   };
 
   return (
-    <Section title="E-mail notifications">
+    <Section title="E-mail notifications" opened={opened}>
       {!settings && !loadError && <p className="loading">Loading…</p>}
       {loadError && <p role="alert" className="error">Your notification settings could not be loaded: {loadError.message}</p>}
       {settings && choice && (
@@ -242,7 +253,7 @@ function EmailNotifications({ user }: { user: User }) {
               <ul className="settings-list">
                 {settings.muted.map(({ id, name }) => (
                   <li key={id}>
-                    <span className="settings-grow"><Link to={`/b/${id}`}>{name}</Link></span>
+                    <span className="settings-grow"><Link to={href("board", { id })}>{name}</Link></span>
                     <button type="button" className="secondary" aria-label={`Unmute ${name}`}
                       disabled={unmuting !== null} onClick={() => unmute(id)}>
                       {unmuting === id ? "Unmuting…" : "Unmute"}

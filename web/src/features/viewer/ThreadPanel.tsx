@@ -2,6 +2,7 @@
 // and the box for a new pin's first comment.
 import { useEffect, useRef, useState } from "react";
 import { api, ApiError, type Comment, type Thread } from "../../api/client";
+import { CommentText } from "../../components/CommentText";
 import { ago } from "../../components/ui/kit";
 import { Composer } from "./Composer";
 import type { Shape } from "./geometry";
@@ -76,7 +77,8 @@ export function ThreadPanel(props: Props) {
               <button type="button" className="thread-summary" onClick={() => props.onSelect(t.id)}>
                 <span className="num">{t.number}</span>
                 <span className="text">
-                  <strong>{authorName(t.comments[0])}</strong> {t.comments[0]?.body ?? "(deleted)"}
+                  <strong>{authorName(t.comments[0])}</strong>{" "}
+                  <span className="comment-text">{t.comments[0]?.body ?? "(deleted)"}</span>
                 </span>
                 <span className="replies">
                   {t.comments.length > 1 ? `${t.comments.length - 1} repl${t.comments.length === 2 ? "y" : "ies"}` : ""}
@@ -94,7 +96,7 @@ export function ThreadPanel(props: Props) {
             {previousOpen.map((t) => (
               <li key={t.id}>
                 <button type="button" className="link" onClick={() => props.onOpenPrevious(t)}>
-                  #{t.number} {t.comments[0]?.body ?? ""}
+                  #{t.number} <span className="comment-text">{t.comments[0]?.body ?? ""}</span>
                 </button>
               </li>
             ))}
@@ -194,7 +196,7 @@ function CommentItem({ comment, mine, canDeleteAny, people, onChanged }: {
             await onChanged();
           }} />
       ) : (
-        <p className="body"><Highlighted text={comment.body ?? ""} /></p>
+        <p className="body"><CommentText text={comment.body ?? ""} /></p>
       )}
       {error && <p role="alert" className="error">{error}</p>}
       {!editing && (mine || canDeleteAny) && (
@@ -205,10 +207,4 @@ function CommentItem({ comment, mine, canDeleteAny, people, onChanged }: {
       )}
     </li>
   );
-}
-
-/** The text as typed (never HTML), with @mentions set off. */
-function Highlighted({ text }: { text: string }) {
-  const parts = text.split(/(@[\p{L}\p{N}._+-]+(?:@[\p{L}\p{N}.-]+)?)/u);
-  return <>{parts.map((p, i) => (i % 2 ? <span key={i} className="mention">{p}</span> : p))}</>;
 }

@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, ApiError, type Asset, type AssetDetail, type Board, type ReviewStatus, type Schemas,
   type Thread, type User, type Version } from "../../api/client";
+import { LinkEnded, linkEnded } from "../../components/LinkEnded";
+import { NotFound } from "../../components/NotFound";
 import { Presence } from "../../components/Presence";
 import { UploadList } from "../../components/UploadList";
 import { ConfirmButton, Dialog, ErrorNote, Field, Link, useSubmit } from "../../components/ui/kit";
 import { allAssets, STATUS_LABEL } from "../../lib/assets";
 import { useBoardStream } from "../../lib/live";
-import { navigate, signInHere } from "../../lib/router";
+import { href, navigate, signInHere } from "../../lib/router";
 import { ACCEPTED_TYPES, UploadQueue, type Item } from "../../lib/uploads/queue";
 import { browserTransport } from "../../lib/uploads/transport";
 import { Canvas, type CanvasHandle } from "./Canvas";
@@ -220,7 +222,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const index = order.findIndex((a) => a.id === id);
   const step = (d: number) => {
     const next = order[index + d];
-    if (next) navigate(`/a/${next.id}`);
+    if (next) navigate(href("asset", { id: next.id }));
   };
 
   // Keyboard shortcuts, except while typing.
@@ -252,8 +254,15 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   });
 
   if (error) {
-    const msg = error.status === 404 ? "This picture does not exist, or is not shared with you."
-      : error.status === 401 ? "Sign in, or open the share link you were sent, to see this picture." : error;
+    const ended = linkEnded(error);
+    if (ended && ended !== "unknown") return <LinkEnded why={ended} />;
+    if (error.status === 404) {
+      return (
+        <NotFound signedIn={signedIn} title="This picture does not exist, or is not shared with you"
+          detail="It may have been deleted, or you were removed from its board. Ask the board's owner to share it with you." />
+      );
+    }
+    const msg = error.status === 401 ? "Sign in, or open the share link you were sent, to see this picture." : error;
     return <section className="viewer-error"><ErrorNote error={msg} /><Link to={error.status === 401 ? signInHere() : "/"}>{error.status === 401 ? "Sign in" : "Back to Critboard"}</Link></section>;
   }
   if (!asset || !version) return <p className="loading">Loading picture…</p>;
@@ -284,7 +293,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   return (
     <div className="viewer">
       <header className="viewer-bar">
-        <Link to={`/b/${asset.board_id}`} className="crumb">← {board?.name ?? "Board"}</Link>
+        <Link to={href("board", { id: asset.board_id })} className="crumb">← {board?.name ?? "Board"}</Link>
         <div className="nav-assets">
           <button type="button" className="link" disabled={index <= 0} onClick={() => step(-1)}
             aria-label="Previous picture" title="Previous (←)">‹</button>
@@ -321,7 +330,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
               question="Delete this picture with all its versions and comments?"
               onConfirm={async () => {
                 await api("DELETE", `/api/v1/assets/${asset.id}`);
-                navigate(`/b/${asset.board_id}`);
+                navigate(href("board", { id: asset.board_id }));
               }} />
           </>
         )}

@@ -1,13 +1,11 @@
-// @mention autocomplete: the server turns `@handle` (display name without
-// spaces, lowercased) into a mention, so that is what we insert.
+// @mention autocomplete: the server turns `@handle` into a mention and
+// tells each person's handle (GET /boards/{id}/people), so that is what we
+// insert; Settings shows one's own from GET /me.
 
 export interface Person {
   id: string;
   display_name: string;
-}
-
-export function handleOf(displayName: string): string {
-  return displayName.replace(/\s+/g, "").toLowerCase();
+  handle: string;
 }
 
 /** The `@word` being typed right before the caret, if any. */
@@ -22,7 +20,7 @@ export function activeMention(text: string, caret: number): { start: number; que
 export function suggest(people: Person[], query: string, limit = 6): Person[] {
   const q = query.toLowerCase();
   const score = (p: Person) => {
-    const handle = handleOf(p.display_name);
+    const handle = p.handle;
     if (handle.startsWith(q)) return 0;
     if (p.display_name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q))) return 1;
     return handle.includes(q) ? 2 : -1;
@@ -37,6 +35,6 @@ export function suggest(people: Person[], query: string, limit = 6): Person[] {
 
 /** Replaces the typed `@query` with the person's handle and a space. */
 export function insertMention(text: string, start: number, caret: number, person: Person) {
-  const inserted = `@${handleOf(person.display_name)} `;
+  const inserted = `@${person.handle} `;
   return { text: text.slice(0, start) + inserted + text.slice(caret), caret: start + inserted.length };
 }

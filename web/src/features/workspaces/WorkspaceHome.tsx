@@ -9,7 +9,7 @@ import {
 import {
   api, ApiError, type Board, type Folder, type Schemas, type Workspace,
 } from "../../api/client";
-import { navigate } from "../../lib/router";
+import { href, navigate } from "../../lib/router";
 import { ago, CreateByName, Dialog, ErrorNote, Field, Link, useSubmit } from "../../components/ui/kit";
 import "./workspaces.css";
 
@@ -36,9 +36,9 @@ export function viewFromSearch(search: string): View {
 
 /** The app address of a view of workspace `ws`. */
 export function viewHref(ws: string, view: View): string {
-  if (view.kind === "folder") return `/w/${ws}?folder=${view.id}`;
-  if (view.kind === "archived") return `/w/${ws}?archived=true`;
-  return `/w/${ws}`;
+  if (view.kind === "folder") return href("workspace", { id: ws }, { folder: view.id });
+  if (view.kind === "archived") return href("workspace", { id: ws }, { archived: "true" });
+  return href("workspace", { id: ws });
 }
 
 /** The API request for one page of a view's boards, optionally filtered by name. */
@@ -321,7 +321,7 @@ function Home({ id }: { id: string }) {
                 create={async (name) => {
                   const folder_id = view.kind === "folder" ? view.id : null;
                   const b = await api<Board>("POST", `/api/v1/workspaces/${id}/boards`, { name, folder_id });
-                  navigate(`/b/${b.id}`);
+                  navigate(href("board", { id: b.id }));
                 }} />
               <p className="hint">
                 {folder ? <>Goes into <strong>{folder.name}</strong>.</>
@@ -531,7 +531,7 @@ function BoardCard({ board, folderName, onRename, onMove, onArchive }: {
   return (
     <li className="wh-card">
       <div className="wh-card-head">
-        <h3><Link to={`/b/${board.id}`} className="wh-card-link">{board.name}</Link></h3>
+        <h3><Link to={href("board", { id: board.id })} className="wh-card-link">{board.name}</Link></h3>
         {actions.length > 0 && <ActionMenu label={`Board actions for ${board.name}`} actions={actions} />}
       </div>
       {board.description && <p className="wh-desc" title={board.description}>{board.description}</p>}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { api, ApiError, type Schemas, type Workspace } from "../../api/client";
-import { navigate } from "../../lib/router";
+import { href, navigate } from "../../lib/router";
 import { CreateByName, ErrorNote, Link } from "../../components/ui/kit";
 import "./workspaces.css";
 
@@ -52,7 +52,7 @@ export function Workspaces() {
         <ul className="ws-grid">
           {items.map((w) => (
             <li key={w.id} className="ws-card">
-              <h2><Link to={`/w/${w.id}`} className="ws-card-link">{w.name}</Link></h2>
+              <h2><Link to={href("workspace", { id: w.id })} className="ws-card-link">{w.name}</Link></h2>
               <p className="ws-meta">
                 <span className="ws-role" title="Your role in this workspace">{w.role}</span>
                 <span>Created {created(w.created_at)}</span>
@@ -67,7 +67,7 @@ export function Workspaces() {
       <CreateByName label="New workspace" button="Create workspace" placeholder="e.g. Studio North"
         create={async (name) => {
           const ws = await api<Workspace>("POST", "/api/v1/workspaces", { name });
-          navigate(`/w/${ws.id}`);
+          navigate(href("workspace", { id: ws.id }));
         }} />
     </section>
   );

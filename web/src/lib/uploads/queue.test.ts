@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { refusal, UploadQueue, type Completed, type Item, type Transport, type UploadOut } from "./queue";
+import { ApiError, type Problem } from "../../api/client";
+import { canRetry, refusal, UploadQueue, type Completed, type Item, type Transport, type UploadOut } from "./queue";
 
 const png = (name: string, size = 10) => new File([new Uint8Array(size)], name, { type: "image/png" });
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -9,7 +10,7 @@ function fakeNetwork() {
   const pending = new Map<string, { resolve: () => void; reject: (e: unknown) => void; progress: (n: number) => void }>();
   const created: string[] = [];
   const completed: string[] = [];
-  let failComplete = false;
+  let failComplete: unknown = null;
   const transport: Transport = {
     async create(file, assetId) {
       created.push(file.name);
@@ -26,12 +27,16 @@ function fakeNetwork() {
       });
     },
     async complete(id) {
-      if (failComplete) throw new Error("This file is damaged.");
+      if (failComplete) throw failComplete;
       completed.push(id);
       return { upload: {} as UploadOut, asset: { id: `asset-${id}` } } as Completed;
     },
   };
-  return { transport, pending, created, completed, failNext: () => (failComplete = true), heal: () => (failComplete = false) };
+  return {
+    transport, pending, created, completed,
+    failNext: (e: unknown = new Error("The connection broke while sending. Try again.")) => (failComplete = e),
+    heal: () => (failComplete = null),
+  };
 }
 
 function queueWith(net: ReturnType<typeof fakeNetwork>, parallel = 2) {
@@ -135,17 +140,42 @@ describe("UploadQueue", () => {
     expect(net.completed).toEqual(["up-a.png"]);
   });
 
-  it("shows the server's refusal and lets the person try again", async () => {
+  it("shows why the server refused the file, and offers no retry that cannot succeed", async () => {
     const net = fakeNetwork();
     const { q, state, items } = queueWith(net, 1);
-    net.failNext();
+    net.failNext(new ApiError(422, {
+      type: "urn:critboard:problem:validation", title: "Invalid input", status: 422,
+      detail: "some fields are not valid",
+      errors: [{ field: "file", message: "the picture is 12000×9000; the limit is 32768 px a side and 100 megapixels" }],
+    } as Problem));
+    q.add([png("huge.png")]);
+    await tick();
+    net.pending.get("huge.png")!.resolve();
+    await tick();
+    await tick();
+    expect(state()).toEqual(["huge.png:failed"]);
+    expect(items()[0].error).toBe("The picture is 12000×9000; the limit is 32768 px a side and 100 megapixels.");
+    expect(canRetry(items()[0])).toBe(false);
+    net.heal();
+    q.retry(items()[0].key);
+    await tick();
+    expect(state()).toEqual(["huge.png:failed"]);
+  });
+
+  it("lets the person try again after a server failure", async () => {
+    const net = fakeNetwork();
+    const { q, state, items } = queueWith(net, 1);
+    net.failNext(new ApiError(503, {
+      type: "urn:critboard:problem:unavailable", title: "Service unavailable", status: 503, detail: "service unavailable",
+    } as Problem));
     q.add([png("a.png")]);
     await tick();
     net.pending.get("a.png")!.resolve();
     await tick();
     await tick();
     expect(state()).toEqual(["a.png:failed"]);
-    expect(items()[0].error).toBe("This file is damaged.");
+    expect(items()[0].error).toBe("Service unavailable.");
+    expect(canRetry(items()[0])).toBe(true);
     net.heal();
     q.retry(items()[0].key);
     await tick();

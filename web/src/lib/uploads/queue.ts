@@ -2,7 +2,7 @@
 // target the API hands out (docs/api.md, "Uploading pictures"), a few at a
 // time, with progress, cancel and retry per file. The network is injected
 // so the queue's rules can be tested without a server.
-import type { Schemas } from "../../api/client";
+import { ApiError, sentence, type Schemas } from "../../api/client";
 
 export type UploadOut = Schemas["UploadOut"];
 export type Completed = Schemas["CompletedOut"];
@@ -23,6 +23,8 @@ export interface Item {
   /** Bytes sent so far, 0..file.size. */
   sent: number;
   error: string | null;
+  /** Whether trying again can succeed (the network or the server failed, not the file). */
+  retryable: boolean;
   result: Completed | null;
   /** Set once the bytes are stored: a retry then only asks to complete again. */
   stored: string | null;
@@ -45,10 +47,31 @@ export function refusal(file: File): string | null {
   return null;
 }
 
+/** Why an upload failed, in the server's words for the file when it gave them. */
 export function errorMessage(e: unknown): string {
   if (e instanceof DOMException && e.name === "AbortError") return "Cancelled.";
+  if (e instanceof ApiError) {
+    const fields = e.problem?.errors ?? [];
+    if (fields.length) return fields.map((f) => sentence(f.message)).join(" ");
+  }
   if (e instanceof Error) return e.message;
   return "The upload failed.";
+}
+
+/**
+ * Whether the same file may go through on another try: yes after a lost
+ * connection, a server failure or throttling; no when the server refused
+ * the file itself (its type, size, pixels or bytes) or the request.
+ */
+export function retryable(e: unknown): boolean {
+  if (e instanceof ApiError) return e.status === 0 || e.status === 429 || e.status >= 500;
+  return true;
+}
+
+/** Whether Retry is offered for a file. */
+export function canRetry(item: Item): boolean {
+  if (refusal(item.file)) return false;
+  return item.state === "cancelled" || (item.state === "failed" && item.retryable);
 }
 
 let counter = 0;
@@ -70,7 +93,7 @@ export class UploadQueue {
       const why = refusal(file);
       this.items.push({
         key: `u${++counter}`, file, assetId, sent: 0, result: null, stored: null,
-        state: why ? "failed" : "queued", error: why,
+        state: why ? "failed" : "queued", error: why, retryable: !why,
       });
     }
     this.changed();
@@ -88,7 +111,7 @@ export class UploadQueue {
 
   retry(key: string) {
     const item = this.find(key);
-    if (!item || (item.state !== "failed" && item.state !== "cancelled") || refusal(item.file)) return;
+    if (!item || !canRetry(item)) return;
     this.set(item, { state: "queued", sent: item.stored ? item.file.size : 0, error: null });
     this.pump();
   }
@@ -142,7 +165,7 @@ export class UploadQueue {
       this.onDone(item);
     } catch (e) {
       if (!controller.signal.aborted) {
-        this.set(item, { state: "failed", error: errorMessage(e) });
+        this.set(item, { state: "failed", error: errorMessage(e), retryable: retryable(e) });
       }
     } finally {
       // A quick cancel-and-retry may already run again under this key.
