@@ -8,27 +8,10 @@ pub const COMMENT_MAX: usize = 5000;
 /// Characters of a comment that events and e-mails quote.
 pub const EXCERPT_MAX: usize = 140;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ThreadState {
-    Open = 1,
-    Resolved = 2,
-}
-
-impl ThreadState {
-    pub fn as_i16(self) -> i16 {
-        self as i16
-    }
-
-    pub fn from_i16(v: i16) -> Option<Self> {
-        match v {
-            1 => Some(Self::Open),
-            2 => Some(Self::Resolved),
-            _ => None,
-        }
-    }
-}
+stored_enum!(
+    /// Whether a thread still needs attention.
+    ThreadState { Open = 1 => "open", Resolved = 2 => "resolved" }
+);
 
 /// Commenters resolve and reopen their own threads; editors and owners any.
 pub fn may_resolve(role: BoardRole, is_author: bool) -> bool {
@@ -124,11 +107,15 @@ pub fn excerpt(text: &str, max: usize) -> String {
 /// The handle people can type for someone: their display name without
 /// spaces, lowercased ("Ada Lovelace" → "adalovelace").
 pub fn handle_of(display_name: &str) -> String {
+    // Only what `mention_tokens` reads as part of a handle, so that typing
+    // the handle always mentions the person ("Seán O'Brien" → "seánobrien").
     display_name
         .chars()
-        .filter(|c| !c.is_whitespace())
+        .filter(|c| c.is_alphanumeric() || "._-+".contains(*c))
         .collect::<String>()
         .to_lowercase()
+        .trim_end_matches(['.', '-'])
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -143,6 +130,14 @@ mod tests {
         );
         assert!(mention_tokens("no one here @").is_empty());
         assert_eq!(handle_of("Ada Lovelace"), "adalovelace");
+        for name in ["Seán O'Brien", "J. R. R.", "Zoë (client)", "A-"] {
+            let handle = handle_of(name);
+            assert_eq!(
+                mention_tokens(&format!("hi @{handle}, look")),
+                vec![handle],
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 stored_enum!(
-    /// How often someone gets e-mail about their notifications.
+    text
+    /// How often someone gets e-mail about their notifications (stored as
+    /// its text).
     EmailFrequency { Immediate = 1 => "immediate", Hourly = 2 => "hourly", Daily = 3 => "daily", Off = 4 => "off" }
 );
 

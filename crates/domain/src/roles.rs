@@ -1,31 +1,23 @@
 //! Roles and the permission table of SPEC.md.
 //!
 //! Roles are stored as small integers so the database can compare and order
-//! them; the numbers are part of the schema and must never be renumbered.
+//! them (see `stored_enum!`); the numbers are part of the schema.
 
 use serde::{Deserialize, Serialize};
 
-/// A person's role on one board, granted directly, through a folder, or
-/// derived from being a workspace owner/admin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum BoardRole {
-    Viewer = 1,
-    Commenter = 2,
-    Editor = 3,
-    Owner = 4,
-}
+stored_enum!(
+    /// A person's role on one board, granted directly, through a folder, or
+    /// derived from being a workspace owner/admin. Ordered: a higher role
+    /// can do all a lower one can.
+    #[derive(PartialOrd, Ord)]
+    BoardRole { Viewer = 1 => "viewer", Commenter = 2 => "commenter", Editor = 3 => "editor", Owner = 4 => "owner" }
+);
 
-/// A person's role in a workspace (the tenant boundary).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum WorkspaceRole {
-    Member = 1,
-    Admin = 2,
-    Owner = 3,
-}
+stored_enum!(
+    /// A person's role in a workspace (the tenant boundary).
+    #[derive(PartialOrd, Ord)]
+    WorkspaceRole { Member = 1 => "member", Admin = 2 => "admin", Owner = 3 => "owner" }
+);
 
 /// Things a person can do on a board; the rows of the role table in SPEC.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,25 +34,6 @@ pub enum BoardAction {
 }
 
 impl BoardRole {
-    pub const ALL: [BoardRole; 4] = [Self::Viewer, Self::Commenter, Self::Editor, Self::Owner];
-
-    pub fn as_i16(self) -> i16 {
-        self as i16
-    }
-
-    pub fn from_i16(value: i16) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_i16() == value)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Viewer => "viewer",
-            Self::Commenter => "commenter",
-            Self::Editor => "editor",
-            Self::Owner => "owner",
-        }
-    }
-
     /// The minimum role an action needs, straight from the SPEC table.
     pub fn required_for(action: BoardAction) -> Self {
         match action {
@@ -77,24 +50,6 @@ impl BoardRole {
 }
 
 impl WorkspaceRole {
-    pub const ALL: [WorkspaceRole; 3] = [Self::Member, Self::Admin, Self::Owner];
-
-    pub fn as_i16(self) -> i16 {
-        self as i16
-    }
-
-    pub fn from_i16(value: i16) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_i16() == value)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Member => "member",
-            Self::Admin => "admin",
-            Self::Owner => "owner",
-        }
-    }
-
     /// Owners and admins see and manage everything in their workspace.
     pub fn administers(self) -> bool {
         self >= Self::Admin
@@ -171,10 +126,11 @@ mod tests {
 
     #[test]
     fn role_numbers_round_trip() {
-        for r in BoardRole::ALL {
+        for r in BoardRole::ALL.iter().copied() {
             assert_eq!(BoardRole::from_i16(r.as_i16()), Some(r));
+            assert_eq!(BoardRole::parse(r.as_str()), Some(r));
         }
-        for r in WorkspaceRole::ALL {
+        for r in WorkspaceRole::ALL.iter().copied() {
             assert_eq!(WorkspaceRole::from_i16(r.as_i16()), Some(r));
         }
         assert_eq!(BoardRole::from_i16(0), None);

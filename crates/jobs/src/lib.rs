@@ -124,7 +124,7 @@ impl Queue {
                 self.wake.notify_waiters();
                 Ok(true)
             }
-            Err(StoreError::Conflict(_)) => Ok(false),
+            Err(e) if e.is_unique(critboard_store::unique::JOB_UNIQUE_KEY) => Ok(false),
             Err(e) => Err(e),
         }
     }

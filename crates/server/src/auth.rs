@@ -311,9 +311,9 @@ pub async fn guest_passes(
     for g in state.store.guest_sessions(hashes).await? {
         if let Some(end) = g.ended(at) {
             ended.push((g.board_id, end));
-        } else if let Some(role) = BoardRole::from_i16(g.role) {
+        } else {
             live.push(GuestPass {
-                role,
+                role: g.role,
                 id: g.id,
                 board_id: g.board_id,
                 name: g.display_name,

@@ -67,10 +67,10 @@ pub enum AdminCommand {
         #[arg(long)]
         revoke: bool,
     },
-    /// Queue everyone's pending notification e-mail now, whatever their
-    /// rhythm (hourly, daily…), instead of at the end of the period. A
-    /// running Critboard sends them within seconds. Use the same settings
-    /// as the server (database, public URL) so the links are right.
+    /// E-mail everyone's pending notifications now, whatever their rhythm
+    /// (hourly, daily…), instead of at the end of the period: queues digest
+    /// runs that a running Critboard (on the same database) carries out
+    /// within seconds, with its own settings and links.
     SendDigests,
 }
 
@@ -144,7 +144,7 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
                 })
                 .await
             {
-                Err(StoreError::Conflict(_)) => bail!("an account with e-mail {email} exists"),
+                Err(StoreError::EmailTaken) => bail!("an account with e-mail {email} exists"),
                 other => other?,
             };
             println!(
@@ -181,15 +181,14 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
             );
         }
         AdminCommand::SendDigests => {
-            let mut queued = 0;
             for f in [
                 EmailFrequency::Immediate,
                 EmailFrequency::Hourly,
                 EmailFrequency::Daily,
             ] {
-                queued += crate::mail::digest::run(state, f).await?;
+                state.queue.enqueue(crate::mail::digest::now_job(f)).await?;
             }
-            println!("Queued {queued} digest e-mail(s); a running Critboard sends them.");
+            println!("Digests queued: a running Critboard sends them within seconds.");
         }
     }
     Ok(())

@@ -234,9 +234,18 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::NotFound,
-            StoreError::Conflict(what) => {
-                tracing::debug!(%what, "unique constraint");
-                ApiError::Conflict("it already exists".into())
+            StoreError::EmailTaken => {
+                ApiError::Conflict("an account with this e-mail already exists".into())
+            }
+            StoreError::AlreadyMember => ApiError::Conflict("already a member".into()),
+            StoreError::LastOwner => ApiError::Conflict(
+                "the last owner cannot leave or be demoted; make someone else owner first".into(),
+            ),
+            StoreError::UploadRefused => ApiError::invalid("file", "the file was refused"),
+            // A unique index no caller expected, or a race a job retries:
+            // our bug or a transient state, never the client's doing.
+            e @ (StoreError::Unique(_) | StoreError::AlreadyEmailed) => {
+                ApiError::Internal(e.to_string())
             }
             StoreError::Db(e) => ApiError::Internal(e.to_string()),
         }

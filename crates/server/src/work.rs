@@ -79,7 +79,7 @@ async fn make_thumbnails(state: &AppState, version_id: Uuid) -> Result<(), JobEr
     let Some(version) = store.version(version_id).await.map_err(retry)? else {
         return Ok(()); // deleted meanwhile
     };
-    if version.state != critboard_domain::VersionState::Processing.as_i16() {
+    if version.state != critboard_domain::VersionState::Processing {
         return Ok(());
     }
     let kind = ImageKind::from_mime(&version.content_type)

@@ -21,21 +21,95 @@ pub use migrations::Migrator;
 pub use sea_orm;
 pub use sea_orm::sqlx;
 
+/// Why the store refused or failed. Each refusal is its own variant, so the
+/// HTTP layer maps every one on purpose (a unique violation it did not
+/// expect is a bug, not a 409).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("not found")]
     NotFound,
-    /// A unique constraint refused the write (e-mail taken, member exists…).
-    #[error("conflict: {0}")]
-    Conflict(String),
+    /// A unique index refused the write; its name, as the migrations give it
+    /// (`ix_<table>_<columns>`, see [`unique`]).
+    #[error("unique index {0} refused the write")]
+    Unique(String),
+    /// Sign-up or a new account with an e-mail address that is taken.
+    #[error("an account with this e-mail exists")]
+    EmailTaken,
+    /// The person is a member already.
+    #[error("already a member")]
+    AlreadyMember,
+    /// The change would leave a workspace or board without an owner.
+    #[error("the last owner cannot leave or be demoted")]
+    LastOwner,
+    /// The upload was refused (its type, size or bytes) and cannot complete.
+    #[error("the upload was refused")]
+    UploadRefused,
+    /// Another digest run e-mailed these notifications first.
+    #[error("the notifications were e-mailed by another run")]
+    AlreadyEmailed,
     #[error("database error: {0}")]
     Db(DbErr),
+}
+
+/// The unique indexes whose refusals callers handle, named as the
+/// migrations name them.
+pub mod unique {
+    pub const USER_EMAIL: &str = "ix_users_email_normalized";
+    pub const UPLOAD_IDEMPOTENCY_KEY: &str = "ix_uploads_user_id_idempotency_key";
+    pub const JOB_UNIQUE_KEY: &str = "ix_jobs_unique_key";
+}
+
+impl StoreError {
+    /// Whether this is a refusal by the unique index `name`.
+    pub fn is_unique(&self, name: &str) -> bool {
+        matches!(self, StoreError::Unique(n) if n == name)
+    }
+}
+
+/// The index a backend's unique-violation message names, in the form the
+/// migrations create (`ix_users_email_normalized`), or the primary key as
+/// `<table>_pkey`:
+/// - PostgreSQL: `duplicate key value violates unique constraint "ix_…"`;
+/// - MySQL: `Duplicate entry '…' for key 'users.ix_…'` (or `'PRIMARY'`);
+/// - SQLite: `UNIQUE constraint failed: users.email_normalized` (columns).
+pub(crate) fn unique_index_of(message: &str) -> String {
+    if let Some(cols) = message.split("UNIQUE constraint failed: ").nth(1) {
+        let mut table = "";
+        let cols: Vec<&str> = cols
+            .split(',')
+            .map(|c| {
+                let (t, col) = c.trim().split_once('.').unwrap_or(("", c.trim()));
+                table = t;
+                col
+            })
+            .collect();
+        return format!("ix_{table}_{}", cols.join("_"));
+    }
+    let quoted = |after: &str| {
+        let rest = message.split(after).nth(1)?;
+        let q = rest.chars().next()?;
+        rest[1..].split(q).next().map(str::to_owned)
+    };
+    if let Some(name) = quoted("unique constraint ") {
+        return name;
+    }
+    if let Some(key) = quoted(" for key ") {
+        let (table, index) = key.rsplit_once('.').unwrap_or(("", key.as_str()));
+        return if index == "PRIMARY" {
+            format!("{table}_pkey")
+        } else {
+            index.to_owned()
+        };
+    }
+    message.to_owned()
 }
 
 impl From<DbErr> for StoreError {
     fn from(e: DbErr) -> Self {
         match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(msg)) => StoreError::Conflict(msg),
+            Some(SqlErr::UniqueConstraintViolation(msg)) => {
+                StoreError::Unique(unique_index_of(&msg))
+            }
             _ => StoreError::Db(e),
         }
     }
@@ -293,4 +367,35 @@ pub(crate) fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>)
         sql.to_owned()
     };
     Statement::from_sql_and_values(backend, sql, values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unique_index_of;
+
+    #[test]
+    fn unique_violations_name_their_index_on_every_backend() {
+        assert_eq!(
+            unique_index_of("UNIQUE constraint failed: users.email_normalized"),
+            "ix_users_email_normalized"
+        );
+        assert_eq!(
+            unique_index_of("UNIQUE constraint failed: uploads.user_id, uploads.idempotency_key"),
+            "ix_uploads_user_id_idempotency_key"
+        );
+        assert_eq!(
+            unique_index_of(
+                "duplicate key value violates unique constraint \"ix_users_email_normalized\""
+            ),
+            "ix_users_email_normalized"
+        );
+        assert_eq!(
+            unique_index_of("Duplicate entry 'a@b.c' for key 'users.ix_users_email_normalized'"),
+            "ix_users_email_normalized"
+        );
+        assert_eq!(
+            unique_index_of("Duplicate entry 'x-y' for key 'board_mutes.PRIMARY'"),
+            "board_mutes_pkey"
+        );
+    }
 }

@@ -1199,7 +1199,8 @@ export interface components {
         };
         /**
          * @description A person's role on one board, granted directly, through a folder, or
-         *     derived from being a workspace owner/admin.
+         *     derived from being a workspace owner/admin. Ordered: a higher role
+         *     can do all a lower one can.
          * @enum {string}
          */
         BoardRole: "viewer" | "commenter" | "editor" | "owner";
@@ -1238,7 +1239,8 @@ export interface components {
             upload: components["schemas"]["UploadOut"];
         };
         /**
-         * @description How often someone gets e-mail about their notifications.
+         * @description How often someone gets e-mail about their notifications (stored as
+         *     its text).
          * @enum {string}
          */
         EmailFrequency: "immediate" | "hourly" | "daily" | "off";
@@ -1375,7 +1377,8 @@ export interface components {
             email: string;
             /**
              * @description A person's role on one board, granted directly, through a folder, or
-             *     derived from being a workspace owner/admin.
+             *     derived from being a workspace owner/admin. Ordered: a higher role
+             *     can do all a lower one can.
              * @enum {string}
              */
             role: "viewer" | "commenter" | "editor" | "owner";
@@ -1573,7 +1576,8 @@ export interface components {
                 email: string;
                 /**
                  * @description A person's role on one board, granted directly, through a folder, or
-                 *     derived from being a workspace owner/admin.
+                 *     derived from being a workspace owner/admin. Ordered: a higher role
+                 *     can do all a lower one can.
                  * @enum {string}
                  */
                 role: "viewer" | "commenter" | "editor" | "owner";
@@ -1907,7 +1911,10 @@ export interface components {
             /** @description `resolved` or `open` (reopen). */
             state: components["schemas"]["ThreadState"];
         };
-        /** @enum {string} */
+        /**
+         * @description Whether a thread still needs attention.
+         * @enum {string}
+         */
         ThreadState: "open" | "resolved";
         Thumbnails: {
             grid?: null | components["schemas"]["ImageLink"];
@@ -2002,7 +2009,7 @@ export interface components {
             id: string;
             is_admin: boolean;
             /** @description immediate, hourly, daily or off */
-            notification_frequency: string;
+            notification_frequency: components["schemas"]["EmailFrequency"];
         };
         VerifiedOut: {
             /** @description The address was confirmed before (the link was opened again). */

@@ -6,7 +6,10 @@ export type Piece =
   | { kind: "mention"; text: string }
   | { kind: "link"; text: string; href: string };
 
-const PATTERN = /(https?:\/\/[^\s<>"]+)|((?<![\p{L}\p{N}._+-])@[\p{L}\p{N}._+-]+(?:@[\p{L}\p{N}.-]+)?)/giu;
+// Mentions as the server reads them (crates/domain/src/discussion.rs,
+// `mention_tokens`): `@` at the start of a word, then letters, digits and
+// `._-+@`, without a trailing `.`, `-` or `@`.
+const PATTERN = /(https?:\/\/[^\s<>"]+)|((?<=^|[\s([{"'])@[\p{L}\p{N}._+@-]*[\p{L}\p{N}_+])/giu;
 /** Punctuation that ends a sentence rather than the address. */
 const TRAILING = /[.,;:!?'"»”’]+$/u;
 

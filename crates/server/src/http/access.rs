@@ -117,7 +117,7 @@ pub fn may_add_boards_to(folder: &FolderRow, role: WorkspaceRole) -> bool {
 /// Turns the store's "last owner" refusal into a 409 that says what to do.
 pub fn keep_an_owner(result: critboard_store::Result<()>, message: &str) -> Result<()> {
     match result {
-        Err(critboard_store::StoreError::Conflict(_)) => Err(ApiError::Conflict(message.into())),
+        Err(critboard_store::StoreError::LastOwner) => Err(ApiError::Conflict(message.into())),
         other => Ok(other?),
     }
 }

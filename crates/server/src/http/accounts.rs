@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use critboard_domain::validation::{DISPLAY_NAME_MAX, NAME_MAX, PASSWORD_MAX};
+use critboard_domain::EmailFrequency;
 use critboard_domain::FieldErrors;
 use critboard_store::entities::{api_token, user};
 use critboard_store::queries::accounts::NewUser;
@@ -45,7 +46,7 @@ pub struct UserOut {
     pub email_verified: bool,
     pub is_admin: bool,
     /// immediate, hourly, daily or off
-    pub notification_frequency: String,
+    pub notification_frequency: EmailFrequency,
     pub created_at: DateTime<Utc>,
 }
 
@@ -156,7 +157,7 @@ async fn signup(
         })
         .await;
     let user = match created {
-        Err(StoreError::Conflict(_)) => {
+        Err(StoreError::EmailTaken) => {
             return Err(ApiError::Conflict(
                 "an account with this e-mail already exists; sign in instead".into(),
             ))

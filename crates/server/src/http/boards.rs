@@ -352,11 +352,9 @@ async fn delete_board(
 }
 
 fn members_out(
-    rows: Vec<critboard_store::queries::workspaces::MemberRow>,
+    rows: Vec<critboard_store::queries::workspaces::MemberRow<BoardRole>>,
 ) -> Vec<MemberOut<BoardRole>> {
-    rows.into_iter()
-        .filter_map(|m| MemberOut::from_row(m, BoardRole::from_i16))
-        .collect()
+    rows.into_iter().map(MemberOut::from).collect()
 }
 
 async fn member(state: &AppState, board: Uuid, user: Uuid) -> Result<MemberOut<BoardRole>> {

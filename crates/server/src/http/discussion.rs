@@ -200,7 +200,7 @@ async fn threads_out(state: &AppState, threads: Vec<thread::Model>) -> Result<Ve
                 w: t.w,
                 h: t.h,
             },
-            state: ThreadState::from_i16(t.state).unwrap_or(ThreadState::Open),
+            state: t.state,
             resolved_by: t.resolved_by,
             resolved_at: t.resolved_at,
             created_by: t.created_by,

@@ -129,8 +129,16 @@ async fn confirm_reset(
         .email_token("reset", &secret_digest(body.token.trim()))
         .await?
         .ok_or_else(invalid)?;
+    let name = match token.user_id {
+        Some(id) => state.store.user_by_id(id).await?.map(|u| u.display_name),
+        None => None,
+    };
     critboard_domain::FieldErrors::single_check(|e| {
-        e.check_password("password", &body.password, &[&token.email])
+        e.check_password(
+            "password",
+            &body.password,
+            &[&token.email, name.as_deref().unwrap_or_default()],
+        )
     })?;
     let user = token.user_id.ok_or_else(invalid)?;
     let hash = state

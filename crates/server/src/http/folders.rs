@@ -195,9 +195,7 @@ async fn list_grants(
     access::folder(&state, me.id(), id).await?;
     let rows = state.store.folder_grants(id).await?;
     Ok(Json(Page::all(
-        rows.into_iter()
-            .filter_map(|m| MemberOut::from_row(m, BoardRole::from_i16))
-            .collect(),
+        rows.into_iter().map(MemberOut::from).collect(),
     )))
 }
 
@@ -241,7 +239,7 @@ async fn put_grant(
         .await?
         .into_iter()
         .find(|m| m.user_id == user)
-        .and_then(|m| MemberOut::from_row(m, BoardRole::from_i16))
+        .map(MemberOut::from)
         .ok_or(ApiError::NotFound)?;
     Ok(created(grant))
 }

@@ -60,9 +60,9 @@ fn invitation_out(t: email_token::Model) -> Option<InvitationOut> {
         id: t.id,
         email: t.email,
         workspace_id: g.workspace_id,
-        workspace_role: WorkspaceRole::from_i16(g.workspace_role)?,
+        workspace_role: g.workspace_role,
         board_id: g.board_id,
-        board_role: g.board_role.and_then(BoardRole::from_i16),
+        board_role: g.board_role,
         invited_by: t.created_by,
         expires_at: t.expires_at,
         created_at: t.created_at,
@@ -159,7 +159,7 @@ async fn invite_to_workspace(
     }
     let grant = Grant {
         workspace_id: id,
-        workspace_role: role.as_i16(),
+        workspace_role: role,
         board_id: None,
         board_role: None,
     };
@@ -188,9 +188,9 @@ async fn invite_to_board(
     let (board, _) = access::board(&state, me.id(), id, BoardAction::Manage).await?;
     let grant = Grant {
         workspace_id: board.workspace_id,
-        workspace_role: WorkspaceRole::Member.as_i16(),
+        workspace_role: WorkspaceRole::Member,
         board_id: Some(id),
-        board_role: Some(body.role.as_i16()),
+        board_role: Some(body.role),
     };
     invite(
         &state,
@@ -308,8 +308,8 @@ async fn invitation_info(
     };
     Ok(Json(InvitationInfo {
         account_exists: state.store.user_by_email(&t.email).await?.is_some(),
-        workspace_role: WorkspaceRole::from_i16(g.workspace_role).unwrap_or(WorkspaceRole::Member),
-        board_role: g.board_role.and_then(BoardRole::from_i16),
+        workspace_role: g.workspace_role,
+        board_role: g.board_role,
         email: t.email,
         workspace_name: ws_name,
         board_name,

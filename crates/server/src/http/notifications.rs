@@ -183,7 +183,7 @@ pub struct MutedBoardOut {
 async fn settings_of(state: &AppState, me: &CurrentUser) -> Result<NotificationSettings> {
     let muted = state.store.muted_boards(me.id()).await?;
     Ok(NotificationSettings {
-        email: EmailFrequency::parse(&me.user.notification_frequency).unwrap_or_default(),
+        email: me.user.notification_frequency,
         muted_boards: muted.iter().map(|m| m.board_id).collect(),
         muted: muted
             .into_iter()
@@ -232,7 +232,7 @@ async fn put_settings(
     }
     if let Some(f) = body.email {
         state.store.set_email_frequency(me.id(), f).await?;
-        me.user.notification_frequency = f.as_str().to_owned();
+        me.user.notification_frequency = f;
     }
     Ok(Json(settings_of(&state, &me).await?))
 }

@@ -91,7 +91,7 @@ fn link_out(state: &AppState, l: share_link::Model) -> ShareLinkOut {
         url: state.links().share(&token),
         token,
         active: is_live(&l),
-        role: BoardRole::from_i16(l.role).unwrap_or(BoardRole::Viewer),
+        role: l.role,
         has_password: l.password_hash.is_some(),
         id: l.id,
         board_id: l.board_id,
@@ -266,7 +266,7 @@ async fn link_info(
     Ok(Json(ShareInfo {
         board_id: link.board_id,
         board_name,
-        role: BoardRole::from_i16(link.role).unwrap_or(BoardRole::Viewer),
+        role: link.role,
         needs_password: link.password_hash.is_some(),
         expires_at: link.expires_at,
     }))
@@ -317,7 +317,7 @@ async fn open_session(
     state
         .auth_limiter
         .check(ip, &format!("share-link:{}:{ip}", link.id))?;
-    let role = BoardRole::from_i16(link.role).unwrap_or(BoardRole::Viewer);
+    let role = link.role;
     // Someone who may only look is not asked who they are.
     let name = match body.display_name.trim() {
         "" if role == BoardRole::Viewer => "Guest",

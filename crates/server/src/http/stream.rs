@@ -122,7 +122,7 @@ impl Sent {
 async fn still_allowed(state: &AppState, credentials: &HeaderMap, board: Uuid) -> bool {
     let caller = match Caller::from_headers(state, credentials, &Method::GET).await {
         Ok(c) => c,
-        Err(ApiError::Unauthorized | ApiError::PassEnded(_)) => return false,
+        Err(ApiError::Unauthorized) => return false,
         Err(_) => return true,
     };
     match state.store.board_for(caller.user_id(), board).await {

@@ -79,7 +79,7 @@ pub struct UploadOut {
 }
 
 fn upload_out(state: &AppState, u: upload::Model) -> UploadOut {
-    let status = UploadState::from_i16(u.state).unwrap_or(UploadState::Refused);
+    let status = u.state;
     let target = (status == UploadState::Uploading).then(|| target(state, &u));
     UploadOut {
         id: u.id,
@@ -262,7 +262,7 @@ async fn put_content(
             "this upload URL has expired; start the upload again",
         ));
     }
-    if u.state != UploadState::Uploading.as_i16() {
+    if u.state != UploadState::Uploading {
         return Err(ApiError::Conflict("this upload is already finished".into()));
     }
     let sent_type = headers
@@ -331,14 +331,14 @@ async fn complete_upload(
     let u = state.store.upload(id).await?.ok_or(ApiError::NotFound)?;
     access::board(&state, me.id(), u.board_id, BoardAction::Edit).await?;
     let refused = |reason: String| ApiError::Validation(FieldErrors::single("file", reason));
-    match UploadState::from_i16(u.state) {
-        Some(UploadState::Completed) => return completed(&state, u, StatusCode::OK).await,
-        Some(UploadState::Refused) | None => {
+    match u.state {
+        UploadState::Completed => return completed(&state, u, StatusCode::OK).await,
+        UploadState::Refused => {
             return Err(refused(
                 u.failure.unwrap_or_else(|| "the file was refused".into()),
             ))
         }
-        Some(UploadState::Uploading) => {}
+        UploadState::Uploading => {}
     }
     let size = state
         .storage

@@ -16,9 +16,11 @@ fn moved(path: &str, query: Option<&str>) -> Option<String> {
     let rest = path.strip_prefix("/boards/")?;
     let mut parts = rest.split('/');
     let board: Uuid = parts.next()?.parse().ok()?;
+    // Paths only: the browser stays on whatever address it came by.
+    let pages = links::Links::new("");
     let to = match (parts.next(), parts.next(), parts.next()) {
-        (None, _, _) | (Some(""), None, _) => format!("/b/{board}"),
-        (Some("assets"), Some(asset), None) => format!("/a/{}", asset.parse::<Uuid>().ok()?),
+        (None, _, _) | (Some(""), None, _) => pages.board(board),
+        (Some("assets"), Some(asset), None) => pages.asset(asset.parse().ok()?, None, None),
         _ => return None,
     };
     Some(match query.filter(|q| !q.is_empty()) {

@@ -65,15 +65,15 @@ pub struct MemberOut<R: ToSchema> {
     pub since: DateTime<Utc>,
 }
 
-impl<R: ToSchema> MemberOut<R> {
-    pub fn from_row(m: MemberRow, role: impl Fn(i16) -> Option<R>) -> Option<Self> {
-        Some(MemberOut {
-            role: role(m.role)?,
+impl<R: ToSchema + critboard_store::sea_orm::TryGetable> From<MemberRow<R>> for MemberOut<R> {
+    fn from(m: MemberRow<R>) -> Self {
+        MemberOut {
+            role: m.role,
             user_id: m.user_id,
             email: m.email,
             display_name: m.display_name,
             since: m.created_at,
-        })
+        }
     }
 }
 
@@ -181,10 +181,8 @@ async fn delete_workspace(
     Ok(no_content())
 }
 
-fn member_out(rows: Vec<MemberRow>) -> Vec<MemberOut<WorkspaceRole>> {
-    rows.into_iter()
-        .filter_map(|m| MemberOut::from_row(m, WorkspaceRole::from_i16))
-        .collect()
+fn member_out(rows: Vec<MemberRow<WorkspaceRole>>) -> Vec<MemberOut<WorkspaceRole>> {
+    rows.into_iter().map(MemberOut::from).collect()
 }
 
 /// Members of a workspace.
@@ -239,7 +237,7 @@ async fn add_member(
     }
     let user = body.person.resolve(&state).await?;
     match state.store.add_workspace_member(id, user, body.role).await {
-        Err(StoreError::Conflict(_)) => {
+        Err(StoreError::AlreadyMember) => {
             return Err(ApiError::Conflict(
                 "already a member of this workspace".into(),
             ))

@@ -64,6 +64,21 @@ pub async fn schedule_for(state: &AppState, at: chrono::DateTime<chrono::Utc>) {
     }
 }
 
+/// A digest run of `frequency` now, outside its schedule (`critboard admin
+/// send-digests`): run by a server, with its own settings and links. Runs
+/// may overlap; what one queues is marked e-mailed, so nothing goes twice.
+pub fn now_job(frequency: EmailFrequency) -> NewJob {
+    NewJob::now(
+        DIGEST,
+        serde_json::to_value(DigestJob { frequency }).unwrap_or_default(),
+    )
+    .unique(format!(
+        "{DIGEST}:{}:now:{}",
+        frequency.as_str(),
+        critboard_store::new_id()
+    ))
+}
+
 pub struct Digest(pub AppState);
 
 impl Handler for Digest {

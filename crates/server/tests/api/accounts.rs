@@ -73,6 +73,7 @@ async fn signup_rejects_bad_fields_with_field_errors(app: TestApp) {
         ("asdfghjkl", "sequence"),
         ("grace.hopper", "name"),
         ("GraceHopper1906", "name"),
+        ("grace.hopper1906", "name"),
     ] {
         let weak = app
             .anon()

@@ -352,7 +352,7 @@ async fn seed_boards(app: &TestApp, ws: &str, folder: &str, n: usize, member: &s
         let grants = chunk.iter().step_by(3).map(|id| board_member::ActiveModel {
             board_id: Set(*id),
             user_id: Set(member),
-            role: Set(3),
+            role: Set(critboard_domain::BoardRole::Editor),
             created_at: Set(now),
         });
         board_member::Entity::insert_many(grants)

@@ -590,6 +590,21 @@ async fn guests_see_only_their_boards_and_lose_them_when_links_end(app: TestApp)
     // The guest is told why, not "not found" or "sign in first".
     let expired = g.get(&format!("/api/v1/boards/{b1}")).await.expect(401);
     assert_eq!(expired.problem_type(), "urn:critboard:problem:link-expired");
+    // Its guest session ended with the link; the hourly clean-up keeps it
+    // a while, so the guest is still told why.
+    app.store
+        .execute(
+            "UPDATE guest_sessions SET expires_at = ? WHERE link_id = ?",
+            vec![
+                (chrono::Utc::now() - chrono::Duration::minutes(1)).into(),
+                uuid::Uuid::parse_str(&id(&l1)).unwrap().into(),
+            ],
+        )
+        .await
+        .unwrap();
+    app.store.delete_expired_guest_sessions().await.unwrap();
+    let still = g.get(&format!("/api/v1/boards/{b1}")).await.expect(401);
+    assert_eq!(still.problem_type(), "urn:critboard:problem:link-expired");
     g.get(&format!("/api/v1/boards/{b2}")).await.expect(200);
     g.get(&format!("/api/v1/boards/{b3}")).await.expect(404);
     // Revocation too, at once.

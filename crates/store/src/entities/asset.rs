@@ -1,3 +1,4 @@
+use critboard_domain::ReviewStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ pub struct Model {
     pub board_id: Uuid,
     pub title: String,
     pub position: i64,
-    pub review_status: i16,
+    pub review_status: ReviewStatus,
     pub current_version_id: Option<Uuid>,
     pub version_count: i32,
     pub thread_seq: i32,

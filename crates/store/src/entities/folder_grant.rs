@@ -1,3 +1,4 @@
+use critboard_domain::BoardRole;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub struct Model {
     pub folder_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: Uuid,
-    pub role: i16,
+    pub role: BoardRole,
     pub created_at: DateTimeUtc,
 }
 

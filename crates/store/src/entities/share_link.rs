@@ -1,3 +1,4 @@
+use critboard_domain::BoardRole;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -6,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub board_id: Uuid,
-    pub role: i16,
+    pub role: BoardRole,
     pub label: String,
     pub password_hash: Option<String>,
     pub expires_at: Option<DateTimeUtc>,

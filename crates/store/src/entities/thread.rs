@@ -1,3 +1,4 @@
+use critboard_domain::ThreadState;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -12,7 +13,7 @@ pub struct Model {
     pub y: f64,
     pub w: Option<f64>,
     pub h: Option<f64>,
-    pub state: i16,
+    pub state: ThreadState,
     pub resolved_by: Option<Uuid>,
     pub resolved_at: Option<DateTimeUtc>,
     pub created_by: Option<Uuid>,

@@ -1,3 +1,4 @@
+use critboard_domain::UploadState;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,7 +13,7 @@ pub struct Model {
     pub file_name: String,
     pub content_type: String,
     pub bytes: i64,
-    pub state: i16,
+    pub state: UploadState,
     pub version_id: Option<Uuid>,
     pub failure: Option<String>,
     pub idempotency_key: Option<String>,

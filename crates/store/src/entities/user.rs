@@ -1,3 +1,4 @@
+use critboard_domain::EmailFrequency;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,7 +12,7 @@ pub struct Model {
     pub password_hash: String,
     pub email_verified: bool,
     pub is_admin: bool,
-    pub notification_frequency: String,
+    pub notification_frequency: EmailFrequency,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

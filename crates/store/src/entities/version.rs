@@ -1,3 +1,4 @@
+use critboard_domain::{ReviewStatus, VersionState};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -14,10 +15,10 @@ pub struct Model {
     pub width: i32,
     pub height: i32,
     pub sha256: Option<String>,
-    pub state: i16,
+    pub state: VersionState,
     pub failure: Option<String>,
     pub created_by: Option<Uuid>,
-    pub review_status: i16,
+    pub review_status: ReviewStatus,
     pub reviewed_by: Option<Uuid>,
     pub reviewed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

@@ -1,3 +1,4 @@
+use critboard_domain::WorkspaceRole;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub struct Model {
     pub workspace_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: Uuid,
-    pub role: i16,
+    pub role: WorkspaceRole,
     pub created_at: DateTimeUtc,
 }
 

@@ -39,27 +39,19 @@ pub(crate) fn role_binds(user_id: Uuid) -> Vec<Value> {
 /// The raw grants a query found for one board.
 #[derive(Debug, Clone, Copy, Default, FromQueryResult)]
 pub struct Grants {
-    pub board_role: Option<i16>,
-    pub folder_role: Option<i16>,
-    pub parent_folder_role: Option<i16>,
-    pub workspace_role: Option<i16>,
+    pub board_role: Option<BoardRole>,
+    pub folder_role: Option<BoardRole>,
+    pub parent_folder_role: Option<BoardRole>,
+    pub workspace_role: Option<WorkspaceRole>,
 }
 
 impl Grants {
     pub fn effective(&self) -> Option<BoardRole> {
-        let folder = [self.folder_role, self.parent_folder_role]
-            .into_iter()
-            .flatten()
-            .filter_map(BoardRole::from_i16)
-            .max();
-        effective_board_role(
-            self.board_role.and_then(BoardRole::from_i16),
-            folder,
-            self.workspace_role.and_then(WorkspaceRole::from_i16),
-        )
+        let folder = self.folder_role.max(self.parent_folder_role);
+        effective_board_role(self.board_role, folder, self.workspace_role)
     }
 
     pub fn workspace(&self) -> Option<WorkspaceRole> {
-        self.workspace_role.and_then(WorkspaceRole::from_i16)
+        self.workspace_role
     }
 }

@@ -16,7 +16,7 @@ pub struct NewUser<'a> {
 }
 
 impl Store {
-    /// Creates a user; `Conflict` when the e-mail (case-insensitive) is taken.
+    /// Creates a user; `EmailTaken` when the e-mail (case-insensitive) is taken.
     pub async fn create_user(&self, new: NewUser<'_>) -> Result<user::Model> {
         let at = now();
         let model = user::ActiveModel {
@@ -27,11 +27,14 @@ impl Store {
             password_hash: Set(new.password_hash),
             email_verified: Set(false),
             is_admin: Set(new.is_admin),
-            notification_frequency: Set("hourly".into()),
+            notification_frequency: Set(critboard_domain::EmailFrequency::default()),
             created_at: Set(at),
             updated_at: Set(at),
         };
-        Ok(model.insert(self.conn()).await?)
+        match model.insert(self.conn()).await.map_err(StoreError::from) {
+            Err(e) if e.is_unique(crate::unique::USER_EMAIL) => Err(StoreError::EmailTaken),
+            other => other,
+        }
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<user::Model>> {

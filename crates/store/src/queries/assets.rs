@@ -101,7 +101,7 @@ impl Store {
             (stored, vec![workspace_id.into()]),
             (
                 pending,
-                vec![workspace_id.into(), UploadState::Uploading.as_i16().into()],
+                vec![workspace_id.into(), UploadState::Uploading.into()],
             ),
         ] {
             let row = Sum::find_by_statement(self.stmt(&sql, binds))
@@ -130,7 +130,7 @@ impl Store {
             file_name: Set(new.file_name.to_owned()),
             content_type: Set(new.content_type.to_owned()),
             bytes: Set(new.bytes),
-            state: Set(UploadState::Uploading.as_i16()),
+            state: Set(UploadState::Uploading),
             version_id: Set(None),
             failure: Set(None),
             idempotency_key: Set(new.idempotency_key.map(str::to_owned)),
@@ -140,10 +140,14 @@ impl Store {
         match model.insert(self.conn()).await.map_err(StoreError::from) {
             Ok(u) => Ok(u),
             // Two retries raced: the other one's row is the answer.
-            Err(StoreError::Conflict(_)) if new.idempotency_key.is_some() => self
-                .upload_by_key(new.user_id, new.idempotency_key.unwrap_or_default())
-                .await?
-                .ok_or(StoreError::NotFound),
+            Err(e)
+                if new.idempotency_key.is_some()
+                    && e.is_unique(crate::unique::UPLOAD_IDEMPOTENCY_KEY) =>
+            {
+                self.upload_by_key(new.user_id, new.idempotency_key.unwrap_or_default())
+                    .await?
+                    .ok_or(StoreError::NotFound)
+            }
             Err(e) => Err(e),
         }
     }
@@ -164,10 +168,10 @@ impl Store {
     pub async fn refuse_upload(&self, id: Uuid, reason: &str) -> Result<()> {
         let reason: String = reason.chars().take(250).collect();
         upload::Entity::update_many()
-            .col_expr(upload::Column::State, UploadState::Refused.as_i16().into())
+            .col_expr(upload::Column::State, UploadState::Refused.into())
             .col_expr(upload::Column::Failure, Some(reason).into())
             .filter(upload::Column::Id.eq(id))
-            .filter(upload::Column::State.eq(UploadState::Uploading.as_i16()))
+            .filter(upload::Column::State.eq(UploadState::Uploading))
             .exec(self.conn())
             .await?;
         Ok(())
@@ -203,8 +207,8 @@ impl Store {
                 .ok_or(StoreError::NotFound)?;
             return Ok((a, v));
         }
-        if up.state != UploadState::Uploading.as_i16() {
-            return Err(StoreError::Conflict("upload was refused".into()));
+        if up.state != UploadState::Uploading {
+            return Err(StoreError::UploadRefused);
         }
         let at = now();
         let version_id = new_id();
@@ -219,7 +223,7 @@ impl Store {
                 am.version_count = Set(am.version_count.as_ref() + 1);
                 am.current_version_id = Set(Some(version_id));
                 // A new version is back in review.
-                am.review_status = Set(ReviewStatus::InReview.as_i16());
+                am.review_status = Set(ReviewStatus::InReview);
                 am.updated_at = Set(at);
                 am.update(&*tx).await?
             }
@@ -230,7 +234,7 @@ impl Store {
                     board_id: Set(up.board_id),
                     title: Set(title_from_file_name(&up.file_name)),
                     position: Set(position),
-                    review_status: Set(ReviewStatus::InReview.as_i16()),
+                    review_status: Set(ReviewStatus::InReview),
                     current_version_id: Set(Some(version_id)),
                     version_count: Set(1),
                     thread_seq: Set(0),
@@ -253,10 +257,10 @@ impl Store {
             width: Set(file.width),
             height: Set(file.height),
             sha256: Set(None),
-            state: Set(VersionState::Processing.as_i16()),
+            state: Set(VersionState::Processing),
             failure: Set(None),
             created_by: Set(Some(up.user_id)),
-            review_status: Set(ReviewStatus::InReview.as_i16()),
+            review_status: Set(ReviewStatus::InReview),
             reviewed_by: Set(None),
             reviewed_at: Set(None),
             created_at: Set(at),
@@ -265,7 +269,7 @@ impl Store {
         .insert(&*tx)
         .await?;
         let mut um = up.into_active_model();
-        um.state = Set(UploadState::Completed.as_i16());
+        um.state = Set(UploadState::Completed);
         um.version_id = Set(Some(version_id));
         um.update(&*tx).await?;
         job::Entity::insert(thumbnail_job(version_id))
@@ -369,7 +373,7 @@ impl Store {
         tx.execute(self.stmt(
             "UPDATE versions SET review_status = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?",
             vec![
-                status.as_i16().into(),
+                status.into(),
                 sea_orm::Value::from(actor.user_id),
                 at.into(),
                 version.id.into(),
@@ -378,7 +382,7 @@ impl Store {
         .await?;
         tx.execute(self.stmt(
             "UPDATE assets SET review_status = ?, updated_at = ? WHERE id = ? AND current_version_id = ?",
-            vec![status.as_i16().into(), at.into(), version.asset_id.into(), version.id.into()],
+            vec![status.into(), at.into(), version.asset_id.into(), version.id.into()],
         ))
         .await?;
         super::discussion::record(
@@ -553,11 +557,11 @@ impl Store {
             .execute(self.stmt(
                 "UPDATE versions SET state = ?, sha256 = ?, updated_at = ? WHERE id = ? AND state = ?",
                 vec![
-                    VersionState::Ready.as_i16().into(),
+                    VersionState::Ready.into(),
                     sha256.into(),
                     now().into(),
                     version_id.into(),
-                    VersionState::Processing.as_i16().into(),
+                    VersionState::Processing.into(),
                 ],
             ))
             .await?
@@ -588,11 +592,11 @@ impl Store {
         self.execute(
             "UPDATE versions SET state = ?, failure = ?, updated_at = ? WHERE id = ? AND state = ?",
             vec![
-                VersionState::Failed.as_i16().into(),
+                VersionState::Failed.into(),
                 reason.into(),
                 now().into(),
                 version_id.into(),
-                VersionState::Processing.as_i16().into(),
+                VersionState::Processing.into(),
             ],
         )
         .await?;
@@ -611,7 +615,7 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<upload::Model>> {
         Ok(upload::Entity::find()
-            .filter(upload::Column::State.ne(UploadState::Completed.as_i16()))
+            .filter(upload::Column::State.ne(UploadState::Completed))
             .filter(upload::Column::CreatedAt.lt(cutoff))
             .limit(limit)
             .all(self.conn())

@@ -5,7 +5,7 @@ use super::discussion::{record, Actor};
 use super::workspaces::MemberRow;
 use crate::entities::{board, board_member};
 use crate::{like_contains, new_id, now, Result, Store, StoreError};
-use critboard_domain::BoardRole;
+use critboard_domain::{BoardRole, WorkspaceRole};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
@@ -24,10 +24,10 @@ pub struct BoardRow {
     pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    pub board_role: Option<i16>,
-    pub folder_role: Option<i16>,
-    pub parent_folder_role: Option<i16>,
-    pub workspace_role: Option<i16>,
+    pub board_role: Option<BoardRole>,
+    pub folder_role: Option<BoardRole>,
+    pub parent_folder_role: Option<BoardRole>,
+    pub workspace_role: Option<WorkspaceRole>,
 }
 
 /// What a board holds, for lists and the board page. Kept out of
@@ -142,7 +142,7 @@ impl Store {
         board_member::ActiveModel {
             board_id: Set(b.id),
             user_id: Set(new.owner),
-            role: Set(BoardRole::Owner.as_i16()),
+            role: Set(BoardRole::Owner),
             created_at: Set(at),
         }
         .insert(&*tx)
@@ -249,7 +249,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn board_members(&self, board_id: Uuid) -> Result<Vec<MemberRow>> {
+    pub async fn board_members(&self, board_id: Uuid) -> Result<Vec<MemberRow<BoardRole>>> {
         let sql = "SELECT u.id AS user_id, u.email, u.display_name, m.role, m.created_at \
                    FROM board_members m JOIN users u ON u.id = m.user_id \
                    WHERE m.board_id = ? ORDER BY u.display_name, u.id";
@@ -268,7 +268,7 @@ impl Store {
         Ok(board_member::Entity::find_by_id((board_id, user_id))
             .one(self.conn())
             .await?
-            .and_then(|m| BoardRole::from_i16(m.role)))
+            .map(|m| m.role))
     }
 
     /// Gives a user a role on a board, replacing an earlier one, recorded
@@ -290,7 +290,7 @@ impl Store {
         board_member::Entity::insert(board_member::ActiveModel {
             board_id: Set(board_id),
             user_id: Set(user_id),
-            role: Set(role.as_i16()),
+            role: Set(role),
             created_at: Set(now()),
         })
         .on_conflict(
@@ -351,7 +351,7 @@ async fn display_name(tx: &sea_orm::DatabaseTransaction, user_id: Uuid) -> Resul
         .unwrap_or_default())
 }
 
-/// Fails with `Conflict` when `leaving` is the board's only direct owner.
+/// Fails with `LastOwner` when `leaving` is the board's only direct owner.
 async fn ensure_other_board_owner(
     tx: &sea_orm::DatabaseTransaction,
     board_id: Uuid,
@@ -359,14 +359,14 @@ async fn ensure_other_board_owner(
 ) -> Result<()> {
     let owners = board_member::Entity::find()
         .filter(board_member::Column::BoardId.eq(board_id))
-        .filter(board_member::Column::Role.eq(BoardRole::Owner.as_i16()));
+        .filter(board_member::Column::Role.eq(BoardRole::Owner));
     let total = owners.clone().count(tx).await?;
     let others = owners
         .filter(board_member::Column::UserId.ne(leaving))
         .count(tx)
         .await?;
     if total > 0 && others == 0 {
-        return Err(StoreError::Conflict("last owner".into()));
+        return Err(StoreError::LastOwner);
     }
     Ok(())
 }

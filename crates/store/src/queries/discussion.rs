@@ -5,7 +5,7 @@ use super::boards::BoardRow;
 use crate::entities::{comment, event, guest_request_key, idempotency_key, thread};
 use crate::{new_id, now, Result, Store, StoreError};
 use critboard_domain::discussion::{excerpt, EXCERPT_MAX};
-use critboard_domain::ThreadState;
+use critboard_domain::{BoardAction, BoardRole, ThreadState, WorkspaceRole};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -64,25 +64,32 @@ pub struct BoardPerson {
     pub display_name: String,
 }
 
-/// The ids of everyone who can see board `?` (bind the board id four
-/// times): direct members, folder grants and workspace owners/admins.
-pub(crate) const BOARD_PEOPLE_IDS: &str = "SELECT bm.user_id FROM board_members bm WHERE bm.board_id = ? \
-     UNION SELECT fg.user_id FROM folder_grants fg JOIN boards b ON fg.folder_id = b.folder_id WHERE b.id = ? \
-     UNION SELECT pg.user_id FROM folder_grants pg JOIN folders f ON pg.folder_id = f.parent_id \
-           JOIN boards b ON b.folder_id = f.id WHERE b.id = ? \
-     UNION SELECT wm.user_id FROM workspace_members wm JOIN boards b ON b.workspace_id = wm.workspace_id \
-           WHERE b.id = ? AND wm.role >= 2";
-
-/// The ids of everyone who manages board `?` (bind the board id four
-/// times): its owners, directly or through a folder, and workspace
-/// owners/admins.
-const BOARD_MANAGER_IDS: &str = "SELECT bm.user_id FROM board_members bm WHERE bm.board_id = ? AND bm.role >= 4 \
+/// The ids of everyone whose role on a board is at least some role (bind
+/// [`audience_binds`]): direct members, grantees of its folder and of that
+/// folder's parent, and workspace owners/admins, who own every board (as
+/// `effective_board_role` has it).
+pub(crate) const BOARD_AUDIENCE_IDS: &str = "SELECT bm.user_id FROM board_members bm \
+           WHERE bm.board_id = ? AND bm.role >= ? \
      UNION SELECT fg.user_id FROM folder_grants fg JOIN boards b ON fg.folder_id = b.folder_id \
-           WHERE b.id = ? AND fg.role >= 4 \
+           WHERE b.id = ? AND fg.role >= ? \
      UNION SELECT pg.user_id FROM folder_grants pg JOIN folders f ON pg.folder_id = f.parent_id \
-           JOIN boards b ON b.folder_id = f.id WHERE b.id = ? AND pg.role >= 4 \
+           JOIN boards b ON b.folder_id = f.id WHERE b.id = ? AND pg.role >= ? \
      UNION SELECT wm.user_id FROM workspace_members wm JOIN boards b ON b.workspace_id = wm.workspace_id \
-           WHERE b.id = ? AND wm.role >= 2";
+           WHERE b.id = ? AND wm.role >= ?";
+
+/// The values of [`BOARD_AUDIENCE_IDS`]: people with at least `min` on `board`.
+pub(crate) fn audience_binds(board: Uuid, min: BoardRole) -> Vec<sea_orm::Value> {
+    vec![
+        board.into(),
+        min.into(),
+        board.into(),
+        min.into(),
+        board.into(),
+        min.into(),
+        board.into(),
+        WorkspaceRole::Admin.into(),
+    ]
+}
 
 /// Writes an event and, in the same transaction, the notification of every
 /// person on the board but its actor: muted boards are skipped, except by
@@ -119,9 +126,9 @@ pub(crate) async fn record(
     // Share links are the owners' business: nobody else may manage them,
     // so nobody else hears of them.
     let audience = if kind.starts_with("share_link.") {
-        BOARD_MANAGER_IDS
+        BoardRole::required_for(BoardAction::Manage)
     } else {
-        BOARD_PEOPLE_IDS
+        BoardRole::required_for(BoardAction::View)
     };
     let mentioned = if mentions.is_empty() {
         "0 = 1".to_owned()
@@ -131,19 +138,14 @@ pub(crate) async fn record(
     let sql = format!(
         "INSERT INTO notifications (user_id, event_id, board_id, kind, mention, read_at, emailed_at, created_at) \
          SELECT p.user_id, ?, ?, ?, CASE WHEN {mentioned} THEN 1 ELSE 0 END, NULL, NULL, ? \
-         FROM ({audience}) p \
+         FROM ({BOARD_AUDIENCE_IDS}) p \
          WHERE p.user_id <> ? AND ({mentioned} OR NOT EXISTS \
            (SELECT 1 FROM board_mutes mu WHERE mu.user_id = p.user_id AND mu.board_id = ?))"
     );
     let mut values: Vec<sea_orm::Value> = vec![e.id.into(), board_id.into(), kind.into()];
     values.extend(mentions.iter().map(|m| sea_orm::Value::from(*m)));
     values.push(at.into());
-    values.extend([
-        board_id.into(),
-        board_id.into(),
-        board_id.into(),
-        board_id.into(),
-    ]);
+    values.extend(audience_binds(board_id, audience));
     values.push(actor.user_id.unwrap_or_default().into());
     values.extend(mentions.iter().map(|m| sea_orm::Value::from(*m)));
     values.push(board_id.into());
@@ -247,7 +249,7 @@ impl Store {
             y: Set(new.y),
             w: Set(new.w),
             h: Set(new.h),
-            state: Set(ThreadState::Open.as_i16()),
+            state: Set(ThreadState::Open),
             resolved_by: Set(None),
             resolved_at: Set(None),
             created_by: Set(actor.user_id),
@@ -317,7 +319,7 @@ impl Store {
     ) -> Result<Vec<thread::Model>> {
         let mut q = thread::Entity::find().filter(thread::Column::VersionId.eq(version_id));
         if let Some(state) = state {
-            q = q.filter(thread::Column::State.eq(state.as_i16()));
+            q = q.filter(thread::Column::State.eq(state));
         }
         Ok(q.order_by_asc(thread::Column::Number)
             .all(self.conn())
@@ -437,12 +439,12 @@ impl Store {
             .execute(self.stmt(
                 "UPDATE threads SET state = ?, resolved_by = ?, resolved_at = ?, updated_at = ? WHERE id = ? AND state <> ?",
                 vec![
-                    state.as_i16().into(),
+                    state.into(),
                     sea_orm::Value::from(by),
                     sea_orm::Value::from(when),
                     at.into(),
                     t.id.into(),
-                    state.as_i16().into(),
+                    state.into(),
                 ],
             ))
             .await?
@@ -486,18 +488,12 @@ impl Store {
     /// Everyone who can see a board (for @mentions), in one query.
     pub async fn board_people(&self, board_id: Uuid) -> Result<Vec<BoardPerson>> {
         let sql = format!(
-            "SELECT u.id, u.email, u.display_name FROM users u WHERE u.id IN ({BOARD_PEOPLE_IDS}) \
+            "SELECT u.id, u.email, u.display_name FROM users u WHERE u.id IN ({BOARD_AUDIENCE_IDS}) \
              ORDER BY u.display_name, u.id"
         );
-        Ok(BoardPerson::find_by_statement(self.stmt(
-            &sql,
-            vec![
-                board_id.into(),
-                board_id.into(),
-                board_id.into(),
-                board_id.into(),
-            ],
-        ))
+        Ok(BoardPerson::find_by_statement(
+            self.stmt(&sql, audience_binds(board_id, BoardRole::Viewer)),
+        )
         .all(self.conn())
         .await?)
     }

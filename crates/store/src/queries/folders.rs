@@ -20,23 +20,19 @@ pub struct FolderRow {
     pub name: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    pub workspace_role: Option<i16>,
-    pub folder_role: Option<i16>,
-    pub parent_folder_role: Option<i16>,
+    pub workspace_role: Option<WorkspaceRole>,
+    pub folder_role: Option<BoardRole>,
+    pub parent_folder_role: Option<BoardRole>,
 }
 
 impl FolderRow {
     pub fn workspace_role(&self) -> Option<WorkspaceRole> {
-        self.workspace_role.and_then(WorkspaceRole::from_i16)
+        self.workspace_role
     }
 
     /// The role the caller gets on boards in this folder through grants.
     pub fn grant(&self) -> Option<BoardRole> {
-        [self.folder_role, self.parent_folder_role]
-            .into_iter()
-            .flatten()
-            .filter_map(BoardRole::from_i16)
-            .max()
+        self.folder_role.max(self.parent_folder_role)
     }
 }
 
@@ -121,7 +117,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn folder_grants(&self, folder_id: Uuid) -> Result<Vec<MemberRow>> {
+    pub async fn folder_grants(&self, folder_id: Uuid) -> Result<Vec<MemberRow<BoardRole>>> {
         let sql = "SELECT u.id AS user_id, u.email, u.display_name, g.role, g.created_at \
                    FROM folder_grants g JOIN users u ON u.id = g.user_id \
                    WHERE g.folder_id = ? ORDER BY u.display_name, u.id";
@@ -142,7 +138,7 @@ impl Store {
         folder_grant::Entity::insert(folder_grant::ActiveModel {
             folder_id: Set(folder_id),
             user_id: Set(user_id),
-            role: Set(role.as_i16()),
+            role: Set(role),
             created_at: Set(now()),
         })
         .on_conflict(

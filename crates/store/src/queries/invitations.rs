@@ -5,7 +5,7 @@
 use super::discussion::{record, Actor};
 use crate::entities::email_token;
 use crate::{now, Result, Store, StoreError};
-use critboard_domain::BoardRole;
+use critboard_domain::{BoardRole, WorkspaceRole};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
 };
@@ -18,14 +18,16 @@ pub const INVITE: &str = "invite";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Grant {
     pub workspace_id: Uuid,
-    pub workspace_role: i16,
+    #[serde(with = "critboard_domain::stored::number")]
+    pub workspace_role: WorkspaceRole,
     pub board_id: Option<Uuid>,
-    pub board_role: Option<i16>,
+    #[serde(with = "critboard_domain::stored::option_number")]
+    pub board_role: Option<BoardRole>,
 }
 
 #[derive(FromQueryResult)]
-struct Role {
-    role: i16,
+struct Role<R: sea_orm::TryGetable> {
+    role: R,
 }
 
 impl Store {
@@ -82,7 +84,7 @@ impl Store {
         if spent != 1 {
             return Err(StoreError::NotFound);
         }
-        let has = Role::find_by_statement(self.stmt(
+        let has = Role::<WorkspaceRole>::find_by_statement(self.stmt(
             "SELECT role FROM workspace_members WHERE workspace_id = ? AND user_id = ?",
             vec![grant.workspace_id.into(), user.into()],
         ))
@@ -111,7 +113,7 @@ impl Store {
             Some(_) => {}
         }
         if let (Some(board), Some(role)) = (grant.board_id, grant.board_role) {
-            let has = Role::find_by_statement(self.stmt(
+            let has = Role::<BoardRole>::find_by_statement(self.stmt(
                 "SELECT role FROM board_members WHERE board_id = ? AND user_id = ?",
                 vec![board.into(), user.into()],
             ))
@@ -138,7 +140,7 @@ impl Store {
                 Some(_) => false,
             };
             if changed {
-                let role = BoardRole::from_i16(role).map_or("viewer", BoardRole::as_str);
+                let role = role.as_str();
                 record(
                     &tx,
                     board,

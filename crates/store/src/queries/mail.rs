@@ -145,9 +145,7 @@ impl Store {
                 // rhythm changed mid-run): queue nothing, let the job retry
                 // on fresh data.
                 if tx.execute(self.stmt(&sql, values)).await?.rows_affected() != wanted {
-                    return Err(StoreError::Conflict(
-                        "notifications were e-mailed by another run".into(),
-                    ));
+                    return Err(StoreError::AlreadyEmailed);
                 }
             }
             email_model(id, e).insert(&*tx).await?;

@@ -146,8 +146,9 @@ impl Store {
                 ))
                 .await;
             match inserted.map_err(StoreError::from) {
-                // A concurrent request muted it first: muted either way.
-                Err(StoreError::Conflict(_)) => return Ok(()),
+                // A concurrent request muted it first (the mute's primary
+                // key is its only unique index): muted either way.
+                Err(StoreError::Unique(_)) => return Ok(()),
                 other => {
                     other?;
                 }
@@ -210,7 +211,7 @@ impl Store {
     pub async fn set_email_frequency(&self, user_id: Uuid, f: EmailFrequency) -> Result<()> {
         let res = user::Entity::update_many()
             .set(user::ActiveModel {
-                notification_frequency: Set(f.as_str().to_owned()),
+                notification_frequency: Set(f),
                 updated_at: Set(now()),
                 ..Default::default()
             })

@@ -13,6 +13,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+/// How long an ended guest session is kept (see
+/// [`Store::delete_expired_guest_sessions`]).
+pub const ENDED_PASS_DAYS: i64 = 30;
+
 pub struct NewShareLink<'a> {
     pub board_id: Uuid,
     pub role: BoardRole,
@@ -26,7 +30,7 @@ pub struct NewShareLink<'a> {
 pub struct GuestRow {
     pub id: Uuid,
     pub board_id: Uuid,
-    pub role: i16,
+    pub role: BoardRole,
     pub display_name: String,
     pub token_hash: String,
     pub expires_at: DateTime<Utc>,
@@ -77,7 +81,7 @@ impl Store {
         let link = share_link::ActiveModel {
             id: Set(new_id()),
             board_id: Set(new.board_id),
-            role: Set(new.role.as_i16()),
+            role: Set(new.role),
             label: Set(new.label.to_owned()),
             password_hash: Set(new.password_hash),
             expires_at: Set(new.expires_at),
@@ -191,9 +195,13 @@ impl Store {
             .await?)
     }
 
+    /// Forgets guest sessions that ended a while ago. Ended ones are kept
+    /// for [`ENDED_PASS_DAYS`] so their guests are told why they are out
+    /// ("this link has expired") rather than asked to sign in.
     pub async fn delete_expired_guest_sessions(&self) -> Result<u64> {
+        let before = now() - chrono::Duration::days(ENDED_PASS_DAYS);
         Ok(guest_session::Entity::delete_many()
-            .filter(guest_session::Column::ExpiresAt.lte(now()))
+            .filter(guest_session::Column::ExpiresAt.lte(before))
             .exec(self.conn())
             .await?
             .rows_affected)

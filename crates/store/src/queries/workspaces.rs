@@ -16,21 +16,23 @@ pub struct WorkspaceRow {
     pub storage_quota_bytes: Option<i64>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    pub role: i16,
+    pub role: WorkspaceRole,
 }
 
 impl WorkspaceRow {
     pub fn role(&self) -> WorkspaceRole {
-        WorkspaceRole::from_i16(self.role).unwrap_or(WorkspaceRole::Member)
+        self.role
     }
 }
 
+/// A member of a workspace (`R` = `WorkspaceRole`), a board or a folder
+/// (`BoardRole`).
 #[derive(Debug, Clone, FromQueryResult)]
-pub struct MemberRow {
+pub struct MemberRow<R: sea_orm::TryGetable> {
     pub user_id: Uuid,
     pub email: String,
     pub display_name: String,
-    pub role: i16,
+    pub role: R,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -54,7 +56,7 @@ impl Store {
         workspace_member::ActiveModel {
             workspace_id: Set(ws.id),
             user_id: Set(owner),
-            role: Set(WorkspaceRole::Owner.as_i16()),
+            role: Set(WorkspaceRole::Owner),
             created_at: Set(at),
         }
         .insert(&*tx)
@@ -66,7 +68,7 @@ impl Store {
             storage_quota_bytes: ws.storage_quota_bytes,
             created_at: ws.created_at,
             updated_at: ws.updated_at,
-            role: WorkspaceRole::Owner.as_i16(),
+            role: WorkspaceRole::Owner,
         })
     }
 
@@ -135,7 +137,10 @@ impl Store {
         Ok(())
     }
 
-    pub async fn workspace_members(&self, workspace_id: Uuid) -> Result<Vec<MemberRow>> {
+    pub async fn workspace_members(
+        &self,
+        workspace_id: Uuid,
+    ) -> Result<Vec<MemberRow<WorkspaceRole>>> {
         let sql = "SELECT u.id AS user_id, u.email, u.display_name, wm.role, wm.created_at \
                    FROM workspace_members wm JOIN users u ON u.id = wm.user_id \
                    WHERE wm.workspace_id = ? ORDER BY u.display_name, u.id";
@@ -155,11 +160,11 @@ impl Store {
             workspace_member::Entity::find_by_id((workspace_id, user_id))
                 .one(self.conn())
                 .await?
-                .and_then(|m| WorkspaceRole::from_i16(m.role)),
+                .map(|m| m.role),
         )
     }
 
-    /// Adds a member; `Conflict` when they already are one.
+    /// Adds a member; `AlreadyMember` when they already are one.
     pub async fn add_workspace_member(
         &self,
         workspace_id: Uuid,
@@ -169,11 +174,16 @@ impl Store {
         workspace_member::ActiveModel {
             workspace_id: Set(workspace_id),
             user_id: Set(user_id),
-            role: Set(role.as_i16()),
+            role: Set(role),
             created_at: Set(now()),
         }
         .insert(self.conn())
-        .await?;
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            // The membership's primary key is its only unique index.
+            StoreError::Unique(_) => StoreError::AlreadyMember,
+            other => other,
+        })?;
         Ok(())
     }
 
@@ -191,11 +201,11 @@ impl Store {
             .one(&*tx)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if member.role == WorkspaceRole::Owner.as_i16() && role != WorkspaceRole::Owner {
+        if member.role == WorkspaceRole::Owner && role != WorkspaceRole::Owner {
             ensure_other_owner(&tx, workspace_id, user_id).await?;
         }
         let mut member = member.into_active_model();
-        member.role = Set(role.as_i16());
+        member.role = Set(role);
         member.update(&*tx).await?;
         tx.commit().await?;
         Ok(())
@@ -209,7 +219,7 @@ impl Store {
             .one(&*tx)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if member.role == WorkspaceRole::Owner.as_i16() {
+        if member.role == WorkspaceRole::Owner {
             ensure_other_owner(&tx, workspace_id, user_id).await?;
         }
         let ws = sea_orm::Value::from(workspace_id);
@@ -242,12 +252,12 @@ async fn ensure_other_owner(
     use sea_orm::PaginatorTrait;
     let others = workspace_member::Entity::find()
         .filter(workspace_member::Column::WorkspaceId.eq(workspace_id))
-        .filter(workspace_member::Column::Role.eq(WorkspaceRole::Owner.as_i16()))
+        .filter(workspace_member::Column::Role.eq(WorkspaceRole::Owner))
         .filter(workspace_member::Column::UserId.ne(leaving))
         .count(tx)
         .await?;
     if others == 0 {
-        return Err(StoreError::Conflict("last owner".into()));
+        return Err(StoreError::LastOwner);
     }
     Ok(())
 }

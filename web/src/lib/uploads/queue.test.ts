@@ -162,6 +162,23 @@ describe("UploadQueue", () => {
     expect(state()).toEqual(["huge.png:failed"]);
   });
 
+  it("offers a retry when storage refused the bytes, unless the file is too large for it", async () => {
+    const net = fakeNetwork();
+    const { q, items } = queueWith(net, 2);
+    q.add([png("expired.png"), png("big.png")]);
+    await tick();
+    const refusedBy = (status: number) =>
+      new ApiError(status, { type: "about:blank", title: "Upload refused", status, detail: "Storage refused the file." } as Problem);
+    net.pending.get("expired.png")!.reject(refusedBy(403));
+    net.pending.get("big.png")!.reject(refusedBy(413));
+    await tick();
+    await tick();
+    const [expired, big] = items();
+    expect([expired.state, big.state]).toEqual(["failed", "failed"]);
+    expect(canRetry(expired)).toBe(true);
+    expect(canRetry(big)).toBe(false);
+  });
+
   it("lets the person try again after a server failure", async () => {
     const net = fakeNetwork();
     const { q, state, items } = queueWith(net, 1);

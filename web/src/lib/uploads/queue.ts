@@ -63,9 +63,12 @@ export function errorMessage(e: unknown): string {
  * connection, a server failure or throttling; no when the server refused
  * the file itself (its type, size, pixels or bytes) or the request.
  */
-export function retryable(e: unknown): boolean {
-  if (e instanceof ApiError) return e.status === 0 || e.status === 429 || e.status >= 500;
-  return true;
+export function retryable(e: unknown, sending = false): boolean {
+  if (!(e instanceof ApiError)) return true;
+  if (e.status === 0 || e.status === 429 || e.status >= 500) return true;
+  // Storage refusing the bytes (an expired or rejected signature) is worth
+  // another try with a fresh target; a file too large for it never is.
+  return sending && e.status !== 413;
 }
 
 /** Whether Retry is offered for a file. */
@@ -138,15 +141,18 @@ export class UploadQueue {
     this.set(item, { state: "uploading", sent: 0 });
     // A fresh key per attempt: an earlier attempt's target may have expired.
     const key = `${item.key}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    let sending = false;
     try {
       let uploadId = item.stored;
       if (!uploadId) {
         const upload = await this.transport.create(item.file, item.assetId, key);
         if (controller.signal.aborted) return;
         if (!upload.target) throw new Error("The server gave no place to send the file.");
+        sending = true;
         await this.transport.send(upload.target, item.file, (sent) => {
           if (!controller.signal.aborted) this.set(item, { sent });
         }, controller.signal);
+        sending = false;
         if (controller.signal.aborted) return;
         uploadId = upload.id;
       }
@@ -165,7 +171,7 @@ export class UploadQueue {
       this.onDone(item);
     } catch (e) {
       if (!controller.signal.aborted) {
-        this.set(item, { state: "failed", error: errorMessage(e), retryable: retryable(e) });
+        this.set(item, { state: "failed", error: errorMessage(e), retryable: retryable(e, sending) });
       }
     } finally {
       // A quick cancel-and-retry may already run again under this key.
