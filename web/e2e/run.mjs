@@ -116,7 +116,7 @@ test("sign up, create a workspace and a board", async ({ page, base }) => {
   await page.getByLabel("E-mail").fill("ada@example.com");
   await page.getByLabel("Your name").fill("Ada Lovelace");
   // The rules are stated before they bite.
-  await page.getByText("Not a common password, one character repeated").waitFor();
+  await page.getByText("Not a common password, one character or a short pattern repeated").waitFor();
   await page.getByLabel("Password").fill("12345678");
   await page.getByRole("button", { name: "Create account" }).click();
   // The server refuses a trivial password; what was typed stays.
