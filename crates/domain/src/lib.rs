@@ -187,12 +187,14 @@ pub mod stored {
 
 pub mod assets;
 pub mod discussion;
+pub mod events;
 pub mod notifications;
 pub mod roles;
 pub mod validation;
 
 pub use assets::{ReviewStatus, UploadState, VersionState};
 pub use discussion::ThreadState;
+pub use events::BoardEvent;
 pub use notifications::EmailFrequency;
 pub use roles::{BoardAction, BoardRole, WorkspaceRole};
 pub use validation::{FieldError, FieldErrors};

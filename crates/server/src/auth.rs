@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method};
 use critboard_domain::BoardRole;
 use critboard_store::entities::user;
 use critboard_store::queries::boards::BoardRow;
-use critboard_store::queries::discussion::Actor;
+use critboard_store::queries::events::Actor;
 use critboard_store::queries::live::Viewer;
 use critboard_store::queries::sharing::LinkEnd;
 use std::net::{IpAddr, SocketAddr};
@@ -128,39 +128,70 @@ pub struct GuestPass {
 }
 
 /// Whoever calls a route that share-link guests may use too: a signed-in
-/// user, guest passes from share links, or both (a signed-in user who
-/// opened a link gets the link's role on that board, under their own name).
+/// user (who may also hold passes: a signed-in user who opened a link gets
+/// the link's role on that board, under their own name), or a guest let in
+/// by share links. `ended` names the boards of passes whose links have
+/// ended, so their guests are told why rather than "not found".
 #[derive(Debug, Clone)]
-pub struct Caller {
-    pub user: Option<CurrentUser>,
-    pub guests: Vec<GuestPass>,
-    /// Boards this browser held a pass to whose link has since ended, so
-    /// their guest is told why instead of "not found".
-    pub ended: Vec<(Uuid, LinkEnd)>,
+pub enum Caller {
+    User {
+        user: CurrentUser,
+        passes: Vec<GuestPass>,
+        ended: Vec<(Uuid, LinkEnd)>,
+    },
+    /// No account: only passes (all may have ended, and then nothing is
+    /// allowed).
+    Guest {
+        passes: Vec<GuestPass>,
+        ended: Vec<(Uuid, LinkEnd)>,
+    },
 }
 
 impl Caller {
+    /// A signed-in user without passes (a handler calling another).
+    pub fn signed_in(user: CurrentUser) -> Self {
+        Caller::User {
+            user,
+            passes: Vec::new(),
+            ended: Vec::new(),
+        }
+    }
+
+    pub fn user(&self) -> Option<&CurrentUser> {
+        match self {
+            Caller::User { user, .. } => Some(user),
+            Caller::Guest { .. } => None,
+        }
+    }
+
+    fn passes(&self) -> &[GuestPass] {
+        match self {
+            Caller::User { passes, .. } | Caller::Guest { passes, .. } => passes,
+        }
+    }
+
     /// The id to look up grants with; guests have none (nil matches no row).
     pub fn user_id(&self) -> Uuid {
-        self.user.as_ref().map_or(Uuid::nil(), CurrentUser::id)
+        self.user().map_or(Uuid::nil(), CurrentUser::id)
     }
 
     /// The guest pass for a board, when the caller acts there as a guest.
     pub fn guest_on(&self, board_id: Uuid) -> Option<&GuestPass> {
-        if self.user.is_some() {
-            return None;
+        match self {
+            Caller::User { .. } => None,
+            Caller::Guest { passes, .. } => passes.iter().find(|g| g.board_id == board_id),
         }
-        self.guests.iter().find(|g| g.board_id == board_id)
     }
 
     /// Neither signed in nor holding a live guest pass.
     pub fn is_anonymous(&self) -> bool {
-        self.user.is_none() && self.guests.is_empty()
+        matches!(self, Caller::Guest { passes, .. } if passes.is_empty())
     }
 
     /// Why the caller's way into a board ended, if a share link was it.
     pub fn ended_on(&self, board_id: Uuid) -> Option<LinkEnd> {
-        self.ended
+        let (Caller::User { ended, .. } | Caller::Guest { ended, .. }) = self;
+        ended
             .iter()
             .find(|(b, _)| *b == board_id)
             .map(|(_, end)| *end)
@@ -170,7 +201,7 @@ impl Caller {
     /// any share link to it; `None` means 404.
     pub fn role_on(&self, row: &BoardRow) -> Option<BoardRole> {
         let link = self
-            .guests
+            .passes()
             .iter()
             .filter(|g| g.board_id == row.id)
             .map(|g| g.role)
@@ -178,25 +209,24 @@ impl Caller {
         row.role().max(link)
     }
 
-    /// Who is acting on `board_id`, for authorship and the activity feed.
-    pub fn actor(&self, board_id: Uuid) -> Actor {
-        match (&self.user, self.guest_on(board_id)) {
-            (Some(u), _) => Actor::user(u.id(), &u.user.display_name),
-            (None, Some(g)) => Actor::guest(g.id, &g.name),
-            (None, None) => Actor {
-                user_id: None,
-                guest_id: None,
-                name: String::new(),
-            },
+    /// Who is acting on `board_id`, for authorship and the activity feed:
+    /// the user, or the guest of that board's pass. Handlers ask only
+    /// after access was granted, which needs one of the two.
+    pub fn actor(&self, board_id: Uuid) -> Result<Actor, ApiError> {
+        match self {
+            Caller::User { user, .. } => Ok(Actor::user(user.id(), &user.user.display_name)),
+            Caller::Guest { .. } => self
+                .guest_on(board_id)
+                .map(|g| Actor::guest(g.id, &g.name))
+                .ok_or(ApiError::NotFound),
         }
     }
 
     /// Whether the caller wrote something with these author marks.
     pub fn wrote(&self, board_id: Uuid, user: Option<Uuid>, guest: Option<Uuid>) -> bool {
-        match (&self.user, self.guest_on(board_id)) {
-            (Some(u), _) => user == Some(u.id()),
-            (None, Some(g)) => guest == Some(g.id),
-            (None, None) => false,
+        match self {
+            Caller::User { user: u, .. } => user == Some(u.id()),
+            Caller::Guest { .. } => self.guest_on(board_id).is_some_and(|g| guest == Some(g.id)),
         }
     }
 
@@ -228,61 +258,54 @@ impl Caller {
         // Scripts authenticate with a token and carry no guest cookies.
         if headers.contains_key(header::AUTHORIZATION) {
             let user = CurrentUser::from_headers(state, headers, method).await?;
-            return Ok(Caller {
-                user: Some(user),
-                guests: Vec::new(),
-                ended: Vec::new(),
-            });
+            return Ok(Caller::signed_in(user));
         }
         let user = match CurrentUser::from_headers(state, headers, method).await {
             Ok(user) => Some(user),
             Err(ApiError::Unauthorized) => None,
             Err(e) => return Err(e),
         };
-        let (guests, ended) = match cookie_value(headers, GUEST_COOKIE) {
+        let (passes, ended) = match cookie_value(headers, GUEST_COOKIE) {
             Some(value) => guest_passes(state, &value).await?,
             None => Default::default(),
         };
-        if user.is_none() {
-            if guests.is_empty() {
-                if ended.is_empty() {
-                    return Err(ApiError::Unauthorized);
-                }
-                // Only ended passes: each board's route says which ended
-                // (see `access::allowed_to`); nothing is allowed.
-                return Ok(Caller {
-                    user,
-                    guests,
-                    ended,
-                });
+        if let Some(user) = user {
+            return Ok(Caller::User {
+                user,
+                passes,
+                ended,
+            });
+        }
+        if passes.is_empty() {
+            if ended.is_empty() {
+                return Err(ApiError::Unauthorized);
             }
-            // The session's CSRF check stands in for a signed-in user.
-            if !is_safe_method(method) {
-                let value = cookie_value(headers, GUEST_COOKIE).unwrap_or_default();
-                let sent = headers
-                    .get(CSRF_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default();
-                if !constant_time_eq(sent, &csrf_token(&value)) {
-                    return Err(ApiError::Csrf);
-                }
+            // Only ended passes: each board's route says which ended (see
+            // `access::allowed_to`); nothing is allowed, so no CSRF check.
+            return Ok(Caller::Guest { passes, ended });
+        }
+        // The guest cookie's CSRF token stands in for a session's.
+        if !is_safe_method(method) {
+            let value = cookie_value(headers, GUEST_COOKIE).unwrap_or_default();
+            let sent = headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if !constant_time_eq(sent, &csrf_token(&value)) {
+                return Err(ApiError::Csrf);
             }
         }
-        Ok(Caller {
-            user,
-            guests,
-            ended,
-        })
+        Ok(Caller::Guest { passes, ended })
     }
 
     /// How the caller shows in a board's presence list.
-    pub fn viewer(&self, board_id: Uuid) -> Viewer {
-        let actor = self.actor(board_id);
-        Viewer {
-            user_id: actor.user_id,
-            guest_id: actor.guest_id,
-            display_name: actor.name,
-        }
+    pub fn viewer(&self, board_id: Uuid) -> Result<Viewer, ApiError> {
+        let actor = self.actor(board_id)?;
+        Ok(Viewer {
+            user_id: actor.user_id(),
+            guest_id: actor.guest_id(),
+            display_name: actor.name().to_owned(),
+        })
     }
 }
 

@@ -4,7 +4,9 @@
 //! nodes are woken by PostgreSQL NOTIFY, or find the events on their next
 //! poll (MySQL). See docs/adr/007-live-updates.md.
 
+use crate::http::{EventOut, Presence};
 use crate::state::AppState;
+use critboard_store::queries::events::StoredEvent;
 use critboard_store::queries::live::Viewer;
 use critboard_store::sea_orm::DatabaseBackend;
 use critboard_store::Store;
@@ -38,7 +40,8 @@ pub enum Live {
     /// A board event, already serialised as the activity feed shows it.
     Event {
         id: Uuid,
-        kind: Arc<str>,
+        /// Whether it may change who sees the board.
+        touches_access: bool,
         json: Arc<str>,
     },
     /// Who is viewing the board now (JSON list of people).
@@ -198,18 +201,22 @@ impl Hub {
     }
 }
 
-/// The JSON of a presence list: one entry per person, however many tabs.
+/// The JSON of a presence list (see [`Presence`]).
 pub fn presence_json(viewers: &[Viewer]) -> Arc<str> {
-    let mut seen = HashSet::new();
-    let people: Vec<serde_json::Value> = viewers
-        .iter()
-        .filter(|v| seen.insert((v.user_id, v.guest_id)))
-        .map(|v| {
-            serde_json::json!({"user_id": v.user_id, "guest_id": v.guest_id,
-                "display_name": v.display_name})
-        })
-        .collect();
-    serde_json::json!({ "viewers": people }).to_string().into()
+    serde_json::to_string(&Presence::of(viewers))
+        .unwrap_or_default()
+        .into()
+}
+
+/// A board event as its live message carries it.
+pub fn live_event(e: StoredEvent) -> Live {
+    Live::Event {
+        id: e.id,
+        touches_access: e.event.touches_access(),
+        json: serde_json::to_string(&EventOut::from(e))
+            .unwrap_or_default()
+            .into(),
+    }
 }
 
 /// The smallest UUIDv7 of a millisecond: ids compare in time order on
@@ -284,16 +291,7 @@ pub async fn run(state: AppState) {
                     // runs fast must not push the sweep past others' events.
                     newest = millis_of(e.id).min(now_millis());
                 }
-                let (id, board_id, kind) = (e.id, e.board_id, e.kind.clone());
-                let json = serde_json::to_string(&crate::http::event_out(e)).unwrap_or_default();
-                hub.send(
-                    board_id,
-                    Live::Event {
-                        id,
-                        kind: kind.into(),
-                        json: json.into(),
-                    },
-                );
+                hub.send(e.board_id, live_event(e));
             }
             if !full {
                 break;
@@ -375,10 +373,4 @@ pub fn message(live: &Live) -> axum::response::sse::Event {
             .event("presence")
             .data(&**json),
     }
-}
-
-/// Kinds after which a stream re-checks that its viewer may still see the
-/// board (besides the periodic check).
-pub fn touches_access(kind: &str) -> bool {
-    kind.starts_with("member.") || kind == "share_link.revoked"
 }

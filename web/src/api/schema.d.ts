@@ -336,10 +336,11 @@ export interface paths {
         };
         /**
          * The board's events as they happen (Server-Sent Events). Each `event`
-         *     message carries an activity-feed event as JSON with its id; reconnecting
-         *     with `Last-Event-ID` replays what was missed. `presence` messages list
-         *     who has the board open. An `end` message closes the stream when the
-         *     viewer loses access; `reset` asks the client to reload (too far behind).
+         *     message carries an `EventOut` as JSON with its id; reconnecting with
+         *     `Last-Event-ID` replays what was missed. `presence` messages carry a
+         *     `Presence` (who has the board open). An `end` message (a `StreamEnd`)
+         *     closes the stream when the viewer loses access or the server stops;
+         *     `reset` asks the client to reload (too far behind).
          */
         get: operations["stream"];
         put?: never;
@@ -1138,6 +1139,59 @@ export interface components {
             position?: number | null;
             title?: string | null;
         };
+        /** @description Something that happened on a board, tagged by `kind`. */
+        BoardEvent: (components["schemas"]["VersionNews"] & {
+            /** @enum {string} */
+            kind: "asset.added";
+        }) | (components["schemas"]["VersionNews"] & {
+            /** @enum {string} */
+            kind: "version.added";
+        }) | (components["schemas"]["VersionNews"] & {
+            /** @enum {string} */
+            kind: "version.ready";
+        }) | (components["schemas"]["VersionFailure"] & {
+            /** @enum {string} */
+            kind: "version.failed";
+        }) | (components["schemas"]["ReviewNews"] & {
+            /** @enum {string} */
+            kind: "review.changed";
+        }) | (components["schemas"]["CommentNews"] & {
+            /** @enum {string} */
+            kind: "thread.opened";
+        }) | (components["schemas"]["CommentNews"] & {
+            /** @enum {string} */
+            kind: "comment.added";
+        }) | (components["schemas"]["CommentNews"] & {
+            /** @enum {string} */
+            kind: "comment.edited";
+        }) | (components["schemas"]["CommentNews"] & {
+            /** @enum {string} */
+            kind: "comment.deleted";
+        }) | (components["schemas"]["ThreadNews"] & {
+            /** @enum {string} */
+            kind: "thread.resolved";
+        }) | (components["schemas"]["ThreadNews"] & {
+            /** @enum {string} */
+            kind: "thread.reopened";
+        }) | (components["schemas"]["MemberNews"] & {
+            /** @enum {string} */
+            kind: "member.added";
+        }) | (components["schemas"]["MemberNews"] & {
+            /** @enum {string} */
+            kind: "member.role_changed";
+        }) | (components["schemas"]["MemberLeft"] & {
+            /** @enum {string} */
+            kind: "member.removed";
+        }) | (components["schemas"]["LinkNews"] & {
+            /** @enum {string} */
+            kind: "share_link.created";
+        }) | (components["schemas"]["LinkNews"] & {
+            /** @enum {string} */
+            kind: "share_link.revoked";
+        }) | (components["schemas"]["GuestNews"] & {
+            /** @enum {string} */
+            kind: "guest.joined";
+        });
         BoardIn: {
             description?: string;
             /** Format: uuid */
@@ -1210,6 +1264,28 @@ export interface components {
         CommentIn: {
             body: string;
         };
+        /** @description A comment, and the thread it is in. */
+        CommentNews: {
+            /** Format: uuid */
+            asset_id?: string;
+            /** Format: uuid */
+            comment_id: string;
+            /**
+             * @description The comment's first words (line breaks kept), as it reads now:
+             *     updated when it is edited, gone once it is deleted.
+             */
+            excerpt?: string | null;
+            /** @description People the comment mentions. */
+            mentions?: string[];
+            /**
+             * Format: int32
+             * @description The thread's number on its picture (#3).
+             */
+            number?: number;
+            /** Format: uuid */
+            thread_id: string;
+            title?: string;
+        };
         CommentOut: {
             author?: null | components["schemas"]["Person"];
             /** @description The text as typed (never HTML); absent once deleted. */
@@ -1244,19 +1320,22 @@ export interface components {
          * @enum {string}
          */
         EmailFrequency: "immediate" | "hourly" | "daily" | "off";
+        /** @description Something that happened on a board, who did it and when. */
         EventOut: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The person who did it; `null` for guests and for Critboard itself.
+             */
             actor_id?: string | null;
+            /** @description Their name (a guest's name, or "Critboard"). */
             actor_name: string;
             /** Format: uuid */
             board_id: string;
             /** Format: date-time */
             created_at: string;
+            event: components["schemas"]["BoardEvent"];
             /** Format: uuid */
             id: string;
-            /** @description e.g. thread.opened, comment.added, thread.resolved, asset.added. */
-            kind: string;
-            payload: Record<string, never>;
         };
         /** @description One invalid field of a request body. */
         FieldErrorDoc: {
@@ -1303,6 +1382,12 @@ export interface components {
             display_name?: string;
             /** @description Needed when the link has a password. */
             password?: string | null;
+        };
+        GuestNews: {
+            /** Format: uuid */
+            guest_id: string;
+            /** Format: uuid */
+            link_id: string;
         };
         GuestOut: {
             /** Format: uuid */
@@ -1367,9 +1452,29 @@ export interface components {
             workspace_id: string;
             workspace_role: components["schemas"]["WorkspaceRole"];
         };
+        LinkNews: {
+            label?: string;
+            /** Format: uuid */
+            link_id: string;
+            role?: null | components["schemas"]["BoardRole"];
+        };
         LoginIn: {
             email: string;
             password: string;
+        };
+        MemberLeft: {
+            name?: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        MemberNews: {
+            /** @description Joined by accepting an invitation (the actor is the member). */
+            invitation?: boolean;
+            /** @description The member's display name. */
+            name?: string;
+            role: components["schemas"]["BoardRole"];
+            /** Format: uuid */
+            user_id: string;
         };
         /** @description A person with a role: a workspace member, folder grant or board member. */
         MemberOut_BoardRole: {
@@ -1513,18 +1618,20 @@ export interface components {
         /** @description One page of a list. Pass `next_cursor` back as `?cursor=` for the next. */
         Page_EventOut: {
             items: {
-                /** Format: uuid */
+                /**
+                 * Format: uuid
+                 * @description The person who did it; `null` for guests and for Critboard itself.
+                 */
                 actor_id?: string | null;
+                /** @description Their name (a guest's name, or "Critboard"). */
                 actor_name: string;
                 /** Format: uuid */
                 board_id: string;
                 /** Format: date-time */
                 created_at: string;
+                event: components["schemas"]["BoardEvent"];
                 /** Format: uuid */
                 id: string;
-                /** @description e.g. thread.opened, comment.added, thread.resolved, asset.added. */
-                kind: string;
-                payload: Record<string, never>;
             }[];
             /** @description Absent on the last page. */
             next_cursor?: string | null;
@@ -1743,6 +1850,18 @@ export interface components {
             /** Format: uuid */
             user_id?: string | null;
         };
+        /** @description Who has a board open: the data of a live stream's `presence` message. */
+        Presence: {
+            /** @description One entry per person, however many tabs they have open. */
+            viewers: components["schemas"]["PresentViewer"][];
+        };
+        PresentViewer: {
+            display_name: string;
+            /** Format: uuid */
+            guest_id?: string | null;
+            /** Format: uuid */
+            user_id?: string | null;
+        };
         /** @description The problem document (RFC 9457) every error response carries. */
         Problem: {
             detail: string;
@@ -1782,6 +1901,9 @@ export interface components {
             email: string;
         };
         ReviewIn: {
+            status: components["schemas"]["ReviewStatus"];
+        };
+        ReviewNews: components["schemas"]["VersionNews"] & {
             status: components["schemas"]["ReviewStatus"];
         };
         /**
@@ -1874,9 +1996,24 @@ export interface components {
         Status: {
             status: string;
         };
+        /** @description Why a live stream ended: the data of its `end` message. */
+        StreamEnd: {
+            /** @description `access` (the viewer lost access to the board) or `shutdown`. */
+            reason: string;
+        };
         ThreadIn: components["schemas"]["Shape"] & {
             /** @description The first comment. */
             body: string;
+        };
+        /** @description A thread that was resolved or reopened. */
+        ThreadNews: {
+            /** Format: uuid */
+            asset_id: string;
+            /** Format: int32 */
+            number: number;
+            /** Format: uuid */
+            thread_id: string;
+            title?: string;
         };
         ThreadOut: {
             /** Format: uuid */
@@ -2020,6 +2157,24 @@ export interface components {
         VerifyIn: {
             /** @description The token from the e-mailed link. */
             token: string;
+        };
+        VersionFailure: components["schemas"]["VersionNews"] & {
+            /** @description Why, in words for a person. */
+            failure: string;
+        };
+        /** @description A version of a picture. */
+        VersionNews: {
+            /** Format: uuid */
+            asset_id: string;
+            /**
+             * Format: int32
+             * @description The version's number (1 for a new picture).
+             */
+            number: number;
+            /** @description The picture's title. */
+            title?: string;
+            /** Format: uuid */
+            version_id: string;
         };
         VersionOut: {
             /** Format: uuid */

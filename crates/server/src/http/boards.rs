@@ -15,6 +15,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use critboard_domain::validation::{DESCRIPTION_MAX, NAME_MAX};
 use critboard_domain::{BoardAction, BoardRole, FieldErrors};
+use critboard_store::queries::boards::MemberChange;
 use critboard_store::queries::boards::{
     BoardChanges, BoardCursor, BoardFilter, BoardSummary, NewBoard,
 };
@@ -24,8 +25,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-fn actor(me: &CurrentUser) -> critboard_store::queries::discussion::Actor {
-    critboard_store::queries::discussion::Actor::user(me.id(), &me.user.display_name)
+fn actor(me: &CurrentUser) -> critboard_store::queries::events::Actor {
+    critboard_store::queries::events::Actor::user(me.id(), &me.user.display_name)
 }
 
 const LAST_OWNER: &str = "a board needs an owner; make someone else owner first";
@@ -329,11 +330,7 @@ async fn update_board(
             },
         )
         .await?;
-    let me = Caller {
-        user: Some(me),
-        guests: Vec::new(),
-        ended: Vec::new(),
-    };
+    let me = Caller::signed_in(me);
     get_board(State(state), me, ApiPath(id)).await
 }
 
@@ -423,7 +420,7 @@ async fn add_member(
     access::keep_an_owner(
         state
             .store
-            .put_board_member(&actor(&me), "member.added", id, user, body.role)
+            .put_board_member(&actor(&me), MemberChange::Added, id, user, body.role)
             .await,
         LAST_OWNER,
     )?;
@@ -448,7 +445,13 @@ async fn update_member(
     access::keep_an_owner(
         state
             .store
-            .put_board_member(&actor(&me), "member.role_changed", id, user_id, body.role)
+            .put_board_member(
+                &actor(&me),
+                MemberChange::RoleChanged,
+                id,
+                user_id,
+                body.role,
+            )
             .await,
         LAST_OWNER,
     )?;

@@ -2,7 +2,7 @@
 //! board's activity feed.
 
 use super::assets::{versions_out, VersionOut};
-use super::{access, created, encode_cursor, idempotency_key, no_content, Page, PageQuery};
+use super::{access, created, idempotency_key, no_content, Page};
 use crate::auth::{Caller, ClientIp};
 use crate::error::{ApiError, Problem, Result};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -16,9 +16,10 @@ use critboard_domain::discussion::{
     comment_text, handle_of, may_resolve, mention_tokens, shape_is_valid,
 };
 use critboard_domain::{BoardAction, BoardRole, ReviewStatus, ThreadState};
-use critboard_store::entities::{comment, event, thread};
+use critboard_store::entities::{comment, thread};
 use critboard_store::queries::boards::BoardRow;
-use critboard_store::queries::discussion::{Actor, NewThread};
+use critboard_store::queries::discussion::NewThread;
+use critboard_store::queries::events::Actor;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
@@ -32,7 +33,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_thread, update_thread))
         .routes(routes!(add_comment))
         .routes(routes!(edit_comment, delete_comment))
-        .routes(routes!(activity))
         .routes(routes!(mentionable_people))
         .routes(routes!(set_review))
 }
@@ -62,7 +62,7 @@ async fn set_review(
     access::allowed_to(&me, &board, BoardAction::Edit)?;
     state
         .store
-        .set_review(&me.actor(board.id), board.id, &v, body.status)
+        .set_review(&me.actor(board.id)?, board.id, &v, body.status)
         .await?;
     let v = state.store.version(id).await?.ok_or(ApiError::NotFound)?;
     versions_out(&state, vec![v])
@@ -403,7 +403,7 @@ async fn create_thread(
     ApiJson(body): ApiJson<ThreadIn>,
 ) -> Result<Response> {
     let (asset_id, board) = version_board(&state, &me, id, BoardAction::Comment).await?;
-    let actor = me.actor(board.id);
+    let actor = me.actor(board.id)?;
     let key = idempotency_key(&headers)?;
     if let Some(existing) = replayed(&state, &actor, key.as_deref(), "thread").await? {
         return Ok((StatusCode::OK, Json(thread_by_id(&state, existing).await?)).into_response());
@@ -479,7 +479,7 @@ async fn update_thread(
     me.throttle(&state, board.id, ip)?;
     state
         .store
-        .set_thread_state(&me.actor(board.id), board.id, &t, body.state)
+        .set_thread_state(&me.actor(board.id)?, board.id, &t, body.state)
         .await?;
     Ok(Json(thread_by_id(&state, id).await?))
 }
@@ -504,7 +504,7 @@ async fn add_comment(
     ApiJson(body): ApiJson<CommentIn>,
 ) -> Result<Response> {
     let (t, board, _) = thread_board(&state, &me, id, BoardAction::Comment).await?;
-    let actor = me.actor(board.id);
+    let actor = me.actor(board.id)?;
     let key = idempotency_key(&headers)?;
     if let Some(existing) = replayed(&state, &actor, key.as_deref(), "comment").await? {
         return Ok((StatusCode::OK, Json(comment_by_id(&state, existing).await?)).into_response());
@@ -533,9 +533,9 @@ async fn own_comment(
     me: &Caller,
     id: Uuid,
     allow_owner: bool,
-) -> Result<(comment::Model, BoardRow)> {
+) -> Result<(comment::Model, thread::Model, BoardRow)> {
     let c = state.store.comment(id).await?.ok_or(ApiError::NotFound)?;
-    let (_, board, role) = thread_board(state, me, c.thread_id, BoardAction::View).await?;
+    let (t, board, role) = thread_board(state, me, c.thread_id, BoardAction::View).await?;
     let mine = me.wrote(board.id, c.author_id, c.guest_id);
     if !(mine || (allow_owner && role.allows(BoardAction::Manage))) {
         return Err(ApiError::Forbidden("you may only change your own comments"));
@@ -543,7 +543,7 @@ async fn own_comment(
     if c.deleted_at.is_some() {
         return Err(ApiError::NotFound);
     }
-    Ok((c, board))
+    Ok((c, t, board))
 }
 
 /// Edit your comment (the time of the edit is kept).
@@ -557,12 +557,14 @@ async fn edit_comment(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<CommentIn>,
 ) -> Result<Json<CommentOut>> {
-    let (c, board) = own_comment(&state, &me, id, false).await?;
+    let (c, t, board) = own_comment(&state, &me, id, false).await?;
     let (text, mentions) = checked_text(&state, &me, board.id, &body.body).await?;
     me.throttle(&state, board.id, ip)?;
+    let actor = me.actor(board.id)?;
+    let change = Some((text.as_str(), mentions.as_slice()));
     state
         .store
-        .change_comment(&me.actor(board.id), board.id, &c, Some((&text, &mentions)))
+        .change_comment(&actor, board.id, &t, &c, change)
         .await?;
     Ok(Json(comment_by_id(&state, id).await?))
 }
@@ -578,68 +580,11 @@ async fn delete_comment(
     ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode> {
-    let (c, board) = own_comment(&state, &me, id, true).await?;
+    let (c, t, board) = own_comment(&state, &me, id, true).await?;
     me.throttle(&state, board.id, ip)?;
     state
         .store
-        .change_comment(&me.actor(board.id), board.id, &c, None)
+        .change_comment(&me.actor(board.id)?, board.id, &t, &c, None)
         .await?;
     Ok(no_content())
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct EventOut {
-    pub id: Uuid,
-    pub board_id: Uuid,
-    pub actor_id: Option<Uuid>,
-    pub actor_name: String,
-    /// e.g. thread.opened, comment.added, thread.resolved, asset.added.
-    pub kind: String,
-    #[schema(value_type = Object)]
-    pub payload: serde_json::Value,
-    pub created_at: DateTime<Utc>,
-}
-
-/// An event as the activity feed and the live stream show it.
-pub fn event_out(e: event::Model) -> EventOut {
-    EventOut {
-        payload: serde_json::from_str(&e.payload).unwrap_or_default(),
-        id: e.id,
-        board_id: e.board_id,
-        actor_id: e.actor_id,
-        actor_name: e.actor_name,
-        kind: e.kind,
-        created_at: e.created_at,
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-struct ActivityCursor {
-    before: Uuid,
-}
-
-/// What happened on a board, newest first.
-#[utoipa::path(get, path = "/api/v1/boards/{id}/activity", tag = "discussion",
-    params(("id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Page<EventOut>), (status = 404, body = Problem)))]
-async fn activity(
-    State(state): State<AppState>,
-    me: Caller,
-    ApiPath(id): ApiPath<Uuid>,
-    ApiQuery(page): ApiQuery<PageQuery>,
-) -> Result<Json<Page<EventOut>>> {
-    access::board_as(&state, &me, id, BoardAction::View).await?;
-    let limit = page.limit()?;
-    let before = page.cursor::<ActivityCursor>()?.map(|c| c.before);
-    let mut events = state.store.activity(id, before, limit + 1).await?;
-    let more = events.len() as u64 > limit;
-    events.truncate(limit as usize);
-    let next_cursor = more
-        .then(|| events.last())
-        .flatten()
-        .map(|e| encode_cursor(&ActivityCursor { before: e.id }));
-    Ok(Json(Page {
-        items: events.into_iter().map(event_out).collect(),
-        next_cursor,
-    }))
 }

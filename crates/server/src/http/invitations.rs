@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use critboard_domain::validation::normalize_email;
 use critboard_domain::{BoardAction, BoardRole, FieldErrors, WorkspaceRole};
 use critboard_store::entities::email_token;
-use critboard_store::queries::discussion::Actor;
+use critboard_store::queries::events::Actor;
 use critboard_store::queries::invitations::{Grant, INVITE};
 use critboard_store::queries::mail::{NewEmail, NewToken};
 use serde::{Deserialize, Serialize};

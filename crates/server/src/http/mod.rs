@@ -7,6 +7,7 @@ mod assets;
 mod boards;
 mod discussion;
 mod email;
+mod events;
 mod files;
 mod folders;
 mod invitations;
@@ -18,7 +19,7 @@ mod uploads;
 mod web;
 mod workspaces;
 
-pub use discussion::event_out;
+pub use events::{EventOut, Presence, StreamEnd};
 
 use crate::config::CorsOrigins;
 use crate::error::{ApiError, Problem};
@@ -53,7 +54,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
             Errors are RFC 9457 problem documents. Cookie-authenticated \
             requests that change state must send `X-CSRF-Token`."
     ),
-    components(schemas(Problem)),
+    components(schemas(Problem, Presence, StreamEnd)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "accounts", description = "Sign-up, sessions, API tokens"),
@@ -102,6 +103,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(assets::router())
         .merge(files::router())
         .merge(discussion::router())
+        .merge(events::router())
         .merge(sharing::router())
         .merge(stream::router())
         .merge(notifications::router())

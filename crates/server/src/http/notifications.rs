@@ -1,7 +1,7 @@
 //! The inbox: what happened on your boards while you were elsewhere, and
 //! how you want to hear about it.
 
-use super::discussion::EventOut;
+use super::events::EventOut;
 use super::{access, encode_cursor, no_content, PageQuery};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, Problem, Result};
@@ -63,23 +63,15 @@ struct InboxCursor {
     before: Uuid,
 }
 
-fn notification_out(n: NotificationRow) -> NotificationOut {
-    NotificationOut {
+fn notification_out(n: NotificationRow) -> Option<NotificationOut> {
+    Some(NotificationOut {
+        event: n.event()?.into(),
         id: n.event_id,
         board_id: n.board_id,
         board_name: n.board_name,
         mention: n.mention != 0,
         read_at: n.read_at,
-        event: EventOut {
-            id: n.event_id,
-            board_id: n.board_id,
-            actor_id: n.actor_id,
-            actor_name: n.actor_name,
-            kind: n.kind,
-            payload: serde_json::from_str(&n.payload).unwrap_or_default(),
-            created_at: n.created_at,
-        },
-    }
+    })
 }
 
 /// Your notifications, newest first, with the unread count.
@@ -105,7 +97,7 @@ async fn inbox(
         .flatten()
         .map(|n| encode_cursor(&InboxCursor { before: n.event_id }));
     Ok(Json(Inbox {
-        items: rows.into_iter().map(notification_out).collect(),
+        items: rows.into_iter().filter_map(notification_out).collect(),
         next_cursor,
         unread_count: state.store.unread_count(me.id()).await?,
     }))

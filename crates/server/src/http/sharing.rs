@@ -20,7 +20,7 @@ use chrono::{DateTime, Duration, Utc};
 use critboard_domain::validation::DISPLAY_NAME_MAX;
 use critboard_domain::{BoardAction, BoardRole, FieldErrors};
 use critboard_store::entities::share_link;
-use critboard_store::queries::discussion::Actor;
+use critboard_store::queries::events::Actor;
 use critboard_store::queries::sharing::{LinkEnd, NewShareLink};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

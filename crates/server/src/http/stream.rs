@@ -5,7 +5,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, Problem, Result};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::live::{
-    floor_of, message, now_millis, presence_json, touches_access, Live, Subscription, LOOKBACK_MS,
+    floor_of, live_event, message, now_millis, presence_json, Live, Subscription, LOOKBACK_MS,
     PRESENCE_TTL,
 };
 use crate::state::AppState;
@@ -44,10 +44,11 @@ pub struct StreamQuery {
 }
 
 /// The board's events as they happen (Server-Sent Events). Each `event`
-/// message carries an activity-feed event as JSON with its id; reconnecting
-/// with `Last-Event-ID` replays what was missed. `presence` messages list
-/// who has the board open. An `end` message closes the stream when the
-/// viewer loses access; `reset` asks the client to reload (too far behind).
+/// message carries an `EventOut` as JSON with its id; reconnecting with
+/// `Last-Event-ID` replays what was missed. `presence` messages carry a
+/// `Presence` (who has the board open). An `end` message (a `StreamEnd`)
+/// closes the stream when the viewer loses access or the server stops;
+/// `reset` asks the client to reload (too far behind).
 #[utoipa::path(get, path = "/api/v1/boards/{id}/stream", tag = "discussion",
     params(("id" = Uuid, Path), StreamQuery,
         ("Last-Event-ID" = Option<String>, Header, description = "The id of the last event received")),
@@ -71,7 +72,7 @@ async fn stream(
         ),
         None => query.last_event_id,
     };
-    let sub = state.hub.subscribe(id, me.viewer(id)).await?;
+    let sub = state.hub.subscribe(id, me.viewer(id)?).await?;
     // Only what proves who the caller is, to ask again later.
     let mut credentials = HeaderMap::new();
     for name in [header::COOKIE, header::AUTHORIZATION] {
@@ -157,14 +158,7 @@ async fn replay(
             if !sent.first_time(e.id) {
                 continue;
             }
-            let live = Live::Event {
-                id: e.id,
-                kind: e.kind.clone().into(),
-                json: serde_json::to_string(&crate::http::event_out(e))
-                    .unwrap_or_default()
-                    .into(),
-            };
-            if tx.send(message(&live)).await.is_err() {
+            if tx.send(message(&live_event(e))).await.is_err() {
                 return false;
             }
         }
@@ -180,7 +174,10 @@ async fn replay(
 }
 
 async fn end(tx: &mpsc::Sender<Event>, reason: &str) {
-    let data = serde_json::json!({ "reason": reason }).to_string();
+    let data = serde_json::to_string(&crate::http::StreamEnd {
+        reason: reason.to_owned(),
+    })
+    .unwrap_or_default();
     let _ = tx.send(Event::default().event("end").data(data)).await;
 }
 
@@ -234,11 +231,11 @@ async fn feed(
             got = sub.rx.recv() => match got {
                 Ok(live) => {
                     let access_changed = match &live {
-                        Live::Event { id, kind, .. } => {
+                        Live::Event { id, touches_access, .. } => {
                             if !sent.first_time(*id) {
                                 continue;
                             }
-                            touches_access(kind)
+                            *touches_access
                         }
                         Live::Presence(json) => {
                             if presence.as_ref() == Some(json) {

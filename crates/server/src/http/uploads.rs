@@ -384,7 +384,7 @@ async fn complete_upload(
     let result = state
         .store
         .complete_upload(
-            &critboard_store::queries::discussion::Actor::user(me.id(), &me.user.display_name),
+            &critboard_store::queries::events::Actor::user(me.id(), &me.user.display_name),
             u.board_id,
             id,
             CheckedFile {

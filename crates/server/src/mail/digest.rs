@@ -6,13 +6,12 @@ use super::send_job;
 use super::templates::{self, DigestBoard, DigestLine};
 use crate::links::Links;
 use crate::state::AppState;
-use critboard_domain::discussion::{excerpt, EXCERPT_MAX};
-use critboard_domain::EmailFrequency;
+use critboard_domain::{BoardEvent, EmailFrequency, ReviewStatus};
 use critboard_jobs::{Handler, Job, JobError, NewJob};
+use critboard_store::queries::events::StoredEvent;
 use critboard_store::queries::mail::{DigestItem, NewEmail};
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::collections::HashMap;
 use std::time::Duration;
 use uuid::Uuid;
@@ -116,8 +115,6 @@ pub async fn run(state: &AppState, frequency: EmailFrequency) -> critboard_store
         after = Some(last.id);
         let ids: Vec<Uuid> = people.iter().map(|u| u.id).collect();
         let items = state.store.digest_items(&ids).await?;
-        let (assets, comments) = referenced(&items);
-        let (titles, texts) = state.store.digest_context(assets, comments).await?;
         let mut by_user: HashMap<Uuid, Vec<DigestItem>> = HashMap::new();
         for i in items {
             by_user.entry(i.user_id).or_default().push(i);
@@ -128,7 +125,7 @@ pub async fn run(state: &AppState, frequency: EmailFrequency) -> critboard_store
                 continue; // only notifications of boards they no longer see
             };
             let events: Vec<Uuid> = items.iter().map(|i| i.event_id).collect();
-            let boards = group(state, items, &titles, &texts);
+            let boards = group(state, items);
             let unsubscribe = super::unsubscribe_link(state, u.id);
             let r = templates::digest(
                 &u.display_name,
@@ -161,35 +158,12 @@ pub async fn run(state: &AppState, frequency: EmailFrequency) -> critboard_store
     Ok(queued)
 }
 
-fn uuid_at(payload: &Value, key: &str) -> Option<Uuid> {
-    payload.get(key)?.as_str()?.parse().ok()
-}
-
-fn referenced(items: &[DigestItem]) -> (Vec<Uuid>, Vec<Uuid>) {
-    let mut assets = Vec::new();
-    let mut comments = Vec::new();
-    for i in items {
-        let p: Value = serde_json::from_str(&i.payload).unwrap_or_default();
-        assets.extend(uuid_at(&p, "asset_id"));
-        comments.extend(uuid_at(&p, "comment_id"));
-    }
-    for v in [&mut assets, &mut comments] {
-        v.sort();
-        v.dedup();
-    }
-    (assets, comments)
-}
-
 /// A person's items as boards of lines, boards in order of first news.
-fn group(
-    state: &AppState,
-    items: Vec<DigestItem>,
-    titles: &HashMap<Uuid, String>,
-    texts: &HashMap<Uuid, String>,
-) -> Vec<DigestBoard> {
+fn group(state: &AppState, items: Vec<DigestItem>) -> Vec<DigestBoard> {
     let links = state.links();
     let mut boards: Vec<(Uuid, DigestBoard)> = Vec::new();
     for i in items {
+        let Some(stored) = i.event() else { continue };
         let board_link = links.board(i.board_id);
         let idx = match boards.iter().position(|(id, _)| *id == i.board_id) {
             Some(idx) => idx,
@@ -211,71 +185,99 @@ fn group(
             b.more += 1;
             continue;
         }
-        b.lines.push(line(&i, &links, &board_link, titles, texts));
+        b.lines
+            .push(line(&stored, i.mention != 0, &links, &board_link));
     }
     boards.into_iter().map(|(_, b)| b).collect()
 }
 
-/// What one event says in a digest, with a link to the exact asset and
+/// The picture's title as a line names it.
+fn titled(title: &str) -> &str {
+    if title.is_empty() {
+        "a picture"
+    } else {
+        title
+    }
+}
+
+/// What one event says in a digest, with a link to the exact picture and
 /// thread.
-fn line(
-    i: &DigestItem,
-    links: &Links,
-    board_link: &str,
-    titles: &HashMap<Uuid, String>,
-    texts: &HashMap<Uuid, String>,
-) -> DigestLine {
-    let p: Value = serde_json::from_str(&i.payload).unwrap_or_default();
-    let asset = uuid_at(&p, "asset_id");
-    let title = asset
-        .and_then(|a| titles.get(&a).cloned())
-        .or_else(|| p.get("title").and_then(Value::as_str).map(str::to_owned))
-        .unwrap_or_else(|| "a picture".into());
-    let number = p.get("number").and_then(Value::as_i64).unwrap_or_default();
-    let who = &i.actor_name;
-    let text_at = |key: &str| p.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
-    let member = text_at("name").unwrap_or("someone");
-    let role = text_at("role").unwrap_or("viewer");
-    let text = match i.kind.as_str() {
-        "thread.opened" => format!("{who} pinned #{number} on {title}"),
-        "comment.added" => format!("{who} replied in #{number} on {title}"),
-        "comment.edited" => format!("{who} edited a comment"),
-        "comment.deleted" => format!("{who} deleted a comment"),
-        "thread.resolved" => format!("{who} resolved #{number} on {title}"),
-        "thread.reopened" => format!("{who} reopened #{number} on {title}"),
-        "asset.added" => format!("{who} added {title}"),
-        "version.added" => format!("{who} uploaded version {number} of {title}"),
-        "review.changed" => {
-            let status = match p.get("status").and_then(Value::as_str) {
-                Some("approved") => "approved",
-                Some("changes_requested") => "changes requested",
-                _ => "in review",
+fn line(e: &StoredEvent, mention: bool, links: &Links, board_link: &str) -> DigestLine {
+    use BoardEvent::*;
+    let who = &e.actor_name;
+    let text = match &e.event {
+        AssetAdded(v) => format!("{who} added {}", titled(&v.title)),
+        VersionAdded(v) => format!(
+            "{who} uploaded version {} of {}",
+            v.number,
+            titled(&v.title)
+        ),
+        VersionReady(v) => format!("Version {} of {} is ready", v.number, titled(&v.title)),
+        VersionFailed(f) => format!(
+            "Version {} of {} could not be read: {}",
+            f.version.number,
+            titled(&f.version.title),
+            f.failure
+        ),
+        ReviewChanged(r) => {
+            let status = match r.status {
+                ReviewStatus::Approved => "approved",
+                ReviewStatus::ChangesRequested => "changes requested",
+                ReviewStatus::InReview => "in review",
             };
-            format!("{who} set {title} (version {number}) to {status}")
+            format!(
+                "{who} set {} (version {}) to {status}",
+                titled(&r.version.title),
+                r.version.number
+            )
         }
-        "member.added" if p.get("invitation").is_some() => {
-            format!("{who} accepted the invitation and joined as {role}")
+        ThreadOpened(c) => format!("{who} pinned #{} on {}", c.number, titled(&c.title)),
+        CommentAdded(c) => format!("{who} replied in #{} on {}", c.number, titled(&c.title)),
+        CommentEdited(c) => format!(
+            "{who} edited a comment in #{} on {}",
+            c.number,
+            titled(&c.title)
+        ),
+        CommentDeleted(c) => format!(
+            "{who} deleted a comment in #{} on {}",
+            c.number,
+            titled(&c.title)
+        ),
+        ThreadResolved(t) => format!("{who} resolved #{} on {}", t.number, titled(&t.title)),
+        ThreadReopened(t) => format!("{who} reopened #{} on {}", t.number, titled(&t.title)),
+        MemberAdded(m) if m.invitation => {
+            format!("{who} accepted the invitation and joined as {}", m.role)
         }
-        "member.added" => format!("{who} added {member} to the board as {role}"),
-        "member.role_changed" => format!("{who} made {member} {role} of the board"),
-        "member.removed" => format!("{who} removed {member} from the board"),
-        "share_link.created" => format!("{who} created a share link for {role}s"),
-        "share_link.revoked" => format!("{who} revoked a share link"),
-        "guest.joined" => format!("{who} opened the board as a guest"),
-        other => format!("{who}: {}", other.replace(['.', '_'], " ")),
+        MemberAdded(m) => format!("{who} added {} to the board as {}", named(&m.name), m.role),
+        MemberRoleChanged(m) => format!("{who} made {} {} of the board", named(&m.name), m.role),
+        MemberRemoved(m) => format!("{who} removed {} from the board", named(&m.name)),
+        ShareLinkCreated(l) => match l.role {
+            Some(role) => format!("{who} created a share link for {role}s"),
+            None => format!("{who} created a share link"),
+        },
+        ShareLinkRevoked(_) => format!("{who} revoked a share link"),
+        GuestJoined(_) => format!("{who} opened the board as a guest"),
     };
-    let quote = uuid_at(&p, "comment_id")
-        .filter(|_| matches!(i.kind.as_str(), "thread.opened" | "comment.added"))
-        .and_then(|c| texts.get(&c))
-        .map(|t| excerpt(t, EXCERPT_MAX));
-    let link = match asset {
-        Some(a) => links.asset(a, uuid_at(&p, "thread_id"), None),
+    let quote = match &e.event {
+        ThreadOpened(c) | CommentAdded(c) => c.excerpt.clone(),
+        _ => None,
+    };
+    let link = match e.event.asset_id() {
+        Some(a) => links.asset(a, e.event.thread_id(), None),
         None => board_link.to_owned(),
     };
     DigestLine {
         text,
         quote,
         link,
-        mention: i.mention != 0,
+        mention,
+    }
+}
+
+fn named(name: &str) -> &str {
+    if name.is_empty() {
+        "someone"
+    } else {
+        name
     }
 }

@@ -23,6 +23,9 @@ pub(crate) async fn picture(
             .expect(201);
     }
     let asset = upload(owner, &b, "Home.png", &png(200, 150)).await;
+    // Thumbnails first, so that `version.ready` is not mixed into what the
+    // test does next.
+    crate::uploads::wait_ready(owner, asset["id"].as_str().unwrap()).await;
     (
         b,
         asset["current_version"]["id"].as_str().unwrap().to_owned(),
@@ -229,6 +232,75 @@ async fn comments_keep_line_breaks_and_tabs(app: TestApp) {
     }
 }
 
+/// Events quote a comment as it reads now: edits update the quote of its
+/// earlier events, and a deleted comment's words are gone from the
+/// activity feed and every inbox.
+async fn quotes_follow_edits_and_vanish_with_deletions(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let bob = app.user("Bob").await;
+    let (b, v) = picture(&app, &ada, &[(&bob, "commenter")]).await;
+    let t = pin(
+        &ada,
+        &v,
+        json!({"x": 0.5, "y": 0.5}),
+        "secret launch date\nis May 3",
+    )
+    .await
+    .expect(201);
+    let first = t.body["comments"][0]["id"].as_str().unwrap().to_owned();
+    let quote_in_inbox = |inbox: &crate::helpers::Answer| {
+        inbox.body["items"][0]["event"]["event"]["excerpt"].clone()
+    };
+    let inbox = bob.get("/api/v1/notifications").await.expect(200);
+    assert_eq!(
+        inbox.body["items"][0]["event"]["event"]["kind"],
+        "thread.opened"
+    );
+    assert_eq!(inbox.body["items"][0]["event"]["event"]["title"], "Home");
+    assert_eq!(inbox.body["items"][0]["event"]["event"]["number"], 1);
+    assert_eq!(quote_in_inbox(&inbox), "secret launch date\nis May 3");
+
+    ada.patch(
+        &format!("/api/v1/comments/{first}"),
+        json!({"body": "launch date to be announced"}),
+    )
+    .await
+    .expect(200);
+    let feed = ada
+        .get(&format!("/api/v1/boards/{b}/activity"))
+        .await
+        .expect(200);
+    let opened = feed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"]["kind"] == "thread.opened")
+        .unwrap()
+        .clone();
+    assert_eq!(opened["event"]["excerpt"], "launch date to be announced");
+
+    ada.delete(&format!("/api/v1/comments/{first}"))
+        .await
+        .expect(204);
+    let feed = ada
+        .get(&format!("/api/v1/boards/{b}/activity"))
+        .await
+        .expect(200);
+    let text = feed.body.to_string();
+    assert!(!text.contains("launch date"), "{text}");
+    assert_eq!(feed.event_kinds()[0], "comment.deleted");
+    let inbox = bob.get("/api/v1/notifications").await.expect(200);
+    assert!(!inbox.body.to_string().contains("launch date"));
+    let opened = inbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["event"]["event"]["kind"] == "thread.opened")
+        .unwrap()
+        .clone();
+    assert!(opened["event"]["event"]["excerpt"].is_null());
+}
+
 async fn resolving_follows_the_role_table(app: TestApp) {
     let ada = app.user("Ada").await;
     let com = app.user("Com").await;
@@ -428,7 +500,7 @@ async fn activity_records_every_change_newest_first(app: TestApp) {
         .get(&format!("/api/v1/boards/{b}/activity?limit=4"))
         .await
         .expect(200);
-    let kinds = feed.item_texts("kind");
+    let kinds = feed.event_kinds();
     assert_eq!(
         kinds,
         [
@@ -446,10 +518,10 @@ async fn activity_records_every_change_newest_first(app: TestApp) {
         .await
         .expect(200);
     assert_eq!(
-        rest.item_texts("kind"),
+        rest.event_kinds(),
         ["comment.added", "thread.opened", "asset.added"]
     );
-    assert_eq!(rest.body["items"][1]["payload"]["number"], 1);
+    assert_eq!(rest.body["items"][1]["event"]["number"], 1);
     assert_eq!(rest.body["items"][1]["actor_name"], "Ada");
     assert!(rest.body["next_cursor"].is_null());
 }
@@ -520,7 +592,7 @@ async fn review_status_per_version_with_a_board_summary(app: TestApp) {
         .await
         .expect(200);
     assert_eq!(
-        feed.item_texts("kind")[..3],
+        feed.event_kinds()[..3],
         ["review.changed", "version.added", "review.changed"]
     );
 }
@@ -712,10 +784,10 @@ async fn membership_changes_are_events(app: TestApp) {
         .await
         .expect(200);
     assert_eq!(
-        feed.item_texts("kind"),
+        feed.event_kinds(),
         ["member.removed", "member.role_changed", "member.added"]
     );
-    assert_eq!(feed.body["items"][1]["payload"]["role"], "editor");
+    assert_eq!(feed.body["items"][1]["event"]["role"], "editor");
 }
 
 backend_tests!(
@@ -728,6 +800,7 @@ backend_tests!(
     parallel_threads_get_distinct_consecutive_numbers,
     replies_edits_deletes_and_mentions,
     comments_keep_line_breaks_and_tabs,
+    quotes_follow_edits_and_vanish_with_deletions,
     resolving_follows_the_role_table,
     discussion_routes_follow_the_role_table,
     retried_threads_and_comments_with_the_same_key_are_not_duplicated,

@@ -226,6 +226,19 @@ impl Answer {
             .collect()
     }
 
+    /// The `kind` of every event people caused in a list of events (the
+    /// activity feed), leaving out Critboard's own (thumbnails being ready
+    /// come whenever the job runs).
+    pub fn event_kinds(&self) -> Vec<String> {
+        self.body["items"]
+            .as_array()
+            .expect("a list answer")
+            .iter()
+            .filter(|i| !(i["actor_id"].is_null() && i["actor_name"] == "Critboard"))
+            .map(|i| i["event"]["kind"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// Every `Set-Cookie` header.
     pub fn cookies(&self) -> Vec<String> {
         self.headers

@@ -124,8 +124,8 @@ async fn events_arrive_live_and_missed_ones_replay(app: TestApp) {
         .await
         .expect(201);
     let got = s.event().await;
-    assert_eq!(got.data["kind"], "thread.opened");
-    assert_eq!(got.data["payload"]["thread_id"], t.body["id"]);
+    assert_eq!(got.data["event"]["kind"], "thread.opened");
+    assert_eq!(got.data["event"]["thread_id"], t.body["id"]);
     let last = got.id.clone().unwrap();
     drop(s);
 
@@ -144,14 +144,14 @@ async fn events_arrive_live_and_missed_ones_replay(app: TestApp) {
     .await
     .expect(200);
     let mut s = Stream::open(&ada, &b, Some(&last)).await;
-    assert_eq!(s.event().await.data["kind"], "comment.added");
-    assert_eq!(s.event().await.data["kind"], "thread.resolved");
+    assert_eq!(s.event().await.data["event"]["kind"], "comment.added");
+    assert_eq!(s.event().await.data["event"]["kind"], "thread.resolved");
     // Then live again, without repeats.
     pin(&ada, &v, json!({"x": 0.2, "y": 0.2}), "after")
         .await
         .expect(201);
     let next = s.event().await;
-    assert_eq!(next.data["kind"], "thread.opened");
+    assert_eq!(next.data["event"]["kind"], "thread.opened");
     assert_ne!(next.id.as_deref(), Some(last.as_str()));
 
     let bad = ada
@@ -253,7 +253,7 @@ async fn events_cross_nodes(backend: Backend) {
         .await
         .expect(201);
     let got = s.event().await;
-    assert_eq!(got.data["kind"], "thread.opened");
+    assert_eq!(got.data["event"]["kind"], "thread.opened");
 }
 
 backend_tests!(

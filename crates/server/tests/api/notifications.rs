@@ -25,13 +25,13 @@ async fn everyone_on_the_board_but_the_actor_is_notified(app: TestApp) {
     let bobs = inbox(&bob, "").await;
     assert_eq!(bobs.body["unread_count"].as_i64().unwrap(), before + 1);
     let first = &bobs.body["items"][0];
-    assert_eq!(first["event"]["kind"], "thread.opened");
+    assert_eq!(first["event"]["event"]["kind"], "thread.opened");
     assert_eq!(first["event"]["actor_name"], "Ada");
     assert_eq!(first["board_id"], b.as_str());
     assert_eq!(first["board_name"], "Site");
     assert_eq!(first["mention"], false);
     assert!(first["read_at"].is_null());
-    assert_eq!(first["event"]["payload"]["thread_id"], t.body["id"]);
+    assert_eq!(first["event"]["event"]["thread_id"], t.body["id"]);
     // The viewer hears too; the actor does not; outsiders never.
     assert_eq!(inbox(&cy, "").await.item_texts("id")[0], first["id"]);
     let adas = inbox(&ada, "").await;

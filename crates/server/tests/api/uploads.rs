@@ -314,6 +314,68 @@ async fn hostile_files_are_refused_and_nothing_is_kept(app: TestApp) {
     app.anon().get("/healthz").await.expect(200);
 }
 
+/// Thumbnails being made (or failing) are events of Critboard's own, for
+/// live viewers: `version.ready`, or `version.failed` saying why, and in
+/// nobody's inbox.
+async fn thumbnails_done_or_failed_are_events_for_live_viewers(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let bob = app.user("Bob").await;
+    let b = board(&app, &ada, &[&bob]).await;
+    ada.post(
+        &format!("/api/v1/boards/{b}/members"),
+        json!({"user_id": bob.id, "role": "viewer"}),
+    )
+    .await
+    .expect(201);
+    let good = upload(&ada, &b, "Good.png", &png(300, 200)).await;
+    wait_ready(&ada, good["id"].as_str().unwrap()).await;
+    // Passes the checks at upload (header and end), breaks while decoding.
+    let mut broken = png(300, 200);
+    let idat = broken
+        .windows(4)
+        .position(|w| w == b"IDAT")
+        .expect("an IDAT chunk");
+    for b in &mut broken[idat + 8..idat + 40] {
+        *b ^= 0x5A;
+    }
+    let bad = upload(&ada, &b, "Broken.png", &broken).await;
+    let failed = wait_ready(&ada, bad["id"].as_str().unwrap()).await;
+    assert_eq!(failed["current_version"]["state"], "failed");
+
+    let feed = ada
+        .get(&format!("/api/v1/boards/{b}/activity"))
+        .await
+        .expect(200);
+    let by_critboard: Vec<&Value> = feed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["actor_name"] == "Critboard")
+        .collect();
+    let kinds: Vec<&str> = by_critboard
+        .iter()
+        .map(|e| e["event"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["version.failed", "version.ready"]);
+    assert!(by_critboard.iter().all(|e| e["actor_id"].is_null()));
+    let failure = &by_critboard[0]["event"];
+    assert_eq!(failure["title"], "Broken");
+    assert_eq!(failure["number"], 1);
+    assert!(failure["failure"]
+        .as_str()
+        .unwrap()
+        .contains("cannot be decoded"));
+    assert_eq!(by_critboard[1]["event"]["asset_id"], good["id"]);
+    let inbox = bob.get("/api/v1/notifications").await.expect(200);
+    let kinds: Vec<&str> = inbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["event"]["event"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["asset.added", "asset.added", "member.added"]);
+}
+
 fn crc32(bytes: &[u8]) -> u32 {
     // Bitwise CRC-32 (IEEE), enough for one PNG header chunk.
     let mut crc = 0xFFFF_FFFFu32;
@@ -787,6 +849,7 @@ async fn uploads_completed_at_once_all_succeed(app: TestApp) {
 }
 
 backend_tests!(
+    thumbnails_done_or_failed_are_events_for_live_viewers,
     uploads_completed_at_once_all_succeed,
     uploaded_pictures_become_assets_with_thumbnails,
     a_new_version_keeps_the_old_one,

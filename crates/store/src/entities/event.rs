@@ -11,6 +11,8 @@ pub struct Model {
     pub kind: String,
     #[sea_orm(column_type = "Text")]
     pub payload: String,
+    /// The comment the event quotes, if any (its excerpt follows edits).
+    pub comment_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
 }
 

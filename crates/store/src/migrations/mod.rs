@@ -12,6 +12,7 @@ mod m0005_sharing;
 mod m0006_live;
 mod m0007_notifications;
 mod m0008_mail;
+mod m0009_event_comments;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_live::Migration),
             Box::new(m0007_notifications::Migration),
             Box::new(m0008_mail::Migration),
+            Box::new(m0009_event_comments::Migration),
         ]
     }
 }

@@ -1,10 +1,13 @@
 //! Assets, versions, thumbnails and direct uploads.
 
 use super::boards::BoardRow;
+use super::discussion::asset_title;
+use super::events::{record, Actor};
 use crate::entities::{asset, job, setting, thumbnail, upload, version};
 use crate::{new_id, now, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
-use critboard_domain::{ReviewStatus, UploadState, VersionState};
+use critboard_domain::events::{ReviewNews, VersionFailure, VersionNews};
+use critboard_domain::{BoardEvent, ReviewStatus, UploadState, VersionState};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -182,7 +185,7 @@ impl Store {
     /// twice returns the first result.
     pub async fn complete_upload(
         &self,
-        actor: &super::discussion::Actor,
+        actor: &Actor,
         board_id: Uuid,
         upload_id: Uuid,
         file: CheckedFile,
@@ -275,20 +278,18 @@ impl Store {
         job::Entity::insert(thumbnail_job(version_id))
             .exec_without_returning(&*tx)
             .await?;
-        let kind = if version.number == 1 {
-            "asset.added"
-        } else {
-            "version.added"
+        let news = VersionNews {
+            asset_id: asset.id,
+            version_id: version.id,
+            number: version.number,
+            title: asset.title.clone(),
         };
-        super::discussion::record(
-            &tx,
-            asset.board_id,
-            actor,
-            kind,
-            serde_json::json!({"asset_id": asset.id, "version_id": version.id,
-                "number": version.number, "title": asset.title}),
-        )
-        .await?;
+        let event = if version.number == 1 {
+            BoardEvent::AssetAdded(news)
+        } else {
+            BoardEvent::VersionAdded(news)
+        };
+        record(&tx, asset.board_id, actor, &event).await?;
         tx.commit().await?;
         Ok((asset, version))
     }
@@ -363,7 +364,7 @@ impl Store {
     /// current version, with the event, in one transaction.
     pub async fn set_review(
         &self,
-        actor: &super::discussion::Actor,
+        actor: &Actor,
         board_id: Uuid,
         version: &version::Model,
         status: ReviewStatus,
@@ -374,7 +375,7 @@ impl Store {
             "UPDATE versions SET review_status = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?",
             vec![
                 status.into(),
-                sea_orm::Value::from(actor.user_id),
+                sea_orm::Value::from(actor.user_id()),
                 at.into(),
                 version.id.into(),
             ],
@@ -385,15 +386,16 @@ impl Store {
             vec![status.into(), at.into(), version.asset_id.into(), version.id.into()],
         ))
         .await?;
-        super::discussion::record(
-            &tx,
-            board_id,
-            actor,
-            "review.changed",
-            serde_json::json!({"asset_id": version.asset_id, "version_id": version.id,
-                "number": version.number, "status": status.as_str()}),
-        )
-        .await?;
+        let news = ReviewNews {
+            version: VersionNews {
+                asset_id: version.asset_id,
+                version_id: version.id,
+                number: version.number,
+                title: asset_title(&tx, version.asset_id).await?,
+            },
+            status,
+        };
+        record(&tx, board_id, actor, &BoardEvent::ReviewChanged(news)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -583,23 +585,48 @@ impl Store {
         thumbnail::Entity::insert_many(rows)
             .exec_without_returning(&*tx)
             .await?;
+        if let Some((board_id, news)) = version_news(&tx, version_id).await? {
+            record(
+                &tx,
+                board_id,
+                &Actor::Critboard,
+                &BoardEvent::VersionReady(news),
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(true)
     }
 
+    /// Marks a processing version as unusable, with a `version.failed`
+    /// event, in one transaction.
     pub async fn fail_version(&self, version_id: Uuid, reason: &str) -> Result<()> {
         let reason: String = reason.chars().take(250).collect();
-        self.execute(
-            "UPDATE versions SET state = ?, failure = ?, updated_at = ? WHERE id = ? AND state = ?",
-            vec![
-                VersionState::Failed.into(),
-                reason.into(),
-                now().into(),
-                version_id.into(),
-                VersionState::Processing.into(),
-            ],
-        )
-        .await?;
+        let tx = self.begin_write().await?;
+        let claimed = tx
+            .execute(self.stmt(
+                "UPDATE versions SET state = ?, failure = ?, updated_at = ? WHERE id = ? AND state = ?",
+                vec![
+                    VersionState::Failed.into(),
+                    reason.clone().into(),
+                    now().into(),
+                    version_id.into(),
+                    VersionState::Processing.into(),
+                ],
+            ))
+            .await?
+            .rows_affected();
+        if claimed == 1 {
+            if let Some((board_id, version)) = version_news(&tx, version_id).await? {
+                let failed = VersionFailure {
+                    version,
+                    failure: reason,
+                };
+                let event = BoardEvent::VersionFailed(failed);
+                record(&tx, board_id, &Actor::Critboard, &event).await?;
+            }
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -626,6 +653,28 @@ impl Store {
         upload::Entity::delete_by_id(id).exec(self.conn()).await?;
         Ok(())
     }
+}
+
+/// A version as events name it, with its board.
+async fn version_news(
+    tx: &DatabaseTransaction,
+    version_id: Uuid,
+) -> Result<Option<(Uuid, VersionNews)>> {
+    let Some(v) = version::Entity::find_by_id(version_id).one(tx).await? else {
+        return Ok(None);
+    };
+    let Some(a) = asset::Entity::find_by_id(v.asset_id).one(tx).await? else {
+        return Ok(None);
+    };
+    Ok(Some((
+        a.board_id,
+        VersionNews {
+            asset_id: a.id,
+            version_id: v.id,
+            number: v.number,
+            title: a.title,
+        },
+    )))
 }
 
 /// A new asset goes to the end of its board.

@@ -1,17 +1,25 @@
 //! Boards, their members, and the board lists with per-board roles.
 
 use super::access::{role_binds, Grants, BOARD_ROLE_COLUMNS, BOARD_ROLE_JOINS, BOARD_VISIBLE};
-use super::discussion::{record, Actor};
+use super::events::{record, Actor};
 use super::workspaces::MemberRow;
 use crate::entities::{board, board_member};
 use crate::{like_contains, new_id, now, Result, Store, StoreError};
-use critboard_domain::{BoardRole, WorkspaceRole};
+use critboard_domain::events::{MemberLeft, MemberNews};
+use critboard_domain::{BoardEvent, BoardRole, WorkspaceRole};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryResult, Set, Value,
 };
 use uuid::Uuid;
+
+/// What [`Store::put_board_member`] records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberChange {
+    Added,
+    RoleChanged,
+}
 
 /// A board as one caller sees it.
 #[derive(Debug, Clone, FromQueryResult)]
@@ -272,12 +280,12 @@ impl Store {
     }
 
     /// Gives a user a role on a board, replacing an earlier one, recorded
-    /// as `event` (member.added or member.role_changed). Demoting the last
-    /// direct owner is refused with `Conflict`.
+    /// as `change`. Demoting the last direct owner is refused with
+    /// `LastOwner`.
     pub async fn put_board_member(
         &self,
         actor: &Actor,
-        event: &str,
+        change: MemberChange,
         board_id: Uuid,
         user_id: Uuid,
         role: BoardRole,
@@ -300,15 +308,17 @@ impl Store {
         )
         .exec_without_returning(&*tx)
         .await?;
-        let name = display_name(&tx, user_id).await?;
-        record(
-            &tx,
-            board_id,
-            actor,
-            event,
-            serde_json::json!({"user_id": user_id, "name": name, "role": role.as_str()}),
-        )
-        .await?;
+        let news = MemberNews {
+            user_id,
+            name: display_name(&tx, user_id).await?,
+            role,
+            invitation: false,
+        };
+        let event = match change {
+            MemberChange::Added => BoardEvent::MemberAdded(news),
+            MemberChange::RoleChanged => BoardEvent::MemberRoleChanged(news),
+        };
+        record(&tx, board_id, actor, &event).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -328,15 +338,11 @@ impl Store {
         if res.rows_affected == 0 {
             return Err(StoreError::NotFound);
         }
-        let name = display_name(&tx, user_id).await?;
-        record(
-            &tx,
-            board_id,
-            actor,
-            "member.removed",
-            serde_json::json!({"user_id": user_id, "name": name}),
-        )
-        .await?;
+        let left = MemberLeft {
+            user_id,
+            name: display_name(&tx, user_id).await?,
+        };
+        record(&tx, board_id, actor, &BoardEvent::MemberRemoved(left)).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,47 +1,18 @@
-//! Threads, comments, the event log and idempotency keys. Every change is
-//! written together with the event that describes it, in one transaction.
+//! Threads, comments and idempotency keys. Every change is written together
+//! with the event that describes it, in one transaction (see `events`).
 
 use super::boards::BoardRow;
-use crate::entities::{comment, event, guest_request_key, idempotency_key, thread};
+use super::events::{audience_binds, record, requote, Actor, BOARD_AUDIENCE_IDS};
+use crate::entities::{asset, comment, guest_request_key, idempotency_key, thread};
 use crate::{new_id, now, Result, Store, StoreError};
 use critboard_domain::discussion::{excerpt, EXCERPT_MAX};
-use critboard_domain::{BoardAction, BoardRole, ThreadState, WorkspaceRole};
+use critboard_domain::events::{CommentNews, ThreadNews};
+use critboard_domain::{BoardEvent, BoardRole, ThreadState};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
-
-/// Who did something: a signed-in user, or a guest who came through a
-/// share link (`guest_id` is their guest session).
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub user_id: Option<Uuid>,
-    pub guest_id: Option<Uuid>,
-    pub name: String,
-}
-
-impl Actor {
-    pub fn user(id: Uuid, name: &str) -> Self {
-        Actor {
-            user_id: Some(id),
-            guest_id: None,
-            name: name.to_owned(),
-        }
-    }
-
-    pub fn guest(id: Uuid, name: &str) -> Self {
-        Actor {
-            user_id: None,
-            guest_id: Some(id),
-            name: name.to_owned(),
-        }
-    }
-
-    fn guest_name(&self) -> Option<String> {
-        self.guest_id.map(|_| self.name.clone())
-    }
-}
 
 pub struct NewThread<'a> {
     pub board_id: Uuid,
@@ -64,94 +35,13 @@ pub struct BoardPerson {
     pub display_name: String,
 }
 
-/// The ids of everyone whose role on a board is at least some role (bind
-/// [`audience_binds`]): direct members, grantees of its folder and of that
-/// folder's parent, and workspace owners/admins, who own every board (as
-/// `effective_board_role` has it).
-pub(crate) const BOARD_AUDIENCE_IDS: &str = "SELECT bm.user_id FROM board_members bm \
-           WHERE bm.board_id = ? AND bm.role >= ? \
-     UNION SELECT fg.user_id FROM folder_grants fg JOIN boards b ON fg.folder_id = b.folder_id \
-           WHERE b.id = ? AND fg.role >= ? \
-     UNION SELECT pg.user_id FROM folder_grants pg JOIN folders f ON pg.folder_id = f.parent_id \
-           JOIN boards b ON b.folder_id = f.id WHERE b.id = ? AND pg.role >= ? \
-     UNION SELECT wm.user_id FROM workspace_members wm JOIN boards b ON b.workspace_id = wm.workspace_id \
-           WHERE b.id = ? AND wm.role >= ?";
-
-/// The values of [`BOARD_AUDIENCE_IDS`]: people with at least `min` on `board`.
-pub(crate) fn audience_binds(board: Uuid, min: BoardRole) -> Vec<sea_orm::Value> {
-    vec![
-        board.into(),
-        min.into(),
-        board.into(),
-        min.into(),
-        board.into(),
-        min.into(),
-        board.into(),
-        WorkspaceRole::Admin.into(),
-    ]
-}
-
-/// Writes an event and, in the same transaction, the notification of every
-/// person on the board but its actor: muted boards are skipped, except by
-/// the people the event mentions. One INSERT … SELECT however many people.
-pub(crate) async fn record(
-    tx: &DatabaseTransaction,
-    board_id: Uuid,
-    actor: &Actor,
-    kind: &str,
-    payload: serde_json::Value,
-) -> Result<()> {
-    let at = now();
-    let mentions: Vec<Uuid> = payload
-        .get("mentions")
-        .and_then(|m| serde_json::from_value(m.clone()).ok())
-        .unwrap_or_default();
-    let e = event::ActiveModel {
-        id: Set(new_id()),
-        board_id: Set(board_id),
-        actor_id: Set(actor.user_id),
-        actor_name: Set(actor.name.chars().take(80).collect()),
-        kind: Set(kind.to_owned()),
-        payload: Set(payload.to_string()),
-        created_at: Set(at),
-    }
-    .insert(tx)
-    .await?;
-    // Guests joining is activity, not news anyone must be told about (and
-    // anyone holding a link could otherwise flood the inboxes).
-    if kind == "guest.joined" {
-        return Ok(());
-    }
-
-    // Share links are the owners' business: nobody else may manage them,
-    // so nobody else hears of them.
-    let audience = if kind.starts_with("share_link.") {
-        BoardRole::required_for(BoardAction::Manage)
-    } else {
-        BoardRole::required_for(BoardAction::View)
-    };
-    let mentioned = if mentions.is_empty() {
-        "0 = 1".to_owned()
-    } else {
-        format!("p.user_id IN ({})", vec!["?"; mentions.len()].join(", "))
-    };
-    let sql = format!(
-        "INSERT INTO notifications (user_id, event_id, board_id, kind, mention, read_at, emailed_at, created_at) \
-         SELECT p.user_id, ?, ?, ?, CASE WHEN {mentioned} THEN 1 ELSE 0 END, NULL, NULL, ? \
-         FROM ({BOARD_AUDIENCE_IDS}) p \
-         WHERE p.user_id <> ? AND ({mentioned} OR NOT EXISTS \
-           (SELECT 1 FROM board_mutes mu WHERE mu.user_id = p.user_id AND mu.board_id = ?))"
-    );
-    let mut values: Vec<sea_orm::Value> = vec![e.id.into(), board_id.into(), kind.into()];
-    values.extend(mentions.iter().map(|m| sea_orm::Value::from(*m)));
-    values.push(at.into());
-    values.extend(audience_binds(board_id, audience));
-    values.push(actor.user_id.unwrap_or_default().into());
-    values.extend(mentions.iter().map(|m| sea_orm::Value::from(*m)));
-    values.push(board_id.into());
-    tx.execute(crate::statement(tx.get_database_backend(), &sql, values))
-        .await?;
-    Ok(())
+/// A picture's title, for the events about it.
+pub(crate) async fn asset_title(tx: &DatabaseTransaction, asset_id: Uuid) -> Result<String> {
+    Ok(asset::Entity::find_by_id(asset_id)
+        .one(tx)
+        .await?
+        .map(|a| a.title)
+        .unwrap_or_default())
 }
 
 fn mentions_json(ids: &[Uuid]) -> String {
@@ -162,16 +52,16 @@ impl Store {
     /// What an idempotency key of this actor already created, if anything.
     pub async fn idempotent(&self, actor: &Actor, key: &str) -> Result<Option<(String, Uuid)>> {
         let key = key.to_owned();
-        let found = match (actor.user_id, actor.guest_id) {
-            (Some(user), _) => idempotency_key::Entity::find_by_id((user, key))
+        let found = match actor {
+            Actor::User { id, .. } => idempotency_key::Entity::find_by_id((*id, key))
                 .one(self.conn())
                 .await?
                 .map(|k| (k.resource, k.resource_id)),
-            (None, Some(guest)) => guest_request_key::Entity::find_by_id((guest, key))
+            Actor::Guest { id, .. } => guest_request_key::Entity::find_by_id((*id, key))
                 .one(self.conn())
                 .await?
                 .map(|k| (k.resource, k.resource_id)),
-            (None, None) => None,
+            Actor::Critboard => None,
         };
         Ok(found)
     }
@@ -185,10 +75,10 @@ impl Store {
         id: Uuid,
     ) -> Result<()> {
         let Some(key) = key else { return Ok(()) };
-        match (actor.user_id, actor.guest_id) {
-            (Some(user_id), _) => {
+        match actor {
+            Actor::User { id: user_id, .. } => {
                 idempotency_key::ActiveModel {
-                    user_id: Set(user_id),
+                    user_id: Set(*user_id),
                     key: Set(key.to_owned()),
                     resource: Set(resource.to_owned()),
                     resource_id: Set(id),
@@ -197,9 +87,9 @@ impl Store {
                 .insert(tx)
                 .await?;
             }
-            (None, Some(guest_id)) => {
+            Actor::Guest { id: guest_id, .. } => {
                 guest_request_key::ActiveModel {
-                    guest_id: Set(guest_id),
+                    guest_id: Set(*guest_id),
                     key: Set(key.to_owned()),
                     resource: Set(resource.to_owned()),
                     resource_id: Set(id),
@@ -208,7 +98,7 @@ impl Store {
                 .insert(tx)
                 .await?;
             }
-            (None, None) => {}
+            Actor::Critboard => {}
         }
         Ok(())
     }
@@ -252,8 +142,8 @@ impl Store {
             state: Set(ThreadState::Open),
             resolved_by: Set(None),
             resolved_at: Set(None),
-            created_by: Set(actor.user_id),
-            created_by_guest: Set(actor.guest_id),
+            created_by: Set(actor.user_id()),
+            created_by_guest: Set(actor.guest_id()),
             created_at: Set(at),
             updated_at: Set(at),
         }
@@ -262,9 +152,9 @@ impl Store {
         let c = comment::ActiveModel {
             id: Set(new_id()),
             thread_id: Set(t.id),
-            author_id: Set(actor.user_id),
+            author_id: Set(actor.user_id()),
             guest_name: Set(actor.guest_name()),
-            guest_id: Set(actor.guest_id),
+            guest_id: Set(actor.guest_id()),
             body: Set(new.body.to_owned()),
             mentions: Set(mentions_json(new.mentions)),
             edited_at: Set(None),
@@ -275,14 +165,20 @@ impl Store {
         .await?;
         self.remember(&tx, actor, new.idempotency_key, "thread", t.id)
             .await?;
+        let title = asset_title(&tx, new.asset_id).await?;
         record(
             &tx,
             new.board_id,
             actor,
-            "thread.opened",
-            serde_json::json!({"asset_id": new.asset_id, "version_id": new.version_id,
-                "thread_id": t.id, "number": number, "comment_id": c.id, "mentions": new.mentions,
-                "excerpt": excerpt(new.body, EXCERPT_MAX)}),
+            &BoardEvent::ThreadOpened(CommentNews {
+                asset_id: new.asset_id,
+                thread_id: t.id,
+                number,
+                comment_id: c.id,
+                title,
+                excerpt: Some(excerpt(new.body, EXCERPT_MAX)),
+                mentions: new.mentions.to_vec(),
+            }),
         )
         .await?;
         tx.commit().await?;
@@ -352,9 +248,9 @@ impl Store {
         let c = comment::ActiveModel {
             id: Set(new_id()),
             thread_id: Set(thread.id),
-            author_id: Set(actor.user_id),
+            author_id: Set(actor.user_id()),
             guest_name: Set(actor.guest_name()),
-            guest_id: Set(actor.guest_id),
+            guest_id: Set(actor.guest_id()),
             body: Set(body.to_owned()),
             mentions: Set(mentions_json(mentions)),
             edited_at: Set(None),
@@ -365,14 +261,20 @@ impl Store {
         .await?;
         self.remember(&tx, actor, idempotency_key, "comment", c.id)
             .await?;
+        let title = asset_title(&tx, thread.asset_id).await?;
         record(
             &tx,
             board_id,
             actor,
-            "comment.added",
-            serde_json::json!({"asset_id": thread.asset_id, "thread_id": thread.id,
-                "number": thread.number, "comment_id": c.id, "mentions": mentions,
-                "excerpt": excerpt(body, EXCERPT_MAX)}),
+            &BoardEvent::CommentAdded(CommentNews {
+                asset_id: thread.asset_id,
+                thread_id: thread.id,
+                number: thread.number,
+                comment_id: c.id,
+                title,
+                excerpt: Some(excerpt(body, EXCERPT_MAX)),
+                mentions: mentions.to_vec(),
+            }),
         )
         .await?;
         tx.commit().await?;
@@ -383,40 +285,49 @@ impl Store {
         Ok(comment::Entity::find_by_id(id).one(self.conn()).await?)
     }
 
-    /// Edits (new text) or deletes (`None`, soft) a comment, with its event.
+    /// Edits (new text) or deletes (`None`, soft) a comment of thread `t`,
+    /// with its event. The quotes of the comment's earlier events follow:
+    /// the new words, or none once deleted.
     pub async fn change_comment(
         &self,
         actor: &Actor,
         board_id: Uuid,
+        t: &thread::Model,
         c: &comment::Model,
         new_body: Option<(&str, &[Uuid])>,
     ) -> Result<()> {
         let tx = self.begin_write().await?;
         let at = now();
-        let (sql, values, kind): (&str, Vec<sea_orm::Value>, &str) = match new_body {
+        let (sql, values): (&str, Vec<sea_orm::Value>) = match new_body {
             Some((body, mentions)) => (
                 "UPDATE comments SET body = ?, mentions = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL",
                 vec![body.into(), mentions_json(mentions).into(), at.into(), c.id.into()],
-                "comment.edited",
             ),
             None => (
                 "UPDATE comments SET body = ?, mentions = ?, deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
                 vec!["".into(), "[]".into(), at.into(), c.id.into()],
-                "comment.deleted",
             ),
         };
         let changed = tx.execute(self.stmt(sql, values)).await?.rows_affected();
         if changed == 0 {
             return Err(StoreError::NotFound);
         }
-        record(
-            &tx,
-            board_id,
-            actor,
-            kind,
-            serde_json::json!({"thread_id": c.thread_id, "comment_id": c.id}),
-        )
-        .await?;
+        let text = new_body.map(|(body, _)| body);
+        requote(&tx, c.id, text).await?;
+        let news = CommentNews {
+            asset_id: t.asset_id,
+            thread_id: t.id,
+            number: t.number,
+            comment_id: c.id,
+            title: asset_title(&tx, t.asset_id).await?,
+            excerpt: text.map(|body| excerpt(body, EXCERPT_MAX)),
+            mentions: new_body.map(|(_, m)| m.to_vec()).unwrap_or_default(),
+        };
+        let event = match new_body {
+            Some(_) => BoardEvent::CommentEdited(news),
+            None => BoardEvent::CommentDeleted(news),
+        };
+        record(&tx, board_id, actor, &event).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -432,7 +343,7 @@ impl Store {
         let tx = self.begin_write().await?;
         let at = now();
         let (by, when) = match state {
-            ThreadState::Resolved => (actor.user_id, Some(at)),
+            ThreadState::Resolved => (actor.user_id(), Some(at)),
             ThreadState::Open => (None, None),
         };
         let changed = tx
@@ -452,37 +363,19 @@ impl Store {
         if changed == 0 {
             return Ok(false);
         }
-        let kind = match state {
-            ThreadState::Resolved => "thread.resolved",
-            ThreadState::Open => "thread.reopened",
+        let news = ThreadNews {
+            asset_id: t.asset_id,
+            thread_id: t.id,
+            number: t.number,
+            title: asset_title(&tx, t.asset_id).await?,
         };
-        record(
-            &tx,
-            board_id,
-            actor,
-            kind,
-            serde_json::json!({"asset_id": t.asset_id, "thread_id": t.id, "number": t.number}),
-        )
-        .await?;
+        let event = match state {
+            ThreadState::Resolved => BoardEvent::ThreadResolved(news),
+            ThreadState::Open => BoardEvent::ThreadReopened(news),
+        };
+        record(&tx, board_id, actor, &event).await?;
         tx.commit().await?;
         Ok(true)
-    }
-
-    /// A page of a board's events, newest first, before `before`.
-    pub async fn activity(
-        &self,
-        board_id: Uuid,
-        before: Option<Uuid>,
-        limit: u64,
-    ) -> Result<Vec<event::Model>> {
-        let mut q = event::Entity::find().filter(event::Column::BoardId.eq(board_id));
-        if let Some(before) = before {
-            q = q.filter(event::Column::Id.lt(before));
-        }
-        Ok(q.order_by_desc(event::Column::Id)
-            .limit(limit)
-            .all(self.conn())
-            .await?)
     }
 
     /// Everyone who can see a board (for @mentions), in one query.

@@ -2,10 +2,11 @@
 //! workspace along). Accepting spends the token and creates the
 //! memberships in one transaction.
 
-use super::discussion::{record, Actor};
+use super::events::{record, Actor};
 use crate::entities::email_token;
 use crate::{now, Result, Store, StoreError};
-use critboard_domain::{BoardRole, WorkspaceRole};
+use critboard_domain::events::MemberNews;
+use critboard_domain::{BoardEvent, BoardRole, WorkspaceRole};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
 };
@@ -71,7 +72,7 @@ impl Store {
         actor: &Actor,
         verify_email: bool,
     ) -> Result<()> {
-        let user = actor.user_id.ok_or(StoreError::NotFound)?;
+        let user = actor.user_id().ok_or(StoreError::NotFound)?;
         let tx = self.begin_write().await?;
         let at = now();
         let spent = tx
@@ -140,15 +141,13 @@ impl Store {
                 Some(_) => false,
             };
             if changed {
-                let role = role.as_str();
-                record(
-                    &tx,
-                    board,
-                    actor,
-                    "member.added",
-                    serde_json::json!({"user_id": user, "name": actor.name, "role": role, "invitation": true}),
-                )
-                .await?;
+                let news = MemberNews {
+                    user_id: user,
+                    name: actor.name().to_owned(),
+                    role,
+                    invitation: true,
+                };
+                record(&tx, board, actor, &BoardEvent::MemberAdded(news)).await?;
             }
         }
         if verify_email {

@@ -1,11 +1,8 @@
 //! What live streams read: new events, events missed while disconnected,
 //! and who is viewing a board.
 
-use crate::entities::event;
 use crate::{now, Result, Store};
-use sea_orm::{
-    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Value,
-};
+use sea_orm::{FromQueryResult, Value};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -18,32 +15,6 @@ pub struct Viewer {
 }
 
 impl Store {
-    /// Events of every board with ids above `floor`, oldest first.
-    pub async fn events_since(&self, floor: Uuid, limit: u64) -> Result<Vec<event::Model>> {
-        Ok(event::Entity::find()
-            .filter(event::Column::Id.gt(floor))
-            .order_by_asc(event::Column::Id)
-            .limit(limit)
-            .all(self.conn())
-            .await?)
-    }
-
-    /// A board's events after `after`, oldest first (a stream's replay).
-    pub async fn board_events_after(
-        &self,
-        board_id: Uuid,
-        after: Uuid,
-        limit: u64,
-    ) -> Result<Vec<event::Model>> {
-        Ok(event::Entity::find()
-            .filter(event::Column::BoardId.eq(board_id))
-            .filter(event::Column::Id.gt(after))
-            .order_by_asc(event::Column::Id)
-            .limit(limit)
-            .all(self.conn())
-            .await?)
-    }
-
     pub async fn join_board(
         &self,
         id: Uuid,

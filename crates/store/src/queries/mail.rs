@@ -2,14 +2,14 @@
 //! it carries in the same transaction that queues it, so each notification
 //! is e-mailed at most once, and none is marked without its e-mail.
 
-use crate::entities::{asset, comment, email, email_token, job, user};
+use super::events::{EventRow, StoredEvent};
+use crate::entities::{email, email_token, job, user};
 use crate::{new_id, now, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set,
     Value,
 };
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// An e-mail to queue; rendered once, sent (and retried) as is.
@@ -43,10 +43,26 @@ pub struct DigestItem {
     pub board_id: Uuid,
     pub board_name: String,
     pub mention: i16,
+    pub actor_id: Option<Uuid>,
     pub actor_name: String,
     pub kind: String,
     pub payload: String,
     pub created_at: DateTime<Utc>,
+}
+
+impl DigestItem {
+    /// Its event; `None` (logged) when the stored event cannot be read.
+    pub fn event(&self) -> Option<StoredEvent> {
+        StoredEvent::from_row(EventRow {
+            id: self.event_id,
+            board_id: self.board_id,
+            actor_id: self.actor_id,
+            actor_name: &self.actor_name,
+            created_at: self.created_at,
+            kind: &self.kind,
+            payload: &self.payload,
+        })
+    }
 }
 
 /// Whether `n.user_id` may still see board `b` (correlated, no binds).
@@ -107,7 +123,7 @@ impl Store {
         let marks = vec!["?"; users.len()].join(", ");
         let sql = format!(
             "SELECT n.user_id, n.event_id, n.board_id, b.name AS board_name, n.mention, \
-             e.actor_name, e.kind, e.payload, e.created_at \
+             e.actor_id, e.actor_name, e.kind, e.payload, e.created_at \
              FROM notifications n JOIN events e ON e.id = n.event_id JOIN boards b ON b.id = n.board_id \
              WHERE n.user_id IN ({marks}) AND n.emailed_at IS NULL AND n.read_at IS NULL \
              AND {STILL_SEES_BOARD} ORDER BY n.user_id, n.event_id"
@@ -156,39 +172,6 @@ impl Store {
         }
         tx.commit().await?;
         Ok(ids)
-    }
-
-    /// Asset titles and comment texts a batch of digests quotes, in two
-    /// queries; deleted comments are left out.
-    pub async fn digest_context(
-        &self,
-        assets: Vec<Uuid>,
-        comments: Vec<Uuid>,
-    ) -> Result<(HashMap<Uuid, String>, HashMap<Uuid, String>)> {
-        let titles = if assets.is_empty() {
-            HashMap::new()
-        } else {
-            asset::Entity::find()
-                .filter(asset::Column::Id.is_in(assets))
-                .all(self.conn())
-                .await?
-                .into_iter()
-                .map(|a| (a.id, a.title))
-                .collect()
-        };
-        let texts = if comments.is_empty() {
-            HashMap::new()
-        } else {
-            comment::Entity::find()
-                .filter(comment::Column::Id.is_in(comments))
-                .filter(comment::Column::DeletedAt.is_null())
-                .all(self.conn())
-                .await?
-                .into_iter()
-                .map(|c| (c.id, c.body))
-                .collect()
-        };
-        Ok((titles, texts))
     }
 
     /// The e-mails among `ids` not sent yet, in one query.

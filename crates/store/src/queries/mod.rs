@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod assets;
 pub mod boards;
 pub mod discussion;
+pub mod events;
 pub mod folders;
 pub mod invitations;
 pub mod live;

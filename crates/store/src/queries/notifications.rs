@@ -1,7 +1,8 @@
 //! The inbox: notifications (written with their events, see
-//! `discussion::record`), read marks, board mutes and e-mail settings.
+//! `events::record`), read marks, board mutes and e-mail settings.
 
 use super::access::{role_binds, BOARD_ROLE_JOINS, BOARD_VISIBLE};
+use super::events::{EventRow, StoredEvent};
 use crate::entities::user;
 use crate::{now, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -24,6 +25,21 @@ pub struct NotificationRow {
     pub kind: String,
     pub payload: String,
     pub created_at: DateTime<Utc>,
+}
+
+impl NotificationRow {
+    /// Its event; `None` (logged) when the stored event cannot be read.
+    pub fn event(&self) -> Option<StoredEvent> {
+        StoredEvent::from_row(EventRow {
+            id: self.event_id,
+            board_id: self.board_id,
+            actor_id: self.actor_id,
+            actor_name: &self.actor_name,
+            created_at: self.created_at,
+            kind: &self.kind,
+            payload: &self.payload,
+        })
+    }
 }
 
 /// Which notifications to mark read.

@@ -2,11 +2,12 @@
 //! checked against the link on every request, so revoking or expiring a
 //! link ends its guests' access at once.
 
-use super::discussion::{record, Actor};
+use super::events::{record, Actor};
 use crate::entities::{guest_session, share_link};
 use crate::{new_id, now, Result, Store};
 use chrono::{DateTime, Utc};
-use critboard_domain::BoardRole;
+use critboard_domain::events::{GuestNews, LinkNews};
+use critboard_domain::{BoardEvent, BoardRole};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
     QueryOrder, Set, Value,
@@ -85,18 +86,22 @@ impl Store {
             label: Set(new.label.to_owned()),
             password_hash: Set(new.password_hash),
             expires_at: Set(new.expires_at),
-            created_by: Set(actor.user_id),
+            created_by: Set(actor.user_id()),
             created_at: Set(now()),
             revoked_at: Set(None),
         }
         .insert(&*tx)
         .await?;
+        let news = LinkNews {
+            link_id: link.id,
+            role: Some(new.role),
+            label: link.label.clone(),
+        };
         record(
             &tx,
             new.board_id,
             actor,
-            "share_link.created",
-            serde_json::json!({"link_id": link.id, "role": new.role.as_str(), "label": link.label}),
+            &BoardEvent::ShareLinkCreated(news),
         )
         .await?;
         tx.commit().await?;
@@ -130,12 +135,16 @@ impl Store {
         if changed == 0 {
             return Ok(false);
         }
+        let news = LinkNews {
+            link_id: link.id,
+            role: Some(link.role),
+            label: link.label.clone(),
+        };
         record(
             &tx,
             link.board_id,
             actor,
-            "share_link.revoked",
-            serde_json::json!({"link_id": link.id, "label": link.label}),
+            &BoardEvent::ShareLinkRevoked(news),
         )
         .await?;
         tx.commit().await?;
@@ -161,14 +170,12 @@ impl Store {
         }
         .insert(&*tx)
         .await?;
-        record(
-            &tx,
-            link.board_id,
-            &Actor::guest(guest.id, display_name),
-            "guest.joined",
-            serde_json::json!({"link_id": link.id, "guest_id": guest.id}),
-        )
-        .await?;
+        let news = GuestNews {
+            link_id: link.id,
+            guest_id: guest.id,
+        };
+        let actor = Actor::guest(guest.id, display_name);
+        record(&tx, link.board_id, &actor, &BoardEvent::GuestJoined(news)).await?;
         tx.commit().await?;
         Ok(guest)
     }

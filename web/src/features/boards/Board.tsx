@@ -4,6 +4,7 @@ import { allAssets, STATUS_LABEL } from "../../lib/assets";
 import { ErrorNote, Link } from "../../components/ui/kit";
 import { Presence } from "../../components/Presence";
 import { UploadList } from "../../components/UploadList";
+import { assetOf } from "../../lib/events";
 import { useBoardStream } from "../../lib/live";
 import { href, signInHere } from "../../lib/router";
 import { browserTransport } from "../../lib/uploads/transport";
@@ -12,8 +13,6 @@ import { LinkEnded, linkEnded } from "../../components/LinkEnded";
 import { NotFound } from "../../components/NotFound";
 import { ShareDialog } from "./ShareDialog";
 import "./board.css";
-
-const POLL_MS = 1500;
 
 /** The board: its pictures as a grid, uploads, live changes and sharing. */
 export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
@@ -115,8 +114,9 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
   }, [canUploadHere, queue]);
 
   const viewers = useBoardStream(board ? id : null, {
-    onEvent: (event) => {
-      const assetId = (event.payload as { asset_id?: string }).asset_id;
+    onEvent: ({ event }) => {
+      // Thumbnails arrive as version.ready / version.failed: no polling.
+      const assetId = assetOf(event);
       if (assetId) refreshAsset(assetId);
       refreshBoard();
     },
@@ -125,15 +125,6 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
       allAssets(id).then(setAssets).catch(() => {});
     },
   });
-
-  // Thumbnails are made in the background: look again until they are.
-  const processing = assets?.filter((a) => a.current_version?.state === "processing").map((a) => a.id) ?? [];
-  const processingKey = processing.join(",");
-  useEffect(() => {
-    if (!processingKey) return;
-    const timer = window.setInterval(() => processingKey.split(",").forEach(refreshAsset), POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [processingKey, refreshAsset]);
 
   if (error) {
     const ended = linkEnded(error);

@@ -8,6 +8,7 @@ const THREAD = "33333333-3333-3333-3333-333333333333";
 const ME = "44444444-4444-4444-4444-444444444444";
 
 function note(kind: string, payload: Record<string, unknown>, mention = false): Schemas["NotificationOut"] {
+  const event = { kind, number: 0, ...payload } as unknown as Schemas["BoardEvent"];
   return {
     id: "55555555-5555-5555-5555-555555555555",
     board_id: BOARD,
@@ -19,8 +20,7 @@ function note(kind: string, payload: Record<string, unknown>, mention = false): 
       board_id: BOARD,
       actor_id: null,
       actor_name: "Ana",
-      kind,
-      payload: payload as Record<string, never>,
+      event,
       created_at: "2024-05-01T10:00:00Z",
     },
   };

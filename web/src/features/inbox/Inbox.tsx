@@ -18,95 +18,89 @@ function announce(unreadCount: number) {
   window.dispatchEvent(new CustomEvent(INBOX_EVENT, { detail: { unread_count: unreadCount } }));
 }
 
-/** The event's payload; the API types it as an open JSON object. */
-function payloadOf(n: Notification): Record<string, unknown> {
-  return (n.event.payload ?? {}) as Record<string, unknown>;
-}
+type BoardEvent = Schemas["BoardEvent"];
 
-function text(p: Record<string, unknown>, key: string): string | undefined {
-  const v = p[key];
-  return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-function num(p: Record<string, unknown>, key: string): number | undefined {
-  const v = p[key];
-  return typeof v === "number" ? v : undefined;
-}
-
-const ROLE_NOUN: Record<string, string> = {
+const ROLE_NOUN: Record<Schemas["BoardRole"], string> = {
   viewer: "a viewer",
   commenter: "a commenter",
   editor: "an editor",
   owner: "an owner",
 };
 
+const picture = (title: string | null | undefined) => (title ? `“${title}”` : "a picture");
+const who = (name: string | null | undefined) => name || "someone";
+
 /**
  * What a notification says after the actor's name: "replied in #3",
  * "mentioned you in #3", "added you to the board as an editor".
  */
 export function describeNotification(n: Notification, meId?: string): string {
-  const p = payloadOf(n);
-  const thread = num(p, "number") !== undefined ? `#${num(p, "number")}` : "a thread";
-  const title = text(p, "title");
-  const picture = title ? `“${title}”` : "a picture";
-  const role = ROLE_NOUN[text(p, "role") ?? ""];
-  const you = meId !== undefined && text(p, "user_id") === meId;
-  const member = text(p, "name") ?? "someone";
-  switch (n.event.kind) {
+  const e = n.event.event;
+  switch (e.kind) {
     case "thread.opened":
-      return n.mention ? `mentioned you in a new thread ${thread}` : `started thread ${thread}`;
+      return n.mention ? `mentioned you in a new thread #${e.number}` : `started thread #${e.number}`;
     case "comment.added":
-      return n.mention ? `mentioned you in ${thread}` : `replied in ${thread}`;
+      return n.mention ? `mentioned you in #${e.number}` : `replied in #${e.number}`;
     case "comment.edited":
       return n.mention ? "mentioned you in an edited comment" : "edited a comment";
     case "comment.deleted":
       return "deleted a comment";
     case "thread.resolved":
-      return `resolved ${thread}`;
+      return `resolved #${e.number}`;
     case "thread.reopened":
-      return `reopened ${thread}`;
-    case "review.changed": {
-      const version = num(p, "number") !== undefined ? `version ${num(p, "number")}` : "a version";
-      switch (text(p, "status")) {
+      return `reopened #${e.number}`;
+    case "review.changed":
+      switch (e.status) {
         case "approved":
-          return `approved ${version}`;
+          return `approved version ${e.number}`;
         case "changes_requested":
-          return `requested changes on ${version}`;
-        default:
-          return `put ${version} back in review`;
+          return `requested changes on version ${e.number}`;
+        case "in_review":
+          return `put version ${e.number} back in review`;
       }
-    }
+      break;
     case "asset.added":
-      return `added ${picture}`;
-    case "version.added": {
-      const v = num(p, "number");
-      return v !== undefined ? `uploaded version ${v} of ${picture}` : `uploaded a new version of ${picture}`;
-    }
+      return `added ${picture(e.title)}`;
+    case "version.added":
+      return `uploaded version ${e.number} of ${picture(e.title)}`;
+    case "version.ready":
+      return `finished version ${e.number} of ${picture(e.title)}`;
+    case "version.failed":
+      return `could not read version ${e.number} of ${picture(e.title)}`;
     case "member.added":
-      if (p.invitation === true) return role ? `joined the board as ${role}` : "joined the board";
-      if (you) return role ? `added you to the board as ${role}` : "added you to the board";
-      return role ? `added ${member} to the board as ${role}` : `added ${member} to the board`;
+      if (e.invitation) return `joined the board as ${ROLE_NOUN[e.role]}`;
+      if (e.user_id === meId) return `added you to the board as ${ROLE_NOUN[e.role]}`;
+      return `added ${who(e.name)} to the board as ${ROLE_NOUN[e.role]}`;
     case "member.role_changed":
-      if (you) return role ? `made you ${role} of the board` : "changed your role on the board";
-      return role ? `made ${member} ${role} of the board` : `changed ${member}’s role on the board`;
+      if (e.user_id === meId) return `made you ${ROLE_NOUN[e.role]} of the board`;
+      return `made ${who(e.name)} ${ROLE_NOUN[e.role]} of the board`;
     case "member.removed":
-      return you ? "removed you from the board" : `removed ${member} from the board`;
+      return e.user_id === meId ? "removed you from the board" : `removed ${who(e.name)} from the board`;
     case "share_link.created":
       return "created a share link";
     case "share_link.revoked":
       return "revoked a share link";
     case "guest.joined":
       return "opened the board as a guest";
-    default:
-      return n.event.kind.replace(/[._]/g, " ");
   }
+  return unknownKind(e);
+}
+
+/** The compiler proves every kind is handled; an event from a newer server still reads. */
+function unknownKind(e: never): string {
+  return String((e as { kind?: unknown }).kind ?? "").replace(/[._]/g, " ");
+}
+
+/** The comment a notification quotes, as it reads now. */
+export function quoteOf(e: BoardEvent): string | null {
+  return e.kind === "thread.opened" || e.kind === "comment.added" ? e.excerpt ?? null : null;
 }
 
 /** Where a notification leads: the picture (and thread) it is about, else its board. */
 export function notificationTarget(n: Notification): string {
-  const p = payloadOf(n);
-  const asset = text(p, "asset_id");
-  const thread = text(p, "thread_id");
+  const e = n.event.event;
+  const asset = "asset_id" in e ? e.asset_id : undefined;
+  const thread = "thread_id" in e ? e.thread_id : undefined;
   if (asset) return href("asset", { id: asset }, { thread });
   return href("board", { id: n.board_id });
 }
@@ -250,8 +244,8 @@ export function Inbox() {
                     {!n.read_at && <span className="sr-only">Unread: </span>}
                     <strong>{n.event.actor_name}</strong> {describeNotification(n, meId)}
                     {n.mention && <span className="inbox-tag">Mention</span>}
-                    {text(payloadOf(n), "excerpt") && (
-                      <span className="inbox-quote comment-text">{text(payloadOf(n), "excerpt")}</span>
+                    {quoteOf(n.event.event) && (
+                      <span className="inbox-quote comment-text">{quoteOf(n.event.event)}</span>
                     )}
                   </span>
                   <span className="inbox-meta">

@@ -7,6 +7,7 @@ import { Presence } from "../../components/Presence";
 import { UploadList } from "../../components/UploadList";
 import { ConfirmButton, Dialog, ErrorNote, Field, Link, useSubmit } from "../../components/ui/kit";
 import { allAssets, STATUS_LABEL } from "../../lib/assets";
+import { assetOf, threadOf } from "../../lib/events";
 import { useBoardStream } from "../../lib/live";
 import { href, navigate, signInHere } from "../../lib/router";
 import { ACCEPTED_TYPES, UploadQueue, type Item } from "../../lib/uploads/queue";
@@ -155,20 +156,15 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
     loadThreads();
   }, [loadThreads]);
 
-  // Thumbnails are made in the background: look again until they are.
-  useEffect(() => {
-    if (version?.state !== "processing") return;
-    const timer = window.setInterval(() => void loadAsset(), 1500);
-    return () => window.clearInterval(timer);
-  }, [version?.state, loadAsset]);
-
   const viewers = useBoardStream(boardId, {
-    onEvent: (event) => {
-      const p = event.payload as { asset_id?: string; thread_id?: string };
-      const mine = p.asset_id === id || (!!p.thread_id && !!threads?.some((t) => t.id === p.thread_id));
+    onEvent: ({ event }) => {
+      const thread = threadOf(event);
+      const mine = assetOf(event) === id || (!!thread && !!threads?.some((t) => t.id === thread));
       if (!mine) return;
-      if (event.kind === "version.added" || event.kind === "review.changed") void loadAsset();
-      else loadThreads();
+      // The picture itself changed (a version, its thumbnails, its review),
+      // or its discussion did.
+      if (thread) loadThreads();
+      else void loadAsset();
     },
     onReset: () => {
       void loadAsset();

@@ -1,0 +1,120 @@
+//! Board events as the API shows them: the activity feed, each live stream
+//! message and each inbox entry carry an [`EventOut`], whose `event` is the
+//! typed [`BoardEvent`] (a `oneOf` tagged by `kind` in the API document).
+
+use super::{access, encode_cursor, Page, PageQuery};
+use crate::auth::Caller;
+use crate::error::{Problem, Result};
+use crate::extract::{ApiPath, ApiQuery};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use critboard_domain::{BoardAction, BoardEvent};
+use critboard_store::queries::events::StoredEvent;
+use critboard_store::queries::live::Viewer;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(activity))
+}
+
+/// Something that happened on a board, who did it and when.
+#[derive(Serialize, ToSchema)]
+pub struct EventOut {
+    pub id: Uuid,
+    pub board_id: Uuid,
+    /// The person who did it; `null` for guests and for Critboard itself.
+    pub actor_id: Option<Uuid>,
+    /// Their name (a guest's name, or "Critboard").
+    pub actor_name: String,
+    pub created_at: DateTime<Utc>,
+    pub event: BoardEvent,
+}
+
+impl From<StoredEvent> for EventOut {
+    fn from(e: StoredEvent) -> Self {
+        EventOut {
+            id: e.id,
+            board_id: e.board_id,
+            actor_id: e.actor_id,
+            actor_name: e.actor_name,
+            created_at: e.created_at,
+            event: e.event,
+        }
+    }
+}
+
+/// Who has a board open: the data of a live stream's `presence` message.
+#[derive(Serialize, ToSchema)]
+pub struct Presence {
+    /// One entry per person, however many tabs they have open.
+    pub viewers: Vec<PresentViewer>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PresentViewer {
+    pub user_id: Option<Uuid>,
+    pub guest_id: Option<Uuid>,
+    pub display_name: String,
+}
+
+impl Presence {
+    pub fn of(viewers: &[Viewer]) -> Self {
+        let mut seen = HashSet::new();
+        Presence {
+            viewers: viewers
+                .iter()
+                .filter(|v| seen.insert((v.user_id, v.guest_id)))
+                .map(|v| PresentViewer {
+                    user_id: v.user_id,
+                    guest_id: v.guest_id,
+                    display_name: v.display_name.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Why a live stream ended: the data of its `end` message.
+#[derive(Serialize, ToSchema)]
+pub struct StreamEnd {
+    /// `access` (the viewer lost access to the board) or `shutdown`.
+    pub reason: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ActivityCursor {
+    before: Uuid,
+}
+
+/// What happened on a board, newest first.
+#[utoipa::path(get, path = "/api/v1/boards/{id}/activity", tag = "discussion",
+    params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<EventOut>), (status = 404, body = Problem)))]
+async fn activity(
+    State(state): State<AppState>,
+    me: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> Result<Json<Page<EventOut>>> {
+    access::board_as(&state, &me, id, BoardAction::View).await?;
+    let limit = page.limit()?;
+    let before = page.cursor::<ActivityCursor>()?.map(|c| c.before);
+    let mut events = state.store.activity(id, before, limit + 1).await?;
+    let more = events.len() as u64 > limit;
+    events.truncate(limit as usize);
+    let next_cursor = more
+        .then(|| events.last())
+        .flatten()
+        .map(|e| encode_cursor(&ActivityCursor { before: e.id }));
+    Ok(Json(Page {
+        items: events.into_iter().map(EventOut::from).collect(),
+        next_cursor,
+    }))
+}

@@ -1,0 +1,15 @@
+// What a board event is about, whatever its kind (the API types every
+// event; see BoardEvent in the API document).
+import type { Schemas } from "../api/client";
+
+export type BoardEvent = Schemas["BoardEvent"];
+
+/** The picture an event is about, if any. */
+export function assetOf(e: BoardEvent): string | undefined {
+  return "asset_id" in e && e.asset_id ? e.asset_id : undefined;
+}
+
+/** The thread an event is about, if any. */
+export function threadOf(e: BoardEvent): string | undefined {
+  return "thread_id" in e ? e.thread_id : undefined;
+}
