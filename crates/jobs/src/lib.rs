@@ -9,12 +9,13 @@
 //! `max_attempts`. A `unique_key` makes enqueueing idempotent, which is also
 //! how periodic jobs run once per period across nodes.
 
+use chrono::SubsecRound;
 use chrono::{DateTime, Duration as TimeDelta, Utc};
 use critboard_store::entities::job;
 use critboard_store::sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Value,
 };
-use critboard_store::{new_id, now, Store, StoreError};
+use critboard_store::{new_id, Store, StoreError};
 use futures_util::future::BoxFuture;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -40,7 +41,7 @@ impl NewJob {
             kind,
             payload,
             unique_key: None,
-            run_at: now(),
+            run_at: Utc::now().trunc_subsecs(0),
             max_attempts: 5,
         }
     }
@@ -65,7 +66,7 @@ impl NewJob {
             locked_until: Set(None),
             last_error: Set(None),
             done_at: Set(None),
-            created_at: Set(now()),
+            created_at: Set(Utc::now().trunc_subsecs(0)),
         }
     }
 }
@@ -131,7 +132,7 @@ impl Queue {
 
     /// Claims the next due job of one of `kinds`, leasing it for `lease`.
     pub async fn claim(&self, kinds: &[&str], lease: Duration) -> Result<Option<Job>, StoreError> {
-        let at = now();
+        let at = self.store.now();
         let candidates = job::Entity::find()
             .filter(job::Column::DoneAt.is_null())
             .filter(job::Column::RunAt.lte(at))
@@ -173,7 +174,7 @@ impl Queue {
 
     /// Extends the lease of a job this worker holds; `false` if lost.
     pub async fn heartbeat(&self, id: Uuid, lease: Duration) -> Result<bool, StoreError> {
-        let until = now() + TimeDelta::from_std(lease).unwrap_or(TimeDelta::seconds(60));
+        let until = self.store.now() + TimeDelta::from_std(lease).unwrap_or(TimeDelta::seconds(60));
         let n = self
             .store
             .execute(
@@ -189,7 +190,7 @@ impl Queue {
             .execute(
                 "UPDATE jobs SET done_at = ?, locked_by = NULL, locked_until = NULL, last_error = NULL \
                  WHERE id = ? AND locked_by = ?",
-                vec![now().into(), id.into(), self.worker_id.clone().into()],
+                vec![self.store.now().into(), id.into(), self.worker_id.clone().into()],
             )
             .await?;
         Ok(())
@@ -200,9 +201,9 @@ impl Queue {
         let give_up = matches!(error, JobError::Permanent(_)) || job.attempts >= job.max_attempts;
         let message: String = error.to_string().chars().take(2000).collect();
         let (done, run_at): (Option<DateTime<Utc>>, DateTime<Utc>) = if give_up {
-            (Some(now()), job.run_at)
+            (Some(self.store.now()), job.run_at)
         } else {
-            (None, now() + backoff(job.attempts))
+            (None, self.store.now() + backoff(job.attempts))
         };
         self.store
             .execute(
@@ -326,7 +327,7 @@ pub async fn schedule_periodic(
     period: Duration,
 ) -> Result<bool, StoreError> {
     let secs = period.as_secs().max(1) as i64;
-    let bucket = now().timestamp() / secs;
+    let bucket = queue.store.now().timestamp() / secs;
     queue
         .enqueue(
             NewJob::now(kind, serde_json::json!({ "period": bucket }))
@@ -377,8 +378,13 @@ mod tests {
         dead.enqueue(NewJob::now("k", serde_json::json!({})))
             .await
             .unwrap();
-        let first = dead.claim(&["k"], Duration::ZERO).await.unwrap().unwrap();
-        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let first = dead
+            .claim(&["k"], Duration::from_secs(60))
+            .await
+            .unwrap()
+            .unwrap();
+        // The holder's lease runs out: no sleeping, the clock moves on.
+        store.clock().advance(Duration::from_secs(61));
         let second = alive
             .claim(&["k"], Duration::from_secs(60))
             .await
@@ -410,16 +416,18 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-        assert!(row.done_at.is_none() && row.run_at > now(), "retried later");
+        assert!(
+            row.done_at.is_none() && row.run_at > store.now(),
+            "retried later"
+        );
         assert_eq!(row.last_error.as_deref(), Some("flaky"));
-        // Make it due again and fail the last attempt.
-        store
-            .execute(
-                "UPDATE jobs SET run_at = ?",
-                vec![(now() - TimeDelta::seconds(5)).into()],
-            )
+        assert!(q
+            .claim(&["k"], Duration::from_secs(60))
             .await
-            .unwrap();
+            .unwrap()
+            .is_none());
+        // Once the backoff has passed it is due again: fail the last attempt.
+        store.clock().advance(Duration::from_secs(3));
         let j = q
             .claim(&["k"], Duration::from_secs(60))
             .await

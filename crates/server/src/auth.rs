@@ -82,7 +82,7 @@ impl CurrentUser {
                 .api_token_user(&secret_digest(token))
                 .await?
                 .ok_or(ApiError::Unauthorized)?;
-            let now = critboard_store::now();
+            let now = state.store.now();
             if token
                 .last_used_at
                 .is_none_or(|t| now - t > chrono::Duration::hours(1))
@@ -328,7 +328,7 @@ pub async fn guest_passes(
         .into_iter()
         .map(secret_digest)
         .collect();
-    let at = critboard_store::now();
+    let at = state.store.now();
     let mut live = Vec::new();
     let mut ended = Vec::new();
     for g in state.store.guest_sessions(hashes).await? {

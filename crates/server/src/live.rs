@@ -226,7 +226,8 @@ pub fn floor_of(ms: u128) -> Uuid {
 }
 
 pub fn now_millis() -> u128 {
-    critboard_store::now().timestamp_millis().max(0) as u128
+    // Event ids carry the system clock (UUIDv7), so this one does too.
+    chrono::Utc::now().timestamp_millis().max(0) as u128
 }
 
 fn millis_of(id: Uuid) -> u128 {

@@ -200,7 +200,7 @@ impl Handler for CleanupUploads {
 
     fn run<'a>(&'a self, _job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
         Box::pin(async move {
-            let cutoff = critboard_store::now() - chrono::Duration::hours(UPLOAD_TTL_HOURS);
+            let cutoff = self.0.store.now() - chrono::Duration::hours(UPLOAD_TTL_HOURS);
             loop {
                 let stale = self
                     .0

@@ -139,6 +139,7 @@ impl Default for PoolOptions {
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    clock: Clock,
     /// SQLite has one writer: transactions queue here, in order, instead of
     /// colliding on the file lock and sleeping in SQLite's busy handler.
     write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
@@ -165,10 +166,28 @@ impl WriteTx {
     }
 }
 
-/// The one clock: whole seconds, because MySQL's TIMESTAMP keeps no
-/// fractions and every backend must hand back what it was given.
-pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(0)
+/// The one clock, held by the store: whole seconds, because MySQL's
+/// TIMESTAMP keeps no fractions and every backend must hand back what it
+/// was given. Tests move it forward ([`Clock::advance`]) instead of
+/// sleeping across expiry and lease times; clones share one reading.
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    /// Seconds added to the system clock.
+    ahead: Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        let ahead = self.ahead.load(std::sync::atomic::Ordering::Relaxed);
+        (Utc::now() + chrono::Duration::seconds(ahead)).trunc_subsecs(0)
+    }
+
+    /// Moves this clock forward (tests: an hour passes at once).
+    pub fn advance(&self, by: Duration) {
+        let secs = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
+        self.ahead
+            .fetch_add(secs, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// The one id scheme: UUIDv7, time-ordered so ids sort in creation order
@@ -221,7 +240,20 @@ impl Store {
             db.set_metric_callback(move |info| observer(info.elapsed, info.failed));
         }
         let write_gate = (scheme == "sqlite").then(|| Arc::new(tokio::sync::Mutex::new(())));
-        Ok(Store { db, write_gate })
+        Ok(Store {
+            db,
+            write_gate,
+            clock: Clock::default(),
+        })
+    }
+
+    /// The time now, on this store's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// Begins a transaction that will write.

@@ -54,7 +54,7 @@ async fn request_reset(
         return Ok(StatusCode::ACCEPTED);
     };
     // One link per few minutes is enough; more would only flood the inbox.
-    let recently = critboard_store::now() - chrono::Duration::minutes(RESEND_MINUTES);
+    let recently = state.store.now() - chrono::Duration::minutes(RESEND_MINUTES);
     let kind = if user.email_verified {
         "reset"
     } else {
@@ -91,7 +91,7 @@ async fn request_reset(
             email: &user.email,
             payload: serde_json::json!({}),
             created_by: None,
-            expires_at: critboard_store::now() + chrono::Duration::minutes(RESET_MINUTES),
+            expires_at: state.store.now() + chrono::Duration::minutes(RESET_MINUTES),
         },
         NewEmail {
             user_id: Some(user.id),
@@ -201,7 +201,7 @@ async fn verify_email(
         return Ok(confirmed(true));
     }
     if token.used_at.is_some()
-        || token.expires_at <= critboard_store::now()
+        || token.expires_at <= state.store.now()
         || !state.store.spend_email_token(token.id).await?
     {
         return Err(invalid());
@@ -226,7 +226,7 @@ async fn resend_verification(
         ));
     }
     state.auth_limiter.check(ip, &me.user.email)?;
-    let recently = critboard_store::now() - chrono::Duration::minutes(RESEND_MINUTES);
+    let recently = state.store.now() - chrono::Duration::minutes(RESEND_MINUTES);
     if !state
         .store
         .fresh_token_exists("verify", me.id(), recently)

@@ -44,7 +44,7 @@ struct Claims {
 /// A signed, expiring link to a stored object: through Critboard, or
 /// straight to S3 when the operator chose direct downloads.
 pub fn file_url(state: &AppState, key: &str, content_type: &str, name: &str) -> String {
-    let now = critboard_store::now().timestamp();
+    let now = state.store.now().timestamp();
     let expires = (now / LINK_WINDOW) * LINK_WINDOW + LINK_WINDOW + LINK_LIFETIME;
     if state.config.s3_direct_downloads {
         let lifetime = std::time::Duration::from_secs((expires - now).max(60) as u64);
@@ -116,7 +116,7 @@ async fn get_file(
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .ok_or(ApiError::NotFound)?;
-    let now = critboard_store::now().timestamp();
+    let now = state.store.now().timestamp();
     if claims.e < now {
         return Err(ApiError::Forbidden(
             "this link has expired; reload the page",

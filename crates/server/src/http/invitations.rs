@@ -121,7 +121,7 @@ async fn invite(
             email,
             payload: serde_json::to_value(&grant).unwrap_or_default(),
             created_by: Some(me.id()),
-            expires_at: critboard_store::now() + chrono::Duration::days(INVITE_DAYS),
+            expires_at: state.store.now() + chrono::Duration::days(INVITE_DAYS),
         },
         NewEmail {
             user_id: None,

@@ -61,10 +61,6 @@ fn link_id_from_token(state: &AppState, token: &str) -> Option<Uuid> {
     genuine.then(|| Uuid::parse_str(id).ok()).flatten()
 }
 
-fn is_live(link: &share_link::Model) -> bool {
-    LinkEnd::of(link, critboard_store::now()).is_none()
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct ShareLinkOut {
     pub id: Uuid,
@@ -90,7 +86,7 @@ fn link_out(state: &AppState, l: share_link::Model) -> ShareLinkOut {
     ShareLinkOut {
         url: state.links().share(&token),
         token,
-        active: is_live(&l),
+        active: LinkEnd::of(&l, state.store.now()).is_none(),
         role: l.role,
         has_password: l.password_hash.is_some(),
         id: l.id,
@@ -161,7 +157,7 @@ async fn create_link(
                 );
             }
         }
-        let now = critboard_store::now();
+        let now = state.store.now();
         if body.expires_at.is_some_and(|t| t <= now) {
             e.add("expires_at", "must be in the future");
         } else if body
@@ -242,7 +238,7 @@ async fn live_link(state: &AppState, token: &str) -> Result<(share_link::Model, 
         .share_link(id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if let Some(end) = LinkEnd::of(&link, critboard_store::now()) {
+    if let Some(end) = LinkEnd::of(&link, state.store.now()) {
         return Err(ApiError::LinkGone(end));
     }
     let board = state
@@ -330,7 +326,7 @@ async fn open_session(
             return Err(ApiError::LinkPassword);
         }
     }
-    let expires_at = (critboard_store::now() + Duration::days(GUEST_SESSION_DAYS))
+    let expires_at = (state.store.now() + Duration::days(GUEST_SESSION_DAYS))
         .min(link.expires_at.unwrap_or(DateTime::<Utc>::MAX_UTC));
     let secret = random_secret("cbg_");
     let guest = state
@@ -348,7 +344,7 @@ async fn open_session(
             .guest_sessions(old.iter().map(|s| secret_digest(s)).collect())
             .await?
             .into_iter()
-            .filter(|g| g.board_id != link.board_id && g.ended(critboard_store::now()).is_none())
+            .filter(|g| g.board_id != link.board_id && g.ended(state.store.now()).is_none())
             .map(|g| g.token_hash)
             .collect();
         secrets.extend(

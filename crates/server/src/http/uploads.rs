@@ -98,7 +98,7 @@ fn upload_out(state: &AppState, u: upload::Model) -> UploadOut {
 /// Where the browser sends the bytes: a presigned S3 PUT, or our own
 /// signed URL in local mode.
 fn target(state: &AppState, u: &upload::Model) -> UploadTarget {
-    let left = (u.expires_at - critboard_store::now())
+    let left = (u.expires_at - state.store.now())
         .to_std()
         .unwrap_or_default();
     let presigned = state
@@ -215,7 +215,7 @@ async fn create_upload(
             content_type: &body.content_type,
             bytes: body.size,
             idempotency_key: key.as_deref(),
-            expires_at: critboard_store::now() + chrono::Duration::minutes(UPLOAD_URL_MINUTES),
+            expires_at: state.store.now() + chrono::Duration::minutes(UPLOAD_URL_MINUTES),
         })
         .await?;
     Ok(created(upload_out(&state, upload)))
@@ -256,8 +256,7 @@ async fn put_content(
         return Err(ApiError::Forbidden("this upload URL is not valid"));
     }
     // The row is authoritative: no signature outlives its upload.
-    if signed.expires < critboard_store::now().timestamp() || u.expires_at < critboard_store::now()
-    {
+    if signed.expires < state.store.now().timestamp() || u.expires_at < state.store.now() {
         return Err(ApiError::Forbidden(
             "this upload URL has expired; start the upload again",
         ));

@@ -40,7 +40,7 @@ fn period(f: EmailFrequency) -> Option<Duration> {
 /// Queues this period's digest job of every rhythm (every node calls this;
 /// the unique key per period keeps it to one job, even across restarts).
 pub async fn schedule(state: &AppState) {
-    schedule_for(state, critboard_store::now()).await;
+    schedule_for(state, state.store.now()).await;
 }
 
 /// Queues the digest jobs of the periods that contain `at`.

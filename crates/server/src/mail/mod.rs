@@ -282,7 +282,7 @@ pub async fn send_verification(
             email: &user.email,
             payload: serde_json::json!({}),
             created_by: None,
-            expires_at: critboard_store::now() + chrono::Duration::hours(VERIFY_HOURS),
+            expires_at: state.store.now() + chrono::Duration::hours(VERIFY_HOURS),
         },
         NewEmail {
             user_id: Some(user.id),

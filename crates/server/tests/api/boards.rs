@@ -330,7 +330,7 @@ async fn seed_boards(app: &TestApp, ws: &str, folder: &str, n: usize, member: &s
     let ws: Uuid = ws.parse().unwrap();
     let folder: Uuid = folder.parse().unwrap();
     let member: Uuid = member.parse().unwrap();
-    let now = critboard_store::now();
+    let now = app.store.now();
     let ids: Vec<Uuid> = (0..n).map(|_| critboard_store::new_id()).collect();
     for chunk in ids.chunks(200) {
         let rows = chunk.iter().enumerate().map(|(i, id)| board::ActiveModel {

@@ -285,6 +285,31 @@ pub fn browser() -> reqwest::Client {
 pub const PASSWORD: &str = "violet-otter-42-lamp";
 
 impl TestApp {
+    /// Waits (20 s at most) until no job is due or running: whatever was
+    /// asked of the workers is done, so a test can check that nothing more
+    /// happened (no second e-mail) without sleeping.
+    pub async fn jobs_settled(&self) {
+        use critboard_store::entities::job;
+        use critboard_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let started = std::time::Instant::now();
+        loop {
+            let busy = job::Entity::find()
+                .filter(job::Column::DoneAt.is_null())
+                .filter(job::Column::RunAt.lte(self.store.now()))
+                .count(self.store.conn())
+                .await
+                .unwrap();
+            if busy == 0 {
+                return;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "{busy} jobs still due after 20 s"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// A browser that has not signed in.
     pub fn anon(&self) -> TestUser {
         TestUser {

@@ -81,6 +81,30 @@ impl SmtpSink {
     }
 }
 
+/// Waits until a job of `kind` has failed at least once (the SMTP server
+/// is away).
+async fn failed_once(app: &TestApp, kind: &str) {
+    use critboard_store::entities::job;
+    use critboard_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let started = Instant::now();
+    loop {
+        let failed = job::Entity::find()
+            .filter(job::Column::Kind.eq(kind))
+            .filter(job::Column::LastError.is_not_null())
+            .one(app.store.conn())
+            .await
+            .unwrap();
+        if failed.is_some() {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{kind} never failed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 fn missing(reason: &str) -> Option<SmtpSink> {
     if std::env::var("CRITBOARD_TEST_REQUIRE_BACKENDS").as_deref() == Ok("1") {
         panic!("the SMTP test server is required: {reason}");
@@ -399,7 +423,7 @@ async fn digests_group_news_by_board_exactly_once(backend: Backend) {
         1
     );
     let all = sink.wait_for(before + 2).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.jobs_settled().await;
     assert_eq!(sink.messages().len(), all.len(), "no duplicates");
     assert_eq!(all.len(), before + 2);
 
@@ -497,14 +521,14 @@ async fn mail_survives_an_smtp_outage(backend: Backend) {
         return;
     };
     let ada = app.user("Ada").await; // its verification e-mail cannot go out yet
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    failed_once(&app, critboard_server::mail::SEND_EMAIL).await;
     let Some(sink) = SmtpSink::start(port) else {
         return;
     };
     let mails = sink.wait_for(1).await;
     assert_eq!(mails.len(), 1, "delivered after the outage");
     assert!(mails[0].to().contains(&ada.email));
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    app.jobs_settled().await;
     assert_eq!(sink.messages().len(), 1, "and only once");
 }
 
@@ -552,7 +576,7 @@ async fn password_reset_works_once_and_ends_sessions(backend: Backend) {
     .await
     .expect(422);
     let mails = mails_to(&app, &ada.email, 2).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.jobs_settled().await;
     assert_eq!(
         mails_to(&app, &ada.email, 2).await.len(),
         2,
@@ -595,7 +619,7 @@ async fn password_reset_works_once_and_ends_sessions(backend: Backend) {
     anon.post("/api/v1/auth/password-reset", json!({"email": bob.email}))
         .await
         .expect(202);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.jobs_settled().await;
     let bobs = mails_to(&app, &bob.email, 1).await;
     assert_eq!(bobs.len(), 1);
     assert!(bobs[0].header("Subject").unwrap().contains("Confirm"));
@@ -691,7 +715,7 @@ async fn invitations_let_people_in_with_or_without_an_account(backend: Backend) 
     assert_eq!(signed.body["user"]["email_verified"], true);
     let board = newbie.get(&format!("/api/v1/boards/{b}")).await.expect(200);
     assert_eq!(board.body["role"], "commenter");
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.jobs_settled().await;
     assert_eq!(
         mails_to(&app, "newbie@example.com", 1).await.len(),
         1,
@@ -833,7 +857,7 @@ async fn two_nodes_send_one_digest(backend: Backend) {
         digest::schedule_for(&b.state, next_hour).await;
     }
     let mails = sink.wait_for(before + 1).await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    a.jobs_settled().await;
     let digests: Vec<Mail> = sink
         .messages()
         .into_iter()

@@ -215,7 +215,7 @@ async fn s3_refuses_a_wrong_size_an_altered_url_and_an_expired_one() {
     app.store
         .execute(
             "UPDATE uploads SET expires_at = ?",
-            vec![(critboard_store::now() + chrono::Duration::seconds(1)).into()],
+            vec![(app.store.now() + chrono::Duration::seconds(1)).into()],
         )
         .await
         .unwrap();

@@ -446,7 +446,7 @@ async fn altered_or_expired_upload_urls_are_refused(app: TestApp) {
     app.store
         .execute(
             "UPDATE uploads SET expires_at = ?",
-            vec![(critboard_store::now() - chrono::Duration::minutes(1)).into()],
+            vec![(app.store.now() - chrono::Duration::minutes(1)).into()],
         )
         .await
         .unwrap();
@@ -662,16 +662,16 @@ async fn an_interrupted_job_is_retried_and_thumbnails_are_made_once(backend: Bac
     let b = board(&app, &ada, &[]).await;
     let asset = upload(&ada, &b, "a.png", &png(200, 100)).await;
     let id = asset["id"].as_str().unwrap();
-    // A worker claims the job and dies: its lease lapses at once.
+    // A worker claims the job and dies.
     let dead = Queue::new(app.store.clone());
     let job = dead
-        .claim(&["thumbnails"], Duration::ZERO)
+        .claim(&["thumbnails"], Duration::from_secs(60))
         .await
         .unwrap()
         .expect("job queued");
     assert_eq!(job.attempts, 1);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    // Node B with a worker, on the same database and files.
+    // Node B with a worker, on the same database and files; on its clock
+    // the dead worker's lease has run out.
     let (dir, db_url) = (app.dir.clone(), app.database_url.clone());
     let node_b = spawn_app_with(backend, move |c| {
         c.data_dir = dir;
@@ -679,7 +679,7 @@ async fn an_interrupted_job_is_retried_and_thumbnails_are_made_once(backend: Bac
     })
     .await
     .unwrap();
-    let _keep = &node_b;
+    node_b.store.clock().advance(Duration::from_secs(61));
     let ready = wait_ready(&ada, id).await;
     assert_eq!(ready["current_version"]["state"], "ready");
     let version_id: uuid::Uuid = ready["current_version"]["id"]
@@ -734,7 +734,7 @@ async fn abandoned_uploads_are_cleaned_up(app: TestApp) {
         .execute(
             "UPDATE uploads SET created_at = ? WHERE id = ?",
             vec![
-                (critboard_store::now() - chrono::Duration::hours(25)).into(),
+                (app.store.now() - chrono::Duration::hours(25)).into(),
                 old["id"]
                     .as_str()
                     .unwrap()

@@ -1,7 +1,7 @@
 //! Users, sessions and personal API tokens.
 
 use crate::entities::{api_token, session, user};
-use crate::{new_id, now, Result, Store, StoreError};
+use crate::{new_id, Result, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -18,7 +18,7 @@ pub struct NewUser<'a> {
 impl Store {
     /// Creates a user; `EmailTaken` when the e-mail (case-insensitive) is taken.
     pub async fn create_user(&self, new: NewUser<'_>) -> Result<user::Model> {
-        let at = now();
+        let at = self.now();
         let model = user::ActiveModel {
             id: Set(new_id()),
             email: Set(new.email.trim().to_owned()),
@@ -67,7 +67,7 @@ impl Store {
         let changed = user::ActiveModel {
             id: ActiveValue::Unchanged(user_id),
             display_name: Set(display_name.trim().to_owned()),
-            updated_at: Set(now()),
+            updated_at: Set(self.now()),
             ..Default::default()
         };
         match changed.update(self.conn()).await {
@@ -91,7 +91,7 @@ impl Store {
         // transaction instead of failing to upgrade a read.
         let changed = user::Entity::update_many()
             .col_expr(user::Column::PasswordHash, password_hash.into())
-            .col_expr(user::Column::UpdatedAt, now().into())
+            .col_expr(user::Column::UpdatedAt, self.now().into())
             .filter(user::Column::Id.eq(user_id))
             .exec(&*tx)
             .await?;
@@ -131,7 +131,7 @@ impl Store {
         token_hash: String,
         ttl: Duration,
     ) -> Result<session::Model> {
-        let at = now();
+        let at = self.now();
         let model = session::ActiveModel {
             id: Set(new_id()),
             user_id: Set(user_id),
@@ -151,7 +151,7 @@ impl Store {
     ) -> Result<Option<(session::Model, user::Model)>> {
         let found = session::Entity::find()
             .filter(session::Column::TokenHash.eq(token_hash))
-            .filter(session::Column::ExpiresAt.gt(now()))
+            .filter(session::Column::ExpiresAt.gt(self.now()))
             .find_also_related(user::Entity)
             .one(self.conn())
             .await?;
@@ -167,7 +167,7 @@ impl Store {
 
     pub async fn delete_expired_sessions(&self) -> Result<u64> {
         Ok(session::Entity::delete_many()
-            .filter(session::Column::ExpiresAt.lte(now()))
+            .filter(session::Column::ExpiresAt.lte(self.now()))
             .exec(self.conn())
             .await?
             .rows_affected)
@@ -186,7 +186,7 @@ impl Store {
             name: Set(name.trim().to_owned()),
             prefix: Set(prefix.to_owned()),
             token_hash: Set(token_hash),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             last_used_at: Set(None),
         };
         Ok(model.insert(self.conn()).await?)

@@ -2,9 +2,9 @@
 
 use super::boards::BoardRow;
 use super::discussion::asset_title;
-use super::events::{record, Actor};
+use super::events::Actor;
 use crate::entities::{asset, job, setting, thumbnail, upload, version};
-use crate::{new_id, now, Result, Store, StoreError};
+use crate::{new_id, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use critboard_domain::events::{ReviewNews, VersionFailure, VersionNews};
 use critboard_domain::{BoardEvent, ReviewStatus, UploadState, VersionState};
@@ -138,7 +138,7 @@ impl Store {
             failure: Set(None),
             idempotency_key: Set(new.idempotency_key.map(str::to_owned)),
             expires_at: Set(new.expires_at),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
         };
         match model.insert(self.conn()).await.map_err(StoreError::from) {
             Ok(u) => Ok(u),
@@ -213,7 +213,7 @@ impl Store {
         if up.state != UploadState::Uploading {
             return Err(StoreError::UploadRefused);
         }
-        let at = now();
+        let at = self.now();
         let version_id = new_id();
         let asset = match up.asset_id {
             Some(asset_id) => {
@@ -289,7 +289,7 @@ impl Store {
         } else {
             BoardEvent::VersionAdded(news)
         };
-        record(&tx, asset.board_id, actor, &event).await?;
+        self.record(&tx, asset.board_id, actor, &event).await?;
         tx.commit().await?;
         Ok((asset, version))
     }
@@ -370,7 +370,7 @@ impl Store {
         status: ReviewStatus,
     ) -> Result<()> {
         let tx = self.begin_write().await?;
-        let at = now();
+        let at = self.now();
         tx.execute(self.stmt(
             "UPDATE versions SET review_status = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?",
             vec![
@@ -395,7 +395,8 @@ impl Store {
             },
             status,
         };
-        record(&tx, board_id, actor, &BoardEvent::ReviewChanged(news)).await?;
+        self.record(&tx, board_id, actor, &BoardEvent::ReviewChanged(news))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -473,7 +474,7 @@ impl Store {
     pub async fn rename_asset(&self, asset_id: Uuid, title: &str) -> Result<()> {
         asset::Entity::update_many()
             .col_expr(asset::Column::Title, title.trim().to_owned().into())
-            .col_expr(asset::Column::UpdatedAt, now().into())
+            .col_expr(asset::Column::UpdatedAt, self.now().into())
             .filter(asset::Column::Id.eq(asset_id))
             .exec(self.conn())
             .await?;
@@ -561,7 +562,7 @@ impl Store {
                 vec![
                     VersionState::Ready.into(),
                     sha256.into(),
-                    now().into(),
+                    self.now().into(),
                     version_id.into(),
                     VersionState::Processing.into(),
                 ],
@@ -571,7 +572,7 @@ impl Store {
         if claimed != 1 {
             return Ok(false);
         }
-        let at = now();
+        let at = self.now();
         let rows = thumbs.into_iter().map(|t| thumbnail::ActiveModel {
             version_id: Set(version_id),
             size: Set(t.size.to_owned()),
@@ -586,7 +587,7 @@ impl Store {
             .exec_without_returning(&*tx)
             .await?;
         if let Some((board_id, news)) = version_news(&tx, version_id).await? {
-            record(
+            self.record(
                 &tx,
                 board_id,
                 &Actor::Critboard,
@@ -609,7 +610,7 @@ impl Store {
                 vec![
                     VersionState::Failed.into(),
                     reason.clone().into(),
-                    now().into(),
+                    self.now().into(),
                     version_id.into(),
                     VersionState::Processing.into(),
                 ],
@@ -623,7 +624,8 @@ impl Store {
                     failure: reason,
                 };
                 let event = BoardEvent::VersionFailed(failed);
-                record(&tx, board_id, &Actor::Critboard, &event).await?;
+                self.record(&tx, board_id, &Actor::Critboard, &event)
+                    .await?;
             }
         }
         tx.commit().await?;

@@ -1,10 +1,10 @@
 //! Boards, their members, and the board lists with per-board roles.
 
 use super::access::{role_binds, Grants, BOARD_ROLE_COLUMNS, BOARD_ROLE_JOINS, BOARD_VISIBLE};
-use super::events::{record, Actor};
+use super::events::Actor;
 use super::workspaces::MemberRow;
 use crate::entities::{board, board_member};
-use crate::{like_contains, new_id, now, Result, Store, StoreError};
+use crate::{like_contains, new_id, Result, Store, StoreError};
 use critboard_domain::events::{MemberLeft, MemberNews};
 use critboard_domain::{BoardEvent, BoardRole, WorkspaceRole};
 use sea_orm::sea_query::OnConflict;
@@ -133,7 +133,7 @@ pub struct BoardChanges<'a> {
 impl Store {
     /// Creates a board with its creator as owner, atomically.
     pub async fn create_board(&self, new: NewBoard<'_>) -> Result<Uuid> {
-        let at = now();
+        let at = self.now();
         let tx = self.begin_write().await?;
         let b = board::ActiveModel {
             id: Set(new_id()),
@@ -243,11 +243,11 @@ impl Store {
             b.folder_id = Set(folder);
         }
         match changes.archived {
-            Some(true) if !was_archived => b.archived_at = Set(Some(now())),
+            Some(true) if !was_archived => b.archived_at = Set(Some(self.now())),
             Some(false) => b.archived_at = Set(None),
             _ => {}
         }
-        b.updated_at = Set(now());
+        b.updated_at = Set(self.now());
         b.update(self.conn()).await?;
         Ok(())
     }
@@ -299,7 +299,7 @@ impl Store {
             board_id: Set(board_id),
             user_id: Set(user_id),
             role: Set(role),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
         })
         .on_conflict(
             OnConflict::columns([board_member::Column::BoardId, board_member::Column::UserId])
@@ -318,7 +318,7 @@ impl Store {
             MemberChange::Added => BoardEvent::MemberAdded(news),
             MemberChange::RoleChanged => BoardEvent::MemberRoleChanged(news),
         };
-        record(&tx, board_id, actor, &event).await?;
+        self.record(&tx, board_id, actor, &event).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -342,7 +342,8 @@ impl Store {
             user_id,
             name: display_name(&tx, user_id).await?,
         };
-        record(&tx, board_id, actor, &BoardEvent::MemberRemoved(left)).await?;
+        self.record(&tx, board_id, actor, &BoardEvent::MemberRemoved(left))
+            .await?;
         tx.commit().await?;
         Ok(())
     }

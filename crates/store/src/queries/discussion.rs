@@ -2,9 +2,9 @@
 //! with the event that describes it, in one transaction (see `events`).
 
 use super::boards::BoardRow;
-use super::events::{audience_binds, record, requote, Actor, BOARD_AUDIENCE_IDS};
+use super::events::{audience_binds, requote, Actor, BOARD_AUDIENCE_IDS};
 use crate::entities::{asset, comment, guest_request_key, idempotency_key, thread};
-use crate::{new_id, now, Result, Store, StoreError};
+use crate::{new_id, Result, Store, StoreError};
 use critboard_domain::discussion::{excerpt, EXCERPT_MAX};
 use critboard_domain::events::{CommentNews, ThreadNews};
 use critboard_domain::{BoardEvent, BoardRole, ThreadState};
@@ -82,7 +82,7 @@ impl Store {
                     key: Set(key.to_owned()),
                     resource: Set(resource.to_owned()),
                     resource_id: Set(id),
-                    created_at: Set(now()),
+                    created_at: Set(self.now()),
                 }
                 .insert(tx)
                 .await?;
@@ -93,7 +93,7 @@ impl Store {
                     key: Set(key.to_owned()),
                     resource: Set(resource.to_owned()),
                     resource_id: Set(id),
-                    created_at: Set(now()),
+                    created_at: Set(self.now()),
                 }
                 .insert(tx)
                 .await?;
@@ -129,7 +129,7 @@ impl Store {
             .one(&*tx)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let at = now();
+        let at = self.now();
         let t = thread::ActiveModel {
             id: Set(new_id()),
             asset_id: Set(new.asset_id),
@@ -166,7 +166,7 @@ impl Store {
         self.remember(&tx, actor, new.idempotency_key, "thread", t.id)
             .await?;
         let title = asset_title(&tx, new.asset_id).await?;
-        record(
+        self.record(
             &tx,
             new.board_id,
             actor,
@@ -255,14 +255,14 @@ impl Store {
             mentions: Set(mentions_json(mentions)),
             edited_at: Set(None),
             deleted_at: Set(None),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
         }
         .insert(&*tx)
         .await?;
         self.remember(&tx, actor, idempotency_key, "comment", c.id)
             .await?;
         let title = asset_title(&tx, thread.asset_id).await?;
-        record(
+        self.record(
             &tx,
             board_id,
             actor,
@@ -297,7 +297,7 @@ impl Store {
         new_body: Option<(&str, &[Uuid])>,
     ) -> Result<()> {
         let tx = self.begin_write().await?;
-        let at = now();
+        let at = self.now();
         let (sql, values): (&str, Vec<sea_orm::Value>) = match new_body {
             Some((body, mentions)) => (
                 "UPDATE comments SET body = ?, mentions = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL",
@@ -327,7 +327,7 @@ impl Store {
             Some(_) => BoardEvent::CommentEdited(news),
             None => BoardEvent::CommentDeleted(news),
         };
-        record(&tx, board_id, actor, &event).await?;
+        self.record(&tx, board_id, actor, &event).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -341,7 +341,7 @@ impl Store {
         state: ThreadState,
     ) -> Result<bool> {
         let tx = self.begin_write().await?;
-        let at = now();
+        let at = self.now();
         let (by, when) = match state {
             ThreadState::Resolved => (actor.user_id(), Some(at)),
             ThreadState::Open => (None, None),
@@ -373,7 +373,7 @@ impl Store {
             ThreadState::Resolved => BoardEvent::ThreadResolved(news),
             ThreadState::Open => BoardEvent::ThreadReopened(news),
         };
-        record(&tx, board_id, actor, &event).await?;
+        self.record(&tx, board_id, actor, &event).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -4,7 +4,7 @@
 //! digests all read it back as typed [`BoardEvent`]s.
 
 use crate::entities::event;
-use crate::{new_id, now, Result, Store};
+use crate::{new_id, Result, Store};
 use chrono::{DateTime, Utc};
 use critboard_domain::discussion::{excerpt, EXCERPT_MAX};
 use critboard_domain::{BoardEvent, BoardRole, WorkspaceRole};
@@ -155,58 +155,6 @@ pub(crate) fn audience_binds(board: Uuid, min: BoardRole) -> Vec<Value> {
     ]
 }
 
-/// Writes an event and, in the same transaction, the notification of
-/// everyone it concerns ([`BoardEvent::audience`]) but its actor: muted
-/// boards are skipped, except by the people the event mentions. One
-/// INSERT … SELECT however many people.
-pub(crate) async fn record(
-    tx: &DatabaseTransaction,
-    board_id: Uuid,
-    actor: &Actor,
-    event: &BoardEvent,
-) -> Result<()> {
-    let at = now();
-    let kind = event.kind();
-    let e = event::ActiveModel {
-        id: Set(new_id()),
-        board_id: Set(board_id),
-        actor_id: Set(actor.user_id()),
-        actor_name: Set(actor.name().chars().take(80).collect()),
-        kind: Set(kind.to_owned()),
-        payload: Set(serde_json::to_string(event).unwrap_or_else(|_| "{}".into())),
-        comment_id: Set(event.comment().map(|c| c.comment_id)),
-        created_at: Set(at),
-    }
-    .insert(tx)
-    .await?;
-    let Some(action) = event.audience() else {
-        return Ok(());
-    };
-    let mentions = event.mentions();
-    let mentioned = if mentions.is_empty() {
-        "0 = 1".to_owned()
-    } else {
-        format!("p.user_id IN ({})", vec!["?"; mentions.len()].join(", "))
-    };
-    let sql = format!(
-        "INSERT INTO notifications (user_id, event_id, board_id, kind, mention, read_at, emailed_at, created_at) \
-         SELECT p.user_id, ?, ?, ?, CASE WHEN {mentioned} THEN 1 ELSE 0 END, NULL, NULL, ? \
-         FROM ({BOARD_AUDIENCE_IDS}) p \
-         WHERE p.user_id <> ? AND ({mentioned} OR NOT EXISTS \
-           (SELECT 1 FROM board_mutes mu WHERE mu.user_id = p.user_id AND mu.board_id = ?))"
-    );
-    let mut values: Vec<Value> = vec![e.id.into(), board_id.into(), kind.into()];
-    values.extend(mentions.iter().map(|m| Value::from(*m)));
-    values.push(at.into());
-    values.extend(audience_binds(board_id, BoardRole::required_for(action)));
-    values.push(actor.user_id().unwrap_or_default().into());
-    values.extend(mentions.iter().map(|m| Value::from(*m)));
-    values.push(board_id.into());
-    tx.execute(crate::statement(tx.get_database_backend(), &sql, values))
-        .await?;
-    Ok(())
-}
-
 /// Brings the quote of a comment's earlier events in line with its text:
 /// the new words after an edit, none after a deletion.
 pub(crate) async fn requote(
@@ -239,6 +187,59 @@ pub(crate) async fn requote(
 }
 
 impl Store {
+    /// Writes an event and, in the same transaction, the notification of
+    /// everyone it concerns ([`BoardEvent::audience`]) but its actor: muted
+    /// boards are skipped, except by the people the event mentions. One
+    /// INSERT … SELECT however many people.
+    pub(crate) async fn record(
+        &self,
+        tx: &DatabaseTransaction,
+        board_id: Uuid,
+        actor: &Actor,
+        event: &BoardEvent,
+    ) -> Result<()> {
+        let at = self.now();
+        let kind = event.kind();
+        let e = event::ActiveModel {
+            id: Set(new_id()),
+            board_id: Set(board_id),
+            actor_id: Set(actor.user_id()),
+            actor_name: Set(actor.name().chars().take(80).collect()),
+            kind: Set(kind.to_owned()),
+            payload: Set(serde_json::to_string(event).unwrap_or_else(|_| "{}".into())),
+            comment_id: Set(event.comment().map(|c| c.comment_id)),
+            created_at: Set(at),
+        }
+        .insert(tx)
+        .await?;
+        let Some(action) = event.audience() else {
+            return Ok(());
+        };
+        let mentions = event.mentions();
+        let mentioned = if mentions.is_empty() {
+            "0 = 1".to_owned()
+        } else {
+            format!("p.user_id IN ({})", vec!["?"; mentions.len()].join(", "))
+        };
+        let sql = format!(
+            "INSERT INTO notifications (user_id, event_id, board_id, kind, mention, read_at, emailed_at, created_at) \
+             SELECT p.user_id, ?, ?, ?, CASE WHEN {mentioned} THEN 1 ELSE 0 END, NULL, NULL, ? \
+             FROM ({BOARD_AUDIENCE_IDS}) p \
+             WHERE p.user_id <> ? AND ({mentioned} OR NOT EXISTS \
+               (SELECT 1 FROM board_mutes mu WHERE mu.user_id = p.user_id AND mu.board_id = ?))"
+        );
+        let mut values: Vec<Value> = vec![e.id.into(), board_id.into(), kind.into()];
+        values.extend(mentions.iter().map(|m| Value::from(*m)));
+        values.push(at.into());
+        values.extend(audience_binds(board_id, BoardRole::required_for(action)));
+        values.push(actor.user_id().unwrap_or_default().into());
+        values.extend(mentions.iter().map(|m| Value::from(*m)));
+        values.push(board_id.into());
+        tx.execute(crate::statement(tx.get_database_backend(), &sql, values))
+            .await?;
+        Ok(())
+    }
+
     /// Events of every board with ids above `floor`, oldest first.
     pub async fn events_since(&self, floor: Uuid, limit: u64) -> Result<Vec<StoredEvent>> {
         Ok(read_all(

@@ -2,7 +2,7 @@
 
 use super::workspaces::MemberRow;
 use crate::entities::{folder, folder_grant};
-use crate::{new_id, now, Result, Store, StoreError};
+use crate::{new_id, Result, Store, StoreError};
 use critboard_domain::{BoardRole, WorkspaceRole};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -43,7 +43,7 @@ impl Store {
         parent_id: Option<Uuid>,
         name: &str,
     ) -> Result<folder::Model> {
-        let at = now();
+        let at = self.now();
         Ok(folder::ActiveModel {
             id: Set(new_id()),
             workspace_id: Set(workspace_id),
@@ -106,7 +106,7 @@ impl Store {
         if let Some(parent) = parent_id {
             f.parent_id = Set(parent);
         }
-        f.updated_at = Set(now());
+        f.updated_at = Set(self.now());
         Ok(f.update(self.conn()).await?)
     }
 
@@ -139,7 +139,7 @@ impl Store {
             folder_id: Set(folder_id),
             user_id: Set(user_id),
             role: Set(role),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
         })
         .on_conflict(
             OnConflict::columns([folder_grant::Column::FolderId, folder_grant::Column::UserId])

@@ -2,9 +2,9 @@
 //! workspace along). Accepting spends the token and creates the
 //! memberships in one transaction.
 
-use super::events::{record, Actor};
+use super::events::Actor;
 use crate::entities::email_token;
-use crate::{now, Result, Store, StoreError};
+use crate::{Result, Store, StoreError};
 use critboard_domain::events::MemberNews;
 use critboard_domain::{BoardEvent, BoardRole, WorkspaceRole};
 use sea_orm::{
@@ -38,7 +38,7 @@ impl Store {
             .filter(email_token::Column::WorkspaceId.eq(workspace_id))
             .filter(email_token::Column::Kind.eq(INVITE))
             .filter(email_token::Column::UsedAt.is_null())
-            .filter(email_token::Column::ExpiresAt.gt(now()))
+            .filter(email_token::Column::ExpiresAt.gt(self.now()))
             .order_by_desc(email_token::Column::CreatedAt)
             .all(self.conn())
             .await?)
@@ -55,7 +55,7 @@ impl Store {
     pub async fn revoke_invitation(&self, id: Uuid) -> Result<()> {
         self.execute(
             "UPDATE email_tokens SET expires_at = ? WHERE id = ? AND used_at IS NULL",
-            vec![now().into(), id.into()],
+            vec![self.now().into(), id.into()],
         )
         .await?;
         Ok(())
@@ -74,7 +74,7 @@ impl Store {
     ) -> Result<()> {
         let user = actor.user_id().ok_or(StoreError::NotFound)?;
         let tx = self.begin_write().await?;
-        let at = now();
+        let at = self.now();
         let spent = tx
             .execute(self.stmt(
                 "UPDATE email_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?",
@@ -147,7 +147,8 @@ impl Store {
                     role,
                     invitation: true,
                 };
-                record(&tx, board, actor, &BoardEvent::MemberAdded(news)).await?;
+                self.record(&tx, board, actor, &BoardEvent::MemberAdded(news))
+                    .await?;
             }
         }
         if verify_email {

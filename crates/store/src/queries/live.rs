@@ -1,7 +1,7 @@
 //! What live streams read: new events, events missed while disconnected,
 //! and who is viewing a board.
 
-use crate::{now, Result, Store};
+use crate::{Result, Store};
 use sea_orm::{FromQueryResult, Value};
 use std::time::Duration;
 use uuid::Uuid;
@@ -32,7 +32,7 @@ impl Store {
                 Value::from(viewer.guest_id),
                 viewer.display_name.chars().take(80).collect::<String>().into(),
                 node_id.into(),
-                now().into(),
+                self.now().into(),
             ],
         )
         .await?;
@@ -49,7 +49,7 @@ impl Store {
     pub async fn touch_viewers(&self, node_id: Uuid) -> Result<()> {
         self.execute(
             "UPDATE board_viewers SET seen_at = ? WHERE node_id = ?",
-            vec![now().into(), node_id.into()],
+            vec![self.now().into(), node_id.into()],
         )
         .await?;
         Ok(())
@@ -73,7 +73,7 @@ impl Store {
              WHERE board_id IN ({marks}) AND seen_at > ? ORDER BY display_name, id"
         );
         let mut values: Vec<Value> = boards.iter().map(|b| (*b).into()).collect();
-        let since = now() - chrono::Duration::from_std(ttl).unwrap_or_default();
+        let since = self.now() - chrono::Duration::from_std(ttl).unwrap_or_default();
         values.push(since.into());
         let rows = Row::find_by_statement(self.stmt(&sql, values))
             .all(self.conn())
@@ -95,7 +95,7 @@ impl Store {
 
     /// Forgets viewer rows no node has refreshed for a long time.
     pub async fn delete_stale_viewers(&self, older_than: Duration) -> Result<u64> {
-        let before = now() - chrono::Duration::from_std(older_than).unwrap_or_default();
+        let before = self.now() - chrono::Duration::from_std(older_than).unwrap_or_default();
         self.execute(
             "DELETE FROM board_viewers WHERE seen_at < ?",
             vec![before.into()],

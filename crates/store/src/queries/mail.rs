@@ -4,7 +4,7 @@
 
 use super::events::{EventRow, StoredEvent};
 use crate::entities::{email, email_token, job, user};
-use crate::{new_id, now, Result, Store, StoreError};
+use crate::{new_id, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set,
@@ -73,7 +73,7 @@ const STILL_SEES_BOARD: &str = "(EXISTS (SELECT 1 FROM board_members bm WHERE bm
      OR EXISTS (SELECT 1 FROM workspace_members wm WHERE wm.workspace_id = b.workspace_id \
                 AND wm.user_id = n.user_id AND wm.role >= 2))";
 
-fn email_model(id: Uuid, e: NewEmail) -> email::ActiveModel {
+fn email_model(id: Uuid, e: NewEmail, at: DateTime<Utc>) -> email::ActiveModel {
     email::ActiveModel {
         id: Set(id),
         user_id: Set(e.user_id),
@@ -83,7 +83,7 @@ fn email_model(id: Uuid, e: NewEmail) -> email::ActiveModel {
         text_body: Set(e.text_body),
         html_body: Set(e.html_body),
         unsubscribe_url: Set(e.unsubscribe_url),
-        created_at: Set(now()),
+        created_at: Set(at),
         sent_at: Set(None),
     }
 }
@@ -143,7 +143,7 @@ impl Store {
         send_job: impl Fn(&[Uuid]) -> job::ActiveModel,
     ) -> Result<Vec<Uuid>> {
         let tx = self.begin_write().await?;
-        let at = now();
+        let at = self.now();
         let mut ids = Vec::with_capacity(emails.len());
         for (e, events) in emails {
             let id = new_id();
@@ -164,7 +164,7 @@ impl Store {
                     return Err(StoreError::AlreadyEmailed);
                 }
             }
-            email_model(id, e).insert(&*tx).await?;
+            email_model(id, e, self.now()).insert(&*tx).await?;
             ids.push(id);
         }
         if !ids.is_empty() {
@@ -188,7 +188,7 @@ impl Store {
     pub async fn mark_email_sent(&self, id: Uuid) -> Result<()> {
         self.execute(
             "UPDATE emails SET sent_at = ? WHERE id = ? AND sent_at IS NULL",
-            vec![now().into(), id.into()],
+            vec![self.now().into(), id.into()],
         )
         .await?;
         Ok(())
@@ -214,12 +214,12 @@ impl Store {
             created_by: Set(t.created_by),
             expires_at: Set(t.expires_at),
             used_at: Set(None),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
         }
         .insert(&*tx)
         .await?;
         let id = new_id();
-        email_model(id, e).insert(&*tx).await?;
+        email_model(id, e, self.now()).insert(&*tx).await?;
         send_job(&[id]).insert(&*tx).await?;
         tx.commit().await?;
         Ok(token)
@@ -249,7 +249,7 @@ impl Store {
             .filter(email_token::Column::Kind.eq(kind))
             .filter(email_token::Column::TokenHash.eq(token_hash))
             .filter(email_token::Column::UsedAt.is_null())
-            .filter(email_token::Column::ExpiresAt.gt(now()))
+            .filter(email_token::Column::ExpiresAt.gt(self.now()))
             .one(self.conn())
             .await?)
     }
@@ -268,7 +268,7 @@ impl Store {
             .filter(email_token::Column::UserId.eq(user_id))
             .filter(email_token::Column::UsedAt.is_null())
             .filter(email_token::Column::CreatedAt.gt(since))
-            .filter(email_token::Column::ExpiresAt.gt(now()))
+            .filter(email_token::Column::ExpiresAt.gt(self.now()))
             .count(self.conn())
             .await?
             > 0)
@@ -279,7 +279,7 @@ impl Store {
         Ok(self
             .execute(
                 "UPDATE email_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL",
-                vec![now().into(), id.into()],
+                vec![self.now().into(), id.into()],
             )
             .await?
             == 1)
@@ -288,7 +288,7 @@ impl Store {
     pub async fn set_email_verified(&self, user_id: Uuid) -> Result<()> {
         self.execute(
             "UPDATE users SET email_verified = ?, updated_at = ? WHERE id = ?",
-            vec![true.into(), now().into(), user_id.into()],
+            vec![true.into(), self.now().into(), user_id.into()],
         )
         .await?;
         Ok(())

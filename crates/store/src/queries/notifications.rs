@@ -4,7 +4,7 @@
 use super::access::{role_binds, BOARD_ROLE_JOINS, BOARD_VISIBLE};
 use super::events::{EventRow, StoredEvent};
 use crate::entities::user;
-use crate::{now, Result, Store, StoreError};
+use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use critboard_domain::EmailFrequency;
 use sea_orm::{
@@ -111,7 +111,7 @@ impl Store {
     pub async fn mark_read(&self, user_id: Uuid, scope: ReadScope) -> Result<u64> {
         let mut sql =
             "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL".to_owned();
-        let mut values: Vec<Value> = vec![now().into(), user_id.into()];
+        let mut values: Vec<Value> = vec![self.now().into(), user_id.into()];
         match scope {
             ReadScope::All => {}
             ReadScope::Board(b) => {
@@ -158,7 +158,7 @@ impl Store {
             let inserted = tx
                 .execute(self.stmt(
                     "INSERT INTO board_mutes (user_id, board_id, created_at) VALUES (?, ?, ?)",
-                    vec![user_id.into(), board_id.into(), now().into()],
+                    vec![user_id.into(), board_id.into(), self.now().into()],
                 ))
                 .await;
             match inserted.map_err(StoreError::from) {
@@ -216,7 +216,7 @@ impl Store {
         for b in unique {
             tx.execute(self.stmt(
                 "INSERT INTO board_mutes (user_id, board_id, created_at) VALUES (?, ?, ?)",
-                vec![user_id.into(), b.into(), now().into()],
+                vec![user_id.into(), b.into(), self.now().into()],
             ))
             .await?;
         }
@@ -228,7 +228,7 @@ impl Store {
         let res = user::Entity::update_many()
             .set(user::ActiveModel {
                 notification_frequency: Set(f),
-                updated_at: Set(now()),
+                updated_at: Set(self.now()),
                 ..Default::default()
             })
             .filter(user::Column::Id.eq(user_id))

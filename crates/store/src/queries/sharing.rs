@@ -2,9 +2,9 @@
 //! checked against the link on every request, so revoking or expiring a
 //! link ends its guests' access at once.
 
-use super::events::{record, Actor};
+use super::events::Actor;
 use crate::entities::{guest_session, share_link};
-use crate::{new_id, now, Result, Store};
+use crate::{new_id, Result, Store};
 use chrono::{DateTime, Utc};
 use critboard_domain::events::{GuestNews, LinkNews};
 use critboard_domain::{BoardEvent, BoardRole};
@@ -87,7 +87,7 @@ impl Store {
             password_hash: Set(new.password_hash),
             expires_at: Set(new.expires_at),
             created_by: Set(actor.user_id()),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             revoked_at: Set(None),
         }
         .insert(&*tx)
@@ -97,7 +97,7 @@ impl Store {
             role: Some(new.role),
             label: link.label.clone(),
         };
-        record(
+        self.record(
             &tx,
             new.board_id,
             actor,
@@ -128,7 +128,7 @@ impl Store {
         let changed = tx
             .execute(self.stmt(
                 "UPDATE share_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                vec![now().into(), link.id.into()],
+                vec![self.now().into(), link.id.into()],
             ))
             .await?
             .rows_affected();
@@ -140,7 +140,7 @@ impl Store {
             role: Some(link.role),
             label: link.label.clone(),
         };
-        record(
+        self.record(
             &tx,
             link.board_id,
             actor,
@@ -165,7 +165,7 @@ impl Store {
             link_id: Set(link.id),
             token_hash: Set(token_hash),
             display_name: Set(display_name.to_owned()),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             expires_at: Set(expires_at),
         }
         .insert(&*tx)
@@ -175,7 +175,8 @@ impl Store {
             guest_id: guest.id,
         };
         let actor = Actor::guest(guest.id, display_name);
-        record(&tx, link.board_id, &actor, &BoardEvent::GuestJoined(news)).await?;
+        self.record(&tx, link.board_id, &actor, &BoardEvent::GuestJoined(news))
+            .await?;
         tx.commit().await?;
         Ok(guest)
     }
@@ -206,7 +207,7 @@ impl Store {
     /// for [`ENDED_PASS_DAYS`] so their guests are told why they are out
     /// ("this link has expired") rather than asked to sign in.
     pub async fn delete_expired_guest_sessions(&self) -> Result<u64> {
-        let before = now() - chrono::Duration::days(ENDED_PASS_DAYS);
+        let before = self.now() - chrono::Duration::days(ENDED_PASS_DAYS);
         Ok(guest_session::Entity::delete_many()
             .filter(guest_session::Column::ExpiresAt.lte(before))
             .exec(self.conn())

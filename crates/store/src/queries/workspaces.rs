@@ -1,7 +1,7 @@
 //! Workspaces and their members.
 
 use crate::entities::{workspace, workspace_member};
-use crate::{new_id, now, Result, Store, StoreError};
+use crate::{new_id, Result, Store, StoreError};
 use critboard_domain::WorkspaceRole;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
@@ -42,7 +42,7 @@ const WORKSPACE_COLUMNS: &str =
 impl Store {
     /// Creates a workspace with its creator as owner, atomically.
     pub async fn create_workspace(&self, owner: Uuid, name: &str) -> Result<WorkspaceRow> {
-        let at = now();
+        let at = self.now();
         let tx = self.begin_write().await?;
         let ws = workspace::ActiveModel {
             id: Set(new_id()),
@@ -124,7 +124,7 @@ impl Store {
         if let Some(quota) = storage_quota_bytes {
             ws.storage_quota_bytes = Set(quota);
         }
-        ws.updated_at = Set(now());
+        ws.updated_at = Set(self.now());
         ws.update(self.conn()).await?;
         Ok(())
     }
@@ -175,7 +175,7 @@ impl Store {
             workspace_id: Set(workspace_id),
             user_id: Set(user_id),
             role: Set(role),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
         }
         .insert(self.conn())
         .await
