@@ -391,6 +391,46 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await guestContext.close();
 });
 
+test("twenty pictures at once: every thumbnail arrives over the stream, with no polling", async ({ page, base }) => {
+  await signIn(page, base, "ada@example.com", "a-brand-new-passphrase");
+  await page.getByRole("link", { name: "Studio North" }).click();
+  await page.getByLabel("New board").fill("Twenty at once");
+  await page.getByRole("button", { name: "Create board" }).click();
+  await page.getByRole("heading", { name: "Twenty at once" }).waitFor();
+  // Every request for one picture (the page asked for each processing one every 1.5 s before).
+  const pictureGets = [];
+  page.on("request", (r) => {
+    if (r.method() === "GET" && /\/api\/v1\/assets\/[0-9a-f-]{36}$/.test(new URL(r.url()).pathname)) {
+      pictureGets.push(Date.now());
+    }
+  });
+  const files = Array.from({ length: 20 }, (_, i) => ({
+    name: `screen-${String(i + 1).padStart(2, "0")}.png`,
+    b64: png(800, 600, [20 + i * 10, 120, 200 - i * 5]).toString("base64"),
+  }));
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name, { type: "image/png" }));
+    }
+    return dt;
+  }, files);
+  await page.dispatchEvent(".board-page", "dragenter", { dataTransfer });
+  await page.dispatchEvent(".board-page", "drop", { dataTransfer });
+  await page.waitForFunction(() => document.querySelectorAll(".asset-card img").length === 20, null, { timeout: 60_000 });
+  await shot(page, "19-twenty-thumbnails");
+  const whenDone = pictureGets.length;
+  await page.waitForTimeout(3000);
+  if (pictureGets.length !== whenDone) {
+    throw new Error(`${pictureGets.length - whenDone} picture requests after every thumbnail was shown: polling`);
+  }
+  // At most one per event about a picture (asset.added, unless the page already
+  // has it from the upload's answer, and version.ready): two per picture.
+  if (whenDone > 40) throw new Error(`${whenDone} picture requests for 20 pictures`);
+  console.log(`     20 uploads: ${whenDone} picture requests in all, none after the last thumbnail`);
+});
+
 test("settings: profile, e-mail frequency and an API token", async ({ page, base }) => {
   await signIn(page, base, "ada@example.com", "a-brand-new-passphrase");
   await page.getByRole("link", { name: "Ada Lovelace" }).click();

@@ -1,5 +1,7 @@
-import { useEffect, useState, type ReactNode } from "react";
-import { api, ApiError, type User } from "./api/client";
+import type { ReactNode } from "react";
+import { ApiError, type User } from "./api/client";
+import { signOut as endSession } from "./api/session";
+import { useMe, useSetMe } from "./api/me";
 import { afterSignIn, href, matchRoute, navigate, signInHere, usePath, type Match, type RouteName } from "./lib/router";
 import { ForgotPassword, ResetPassword, VerifyEmail } from "./features/auth/AccountLinks";
 import { AuthForm } from "./features/auth/AuthForm";
@@ -49,13 +51,8 @@ export const PAGES: Record<RouteName, Page> = {
 
 export function App() {
   const path = usePath();
-  const [user, setUser] = useState<User | null | undefined>(undefined);
-
-  useEffect(() => {
-    api<User>("GET", "/api/v1/me")
-      .then(setUser)
-      .catch(() => setUser(null));
-  }, []);
+  const user = useMe();
+  const setUser = useSetMe();
 
   const m = matchRoute(path, window.location.search);
   const page = m && PAGES[m.name];
@@ -72,7 +69,7 @@ export function App() {
 
   const signOut = async () => {
     try {
-      await api("POST", "/api/v1/auth/logout", {});
+      await endSession();
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
     }

@@ -1,6 +1,9 @@
-// The API client: typed by the OpenAPI document (schema.d.ts is generated
-// from openapi.json, which a server test keeps equal to the served one).
-import type { components } from "./schema";
+// The API client: openapi-fetch over the paths of the OpenAPI document
+// (schema.d.ts is generated from openapi.json, which a server test keeps
+// equal to the served one), so every method, path, body and answer is
+// type-checked. CSRF, credentials and problem documents are middleware.
+import createClient, { type Middleware } from "openapi-fetch";
+import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
 export type User = Schemas["UserOut"];
@@ -18,6 +21,7 @@ export type Event = Schemas["EventOut"];
 export type Member = Schemas["MemberOut_BoardRole"];
 export type BoardRole = Schemas["BoardRole"];
 export type ReviewStatus = Schemas["ReviewStatus"];
+export type ThreadState = Schemas["ThreadState"];
 
 /** "wrong e-mail or password" → "Wrong e-mail or password." */
 export function sentence(text: string): string {
@@ -39,6 +43,12 @@ export class ApiError extends Error {
   field(name: string): string | undefined {
     return this.problem?.errors?.find((e) => e.field === name)?.message;
   }
+}
+
+/** A mutation's or query's error as the ApiError it is (null when none). */
+export function apiError(e: unknown): ApiError | null {
+  if (e == null) return null;
+  return e instanceof ApiError ? e : new ApiError(0, null);
 }
 
 /**
@@ -65,7 +75,8 @@ function storedCsrf(): string | null {
   }
 }
 
-function rememberCsrf(data: unknown) {
+/** Keeps the CSRF token a sign-in (or a share link's guest pass) answered with. */
+export function rememberCsrf(data: unknown) {
   const token = (data as { csrf_token?: unknown } | null)?.csrf_token;
   if (typeof token !== "string") return;
   try {
@@ -82,41 +93,48 @@ function rememberCsrf(data: unknown) {
  */
 export const API_BASE: string = (import.meta.env.VITE_API_URL ?? "").replace(/\/$/, "");
 
-export async function api<T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  extraHeaders: Record<string, string> = {},
-): Promise<T> {
-  const headers: Record<string, string> = { ...extraHeaders };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const token = csrfToken();
-  if (token && method !== "GET") headers["x-csrf-token"] = token;
-  let res: Response;
-  try {
-    res = await fetch(API_BASE + path, {
-      method,
-      headers,
-      credentials: API_BASE ? "include" : "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, {
-      type: "urn:critboard:problem:network",
-      title: "Offline",
-      status: 0,
-      detail: "Critboard could not be reached. Check your connection and try again.",
-    } as Problem);
-  }
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let data: unknown = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    // A proxy's HTML error page: keep the status, drop the body.
-  }
-  if (!res.ok) throw new ApiError(res.status, data as Problem | null);
-  rememberCsrf(data);
+const OFFLINE: Problem = {
+  type: "urn:critboard:problem:network",
+  title: "Offline",
+  status: 0,
+  detail: "Critboard could not be reached. Check your connection and try again.",
+} as Problem;
+
+/** CSRF on changes; failed answers become an ApiError with the server's problem document. */
+const problems: Middleware = {
+  onRequest({ request }) {
+    const token = csrfToken();
+    if (token && request.method !== "GET" && request.method !== "HEAD") request.headers.set("x-csrf-token", token);
+    return request;
+  },
+  async onResponse({ response }) {
+    if (response.ok) return response;
+    let problem: Problem | null = null;
+    try {
+      problem = (await response.clone().json()) as Problem;
+    } catch {
+      // A proxy's HTML error page: keep the status, drop the body.
+    }
+    throw new ApiError(response.status, problem);
+  },
+  onError({ error }) {
+    return error instanceof ApiError ? error : new ApiError(0, OFFLINE);
+  },
+};
+
+export const client = createClient<paths>({
+  baseUrl: API_BASE,
+  credentials: API_BASE ? "include" : "same-origin",
+  // Looked up per request, so tests can stand in for the network.
+  fetch: (request) => globalThis.fetch(request),
+});
+client.use(problems);
+
+/**
+ * The answer of a request made with `client`, or its ApiError thrown.
+ * `await data(client.GET("/api/v1/me"))`.
+ */
+export async function data<T>(request: Promise<{ data?: T; response: Response }>): Promise<T> {
+  const { data } = await request;
   return data as T;
 }

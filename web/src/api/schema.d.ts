@@ -1104,6 +1104,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description What a role allows on a board. */
+        Abilities: {
+            /** @description Pin, reply, resolve one's own threads. */
+            comment: boolean;
+            /** @description Upload, add versions, rename, set review status, resolve any thread. */
+            edit: boolean;
+            /** @description Members, share links, archive, delete; delete anyone's comment. */
+            manage: boolean;
+        };
         AcceptedOut: {
             /** Format: uuid */
             board_id?: string | null;
@@ -1216,6 +1225,11 @@ export interface components {
             archived_at?: string | null;
             /** Format: int64 */
             asset_count: number;
+            /**
+             * @description What that role lets the caller do here (SPEC's role table), so
+             *     clients need no copy of it.
+             */
+            can: components["schemas"]["Abilities"];
             /** Format: int64 */
             changes_requested_count: number;
             /** Format: date-time */
@@ -1587,6 +1601,11 @@ export interface components {
                 archived_at?: string | null;
                 /** Format: int64 */
                 asset_count: number;
+                /**
+                 * @description What that role lets the caller do here (SPEC's role table), so
+                 *     clients need no copy of it.
+                 */
+                can: components["schemas"]["Abilities"];
                 /** Format: int64 */
                 changes_requested_count: number;
                 /** Format: date-time */

@@ -52,6 +52,9 @@ pub struct BoardOut {
     /// The caller's effective role: the highest of the board grant, folder
     /// grants and workspace owner/admin.
     pub role: BoardRole,
+    /// What that role lets the caller do here (SPEC's role table), so
+    /// clients need no copy of it.
+    pub can: Abilities,
     pub asset_count: i64,
     /// Open threads on the current versions of its assets.
     pub open_thread_count: i64,
@@ -60,6 +63,27 @@ pub struct BoardOut {
     pub changes_requested_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// What a role allows on a board.
+#[derive(Serialize, ToSchema)]
+pub struct Abilities {
+    /// Pin, reply, resolve one's own threads.
+    pub comment: bool,
+    /// Upload, add versions, rename, set review status, resolve any thread.
+    pub edit: bool,
+    /// Members, share links, archive, delete; delete anyone's comment.
+    pub manage: bool,
+}
+
+impl Abilities {
+    pub fn of(role: BoardRole) -> Self {
+        Abilities {
+            comment: role.allows(BoardAction::Comment),
+            edit: role.allows(BoardAction::Edit),
+            manage: role.allows(BoardAction::Manage),
+        }
+    }
 }
 
 impl BoardOut {
@@ -71,6 +95,7 @@ impl BoardOut {
     fn with_role(s: BoardSummary, role: BoardRole) -> Self {
         let BoardSummary { board: b, counts } = s;
         BoardOut {
+            can: Abilities::of(role),
             role,
             id: b.id,
             workspace_id: b.workspace_id,

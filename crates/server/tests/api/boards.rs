@@ -49,15 +49,18 @@ async fn role_table_is_enforced_on_board_routes(app: TestApp) {
     add_board_member(&owner, &b, &viewer, "viewer").await;
     let path = format!("/api/v1/boards/{b}");
 
-    for (who, role) in [
-        (&owner, "owner"),
-        (&admin, "owner"),
-        (&editor, "editor"),
-        (&commenter, "commenter"),
-        (&viewer, "viewer"),
+    // Each answer says what the caller may do, from the role table.
+    for (who, role, can) in [
+        (&owner, "owner", [true, true, true]),
+        (&admin, "owner", [true, true, true]),
+        (&editor, "editor", [true, true, false]),
+        (&commenter, "commenter", [true, false, false]),
+        (&viewer, "viewer", [false, false, false]),
     ] {
         let a = who.get(&path).await.expect(200);
         assert_eq!(a.body["role"], role);
+        let got = ["comment", "edit", "manage"].map(|k| a.body["can"][k].as_bool().unwrap());
+        assert_eq!(got, can, "{role}");
         who.get(&format!("{path}/members")).await.expect(200);
     }
     for who in [&member, &outsider] {

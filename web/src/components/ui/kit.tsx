@@ -122,7 +122,8 @@ export function Dialog({ title, onClose, children, wide }: {
     };
   }, []);
   return (
-    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    // A click beside the dialog closes it; keyboards close it with Esc.
+    <div className="backdrop" role="presentation" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div ref={ref} className={wide ? "dialog wide" : "dialog"} role="dialog" aria-modal="true"
         aria-label={title}>
         <header>

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, ApiError, type Schemas } from "../../api/client";
+import { ApiError } from "../../api/client";
+import { askForReset, confirmAddress, resetPassword } from "./api";
 import { PASSWORD_RULES } from "../../lib/passwords";
 import { href, navigate } from "../../lib/router";
 
@@ -25,7 +26,7 @@ export function ForgotPassword() {
     e.preventDefault();
     setError(null);
     try {
-      await api("POST", "/api/v1/auth/password-reset", { email });
+      await askForReset(email);
       setSent(true);
     } catch (err) {
       if (err instanceof ApiError) setError(err);
@@ -68,7 +69,7 @@ export function ResetPassword() {
     e.preventDefault();
     setError(null);
     try {
-      await api("POST", "/api/v1/auth/password-reset/confirm", { token: tokenFromUrl(), password });
+      await resetPassword(tokenFromUrl(), password);
       setDone(true);
     } catch (err) {
       if (err instanceof ApiError) setError(err);
@@ -113,7 +114,7 @@ export function VerifyEmail() {
   const [message, setMessage] = useState("");
 
   useEffect(() => {
-    api<Schemas["VerifiedOut"]>("POST", "/api/v1/auth/verify-email", { token: tokenFromUrl() })
+    confirmAddress(tokenFromUrl())
       .then((r) => {
         setMessage(r.email);
         setState(r.already_confirmed ? "again" : "done");

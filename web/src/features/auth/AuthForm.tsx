@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { api, ApiError, type Session, type User } from "../../api/client";
+import { ApiError, type User } from "../../api/client";
+import { signIn, signUp } from "../../api/session";
 import { PASSWORD_RULES } from "../../lib/passwords";
 import { href, navigate } from "../../lib/router";
 
@@ -20,8 +21,8 @@ export function AuthForm({ mode, onSignedIn }: Props) {
     setError(null);
     try {
       const session = signup
-        ? await api<Session>("POST", "/api/v1/auth/signup", { email, display_name: name, password })
-        : await api<Session>("POST", "/api/v1/auth/login", { email, password });
+        ? await signUp({ email, display_name: name, password })
+        : await signIn(email, password);
       onSignedIn(session.user);
     } catch (err) {
       if (err instanceof ApiError) setError(err);

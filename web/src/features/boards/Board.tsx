@@ -1,63 +1,41 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { api, ApiError, type Asset, type Board, type ReviewStatus, type Schemas } from "../../api/client";
-import { allAssets, STATUS_LABEL } from "../../lib/assets";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { apiError, type Asset, type ReviewStatus } from "../../api/client";
+import { upsertAsset, useAssets, useBoard, useLiveBoard } from "../../api/boards";
+import { keys } from "../../api/keys";
+import { STATUS_LABEL } from "../../lib/assets";
 import { ErrorNote, Link } from "../../components/ui/kit";
 import { Presence } from "../../components/Presence";
 import { UploadList } from "../../components/UploadList";
-import { assetOf } from "../../lib/events";
-import { useBoardStream } from "../../lib/live";
 import { href, signInHere } from "../../lib/router";
 import { browserTransport } from "../../lib/uploads/transport";
 import { ACCEPTED_TYPES, UploadQueue, type Item } from "../../lib/uploads/queue";
 import { LinkEnded, linkEnded } from "../../components/LinkEnded";
 import { NotFound } from "../../components/NotFound";
+import { useNotificationSettings, useSetMuted } from "./api";
 import { ShareDialog } from "./ShareDialog";
 import "./board.css";
 
 /** The board: its pictures as a grid, uploads, live changes and sharing. */
 export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
-  const [board, setBoard] = useState<Board | null>(null);
-  const [assets, setAssets] = useState<Asset[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const qc = useQueryClient();
+  const boardQuery = useBoard(id);
+  const assetsQuery = useAssets(id);
+  const board = boardQuery.data;
+  const assets = assetsQuery.data;
+  const error = apiError(boardQuery.error ?? assetsQuery.error);
   const [status, setStatus] = useState<ReviewStatus | "all">("all");
   const [sharing, setSharing] = useState(false);
   const [uploads, setUploads] = useState<Item[]>([]);
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  const upsert = useCallback((asset: Asset) => {
-    setAssets((list) => {
-      const rest = (list ?? []).filter((a) => a.id !== asset.id);
-      return [...rest, asset].sort((a, b) => a.position - b.position);
-    });
-  }, []);
-
-  const refreshBoard = useCallback(() => {
-    api<Board>("GET", `/api/v1/boards/${id}`).then(setBoard).catch(() => {});
-  }, [id]);
-
-  const refreshAsset = useCallback((assetId: string) => {
-    api<Asset>("GET", `/api/v1/assets/${assetId}`)
-      .then(upsert)
-      .catch((e: ApiError) => {
-        if (e.status === 404) setAssets((list) => list?.filter((a) => a.id !== assetId) ?? null);
-      });
-  }, [upsert]);
-
-  useEffect(() => {
-    setBoard(null);
-    setAssets(null);
-    setError(null);
-    api<Board>("GET", `/api/v1/boards/${id}`).then(setBoard).catch(setError);
-    allAssets(id).then(setAssets).catch(setError);
-  }, [id]);
-
   const queue = useMemo(
     () => new UploadQueue(browserTransport(id), setUploads, (item) => {
-      if (item.result) upsert(item.result.asset);
-      refreshBoard();
+      if (item.result) upsertAsset(qc, id, item.result.asset);
+      void qc.invalidateQueries({ queryKey: keys.board(id), exact: true });
     }),
-    [id, upsert, refreshBoard],
+    [id, qc],
   );
 
   // Leaving the page would cut uploads off: ask first.
@@ -71,7 +49,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
 
   // Files may be dropped anywhere on the page; a drop Critboard does not
   // take must not make the browser open the file and leave the board.
-  const canUploadHere = board?.role === "editor" || board?.role === "owner";
+  const canUploadHere = !!board?.can.edit;
   useEffect(() => {
     let depth = 0;
     const hasFiles = (e: DragEvent) => !!e.dataTransfer?.types.includes("Files");
@@ -113,20 +91,10 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
     };
   }, [canUploadHere, queue]);
 
-  const viewers = useBoardStream(board ? id : null, {
-    onEvent: ({ event }) => {
-      // Thumbnails arrive as version.ready / version.failed: no polling.
-      const assetId = assetOf(event);
-      if (assetId) refreshAsset(assetId);
-      refreshBoard();
-    },
-    onReset: () => {
-      refreshBoard();
-      allAssets(id).then(setAssets).catch(() => {});
-    },
-  });
+  // Live events keep the cache current, thumbnails included (no polling).
+  const viewers = useLiveBoard(board ? id : null);
 
-  if (error) {
+  if (error && !(board && assets)) {
     const ended = linkEnded(error);
     if (ended && ended !== "unknown") return <LinkEnded why={ended} />;
     if (error.status === 404) {
@@ -151,7 +119,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
   }
   if (!board || !assets) return <p className="loading">Loading board…</p>;
 
-  const canUpload = board.role === "editor" || board.role === "owner";
+  const canUpload = board.can.edit;
   const shown = status === "all" ? assets : assets.filter((a) => a.review_status === status);
 
   return (
@@ -182,6 +150,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
           )}
         </div>
       </header>
+      {error && <ErrorNote error={`The board could not be refreshed: ${error.message}`} />}
 
       {uploads.length > 0 && <UploadList items={uploads} queue={queue} />}
 
@@ -244,23 +213,13 @@ function AssetCard({ asset }: { asset: Asset }) {
 
 /** Mute a noisy board: only @mentions still notify. */
 function MuteToggle({ boardId }: { boardId: string }) {
-  const [muted, setMuted] = useState<boolean | null>(null);
-  useEffect(() => {
-    api<Schemas["NotificationSettings"]>("GET", "/api/v1/me/notification-settings")
-      .then((s) => setMuted(s.muted_boards.includes(boardId)))
-      .catch(() => setMuted(null));
-  }, [boardId]);
-  if (muted === null) return null;
-  const toggle = async () => {
-    try {
-      await api(muted ? "DELETE" : "PUT", `/api/v1/boards/${boardId}/mute`);
-      setMuted(!muted);
-    } catch {
-      /* the button keeps its state; nothing changed */
-    }
-  };
+  const settings = useNotificationSettings();
+  const setMuted = useSetMuted(boardId);
+  if (!settings.data) return null;
+  const muted = settings.data.muted_boards.includes(boardId);
   return (
-    <button type="button" className="secondary" aria-pressed={muted} onClick={toggle}
+    <button type="button" className="secondary" aria-pressed={muted} disabled={setMuted.isPending}
+      onClick={() => setMuted.mutate(!muted)}
       title={muted ? "Only @mentions notify you" : "Get notified of everything on this board"}>
       {muted ? "Muted" : "Mute"}
     </button>

@@ -1,10 +1,10 @@
 // Who may see a board: its members, invitations by e-mail and share links
 // for people without an account. Owners change things; others only look.
-import { useEffect, useRef, useState } from "react";
-import { api, ApiError, sentence, type Board, type BoardRole, type Member, type Schemas } from "../../api/client";
-import { Dialog, Field, useSubmit, ConfirmButton, copyText } from "../../components/ui/kit";
-// Its styles live with the other people-and-access screens.
-import "../people/people.css";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { apiError, sentence, type Board, type BoardRole, type Member, type Schemas } from "../../api/client";
+import { Dialog, Field, ConfirmButton, copyText } from "../../components/ui/kit";
+import { useChangeRole, useCreateLink, useInvite, useMembers, useRemoveMember, useRevokeLink, useShareLinks } from "./api";
+import "./share.css";
 
 type ShareLink = Schemas["ShareLinkOut"];
 
@@ -39,7 +39,7 @@ export function ShareDialog({ board, onClose }: { board: Board; onClose: () => v
     latestClose.current = onClose;
   });
   const [close] = useState(() => () => latestClose.current());
-  const owner = board.role === "owner";
+  const owner = board.can.manage;
 
   return (
     <Dialog title={`Share “${board.name}”`} onClose={close} wide>
@@ -54,36 +54,18 @@ export function ShareDialog({ board, onClose }: { board: Board; onClose: () => v
 }
 
 function People({ board, owner }: { board: Board; owner: boolean }) {
-  const [members, setMembers] = useState<Member[] | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [rowError, setRowError] = useState<{ user: string; message: string } | null>(null);
-
-  useEffect(() => {
-    api<Schemas["Page_MemberOut_BoardRole"]>("GET", `/api/v1/boards/${board.id}/members`)
-      .then((page) => setMembers(page.items))
-      .catch((e: unknown) => {
-        if (e instanceof ApiError) setLoadError(e);
-        else throw e;
-      });
-  }, [board.id]);
-
-  const changeRole = async (m: Member, role: BoardRole) => {
-    setRowError(null);
-    setMembers((old) => old?.map((x) => (x.user_id === m.user_id ? { ...x, role } : x)) ?? null);
-    try {
-      const updated = await api<Member>("PATCH", `/api/v1/boards/${board.id}/members/${m.user_id}`, { role });
-      setMembers((old) => old?.map((x) => (x.user_id === m.user_id ? updated : x)) ?? null);
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      setMembers((old) => old?.map((x) => (x.user_id === m.user_id ? { ...x, role: m.role } : x)) ?? null);
-      setRowError({ user: m.user_id, message: sentence(e.field("role") ?? e.message) });
-    }
-  };
-
+  const membersQuery = useMembers(board.id);
+  const members = membersQuery.data ?? null;
+  const loadError = apiError(membersQuery.error);
+  const changeRole = useChangeRole(board.id);
+  const removal = useRemoveMember(board.id);
+  const failed = apiError(changeRole.error);
+  const rowError = failed && changeRole.variables
+    ? { user: changeRole.variables.member.user_id, message: sentence(failed.field("role") ?? failed.message) }
+    : null;
   const remove = async (m: Member) => {
-    setRowError(null);
-    await api("DELETE", `/api/v1/boards/${board.id}/members/${m.user_id}`);
-    setMembers((old) => old?.filter((x) => x.user_id !== m.user_id) ?? null);
+    changeRole.reset();
+    await removal.mutateAsync(m);
   };
 
   return (
@@ -107,7 +89,7 @@ function People({ board, owner }: { board: Board; owner: boolean }) {
               {owner ? (
                 <>
                   <select aria-label={`Role of ${m.display_name}`} value={m.role}
-                    onChange={(e) => changeRole(m, e.target.value as BoardRole)}>
+                    onChange={(e) => changeRole.mutate({ member: m, role: e.target.value as BoardRole })}>
                     {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
                   </select>
                   <ConfirmButton label="Remove" name={`Remove ${m.display_name}`} confirm="Remove"
@@ -133,14 +115,14 @@ function People({ board, owner }: { board: Board; owner: boolean }) {
 function Invite({ board }: { board: Board }) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<BoardRole>("commenter");
-  const [sentTo, setSentTo] = useState<string | null>(null);
-  const { busy, error, run } = useSubmit(async () => {
-    setSentTo(null);
-    const inv = await api<Schemas["InvitationOut"]>("POST", `/api/v1/boards/${board.id}/invitations`,
-      { email: email.trim(), role });
-    setSentTo(inv.email);
-    setEmail("");
-  });
+  const invite = useInvite(board.id);
+  const error = apiError(invite.error);
+  const busy = invite.isPending;
+  const sentTo = invite.data?.email ?? null;
+  const run = (e: FormEvent) => {
+    e.preventDefault();
+    invite.mutate({ email: email.trim(), role }, { onSuccess: () => setEmail("") });
+  };
   return (
     <form onSubmit={run} className="share-form">
       <h4>Invite by e-mail</h4>
@@ -169,41 +151,37 @@ function Invite({ board }: { board: Board }) {
 }
 
 function ShareLinks({ board }: { board: Board }) {
-  const [links, setLinks] = useState<ShareLink[] | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const linksQuery = useShareLinks(board.id);
+  const links = linksQuery.data ?? null;
+  const loadError = apiError(linksQuery.error);
   const [role, setRole] = useState<BoardRole>("commenter");
   const [label, setLabel] = useState("");
   const [password, setPassword] = useState("");
   const [expires, setExpires] = useState("");
-  const [created, setCreated] = useState<string | null>(null);
-
-  useEffect(() => {
-    api<Schemas["Page_ShareLinkOut"]>("GET", `/api/v1/boards/${board.id}/share-links`)
-      .then((page) => setLinks(page.items))
-      .catch((e: unknown) => {
-        if (e instanceof ApiError) setLoadError(e);
-        else throw e;
+  const creation = useCreateLink(board.id);
+  const revocation = useRevokeLink(board.id);
+  const created = creation.data?.id ?? null;
+  const create = {
+    busy: creation.isPending,
+    error: apiError(creation.error),
+    run: (e: FormEvent) => {
+      e.preventDefault();
+      creation.mutate({
+        role,
+        label: label.trim(),
+        password: password === "" ? null : password,
+        expires_at: expires === "" ? null : expiryFromDate(expires),
+      }, {
+        onSuccess: () => {
+          setLabel("");
+          setPassword("");
+          setExpires("");
+        },
       });
-  }, [board.id]);
-
-  const create = useSubmit(async () => {
-    setCreated(null);
-    const link = await api<ShareLink>("POST", `/api/v1/boards/${board.id}/share-links`, {
-      role,
-      label: label.trim(),
-      password: password === "" ? null : password,
-      expires_at: expires === "" ? null : expiryFromDate(expires),
-    });
-    setLinks((old) => [link, ...(old ?? [])]);
-    setCreated(link.id);
-    setLabel("");
-    setPassword("");
-    setExpires("");
-  });
-
+    },
+  };
   const revoke = async (link: ShareLink) => {
-    await api("DELETE", `/api/v1/share-links/${link.id}`);
-    setLinks((old) => old?.filter((l) => l.id !== link.id) ?? null);
+    await revocation.mutateAsync(link);
   };
 
   const today = new Date();

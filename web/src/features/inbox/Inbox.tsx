@@ -1,22 +1,13 @@
 // The notifications inbox and the topbar link that counts what is unread.
-import { useCallback, useEffect, useRef, useState, type MouseEvent } from "react";
-import { api, ApiError, type Schemas, type User } from "../../api/client";
+import { useState, type MouseEvent } from "react";
+import { apiError, type Schemas } from "../../api/client";
+import { useMe } from "../../api/me";
 import { ErrorNote, Link, ago } from "../../components/ui/kit";
 import { href, navigate } from "../../lib/router";
+import { useInbox, useMarkRead, useUnreadCount } from "./api";
 import "./inbox.css";
 
 type Notification = Schemas["NotificationOut"];
-type InboxPage = Schemas["Inbox"];
-
-/**
- * Fired on `window` when notifications were marked read, so the topbar
- * count follows at once; `detail.unread_count` carries the new count.
- */
-export const INBOX_EVENT = "critboard:inbox";
-
-function announce(unreadCount: number) {
-  window.dispatchEvent(new CustomEvent(INBOX_EVENT, { detail: { unread_count: unreadCount } }));
-}
 
 type BoardEvent = Schemas["BoardEvent"];
 
@@ -107,87 +98,25 @@ export function notificationTarget(n: Notification): string {
 
 /** Notifications, newest first: open one to mark it read and go to what it is about. */
 export function Inbox() {
-  const [items, setItems] = useState<Notification[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [unread, setUnread] = useState(0);
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const [meId, setMeId] = useState<string | undefined>(undefined);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [moreBusy, setMoreBusy] = useState(false);
-  const [markBusy, setMarkBusy] = useState(false);
-  const [markError, setMarkError] = useState<ApiError | null>(null);
-
-  // Answers to an earlier filter arrive late sometimes; only the latest counts.
-  const latest = useRef(0);
-  const load = useCallback(async (after: string | null) => {
-    const q = new URLSearchParams({ limit: "30" });
-    if (unreadOnly) q.set("unread", "true");
-    if (after) q.set("cursor", after);
-    const ticket = ++latest.current;
-    const page = await api<InboxPage>("GET", `/api/v1/notifications?${q}`);
-    if (ticket !== latest.current) return;
-    setItems((old) => (after && old ? [...old, ...page.items] : page.items));
-    setCursor(page.next_cursor ?? null);
-    setUnread(page.unread_count);
-  }, [unreadOnly]);
-
-  const first = useCallback(() => {
-    setItems(null);
-    setLoadError(null);
-    load(null).catch((e: unknown) => {
-      if (e instanceof ApiError) setLoadError(e);
-      else throw e;
-    });
-  }, [load]);
-
-  useEffect(first, [first]);
-
-  useEffect(() => {
-    // Only to say "you" in member events; the list works without it.
-    api<User>("GET", "/api/v1/me").then((u) => setMeId(u.id)).catch(() => undefined);
-  }, []);
-
-  const more = async () => {
-    setMoreBusy(true);
-    setLoadError(null);
-    try {
-      await load(cursor);
-    } catch (e) {
-      if (e instanceof ApiError) setLoadError(e);
-      else throw e;
-    } finally {
-      setMoreBusy(false);
-    }
-  };
-
-  const markAll = async () => {
-    setMarkBusy(true);
-    setMarkError(null);
-    try {
-      const r = await api<Schemas["UnreadOut"]>("POST", "/api/v1/notifications/read", { all: true });
-      const now = new Date().toISOString();
-      setItems((old) => (unreadOnly ? [] : old?.map((n) => ({ ...n, read_at: n.read_at ?? now })) ?? null));
-      setCursor((c) => (unreadOnly ? null : c));
-      setUnread(r.unread_count);
-      announce(r.unread_count);
-    } catch (e) {
-      if (e instanceof ApiError) setMarkError(e);
-      else throw e;
-    } finally {
-      setMarkBusy(false);
-    }
-  };
-
+  const list = useInbox(unreadOnly);
+  const items = list.data?.pages.flatMap((p) => p.items) ?? null;
+  const unread = useUnreadCount().data ?? list.data?.pages[0]?.unread_count ?? 0;
+  // Only to say "you" in member events; the list works without it.
+  const meId = useMe()?.id;
+  const loadError = apiError(list.error);
+  const marking = useMarkRead();
+  const markError = apiError(marking.error);
+  const markAll = () => marking.mutate({ all: true });
+  // Marked in the background: going to the picture must not wait for it.
   const markRead = (n: Notification) => {
-    if (!n.read_at) {
-      // Marked in the background: going to the picture must not wait for it.
-      const now = new Date().toISOString();
-      setItems((old) => old?.map((x) => (x.id === n.id ? { ...x, read_at: now } : x)) ?? null);
-      api<Schemas["UnreadOut"]>("POST", "/api/v1/notifications/read", { ids: [n.id] })
-        .then((r) => announce(r.unread_count))
-        .catch(() => undefined);
-    }
+    if (!n.read_at) marking.mutate({ ids: [n.id] });
   };
+  const first = () => void list.refetch();
+  const more = () => void list.fetchNextPage();
+  const moreBusy = list.isFetchingNextPage;
+  const markBusy = marking.isPending;
+  const cursor = list.hasNextPage;
 
   const open = (n: Notification) => (e: MouseEvent<HTMLAnchorElement>) => {
     markRead(n);
@@ -272,35 +201,7 @@ export function Inbox() {
 
 /** The topbar link to the inbox, with the unread count. */
 export function InboxBadge() {
-  const [count, setCount] = useState(0);
-
-  useEffect(() => {
-    let alive = true;
-    const refresh = () => {
-      api<InboxPage>("GET", "/api/v1/notifications?unread=true&limit=1")
-        .then((page) => alive && setCount(page.unread_count))
-        .catch(() => undefined); // the badge stays as it was; the inbox shows errors
-    };
-    const tick = () => {
-      if (!document.hidden) refresh();
-    };
-    const changed = (e: Event) => {
-      const n = (e as CustomEvent<{ unread_count?: unknown } | null>).detail?.unread_count;
-      if (typeof n === "number") setCount(n);
-      else refresh();
-    };
-    refresh();
-    const timer = window.setInterval(tick, 60_000);
-    window.addEventListener("focus", refresh);
-    window.addEventListener(INBOX_EVENT, changed);
-    return () => {
-      alive = false;
-      window.clearInterval(timer);
-      window.removeEventListener("focus", refresh);
-      window.removeEventListener(INBOX_EVENT, changed);
-    };
-  }, []);
-
+  const count = useUnreadCount().data ?? 0;
   // The name holds the visible text ("Inbox 3"), as speech-input users say what they see.
   const shown = count > 99 ? "99+" : String(count);
   return (

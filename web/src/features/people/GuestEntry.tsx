@@ -1,14 +1,16 @@
 // The page a share link opens: who you are (and the link's password),
 // then the board. Signed-in people review under their own account.
 import { useEffect, useState } from "react";
-import { api, ApiError, type Schemas, type User } from "../../api/client";
+import { ApiError, type Schemas } from "../../api/client";
+import { shareLink } from "./api";
+import { useMe } from "../../api/me";
+import { openShareLink } from "../../api/session";
 import { Field, useSubmit } from "../../components/ui/kit";
 import { href } from "../../lib/router";
 import { LinkEnded, linkEnded, type LinkEnd } from "../../components/LinkEnded";
 import "./people.css";
 
 type ShareInfo = Schemas["ShareInfo"];
-type Guest = Schemas["GuestOut"];
 
 /** What a link lets you do, in a sentence. */
 export function linkAbility(role: string): string {
@@ -16,6 +18,7 @@ export function linkAbility(role: string): string {
 }
 
 export function GuestEntry({ token, signedIn }: { token: string; signedIn: boolean }) {
+  const me = useMe();
   const [info, setInfo] = useState<ShareInfo | null>(null);
   const [gone, setGone] = useState<LinkEnd | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
@@ -23,7 +26,7 @@ export function GuestEntry({ token, signedIn }: { token: string; signedIn: boole
   const [password, setPassword] = useState("");
 
   useEffect(() => {
-    api<ShareInfo>("GET", `/api/v1/share/${encodeURIComponent(token)}`)
+    shareLink(token)
       .then(setInfo)
       .catch((e: unknown) => {
         if (!(e instanceof ApiError)) throw e;
@@ -36,8 +39,8 @@ export function GuestEntry({ token, signedIn }: { token: string; signedIn: boole
   const { busy, error, run } = useSubmit(async () => {
     try {
       // Signed in, the board is opened under the account's own name.
-      const displayName = signedIn ? (await api<User>("GET", "/api/v1/me")).display_name : name.trim();
-      const guest = await api<Guest>("POST", `/api/v1/share/${encodeURIComponent(token)}/session`, {
+      const displayName = signedIn ? (me?.display_name ?? "") : name.trim();
+      const guest = await openShareLink(token, {
         display_name: displayName,
         password: info?.needs_password ? password : null,
       });

@@ -1,7 +1,9 @@
 // The page an invitation e-mail opens: what it offers, then accept it with
 // the signed-in account, or sign in or sign up right here to accept it.
 import { useEffect, useState } from "react";
-import { api, ApiError, type Board, type Schemas, type Session, type User, type Workspace } from "../../api/client";
+import { ApiError, type Board, type Schemas, type User, type Workspace } from "../../api/client";
+import { acceptInvitation, boardsNamed, invitation, myWorkspaces } from "./api";
+import { signIn, signOut as endSession, signUp } from "../../api/session";
 import { Field, useSubmit } from "../../components/ui/kit";
 import { href, navigate } from "../../lib/router";
 import "./people.css";
@@ -29,13 +31,12 @@ export function sameAddress(a: string, b: string): boolean {
  * new account sees only what it was invited to, so look it up by name.
  */
 async function joinedPath(info: InvitationInfo): Promise<string> {
-  const workspaces = (await api<Schemas["Page_WorkspaceOut"]>("GET", "/api/v1/workspaces")).items;
+  const workspaces = await myWorkspaces();
   const named = workspaces.filter((w) => w.name === info.workspace_name);
   const ws: Workspace | undefined = named.length === 1 ? named[0] : workspaces.length === 1 ? workspaces[0] : undefined;
   if (!ws) return "/";
   if (info.board_name) {
-    const q = encodeURIComponent(info.board_name);
-    const boards = (await api<Schemas["Page_BoardOut"]>("GET", `/api/v1/workspaces/${ws.id}/boards?q=${q}`)).items;
+    const boards = await boardsNamed(ws.id, info.board_name);
     const matches: Board[] = boards.filter((b) => b.name === info.board_name);
     if (matches.length === 1) return href("board", { id: matches[0].id });
   }
@@ -64,7 +65,7 @@ export function InviteAccept({ user, onUser }: { user: User | null; onUser: (u: 
       setGone(true);
       return;
     }
-    api<InvitationInfo>("GET", `/api/v1/invite/${encodeURIComponent(token)}`)
+    invitation(token)
       .then(setInfo)
       .catch((e: unknown) => {
         if (!(e instanceof ApiError)) throw e;
@@ -122,12 +123,12 @@ function AcceptAsUser({ user, info, token, notice }: {
   user: User; info: InvitationInfo; token: string; notice: string | null;
 }) {
   const { busy, error, run } = useSubmit(async () => {
-    const a = await api<Accepted>("POST", `/api/v1/invite/${encodeURIComponent(token)}/accept`);
+    const a = await acceptInvitation(token);
     navigate(acceptedPath(a));
   });
   const signOut = async () => {
     try {
-      await api("POST", "/api/v1/auth/logout", {});
+      await endSession();
     } finally {
       // A full load: the app forgets the account, the invitation stays in the address.
       window.location.reload();
@@ -164,8 +165,7 @@ function SignInToAccept({ info, token, onUser, onAcceptFailed }: {
   const { busy, error, setError, run } = useSubmit(async () => {
     if (signup) {
       // The sign-up joins with the invitation and confirms the address it went to.
-      const session = await api<Session>("POST", "/api/v1/auth/signup",
-        { email: info.email, display_name: name.trim(), password, invitation: token });
+      const session = await signUp({ email: info.email, display_name: name.trim(), password, invitation: token });
       let path = "/";
       try {
         path = await joinedPath(info);
@@ -176,9 +176,9 @@ function SignInToAccept({ info, token, onUser, onAcceptFailed }: {
       navigate(path);
       return;
     }
-    const session = await api<Session>("POST", "/api/v1/auth/login", { email: email.trim(), password });
+    const session = await signIn(email.trim(), password);
     try {
-      const a = await api<Accepted>("POST", `/api/v1/invite/${encodeURIComponent(token)}/accept`);
+      const a = await acceptInvitation(token);
       onUser(session.user);
       navigate(acceptedPath(a));
     } catch (e) {

@@ -1,6 +1,12 @@
 // Account settings: profile, password, notification e-mail and API tokens.
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
-import { api, ApiError, type Schemas, type User } from "../../api/client";
+import { useQueryClient } from "@tanstack/react-query";
+import { apiError, ApiError, type Schemas, type User } from "../../api/client";
+import { keys } from "../../api/keys";
+import {
+  askForConfirmation, changePassword, createToken, fetchMe, revokeToken, saveName, saveRhythm, unmute as unmuteBoard,
+  useNotificationSettings, useTokens,
+} from "./api";
 import { ErrorNote, Field, Link, ago, useSubmit, ConfirmButton, copyText } from "../../components/ui/kit";
 import { PASSWORD_RULES } from "../../lib/passwords";
 import { href } from "../../lib/router";
@@ -50,7 +56,7 @@ function Profile({ user, onUser }: { user: User; onUser: (u: User) => void }) {
   const [name, setName] = useState(user.display_name);
   const [saved, setSaved] = useState(false);
   const save = useSubmit(async () => {
-    const u = await api<User>("PATCH", "/api/v1/me", { display_name: name.trim() });
+    const u = await saveName(name.trim());
     onUser(u);
     setName(u.display_name);
     setSaved(true);
@@ -59,11 +65,11 @@ function Profile({ user, onUser }: { user: User; onUser: (u: User) => void }) {
   const [sent, setSent] = useState(false);
   const resend = useSubmit(async () => {
     try {
-      await api("POST", "/api/v1/me/verification");
+      await askForConfirmation();
       setSent(true);
     } catch (e) {
       // 409: confirmed meanwhile (another tab, the link): show the truth.
-      if (e instanceof ApiError && e.status === 409) onUser(await api<User>("GET", "/api/v1/me"));
+      if (e instanceof ApiError && e.status === 409) onUser(await fetchMe());
       else throw e;
     }
   });
@@ -121,7 +127,7 @@ function Password() {
   const [done, setDone] = useState(false);
   const { busy, error, run } = useSubmit(async () => {
     setDone(false);
-    await api("POST", "/api/v1/me/password", { current_password: current, new_password: next });
+    await changePassword(current, next);
     setCurrent("");
     setNext("");
     setDone(true);
@@ -164,28 +170,22 @@ const FREQUENCIES: { value: Frequency; label: string; explain: string }[] = [
 ];
 
 function EmailNotifications({ user, opened }: { user: User; opened: boolean }) {
-  const [settings, setSettings] = useState<NotificationSettings | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [choice, setChoice] = useState<Frequency | null>(null);
+  const qc = useQueryClient();
+  const query = useNotificationSettings();
+  const settings = query.data ?? null;
+  const loadError = apiError(query.error);
+  const setSettings = (update: (s: NotificationSettings) => NotificationSettings) =>
+    qc.setQueryData<NotificationSettings>(keys.notificationSettings, (s) => s && update(s));
+  const [picked, setChoice] = useState<Frequency | null>(null);
+  const choice = picked ?? settings?.email ?? null;
   const [saved, setSaved] = useState(false);
   const groupId = useId();
 
-  useEffect(() => {
-    api<NotificationSettings>("GET", "/api/v1/me/notification-settings")
-      .then((s) => {
-        setSettings(s);
-        setChoice(s.email);
-      })
-      .catch((e: unknown) => {
-        if (e instanceof ApiError) setLoadError(e);
-        else throw e;
-      });
-  }, []);
-
   const save = useSubmit(async () => {
     setSaved(false);
-    const s = await api<NotificationSettings>("PUT", "/api/v1/me/notification-settings", { email: choice });
-    setSettings(s);
+    if (!choice) return;
+    const s = await saveRhythm(choice);
+    qc.setQueryData(keys.notificationSettings, s);
     setChoice(s.email);
     setSaved(true);
   });
@@ -197,12 +197,12 @@ function EmailNotifications({ user, opened }: { user: User; opened: boolean }) {
     setUnmuting(board);
     setUnmuteError(null);
     try {
-      await api("DELETE", `/api/v1/boards/${board}/mute`);
-      setSettings((s) => s && {
+      await unmuteBoard(board);
+      setSettings((s) => ({
         ...s,
         muted_boards: s.muted_boards.filter((id) => id !== board),
         muted: s.muted.filter((m) => m.id !== board),
-      });
+      }));
     } catch (e) {
       if (e instanceof ApiError) setUnmuteError(e);
       else throw e;
@@ -272,24 +272,18 @@ function EmailNotifications({ user, opened }: { user: User; opened: boolean }) {
 
 
 function ApiTokens() {
-  const [tokens, setTokens] = useState<Token[] | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const qc = useQueryClient();
+  const query = useTokens();
+  const tokens = query.data ?? null;
+  const loadError = apiError(query.error);
+  const setTokens = (update: (list: Token[] | undefined) => Token[]) => qc.setQueryData<Token[]>(keys.tokens, update);
   const [name, setName] = useState("");
   const [fresh, setFresh] = useState<NewToken | null>(null);
   const [copied, setCopied] = useState<"yes" | "select" | null>(null);
   const secretRef = useRef<HTMLInputElement>(null);
 
-  useEffect(() => {
-    api<Schemas["Page_TokenOut"]>("GET", "/api/v1/me/tokens")
-      .then((page) => setTokens(page.items))
-      .catch((e: unknown) => {
-        if (e instanceof ApiError) setLoadError(e);
-        else throw e;
-      });
-  }, []);
-
   const create = useSubmit(async () => {
-    const t = await api<NewToken>("POST", "/api/v1/me/tokens", { name: name.trim() });
+    const t = await createToken(name.trim());
     setFresh(t);
     setCopied(null);
     setTokens((old) => [{ id: t.id, name: t.name, prefix: t.prefix, created_at: t.created_at,
@@ -302,8 +296,8 @@ function ApiTokens() {
   }, [fresh]);
 
   const revoke = async (t: Token) => {
-    await api("DELETE", `/api/v1/me/tokens/${t.id}`);
-    setTokens((old) => old?.filter((x) => x.id !== t.id) ?? null);
+    await revokeToken(t.id);
+    setTokens((old) => old?.filter((x) => x.id !== t.id) ?? []);
     if (fresh?.id === t.id) setFresh(null);
   };
 

@@ -168,8 +168,11 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
     : version.file_url;
 
   return (
+    // The picture is one keyboard-operable region (zoom and pan keys, Space
+    // to drag); jsx-a11y does not count `application` as interactive.
     <div ref={box} className={`canvas${commenting && !space ? " commenting" : ""}${gesture?.kind === "pan" ? " panning" : ""}`}
       onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={cancel}
+      // eslint-disable-next-line jsx-a11y-x/no-noninteractive-tabindex
       onContextMenu={(e) => e.preventDefault()} tabIndex={0}
       role="application" aria-label={commenting ? "Picture: click to pin a comment, drag to mark an area" : "Picture"}>
       {view && (

@@ -1,6 +1,6 @@
 // A comment box with @mention autocomplete. What was typed stays when
 // posting fails.
-import { useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { ApiError } from "../../api/client";
 import { activeMention, insertMention, suggest, type Person } from "./mentions";
 
@@ -9,7 +9,8 @@ interface Props {
   submitLabel: string;
   people: Person[];
   initial?: string;
-  autoFocus?: boolean;
+  /** Focus the box when it appears (it opens because the person just asked to write). */
+  focusOnOpen?: boolean;
   /** `key` stays the same across retries of one text, so a retry never posts twice. */
   onSubmit: (body: string, key: string) => Promise<void>;
   onCancel?: () => void;
@@ -19,7 +20,7 @@ const MAX = 5000;
 
 export const newKey = () => crypto.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
-export function Composer({ label, submitLabel, people, initial = "", autoFocus, onSubmit, onCancel }: Props) {
+export function Composer({ label, submitLabel, people, initial = "", focusOnOpen, onSubmit, onCancel }: Props) {
   const [text, setText] = useState(initial);
   const [caret, setCaret] = useState(initial.length);
   const [pick, setPick] = useState(0);
@@ -27,6 +28,9 @@ export function Composer({ label, submitLabel, people, initial = "", autoFocus, 
   const [error, setError] = useState<string | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
   const key = useRef(newKey());
+  useEffect(() => {
+    if (focusOnOpen) area.current?.focus();
+  }, [focusOnOpen]);
 
   const mention = activeMention(text, caret);
   const options = mention ? suggest(people, mention.query) : [];
@@ -96,7 +100,7 @@ export function Composer({ label, submitLabel, people, initial = "", autoFocus, 
   return (
     <form className="composer" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
       <textarea ref={area} value={text} rows={3} maxLength={MAX} placeholder={`${label} — @ to mention`}
-          autoFocus={autoFocus} aria-label={label} onKeyDown={onKey}
+          aria-label={label} onKeyDown={onKey}
           role="combobox" aria-expanded={options.length > 0} aria-controls={listId} aria-autocomplete="list"
           aria-activedescendant={options.length ? `${listId}-${Math.min(pick, options.length - 1)}` : undefined}
           onChange={(e) => { setText(e.target.value); setCaret(e.target.selectionStart); setPick(0); }}

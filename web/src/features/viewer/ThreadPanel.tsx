@@ -1,12 +1,13 @@
 // The side panel: a version's threads, the open one with its replies,
 // and the box for a new pin's first comment.
 import { useEffect, useRef, useState } from "react";
-import { api, ApiError, type Comment, type Thread } from "../../api/client";
+import { ApiError, type Comment, type Thread } from "../../api/client";
 import { CommentText } from "../../components/CommentText";
 import { ago } from "../../components/ui/kit";
 import { Composer } from "./Composer";
 import type { Shape } from "./geometry";
 import type { Person } from "./mentions";
+import { useDeleteComment, useEditComment, useReply, useSetThreadState } from "./api";
 
 export interface Me {
   userId: string | null;
@@ -14,6 +15,8 @@ export interface Me {
 }
 
 interface Props {
+  /** The picture the threads are on (changes refresh it). */
+  assetId: string;
   threads: Thread[];
   previousOpen: Thread[];
   selected: string | null;
@@ -29,7 +32,6 @@ interface Props {
   onSelect: (id: string | null) => void;
   onCreate: (body: string, key: string) => Promise<void>;
   onCancelDraft: () => void;
-  onChanged: (thread: Thread) => void;
   onOpenPrevious: (thread: Thread) => void;
 }
 
@@ -58,7 +60,7 @@ export function ThreadPanel(props: Props) {
       {draft && (
         <div className="new-thread">
           <h3>New comment</h3>
-          <Composer label="New comment" submitLabel="Post" people={people} autoFocus
+          <Composer label="New comment" submitLabel="Post" people={people} focusOnOpen
             onSubmit={props.onCreate} onCancel={props.onCancelDraft} />
         </div>
       )}
@@ -113,26 +115,18 @@ function authorName(c: Comment | undefined): string {
   return c.guest_name ? `${c.guest_name} (guest)` : "Someone";
 }
 
-function ThreadDetail({ thread, people, me, canComment, canModerate, canDeleteAny, onSelect, onChanged }: Props & { thread: Thread }) {
-  const [error, setError] = useState<string | null>(null);
+function ThreadDetail({ assetId, thread, people, me, canComment, canModerate, canDeleteAny, onSelect }: Props & { thread: Thread }) {
   const author = thread.created_by ? { author: { id: thread.created_by } } : { guest_id: thread.created_by_guest };
   const mayResolve = canModerate || (canComment && isMine(me, author));
+  const resolution = useSetThreadState(assetId, thread.id);
+  const replying = useReply(assetId, thread.id);
+  const error = resolution.error instanceof ApiError ? resolution.error.message : null;
 
-  const setState = async () => {
-    setError(null);
-    try {
-      const next = thread.state === "open" ? "resolved" : "open";
-      onChanged(await api<Thread>("PATCH", `/api/v1/threads/${thread.id}`, { state: next }));
-    } catch (e) {
-      if (e instanceof ApiError) setError(e.message);
-      else throw e;
-    }
-  };
-
+  const setState = () => resolution.mutate(thread.state === "open" ? "resolved" : "open");
+  // A saved reply refreshes the picture's threads; a failed refresh only
+  // waits for the next live event.
   const reply = async (body: string, key: string) => {
-    await api<Comment>("POST", `/api/v1/threads/${thread.id}/comments`, { body }, { "idempotency-key": key });
-    // The reply is saved; a failed refresh only waits for the next live event.
-    api<Thread>("GET", `/api/v1/threads/${thread.id}`).then(onChanged).catch(() => {});
+    await replying.mutateAsync({ body, key });
   };
 
   return (
@@ -151,8 +145,8 @@ function ThreadDetail({ thread, people, me, canComment, canModerate, canDeleteAn
       {error && <p role="alert" className="error">{error}</p>}
       <ol className="comments">
         {thread.comments.map((c) => (
-          <CommentItem key={c.id} comment={c} mine={isMine(me, c)} canDeleteAny={canDeleteAny} people={people}
-            onChanged={async () => onChanged(await api<Thread>("GET", `/api/v1/threads/${thread.id}`))} />
+          <CommentItem key={c.id} assetId={assetId} comment={c} mine={isMine(me, c)} canDeleteAny={canDeleteAny}
+            people={people} />
         ))}
       </ol>
       {canComment && <Composer label="Reply" submitLabel="Reply" people={people} onSubmit={reply} />}
@@ -160,22 +154,17 @@ function ThreadDetail({ thread, people, me, canComment, canModerate, canDeleteAn
   );
 }
 
-function CommentItem({ comment, mine, canDeleteAny, people, onChanged }: {
-  comment: Comment; mine: boolean; canDeleteAny: boolean; people: Person[]; onChanged: () => Promise<void>;
+function CommentItem({ assetId, comment, mine, canDeleteAny, people }: {
+  assetId: string; comment: Comment; mine: boolean; canDeleteAny: boolean; people: Person[];
 }) {
   const [editing, setEditing] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const edit = useEditComment(assetId, comment.id);
+  const deletion = useDeleteComment(assetId, comment.id);
+  const error = deletion.error instanceof ApiError ? deletion.error.message : null;
   if (comment.deleted) return <li className="comment deleted">This comment was deleted.</li>;
 
-  const remove = async () => {
-    if (!window.confirm("Delete this comment?")) return;
-    try {
-      await api("DELETE", `/api/v1/comments/${comment.id}`);
-      await onChanged();
-    } catch (e) {
-      if (e instanceof ApiError) setError(e.message);
-      else throw e;
-    }
+  const remove = () => {
+    if (window.confirm("Delete this comment?")) deletion.mutate();
   };
 
   return (
@@ -188,12 +177,11 @@ function CommentItem({ comment, mine, canDeleteAny, people, onChanged }: {
         {comment.edited_at && <span className="edited">(edited)</span>}
       </div>
       {editing ? (
-        <Composer label="Edit comment" submitLabel="Save" people={people} initial={comment.body ?? ""} autoFocus
+        <Composer label="Edit comment" submitLabel="Save" people={people} initial={comment.body ?? ""} focusOnOpen
           onCancel={() => setEditing(false)}
           onSubmit={async (body) => {
-            await api<Comment>("PATCH", `/api/v1/comments/${comment.id}`, { body });
+            await edit.mutateAsync(body);
             setEditing(false);
-            await onChanged();
           }} />
       ) : (
         <p className="body"><CommentText text={comment.body ?? ""} /></p>

@@ -1,22 +1,26 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { api, ApiError, type Asset, type AssetDetail, type Board, type ReviewStatus, type Schemas,
-  type Thread, type User, type Version } from "../../api/client";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { apiError, type AssetDetail, type ReviewStatus, type Version } from "../../api/client";
+import { useAssets, useBoard, useLiveBoard } from "../../api/boards";
+import { keys } from "../../api/keys";
+import { useMe } from "../../api/me";
 import { LinkEnded, linkEnded } from "../../components/LinkEnded";
 import { NotFound } from "../../components/NotFound";
 import { Presence } from "../../components/Presence";
 import { UploadList } from "../../components/UploadList";
 import { ConfirmButton, Dialog, ErrorNote, Field, Link, useSubmit } from "../../components/ui/kit";
-import { allAssets, STATUS_LABEL } from "../../lib/assets";
-import { assetOf, threadOf } from "../../lib/events";
-import { useBoardStream } from "../../lib/live";
+import { STATUS_LABEL } from "../../lib/assets";
 import { href, navigate, signInHere } from "../../lib/router";
 import { ACCEPTED_TYPES, UploadQueue, type Item } from "../../lib/uploads/queue";
 import { browserTransport } from "../../lib/uploads/transport";
 import { Canvas, type CanvasHandle } from "./Canvas";
 import { Compare } from "./Compare";
 import type { Shape } from "./geometry";
-import type { Person } from "./mentions";
 import { ThreadPanel, type Me } from "./ThreadPanel";
+import {
+  useAssetDetail, useCreateThread, useDeleteAsset, usePeople, useRenameAsset, useSetReview, useThreadVersion,
+  useVersionThreads,
+} from "./api";
 import "./viewer.css";
 
 /** The guest id a share link gave this browser for a board (set by the guest page). */
@@ -26,20 +30,6 @@ export function guestIdFor(boardId: string): string | null {
   } catch {
     return null;
   }
-}
-
-async function versionThreads(versionId: string) {
-  const items: Thread[] = [];
-  let previous: Thread[] = [];
-  let cursor: string | null | undefined = null;
-  do {
-    const q: string = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
-    const page: Schemas["VersionThreads"] = await api("GET", `/api/v1/versions/${versionId}/threads${q}`);
-    items.push(...page.items);
-    if (!cursor) previous = page.open_on_previous_version;
-    cursor = page.next_cursor;
-  } while (cursor);
-  return { items, previous };
 }
 
 const param = (name: string) => new URLSearchParams(window.location.search).get(name);
@@ -55,21 +45,19 @@ function setParams(values: Record<string, string | null>) {
 
 /** One picture: zoom and pan, pins and areas, threads, versions, review. */
 export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean }) {
-  const [asset, setAsset] = useState<AssetDetail | null>(null);
-  const [board, setBoard] = useState<Board | null>(null);
-  const [order, setOrder] = useState<Asset[]>([]);
+  const qc = useQueryClient();
+  const assetQuery = useAssetDetail(id);
+  const asset = assetQuery.data;
+  const boardId = asset?.board_id ?? null;
+  const board = useBoard(boardId).data;
+  const order = useAssets(boardId).data ?? [];
+  const user = useMe();
   const [versionId, setVersionId] = useState<string | null>(param("v"));
-  const [threads, setThreads] = useState<Thread[] | null>(null);
-  const [previousOpen, setPreviousOpen] = useState<Thread[]>([]);
   const [selected, setSelected] = useState<string | null>(param("thread"));
   const [draft, setDraft] = useState<Shape | null>(null);
   const [showResolved, setShowResolved] = useState(false);
   const [commenting, setCommenting] = useState(true);
   const [comparing, setComparing] = useState<string | null>(null);
-  const [people, setPeople] = useState<Person[]>([]);
-  const [user, setUser] = useState<User | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [actionError, setActionError] = useState<ApiError | null>(null);
   const [scale, setScale] = useState(1);
   const [uploads, setUploads] = useState<Item[]>([]);
   const [help, setHelp] = useState(false);
@@ -77,57 +65,20 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const canvas = useRef<CanvasHandle>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  // The picture on screen: answers for another one (fast j/k) are dropped.
-  const current = useRef(id);
-  current.current = id;
-  const loaded = useRef(false);
-  /** A failed refresh is a note; only a failed first load (or a 404) replaces the page. */
-  const failed = useCallback((e: ApiError) => {
-    if (!loaded.current || e.status === 404) setError(e);
-    else setActionError(e);
-  }, []);
-  const loadAsset = useCallback(() =>
-    api<AssetDetail>("GET", `/api/v1/assets/${id}`)
-      .then((a) => {
-        if (a.id !== current.current) return;
-        loaded.current = true;
-        setAsset(a);
-      })
-      .catch(failed), [id, failed]);
-
+  // Another picture (←/→): start from its own address.
   useEffect(() => {
-    loaded.current = false;
-    setAsset(null);
-    setThreads(null);
     setDraft(null);
     setComparing(null);
-    setError(null);
     setVersionId(param("v"));
     setSelected(param("thread"));
-    void loadAsset();
-  }, [id, loadAsset]);
-
-  // A thread opened from the inbox may be on another version.
-  useEffect(() => {
-    const t = param("thread");
-    if (!t || param("v")) return;
-    api<Thread>("GET", `/api/v1/threads/${t}`).then((th) => setVersionId(th.version_id)).catch(() => {});
   }, [id]);
 
-  const boardId = asset?.board_id ?? null;
+  // A thread opened from the inbox or an e-mail may be on another version.
+  const linkedThread = useRef(param("v") ? null : param("thread"));
+  const threadVersion = useThreadVersion(linkedThread.current).data;
   useEffect(() => {
-    if (!boardId) return;
-    api<Board>("GET", `/api/v1/boards/${boardId}`).then(setBoard).catch(() => {});
-    allAssets(boardId).then(setOrder).catch(() => {});
-    // Everyone who can see the board; viewers may not comment and get a 403.
-    api<Schemas["Page_MentionablePerson"]>("GET", `/api/v1/boards/${boardId}/people`)
-      .then((p) => setPeople(p.items))
-      .catch(() => {});
-  }, [boardId]);
-
-  useEffect(() => {
-    if (signedIn) api<User>("GET", "/api/v1/me").then(setUser).catch(() => {});
-  }, [signedIn]);
+    if (threadVersion) setVersionId(threadVersion);
+  }, [threadVersion]);
 
   const versions = asset?.versions ?? [];
   const version: Version | undefined = versions.find((v) => v.id === versionId) ?? versions[0];
@@ -137,59 +88,39 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   }, [version, versionId]);
   const newer = version && versions[0] && versions[0].id !== version.id ? versions[0] : null;
 
-  const threadsFor = useRef<string | null>(null);
-  const loadThreads = useCallback(() => {
-    if (!version) return;
-    const vid = version.id;
-    threadsFor.current = vid;
-    versionThreads(vid)
-      .then(({ items, previous }) => {
-        if (threadsFor.current !== vid) return;
-        setThreads(items);
-        setPreviousOpen(previous);
-      })
-      .catch(failed);
-  }, [version?.id, failed]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => {
-    setThreads(null);
-    setPreviousOpen([]);
-    loadThreads();
-  }, [loadThreads]);
+  const threadsQuery = useVersionThreads(id, version?.id);
+  const threads = threadsQuery.data?.items ?? null;
+  const previousOpen = threadsQuery.data?.previous ?? [];
+  const can = board?.can;
+  const people = usePeople(boardId, !!can?.comment).data ?? [];
+  const review = useSetReview(id);
+  const creation = useCreateThread(id, version?.id ?? "");
+  const removal = useDeleteAsset(id);
+  // The first load failing replaces the page; a failed refresh is a note.
+  const error = asset ? null : apiError(assetQuery.error);
+  const actionError = apiError(review.error) ?? (asset ? apiError(assetQuery.error ?? threadsQuery.error) : null);
 
-  const viewers = useBoardStream(boardId, {
-    onEvent: ({ event }) => {
-      const thread = threadOf(event);
-      const mine = assetOf(event) === id || (!!thread && !!threads?.some((t) => t.id === thread));
-      if (!mine) return;
-      // The picture itself changed (a version, its thumbnails, its review),
-      // or its discussion did.
-      if (thread) loadThreads();
-      else void loadAsset();
-    },
-    onReset: () => {
-      void loadAsset();
-      loadThreads();
-    },
-  });
+  // Live events refresh this picture and its threads (thumbnails included).
+  const viewers = useLiveBoard(boardId);
 
   // Signed links expire in long sessions: fetch fresh ones, at most once a minute.
   const lastImageRetry = useRef(0);
   const imageFailed = () => {
     if (Date.now() - lastImageRetry.current < 60_000) return;
     lastImageRetry.current = Date.now();
-    void loadAsset();
+    void qc.invalidateQueries({ queryKey: keys.asset(id) });
   };
-  const reload = useRef(loadAsset);
-  reload.current = loadAsset;
+  const current = useRef(id);
+  current.current = id;
   const queue = useMemo(() => boardId
     ? new UploadQueue(browserTransport(boardId), setUploads, (item) => {
       if (item.assetId !== current.current) return;
-      void reload.current().then(() => {
+      void qc.invalidateQueries({ queryKey: keys.asset(item.assetId) }).then(() => {
         // Your own new version is the one you want to see.
         if (item.result?.upload.version_id) setVersionId(item.result.upload.version_id);
       });
     })
-    : null, [boardId]);
+    : null, [boardId, qc]);
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => {
       if (queue?.active) e.preventDefault();
@@ -198,10 +129,9 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
     return () => window.removeEventListener("beforeunload", warn);
   }, [queue]);
 
-  const role = board?.role;
-  const canComment = role === "commenter" || role === "editor" || role === "owner";
-  const canEdit = role === "editor" || role === "owner";
-  const canDeleteAny = role === "owner";
+  const canComment = !!can?.comment;
+  const canEdit = !!can?.edit;
+  const canDeleteAny = !!can?.manage;
   const me: Me = { userId: user?.id ?? null, guestId: boardId ? guestIdFor(boardId) : null };
 
   const chooseVersion = (vid: string) => {
@@ -263,22 +193,11 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   }
   if (!asset || !version) return <p className="loading">Loading picture…</p>;
 
-  const review = async (status: ReviewStatus) => {
-    setActionError(null);
-    try {
-      await api("PUT", `/api/v1/versions/${version.id}/review`, { status });
-      await loadAsset();
-    } catch (e) {
-      if (e instanceof ApiError) setActionError(e);
-      else throw e;
-    }
-  };
+  const setStatus = (status: ReviewStatus) => review.mutate({ version: version.id, status });
 
   const createThread = async (body: string, key: string) => {
     if (!draft) return;
-    const t = await api<Thread>("POST", `/api/v1/versions/${version.id}/threads`, { ...draft, body },
-      { "idempotency-key": key });
-    setThreads((list) => [...(list ?? []).filter((x) => x.id !== t.id), t].sort((a, b) => a.number - b.number));
+    const t = await creation.mutateAsync({ shape: draft, body, key });
     setDraft(null);
     select(t.id);
   };
@@ -325,7 +244,8 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
             <ConfirmButton label="Delete" name="Delete picture" confirm="Delete picture"
               question="Delete this picture with all its versions and comments?"
               onConfirm={async () => {
-                await api("DELETE", `/api/v1/assets/${asset.id}`);
+                await removal.mutateAsync();
+                qc.setQueryData<typeof order>(keys.assets(asset.board_id), (list) => list?.filter((a) => a.id !== id));
                 navigate(href("board", { id: asset.board_id }));
               }} />
           </>
@@ -339,12 +259,12 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
           <div role="group" aria-label="Review status" className="segmented">
             <button type="button" aria-pressed={version.review_status === "changes_requested"}
               className={version.review_status === "changes_requested" ? "on" : ""}
-              onClick={() => review("changes_requested")}>Request changes</button>
+              onClick={() => setStatus("changes_requested")}>Request changes</button>
             <button type="button" aria-pressed={version.review_status === "approved"}
               className={version.review_status === "approved" ? "on" : ""}
-              onClick={() => review("approved")}>Approve</button>
+              onClick={() => setStatus("approved")}>Approve</button>
             {version.review_status !== "in_review" && (
-              <button type="button" onClick={() => review("in_review")}>Back to review</button>
+              <button type="button" onClick={() => setStatus("in_review")}>Back to review</button>
             )}
           </div>
         )}
@@ -382,17 +302,15 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
             commenting={canComment && commenting} onSelect={select} onScale={setScale}
             onDraft={(s) => { setDraft(s); setSelected(null); }} />
         )}
-        <ThreadPanel threads={threads ?? []} previousOpen={previousOpen} selected={selected} draft={draft}
+        <ThreadPanel assetId={id} threads={threads ?? []} previousOpen={previousOpen} selected={selected} draft={draft}
           showResolved={showResolved} people={people} me={me} canComment={canComment} canModerate={canEdit}
           canDeleteAny={canDeleteAny}
           onShowResolved={setShowResolved} onSelect={select} onCreate={createThread}
           onCancelDraft={() => setDraft(null)}
-          onChanged={(t) => setThreads((list) => list?.map((x) => (x.id === t.id ? t : x)) ?? null)}
           onOpenPrevious={(t) => { chooseVersion(t.version_id); select(t.id); }} />
       </div>
       {renaming && (
-        <RenameAsset asset={asset} onClose={() => setRenaming(false)}
-          onDone={() => { setRenaming(false); void loadAsset(); }} />
+        <RenameAsset asset={asset} onClose={() => setRenaming(false)} onDone={() => setRenaming(false)} />
       )}
       {help && (
         <Dialog title="Keyboard shortcuts" onClose={() => setHelp(false)}>
@@ -413,8 +331,9 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
 
 function RenameAsset({ asset, onClose, onDone }: { asset: AssetDetail; onClose: () => void; onDone: () => void }) {
   const [title, setTitle] = useState(asset.title);
+  const rename = useRenameAsset(asset.id);
   const { busy, error, run } = useSubmit(async () => {
-    await api("PATCH", `/api/v1/assets/${asset.id}`, { title: title.trim() });
+    await rename.mutateAsync(title.trim());
     onDone();
   });
   return (

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Board, Folder } from "../../api/client";
 import {
-  applyBoardChange, belongsIn, boardAbilities, boardsPath, emptyText, folderAndChildren, folderTree,
+  applyBoardChange, belongsIn, boardAbilities, emptyText, folderAndChildren, folderTree,
   managesWorkspace, mergePage, plural, viewFromSearch, viewHref, type View,
 } from "./WorkspaceHome";
 import { byName, formatBytes } from "./Workspaces";
+import { boardsQuery } from "./api";
 
 const WS = "11111111-1111-1111-1111-111111111111";
 const F1 = "22222222-2222-2222-2222-222222222222";
@@ -14,7 +15,8 @@ const folder = (id: string, name: string, parent_id: string | null = null): Fold
 });
 
 const board = (id: string, name: string, extra: Partial<Board> = {}): Board => ({
-  id, name, workspace_id: WS, description: "", archived: false, role: "owner", asset_count: 0,
+  id, name, workspace_id: WS, description: "", archived: false, role: "owner",
+  can: { comment: true, edit: true, manage: true }, asset_count: 0,
   open_thread_count: 0, approved_count: 0, changes_requested_count: 0, folder_id: null,
   created_at: "", updated_at: "", ...extra,
 });
@@ -33,19 +35,17 @@ describe("views", () => {
   });
 });
 
-describe("boardsPath", () => {
-  it("lists a workspace's active boards", () => {
-    expect(boardsPath(WS, { kind: "all" }, "")).toBe(`/api/v1/workspaces/${WS}/boards?limit=48`);
+describe("board list requests", () => {
+  it("list a workspace's active boards", () => {
+    expect(boardsQuery({ kind: "all" }, "")).toEqual({ limit: 48 });
   });
-  it("uses the folder route, the name filter and the cursor", () => {
-    expect(boardsPath(WS, { kind: "folder", id: F1 }, "  home & co ", "c1")).toBe(
-      `/api/v1/folders/${F1}/boards?q=home+%26+co&limit=48&cursor=c1`,
-    );
+  it("carry the name filter (trimmed) and the cursor", () => {
+    expect(boardsQuery({ kind: "folder", id: F1 }, "  home & co ", "c1")).toEqual({
+      q: "home & co", limit: 48, cursor: "c1",
+    });
   });
-  it("asks for archived boards", () => {
-    expect(boardsPath(WS, { kind: "archived" }, "x")).toBe(
-      `/api/v1/workspaces/${WS}/boards?q=x&archived=true&limit=48`,
-    );
+  it("ask for archived boards", () => {
+    expect(boardsQuery({ kind: "archived" }, "x")).toEqual({ q: "x", archived: true, limit: 48 });
   });
 });
 
@@ -101,11 +101,11 @@ describe("wording and rights", () => {
     );
     expect(emptyText({ kind: "all" }, " x ")).toBe("No boards match “x”.");
   });
-  it("follows the API's roles", () => {
-    expect(boardAbilities("viewer")).toEqual({ rename: false, manage: false });
-    expect(boardAbilities("commenter")).toEqual({ rename: false, manage: false });
-    expect(boardAbilities("editor")).toEqual({ rename: true, manage: false });
-    expect(boardAbilities("owner")).toEqual({ rename: true, manage: true });
+  it("follows what the API says the caller can do", () => {
+    const can = (edit: boolean, manage: boolean) => board("b", "B", { can: { comment: true, edit, manage } });
+    expect(boardAbilities(can(false, false))).toEqual({ rename: false, manage: false });
+    expect(boardAbilities(can(true, false))).toEqual({ rename: true, manage: false });
+    expect(boardAbilities(can(true, true))).toEqual({ rename: true, manage: true });
     expect(managesWorkspace("member")).toBe(false);
     expect(managesWorkspace("admin")).toBe(true);
   });

@@ -6,21 +6,19 @@ import {
   useCallback, useEffect, useId, useRef, useState,
   type KeyboardEvent as ReactKeyboardEvent, type MouseEvent, type ReactNode,
 } from "react";
+import { useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { apiError, ApiError, type Board, type Folder, type Schemas, type Workspace } from "../../api/client";
+import { keys } from "../../api/keys";
 import {
-  api, ApiError, type Board, type Folder, type Schemas, type Workspace,
-} from "../../api/client";
+  boardListKey, createBoard, createFolder, deleteFolder, patchBoard, renameFolder, renameWorkspace, useBoardList,
+  useFolders, useWorkspace, type View,
+} from "./api";
 import { href, navigate } from "../../lib/router";
 import { ago, CreateByName, Dialog, ErrorNote, Field, Link, useSubmit } from "../../components/ui/kit";
 import "./workspaces.css";
 
 type BoardPage = Schemas["Page_BoardOut"];
-type FolderPage = Schemas["Page_FolderOut"];
-
-/** Which boards the grid shows. */
-export type View = { kind: "all" } | { kind: "folder"; id: string } | { kind: "archived" };
-
-/** Boards a page asks for: a multiple of 2, 3 and 4 fills the grid's rows. */
-export const PAGE_SIZE = 48;
+export type { View };
 
 const UUID_RE = /^[0-9a-f-]{36}$/i;
 
@@ -39,20 +37,6 @@ export function viewHref(ws: string, view: View): string {
   if (view.kind === "folder") return href("workspace", { id: ws }, { folder: view.id });
   if (view.kind === "archived") return href("workspace", { id: ws }, { archived: "true" });
   return href("workspace", { id: ws });
-}
-
-/** The API request for one page of a view's boards, optionally filtered by name. */
-export function boardsPath(ws: string, view: View, q: string, cursor?: string | null): string {
-  const params = new URLSearchParams();
-  const query = q.trim();
-  if (query) params.set("q", query);
-  if (view.kind === "archived") params.set("archived", "true");
-  params.set("limit", String(PAGE_SIZE));
-  if (cursor) params.set("cursor", cursor);
-  const base = view.kind === "folder"
-    ? `/api/v1/folders/${view.id}/boards`
-    : `/api/v1/workspaces/${ws}/boards`;
-  return `${base}?${params.toString()}`;
 }
 
 /** Folders in display order: each top-level folder followed by its sub-folders. */
@@ -102,9 +86,9 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** What a role allows on a board, per the API (editors rename; owners move and archive). */
-export function boardAbilities(role: Board["role"]) {
-  return { rename: role === "editor" || role === "owner", manage: role === "owner" };
+/** What the API lets the caller do with a board card (editors rename; owners move and archive). */
+export function boardAbilities(board: Board) {
+  return { rename: board.can.edit, manage: board.can.manage };
 }
 
 export function managesWorkspace(role: Workspace["role"] | undefined): boolean {
@@ -153,8 +137,6 @@ function useFirstField<T extends HTMLElement>() {
   return ref;
 }
 
-type BoardList = { key: string; items: Board[]; next: string | null };
-
 type Open =
   | { kind: "rename-board"; board: Board }
   | { kind: "move-board"; board: Board }
@@ -169,71 +151,51 @@ export function WorkspaceHome({ id }: { id: string }) {
 }
 
 function Home({ id }: { id: string }) {
+  const qc = useQueryClient();
   const view = viewFromSearch(useSearch());
-  const [workspace, setWorkspace] = useState<Workspace | null>(null);
-  const [wsError, setWsError] = useState<ApiError | string | null>(null);
-  const [folders, setFolders] = useState<Folder[] | null>(null);
-  const [foldersError, setFoldersError] = useState<ApiError | string | null>(null);
+  const wsQuery = useWorkspace(id);
+  const workspace = wsQuery.data ?? null;
+  const wsError = apiError(wsQuery.error);
+  const foldersQuery = useFolders(id);
+  const folders = foldersQuery.data ?? null;
+  const foldersError = apiError(foldersQuery.error);
+  const setFolders = (update: (all: Folder[] | undefined) => Folder[] | undefined) =>
+    qc.setQueryData<Folder[]>(keys.folders(id), update);
   const [query, setQuery] = useState("");
   const q = useDebounced(query, 200);
-  const [list, setList] = useState<BoardList | null>(null);
-  const [listError, setListError] = useState<ApiError | string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [reload, setReload] = useState(0);
+  const listQuery = useBoardList(id, view, q);
+  const pages = listQuery.data?.pages;
+  const list = pages ? { items: pages.reduce<Board[]>((all, p) => mergePage(all, p.items), []) } : null;
+  const listError = list ? null : apiError(listQuery.error);
+  const loading = listQuery.isFetching;
   const [open, setOpen] = useState<Open | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const close = useCallback(() => setOpen(null), []);
-
-  useEffect(() => {
-    let live = true;
-    setWorkspace(null);
-    setWsError(null);
-    api<Workspace>("GET", `/api/v1/workspaces/${id}`)
-      .then((w) => live && setWorkspace(w))
-      .catch((e: unknown) => live && setWsError(asError(e)));
-    api<FolderPage>("GET", `/api/v1/workspaces/${id}/folders`)
-      .then((page) => live && setFolders(page.items))
-      .catch((e: unknown) => live && setFoldersError(asError(e)));
-    return () => { live = false; };
-  }, [id]);
-
-  const key = boardsPath(id, view, q);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    setListError(null);
-    api<BoardPage>("GET", key)
-      .then((page) => live && setList({ key, items: page.items, next: page.next_cursor ?? null }))
-      .catch((e: unknown) => live && setListError(asError(e)))
-      .finally(() => live && setLoading(false));
-    return () => { live = false; };
-  }, [key, reload]);
+  const reload = () => void listQuery.refetch();
 
   const more = useSubmit(async () => {
-    const current = list;
-    if (!current?.next) return;
-    const page = await api<BoardPage>("GET", boardsPath(id, view, q, current.next));
-    setList((l) => (l && l.key === current.key
-      ? { ...l, items: mergePage(l.items, page.items), next: page.next_cursor ?? null }
-      : l));
+    await listQuery.fetchNextPage();
   });
 
-  /** Updates the list shown when this render's request was made; a newer list is left alone. */
+  /** Updates the list shown for this view and search. */
   const changed = (board: Board) => {
-    setList((l) => (l && l.key === key ? { ...l, items: applyBoardChange(l.items, board, view, q) } : l));
+    qc.setQueryData<InfiniteData<BoardPage>>(boardListKey(id, view, q), (old) => old && {
+      ...old,
+      pages: old.pages.map((p) => ({ ...p, items: applyBoardChange(p.items, board, view, q) })),
+    });
   };
 
   const setArchived = async (board: Board, archived: boolean) => {
     setNotice(null);
     try {
-      const updated = await api<Board>("PATCH", `/api/v1/boards/${board.id}`, { archived });
+      const updated = await patchBoard(board.id, { archived });
       changed(updated);
       setNotice({
         text: archived ? `“${updated.name}” is archived.` : `“${updated.name}” is back among the active boards.`,
         undo: async () => {
-          await api<Board>("PATCH", `/api/v1/boards/${board.id}`, { archived: !archived });
+          await patchBoard(board.id, { archived: !archived });
           setNotice(null);
-          setReload((n) => n + 1);
+          reload();
         },
       });
     } catch (e) {
@@ -259,11 +221,12 @@ function Home({ id }: { id: string }) {
   const heading = view.kind === "archived" ? "Archived" : view.kind === "folder"
     ? (folder?.name ?? (folderMissing ? "Folder not found" : "Folder")) : "All boards";
   const items = list?.items ?? null;
-  const stale = list !== null && list.key !== key;
+  const stale = listQuery.isPlaceholderData;
 
   return (
     <section className="wh">
-      <WorkspaceHeader id={id} workspace={workspace} error={wsError} onRenamed={setWorkspace} />
+      <WorkspaceHeader id={id} workspace={workspace} error={wsError}
+        onRenamed={(w) => qc.setQueryData(keys.workspace(id), w)} />
 
       <div className="wh-layout">
         <aside className="wh-side">
@@ -289,7 +252,7 @@ function Home({ id }: { id: string }) {
             <div className="wh-new-folder">
               <CreateByName label="New folder" button="Create folder" placeholder="e.g. Marketing"
                 create={async (name) => {
-                  const f = await api<Folder>("POST", `/api/v1/workspaces/${id}/folders`, { name });
+                  const f = await createFolder(id, name);
                   setFolders((all) => [...(all ?? []), f]);
                   navigate(viewHref(id, { kind: "folder", id: f.id }));
                 }} />
@@ -320,7 +283,7 @@ function Home({ id }: { id: string }) {
               <CreateByName label="New board" button="Create board" placeholder="e.g. Homepage redesign"
                 create={async (name) => {
                   const folder_id = view.kind === "folder" ? view.id : null;
-                  const b = await api<Board>("POST", `/api/v1/workspaces/${id}/boards`, { name, folder_id });
+                  const b = await createBoard(id, name, folder_id);
                   navigate(href("board", { id: b.id }));
                 }} />
               <p className="hint">
@@ -349,7 +312,7 @@ function Home({ id }: { id: string }) {
                   ? "This folder does not exist, or is not yours."
                   : typeof listError === "string" ? listError : listError.message}
               </p>
-              <button type="button" className="secondary small" onClick={() => setReload((n) => n + 1)}>Try again</button>
+              <button type="button" className="secondary small" onClick={reload}>Try again</button>
             </div>
           ) : items === null ? (
             <p className="loading">Loading boards…</p>
@@ -367,7 +330,7 @@ function Home({ id }: { id: string }) {
             </ul>
           )}
 
-          {list?.next && !stale && !listError && (
+          {listQuery.hasNextPage && !stale && !listError && (
             <div className="wh-more">
               <button type="button" className="secondary" disabled={more.busy} onClick={() => more.run()}>
                 {more.busy ? "Loading…" : "Load more"}
@@ -405,7 +368,7 @@ function Home({ id }: { id: string }) {
             close();
             setNotice({ text: `Folder “${open.folder.name}” is deleted; its boards are now at the top level.` });
             if (view.kind === "folder" && gone.has(view.id)) navigate(viewHref(id, { kind: "all" }));
-            else setReload((n) => n + 1);
+            else reload();
           }} />
       )}
     </section>
@@ -450,7 +413,7 @@ function WorkspaceHeader({ id, workspace, error, onRenamed }: {
   const [name, setName] = useState("");
   const renameButton = useRef<HTMLButtonElement>(null);
   const { busy, error: saveError, setError, run } = useSubmit(async () => {
-    const w = await api<Workspace>("PATCH", `/api/v1/workspaces/${id}`, { name: name.trim() });
+    const w = await renameWorkspace(id, name.trim());
     onRenamed(w);
     setEditing(false);
     window.setTimeout(() => renameButton.current?.focus());
@@ -470,10 +433,10 @@ function WorkspaceHeader({ id, workspace, error, onRenamed }: {
     window.addEventListener("keydown", key);
     return () => window.removeEventListener("keydown", key);
   }, [editing, cancel]);
-  // After a refused name, back to the field with its message.
+  // Into the field when renaming starts, and back to it after a refused name.
   useEffect(() => {
-    if (saveError) input.current?.focus();
-  }, [saveError]);
+    if (editing || saveError) input.current?.focus();
+  }, [editing, saveError]);
 
   if (error) {
     return (
@@ -491,7 +454,7 @@ function WorkspaceHeader({ id, workspace, error, onRenamed }: {
       <header className="wh-head">
         <form className="inline wh-rename" onSubmit={run}>
           <Field label="Workspace name" error={saveError?.field("name") ?? saveError?.message}>
-            <input ref={input} required maxLength={120} value={name} autoFocus
+            <input ref={input} required maxLength={120} value={name}
               onChange={(e) => setName(e.target.value)} />
           </Field>
           <button type="submit" disabled={busy}>Save</button>
@@ -521,7 +484,7 @@ function WorkspaceHeader({ id, workspace, error, onRenamed }: {
 function BoardCard({ board, folderName, onRename, onMove, onArchive }: {
   board: Board; folderName?: string; onRename: () => void; onMove: () => void; onArchive: () => void;
 }) {
-  const can = boardAbilities(board.role);
+  const can = boardAbilities(board);
   const actions: MenuAction[] = [];
   if (can.rename) actions.push({ label: "Rename", run: onRename });
   if (can.manage) {
@@ -600,7 +563,7 @@ function ActionMenu({ label, actions }: { label: string; actions: MenuAction[] }
       <button ref={button} type="button" className="wh-menu-button" aria-label={label} title="Board actions"
         aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)}>⋯</button>
       {open && (
-        <div ref={menu} role="menu" aria-label={label} className="wh-menu" onKeyDown={keys}>
+        <div ref={menu} role="menu" aria-label={label} className="wh-menu" tabIndex={-1} onKeyDown={keys}>
           {actions.map((a) => (
             <button key={a.label} type="button" role="menuitem" tabIndex={-1}
               onClick={() => { shut(); a.run(); }}>{a.label}</button>
@@ -618,7 +581,7 @@ function RenameBoard({ board, onClose, onDone }: {
   const [description, setDescription] = useState(board.description);
   const first = useFirstField<HTMLInputElement>();
   const { busy, error, run } = useSubmit(async () => {
-    onDone(await api<Board>("PATCH", `/api/v1/boards/${board.id}`, { name: name.trim(), description }));
+    onDone(await patchBoard(board.id, { name: name.trim(), description }));
   });
   return (
     <Dialog title="Rename board" onClose={onClose}>
@@ -647,7 +610,7 @@ function MoveBoard({ board, folders, onClose, onDone }: {
   const first = useFirstField<HTMLSelectElement>();
   const { busy, error, run } = useSubmit(async () => {
     if (target === (board.folder_id ?? "")) return onClose();
-    onDone(await api<Board>("PATCH", `/api/v1/boards/${board.id}`, { folder_id: target || null }));
+    onDone(await patchBoard(board.id, { folder_id: target || null }));
   });
   return (
     <Dialog title={`Move “${board.name}”`} onClose={onClose}>
@@ -679,7 +642,7 @@ function RenameFolder({ folder, onClose, onDone }: {
   const [name, setName] = useState(folder.name);
   const first = useFirstField<HTMLInputElement>();
   const { busy, error, run } = useSubmit(async () => {
-    onDone(await api<Folder>("PATCH", `/api/v1/folders/${folder.id}`, { name: name.trim() }));
+    onDone(await renameFolder(folder.id, name.trim()));
   });
   return (
     <Dialog title="Rename folder" onClose={onClose}>
@@ -703,7 +666,7 @@ function DeleteFolder({ folder, folders, onClose, onDone }: {
   const subs = folders.filter((f) => f.parent_id === folder.id);
   const cancel = useFirstField<HTMLButtonElement>();
   const { busy, error, run } = useSubmit(async () => {
-    await api("DELETE", `/api/v1/folders/${folder.id}`);
+    await deleteFolder(folder.id);
     onDone();
   });
   return (

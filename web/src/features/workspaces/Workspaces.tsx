@@ -1,5 +1,5 @@
-import { useEffect, useState } from "react";
-import { api, ApiError, type Schemas, type Workspace } from "../../api/client";
+import { apiError, type Workspace } from "../../api/client";
+import { createWorkspace, useWorkspaces } from "./api";
 import { href, navigate } from "../../lib/router";
 import { CreateByName, ErrorNote, Link } from "../../components/ui/kit";
 import "./workspaces.css";
@@ -29,16 +29,9 @@ export function byName(items: Workspace[]): Workspace[] {
 
 /** Your workspaces, and a form to start one. */
 export function Workspaces() {
-  const [items, setItems] = useState<Workspace[] | null>(null);
-  const [error, setError] = useState<ApiError | string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    api<Schemas["Page_WorkspaceOut"]>("GET", "/api/v1/workspaces")
-      .then((page) => live && setItems(byName(page.items)))
-      .catch((e: unknown) => live && setError(e instanceof ApiError ? e : "Your workspaces could not be loaded."));
-    return () => { live = false; };
-  }, []);
+  const query = useWorkspaces();
+  const items = query.data ? byName(query.data) : null;
+  const error = apiError(query.error);
 
   return (
     <section className="ws">
@@ -66,7 +59,7 @@ export function Workspaces() {
       )}
       <CreateByName label="New workspace" button="Create workspace" placeholder="e.g. Studio North"
         create={async (name) => {
-          const ws = await api<Workspace>("POST", "/api/v1/workspaces", { name });
+          const ws = await createWorkspace(name);
           navigate(href("workspace", { id: ws.id }));
         }} />
     </section>

@@ -1,15 +1,16 @@
 // The browser side of a direct upload: create → PUT the bytes to the signed
 // target with progress (XHR, since fetch cannot report upload progress) →
 // complete.
-import { api, ApiError, type Problem } from "../../api/client";
-import type { Completed, Transport, UploadOut } from "./queue";
+import { ApiError, client, data, type Problem } from "../../api/client";
+import type { Transport } from "./queue";
 
 export function browserTransport(boardId: string): Transport {
   return {
     create: (file, assetId, key) =>
-      api<UploadOut>("POST", `/api/v1/boards/${boardId}/uploads`,
-        { file_name: file.name, content_type: file.type, size: file.size, asset_id: assetId },
-        { "idempotency-key": key }),
+      data(client.POST("/api/v1/boards/{id}/uploads", {
+        params: { path: { id: boardId }, header: { "Idempotency-Key": key } },
+        body: { file_name: file.name, content_type: file.type, size: file.size, asset_id: assetId },
+      })),
     send: (target, file, onProgress, signal) =>
       new Promise<void>((resolve, reject) => {
         const xhr = new XMLHttpRequest();
@@ -37,6 +38,6 @@ export function browserTransport(boardId: string): Transport {
         signal.addEventListener("abort", () => xhr.abort());
         xhr.send(file);
       }),
-    complete: (id) => api<Completed>("POST", `/api/v1/uploads/${id}/complete`, {}),
+    complete: (id) => data(client.POST("/api/v1/uploads/{id}/complete", { params: { path: { id } } })),
   };
 }

@@ -1,0 +1,25 @@
+// One query key per resource. Keys nest (`["asset", id, "threads", …]`
+// under `["asset", id]`), so an event that names a picture refreshes
+// everything shown of it with one invalidation.
+export const keys = {
+  me: ["me"] as const,
+  notificationSettings: ["me", "notification-settings"] as const,
+  tokens: ["me", "tokens"] as const,
+  workspaces: ["workspaces"] as const,
+  workspace: (id: string) => ["workspace", id] as const,
+  folders: (workspace: string) => ["workspace", workspace, "folders"] as const,
+  boardList: (workspace: string, filter: Record<string, string | boolean | undefined>) =>
+    ["workspace", workspace, "boards", filter] as const,
+  board: (id: string) => ["board", id] as const,
+  assets: (board: string) => ["board", board, "assets"] as const,
+  people: (board: string) => ["board", board, "people"] as const,
+  members: (board: string) => ["board", board, "members"] as const,
+  shareLinks: (board: string) => ["board", board, "share-links"] as const,
+  invitations: (workspace: string) => ["workspace", workspace, "invitations"] as const,
+  asset: (id: string) => ["asset", id] as const,
+  threads: (asset: string, version: string) => ["asset", asset, "threads", version] as const,
+  thread: (id: string) => ["thread", id] as const,
+  inbox: ["inbox"] as const,
+  inboxPage: (unreadOnly: boolean) => ["inbox", "list", unreadOnly] as const,
+  unread: ["inbox", "unread"] as const,
+};

@@ -1,0 +1,32 @@
+// The signed-in person, fetched once for the whole app.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { ApiError, client, data, type User } from "./client";
+import { keys } from "./keys";
+
+/** `null` when nobody is signed in; `undefined` while asking. */
+export function useMe(): User | null | undefined {
+  const q = useQuery({
+    queryKey: keys.me,
+    queryFn: async () => {
+      try {
+        return await data(client.GET("/api/v1/me"));
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) return null;
+        throw e;
+      }
+    },
+    staleTime: Infinity,
+  });
+  if (q.isError) return null;
+  return q.data;
+}
+
+/** Replaces who is signed in (after signing in, out, or changing the name). */
+export function useSetMe(): (user: User | null) => void {
+  const qc = useQueryClient();
+  return (user) => {
+    qc.setQueryData(keys.me, user);
+    // Signed out: forget what the account could see (its screens unmount).
+    if (user === null) qc.removeQueries({ predicate: (q) => q.queryKey[0] !== keys.me[0] });
+  };
+}

@@ -1,0 +1,75 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
+import { http, HttpResponse } from "msw";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Board, Schemas } from "../../api/client";
+import { standInNetwork } from "../../test/network";
+import { renderWithApp } from "../../test/render";
+import { ShareDialog } from "./ShareDialog";
+
+const server = standInNetwork();
+afterEach(cleanup);
+
+const BOARD = "01936f4e-0000-7000-8000-0000000000b1";
+const board = (can: Board["can"]): Board => ({
+  id: BOARD, workspace_id: "01936f4e-0000-7000-8000-0000000000a0", name: "Launch", description: "",
+  archived: false, role: can.manage ? "owner" : "viewer", can, asset_count: 0, open_thread_count: 0,
+  approved_count: 0, changes_requested_count: 0, folder_id: null, created_at: "", updated_at: "",
+});
+const member = (id: string, name: string, role: Schemas["BoardRole"]) => ({
+  user_id: id, email: `${name.toLowerCase()}@example.com`, display_name: name, role, since: "",
+});
+
+describe("share dialog", () => {
+  it("lists members and links, and shows a refused role change undone with the server's reason", async () => {
+    const members = [member("u1", "Ada", "owner"), member("u2", "Bob", "commenter")];
+    server.use(
+      http.get(`*/api/v1/boards/${BOARD}/members`, () => HttpResponse.json({ items: members, next_cursor: null })),
+      http.get(`*/api/v1/boards/${BOARD}/share-links`, () => HttpResponse.json({ items: [], next_cursor: null })),
+      http.patch(`*/api/v1/boards/${BOARD}/members/u1`, () => HttpResponse.json(
+        { type: "urn:critboard:problem:conflict", title: "Conflict", status: 409,
+          detail: "a board needs an owner; make someone else owner first" },
+        { status: 409, headers: { "content-type": "application/problem+json" } })),
+    );
+    renderWithApp(<ShareDialog board={board({ comment: true, edit: true, manage: true })} onClose={() => {}} />);
+    await screen.findByText("Bob");
+    expect(screen.getByText("No active links. Create one above to let clients review without an account.")).toBeTruthy();
+    const role = screen.getByLabelText("Role of Ada") as HTMLSelectElement;
+    fireEvent.change(role, { target: { value: "viewer" } });
+    await screen.findByText("A board needs an owner; make someone else owner first.");
+    await waitFor(() => expect((screen.getByLabelText("Role of Ada") as HTMLSelectElement).value).toBe("owner"));
+  });
+
+  it("creates a link and puts it at the top, ready to copy", async () => {
+    const made: unknown[] = [];
+    server.use(
+      http.get(`*/api/v1/boards/${BOARD}/members`, () => HttpResponse.json({ items: [], next_cursor: null })),
+      http.get(`*/api/v1/boards/${BOARD}/share-links`, () => HttpResponse.json({ items: [], next_cursor: null })),
+      http.post(`*/api/v1/boards/${BOARD}/share-links`, async ({ request }) => {
+        made.push(await request.json());
+        return HttpResponse.json({
+          id: "l1", board_id: BOARD, token: "t", url: "https://review.example.com/s/t", label: "Client",
+          role: "commenter", has_password: false, active: true, expires_at: null, revoked_at: null, created_at: "",
+        }, { status: 201 });
+      }),
+    );
+    renderWithApp(<ShareDialog board={board({ comment: true, edit: true, manage: true })} onClose={() => {}} />);
+    fireEvent.change(await screen.findByLabelText("Label (optional)"), { target: { value: " Client " } });
+    fireEvent.click(screen.getByRole("button", { name: "Create link" }));
+    expect((await screen.findByLabelText("Address of Client") as HTMLInputElement).value)
+      .toBe("https://review.example.com/s/t");
+    expect(made).toEqual([{ role: "commenter", label: "Client", password: null, expires_at: null }]);
+  });
+
+  it("shows only the members to someone who cannot manage the board", async () => {
+    server.use(
+      http.get(`*/api/v1/boards/${BOARD}/members`, () => HttpResponse.json({
+        items: [member("u1", "Ada", "owner")], next_cursor: null,
+      })),
+    );
+    renderWithApp(<ShareDialog board={board({ comment: false, edit: false, manage: false })} onClose={() => {}} />);
+    await screen.findByText("Ada");
+    expect(screen.queryByLabelText("Role of Ada")).toBeNull();
+    expect(screen.getByText("Only the board’s owners can invite people and create share links.")).toBeTruthy();
+  });
+});

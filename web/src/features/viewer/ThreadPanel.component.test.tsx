@@ -1,0 +1,65 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { http, HttpResponse } from "msw";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Thread } from "../../api/client";
+import { comment, thread } from "../../test/fixtures";
+import { standInNetwork } from "../../test/network";
+import { renderWithApp } from "../../test/render";
+import { ThreadPanel } from "./ThreadPanel";
+
+const server = standInNetwork();
+afterEach(cleanup);
+
+function panel(threads: Thread[], extra: Partial<Parameters<typeof ThreadPanel>[0]> = {}) {
+  return (
+    <ThreadPanel assetId="a1" threads={threads} previousOpen={[]} selected={threads[0]?.id ?? null} draft={null}
+      showResolved={false} people={[]} me={{ userId: "u1", guestId: null }} canComment canModerate={false}
+      canDeleteAny={false} onShowResolved={() => {}} onSelect={() => {}} onCreate={async () => {}}
+      onCancelDraft={() => {}} onOpenPrevious={() => {}} {...extra} />
+  );
+}
+
+describe("thread panel", () => {
+  it("shows a comment's line breaks and links, never its HTML", async () => {
+    renderWithApp(panel([thread("t1", 1, [comment("c1", "Bigger logo\n<b>see</b> https://example.com/brand.")])]));
+    const body = document.querySelector(".comment .comment-text") as HTMLElement;
+    expect(body.textContent).toBe("Bigger logo\n<b>see</b> https://example.com/brand.");
+    expect(body.querySelector("b")).toBeNull();
+    const link = within(body).getByRole("link", { name: "https://example.com/brand" });
+    expect(link.getAttribute("rel")).toBe("noopener noreferrer nofollow");
+  });
+
+  it("posts a reply once with its idempotency key, and resolves the author's own thread", async () => {
+    const replies: { key: string | null; body: unknown }[] = [];
+    const states: unknown[] = [];
+    server.use(
+      http.post("*/api/v1/threads/t1/comments", async ({ request }) => {
+        replies.push({ key: request.headers.get("idempotency-key"), body: await request.json() });
+        return HttpResponse.json(comment("c2", "On it"), { status: 201 });
+      }),
+      http.patch("*/api/v1/threads/t1", async ({ request }) => {
+        states.push(await request.json());
+        return HttpResponse.json(thread("t1", 1, [comment("c1", "Bigger logo")], { state: "resolved" }));
+      }),
+      // Refreshing the picture after a change (its threads are under its key).
+      http.get("*/api/v1/assets/a1", () => HttpResponse.json({})),
+    );
+    renderWithApp(panel([thread("t1", 1, [comment("c1", "Bigger logo")])]));
+    const box = screen.getByRole("combobox", { name: "Reply" });
+    fireEvent.change(box, { target: { value: "On it\nand the colours" } });
+    fireEvent.click(screen.getByRole("button", { name: "Reply" }));
+    await waitFor(() => expect(replies).toHaveLength(1));
+    expect(replies[0].body).toEqual({ body: "On it\nand the colours" });
+    expect(replies[0].key).toMatch(/.{8,}/);
+    fireEvent.click(screen.getByRole("button", { name: "Resolve" }));
+    await waitFor(() => expect(states).toEqual([{ state: "resolved" }]));
+  });
+
+  it("lets a commenter resolve only their own threads", () => {
+    const others = thread("t1", 1, [comment("c1", "Hers", { id: "u2", display_name: "Bea" })], { created_by: "u2" });
+    renderWithApp(panel([others]));
+    expect(screen.queryByRole("button", { name: "Resolve" })).toBeNull();
+    expect(screen.getByRole("combobox", { name: "Reply" })).toBeTruthy();
+  });
+});
