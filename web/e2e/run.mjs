@@ -100,6 +100,18 @@ async function signIn(page, base, email, password) {
   await page.getByRole("heading", { name: "Workspaces" }).waitFor();
 }
 
+/** A DataTransfer holding PNG files (`{name, b64}`), as a file manager drops them. */
+function filesToDrop(page, files) {
+  return page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name, { type: "image/png" }));
+    }
+    return dt;
+  }, files);
+}
+
 const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`) });
 
 // What the review story shares between its steps.
@@ -199,14 +211,7 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
     { name: "home.png", b64: png(1200, 900, [66, 135, 245]).toString("base64") },
     { name: "pricing.png", b64: png(800, 1400, [245, 180, 66]).toString("base64") },
   ];
-  const dataTransfer = await ada.evaluateHandle((list) => {
-    const dt = new DataTransfer();
-    for (const f of list) {
-      const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
-      dt.items.add(new File([bytes], f.name, { type: "image/png" }));
-    }
-    return dt;
-  }, files);
+  const dataTransfer = await filesToDrop(ada, files);
   await ada.dispatchEvent(".board-page", "dragenter", { dataTransfer });
   await ada.getByText("Drop to upload to Launch campaign").waitFor();
   await shot(ada, "07a-dropping");
@@ -408,14 +413,7 @@ test("twenty pictures at once: every thumbnail arrives over the stream, with no 
     name: `screen-${String(i + 1).padStart(2, "0")}.png`,
     b64: png(800, 600, [20 + i * 10, 120, 200 - i * 5]).toString("base64"),
   }));
-  const dataTransfer = await page.evaluateHandle((list) => {
-    const dt = new DataTransfer();
-    for (const f of list) {
-      const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
-      dt.items.add(new File([bytes], f.name, { type: "image/png" }));
-    }
-    return dt;
-  }, files);
+  const dataTransfer = await filesToDrop(page, files);
   await page.dispatchEvent(".board-page", "dragenter", { dataTransfer });
   await page.dispatchEvent(".board-page", "drop", { dataTransfer });
   await page.waitForFunction(() => document.querySelectorAll(".asset-card img").length === 20, null, { timeout: 60_000 });

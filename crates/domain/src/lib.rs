@@ -11,55 +11,22 @@
 macro_rules! stored_enum {
     (text $(#[$meta:meta])* $name:ident { $($variant:ident = $n:literal => $text:literal),+ $(,)? }) => {
         stored_enum!(@define $(#[$meta])* $name { $($variant = $n => $text),+ });
-        #[cfg(feature = "sea-orm")]
-        impl From<$name> for sea_orm::Value {
-            fn from(v: $name) -> Self {
-                sea_orm::Value::String(Some(Box::new(v.as_str().to_owned())))
-            }
-        }
-        #[cfg(feature = "sea-orm")]
-        impl sea_orm::TryGetable for $name {
-            fn try_get_by<I: sea_orm::ColIdx>(
-                res: &sea_orm::QueryResult,
-                idx: I,
-            ) -> Result<Self, sea_orm::TryGetError> {
-                let text = <String as sea_orm::TryGetable>::try_get_by(res, idx)?;
-                Self::parse(&text).ok_or_else(|| {
-                    sea_orm::TryGetError::DbErr(sea_orm::DbErr::Type(format!(
-                        "{} has no value {text:?}", stringify!($name)
-                    )))
-                })
-            }
-        }
-        #[cfg(feature = "sea-orm")]
-        impl sea_orm::sea_query::ValueType for $name {
-            fn try_from(v: sea_orm::Value) -> Result<Self, sea_orm::sea_query::ValueTypeErr> {
-                let text = <String as sea_orm::sea_query::ValueType>::try_from(v)?;
-                Self::parse(&text).ok_or(sea_orm::sea_query::ValueTypeErr)
-            }
-            fn type_name() -> String {
-                stringify!($name).to_owned()
-            }
-            fn array_type() -> sea_orm::sea_query::ArrayType {
-                sea_orm::sea_query::ArrayType::String
-            }
-            fn column_type() -> sea_orm::sea_query::ColumnType {
-                sea_orm::sea_query::ColumnType::String(sea_orm::sea_query::StringLen::None)
-            }
-        }
-        #[cfg(feature = "sea-orm")]
-        impl sea_orm::sea_query::Nullable for $name {
-            fn null() -> sea_orm::Value {
-                sea_orm::Value::String(None)
-            }
-        }
+        stored_enum!(@column $name, String, String,
+            |v: $name| v.as_str().to_owned(), |t: String| $name::parse(&t),
+            sea_orm::sea_query::ColumnType::String(sea_orm::sea_query::StringLen::None));
     };
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $n:literal => $text:literal),+ $(,)? }) => {
         stored_enum!(@define $(#[$meta])* $name { $($variant = $n => $text),+ });
+        stored_enum!(@column $name, i16, SmallInt,
+            |v: $name| v.as_i16(), $name::from_i16, sea_orm::sea_query::ColumnType::SmallInteger);
+    };
+    // The SeaORM column type: stored as `$base` (its `$array` kind), read
+    // back through `$from`.
+    (@column $name:ident, $base:ty, $array:ident, $to:expr, $from:expr, $column:expr) => {
         #[cfg(feature = "sea-orm")]
         impl From<$name> for sea_orm::Value {
             fn from(v: $name) -> Self {
-                sea_orm::Value::SmallInt(Some(v.as_i16()))
+                ($to)(v).into()
             }
         }
         #[cfg(feature = "sea-orm")]
@@ -68,10 +35,11 @@ macro_rules! stored_enum {
                 res: &sea_orm::QueryResult,
                 idx: I,
             ) -> Result<Self, sea_orm::TryGetError> {
-                let n = <i16 as sea_orm::TryGetable>::try_get_by(res, idx)?;
-                Self::from_i16(n).ok_or_else(|| {
+                let stored = <$base as sea_orm::TryGetable>::try_get_by(res, idx)?;
+                let shown = format!("{stored:?}");
+                ($from)(stored).ok_or_else(|| {
                     sea_orm::TryGetError::DbErr(sea_orm::DbErr::Type(format!(
-                        "{} has no value {n}", stringify!($name)
+                        "{} has no value {shown}", stringify!($name)
                     )))
                 })
             }
@@ -79,23 +47,23 @@ macro_rules! stored_enum {
         #[cfg(feature = "sea-orm")]
         impl sea_orm::sea_query::ValueType for $name {
             fn try_from(v: sea_orm::Value) -> Result<Self, sea_orm::sea_query::ValueTypeErr> {
-                let n = <i16 as sea_orm::sea_query::ValueType>::try_from(v)?;
-                Self::from_i16(n).ok_or(sea_orm::sea_query::ValueTypeErr)
+                let stored = <$base as sea_orm::sea_query::ValueType>::try_from(v)?;
+                ($from)(stored).ok_or(sea_orm::sea_query::ValueTypeErr)
             }
             fn type_name() -> String {
                 stringify!($name).to_owned()
             }
             fn array_type() -> sea_orm::sea_query::ArrayType {
-                sea_orm::sea_query::ArrayType::SmallInt
+                sea_orm::sea_query::ArrayType::$array
             }
             fn column_type() -> sea_orm::sea_query::ColumnType {
-                sea_orm::sea_query::ColumnType::SmallInteger
+                $column
             }
         }
         #[cfg(feature = "sea-orm")]
         impl sea_orm::sea_query::Nullable for $name {
             fn null() -> sea_orm::Value {
-                sea_orm::Value::SmallInt(None)
+                <$base as sea_orm::sea_query::Nullable>::null()
             }
         }
     };

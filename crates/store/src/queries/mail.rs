@@ -73,6 +73,12 @@ const STILL_SEES_BOARD: &str = "(EXISTS (SELECT 1 FROM board_members bm WHERE bm
      OR EXISTS (SELECT 1 FROM workspace_members wm WHERE wm.workspace_id = b.workspace_id \
                 AND wm.user_id = n.user_id AND wm.role >= 2))";
 
+fn token_of(kind: &str, token_hash: &str) -> sea_orm::Select<email_token::Entity> {
+    email_token::Entity::find()
+        .filter(email_token::Column::Kind.eq(kind))
+        .filter(email_token::Column::TokenHash.eq(token_hash))
+}
+
 fn email_model(id: Uuid, e: NewEmail, at: DateTime<Utc>) -> email::ActiveModel {
     email::ActiveModel {
         id: Set(id),
@@ -225,7 +231,6 @@ impl Store {
         Ok(token)
     }
 
-    /// A live token of this kind, not yet used.
     /// A token whatever its state (spent or expired too), to tell a link
     /// clicked again from one that never was.
     pub async fn any_email_token(
@@ -233,21 +238,16 @@ impl Store {
         kind: &str,
         token_hash: &str,
     ) -> Result<Option<email_token::Model>> {
-        Ok(email_token::Entity::find()
-            .filter(email_token::Column::Kind.eq(kind))
-            .filter(email_token::Column::TokenHash.eq(token_hash))
-            .one(self.conn())
-            .await?)
+        Ok(token_of(kind, token_hash).one(self.conn()).await?)
     }
 
+    /// A live token of this kind, not yet used.
     pub async fn email_token(
         &self,
         kind: &str,
         token_hash: &str,
     ) -> Result<Option<email_token::Model>> {
-        Ok(email_token::Entity::find()
-            .filter(email_token::Column::Kind.eq(kind))
-            .filter(email_token::Column::TokenHash.eq(token_hash))
+        Ok(token_of(kind, token_hash)
             .filter(email_token::Column::UsedAt.is_null())
             .filter(email_token::Column::ExpiresAt.gt(self.now()))
             .one(self.conn())
