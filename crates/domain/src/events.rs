@@ -95,8 +95,9 @@ pub struct ReviewNews {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommentNews {
+    /// Unknown (`null`) in edits and deletions recorded by early releases.
     #[serde(default)]
-    pub asset_id: Uuid,
+    pub asset_id: Option<Uuid>,
     pub thread_id: Uuid,
     /// The thread's number on its picture (#3).
     #[serde(default)]
@@ -108,7 +109,8 @@ pub struct CommentNews {
     /// updated when it is edited, gone once it is deleted.
     #[serde(default)]
     pub excerpt: Option<String>,
-    /// People the comment mentions.
+    /// People the comment mentions; for an edit, only those it newly
+    /// mentions (the others were told before).
     #[serde(default)]
     pub mentions: Vec<Uuid>,
 }
@@ -195,9 +197,7 @@ impl BoardEvent {
             AssetAdded(v) | VersionAdded(v) | VersionReady(v) => Some(v.asset_id),
             VersionFailed(f) => Some(f.version.asset_id),
             ReviewChanged(r) => Some(r.version.asset_id),
-            ThreadOpened(c) | CommentAdded(c) | CommentEdited(c) | CommentDeleted(c) => {
-                Some(c.asset_id).filter(|a| !a.is_nil())
-            }
+            ThreadOpened(c) | CommentAdded(c) | CommentEdited(c) | CommentDeleted(c) => c.asset_id,
             ThreadResolved(t) | ThreadReopened(t) => Some(t.asset_id),
             MemberAdded(_) | MemberRoleChanged(_) | MemberRemoved(_) | ShareLinkCreated(_)
             | ShareLinkRevoked(_) | GuestJoined(_) => None,
@@ -298,7 +298,7 @@ mod tests {
     #[test]
     fn events_are_tagged_by_kind_and_round_trip() {
         let e = BoardEvent::CommentAdded(CommentNews {
-            asset_id: id(1),
+            asset_id: Some(id(1)),
             thread_id: id(2),
             number: 3,
             comment_id: id(4),
@@ -325,7 +325,7 @@ mod tests {
             title: "t".into(),
         };
         let comment = CommentNews {
-            asset_id: id(1),
+            asset_id: Some(id(1)),
             thread_id: id(2),
             number: 1,
             comment_id: id(3),

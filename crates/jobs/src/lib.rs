@@ -9,7 +9,6 @@
 //! `max_attempts`. A `unique_key` makes enqueueing idempotent, which is also
 //! how periodic jobs run once per period across nodes.
 
-use chrono::SubsecRound;
 use chrono::{DateTime, Duration as TimeDelta, Utc};
 use critboard_store::entities::job;
 use critboard_store::sea_orm::{
@@ -31,7 +30,8 @@ pub struct NewJob {
     pub payload: serde_json::Value,
     /// At most one job with this key ever exists (duplicates are ignored).
     pub unique_key: Option<String>,
-    pub run_at: DateTime<Utc>,
+    /// When it may run; `None`: as soon as it is queued.
+    pub run_at: Option<DateTime<Utc>>,
     pub max_attempts: i32,
 }
 
@@ -41,7 +41,7 @@ impl NewJob {
             kind,
             payload,
             unique_key: None,
-            run_at: Utc::now().trunc_subsecs(0),
+            run_at: None,
             max_attempts: 5,
         }
     }
@@ -52,21 +52,22 @@ impl NewJob {
     }
 
     /// The row to insert, for callers that enqueue inside their own
-    /// transaction (so the job exists if and only if the change does).
-    pub fn into_active_model(self) -> job::ActiveModel {
+    /// transaction (so the job exists if and only if the change does);
+    /// `now` on the store's clock.
+    pub fn into_active_model(self, now: DateTime<Utc>) -> job::ActiveModel {
         job::ActiveModel {
             id: Set(new_id()),
             kind: Set(self.kind.to_owned()),
             payload: Set(self.payload.to_string()),
             unique_key: Set(self.unique_key),
-            run_at: Set(self.run_at),
+            run_at: Set(self.run_at.unwrap_or(now)),
             attempts: Set(0),
             max_attempts: Set(self.max_attempts),
             locked_by: Set(None),
             locked_until: Set(None),
             last_error: Set(None),
             done_at: Set(None),
-            created_at: Set(Utc::now().trunc_subsecs(0)),
+            created_at: Set(now),
         }
     }
 }
@@ -115,7 +116,7 @@ impl Queue {
 
     /// Adds a job; `false` when its unique key was already queued.
     pub async fn enqueue(&self, new: NewJob) -> Result<bool, StoreError> {
-        let model = new.into_active_model();
+        let model = new.into_active_model(self.store.now());
         match job::Entity::insert(model)
             .exec_without_returning(self.store.conn())
             .await

@@ -279,9 +279,12 @@ pub async fn run(state: AppState) {
                     break;
                 }
             };
-            let full = events.len() as u64 == PAGE;
-            for e in events {
-                from = e.id;
+            let full = events.rows() == PAGE;
+            // Past unreadable rows too, or the poller would stop at one.
+            if let Some(last) = events.row_ids.last() {
+                from = from.max(*last);
+            }
+            for e in events.events {
                 if !recent_set.insert(e.id) {
                     continue;
                 }

@@ -25,8 +25,12 @@ export function useMe(): User | null | undefined {
 export function useSetMe(): (user: User | null) => void {
   const qc = useQueryClient();
   return (user) => {
+    const before = qc.getQueryData<User | null>(keys.me);
+    // Someone else now (or nobody): forget all the last one could see,
+    // their tokens and settings included; only this query stays observed.
+    if (before?.id !== user?.id) {
+      qc.removeQueries({ predicate: (q) => !(q.queryKey.length === 1 && q.queryKey[0] === keys.me[0]) });
+    }
     qc.setQueryData(keys.me, user);
-    // Signed out: forget what the account could see (its screens unmount).
-    if (user === null) qc.removeQueries({ predicate: (q) => q.queryKey[0] !== keys.me[0] });
   };
 }

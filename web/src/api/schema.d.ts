@@ -1280,8 +1280,11 @@ export interface components {
         };
         /** @description A comment, and the thread it is in. */
         CommentNews: {
-            /** Format: uuid */
-            asset_id?: string;
+            /**
+             * Format: uuid
+             * @description Unknown (`null`) in edits and deletions recorded by early releases.
+             */
+            asset_id?: string | null;
             /** Format: uuid */
             comment_id: string;
             /**
@@ -1289,7 +1292,10 @@ export interface components {
              *     updated when it is edited, gone once it is deleted.
              */
             excerpt?: string | null;
-            /** @description People the comment mentions. */
+            /**
+             * @description People the comment mentions; for an edit, only those it newly
+             *     mentions (the others were told before).
+             */
             mentions?: string[];
             /**
              * Format: int32

@@ -313,7 +313,7 @@ async fn delete_asset(
         .store
         .delete_asset(id, |keys| {
             let payload = serde_json::to_value(DeleteObjectsJob { keys }).unwrap_or_default();
-            NewJob::now(DELETE_OBJECTS, payload).into_active_model()
+            NewJob::now(DELETE_OBJECTS, payload).into_active_model(state.store.now())
         })
         .await?;
     state.queue.wake();

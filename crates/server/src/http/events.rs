@@ -106,13 +106,19 @@ async fn activity(
     access::board_as(&state, &me, id, BoardAction::View).await?;
     let limit = page.limit()?;
     let before = page.cursor::<ActivityCursor>()?.map(|c| c.before);
-    let mut events = state.store.activity(id, before, limit + 1).await?;
-    let more = events.len() as u64 > limit;
-    events.truncate(limit as usize);
+    let page = state.store.activity(id, before, limit + 1).await?;
+    // Counted in rows, readable or not, so that one unreadable row does not
+    // end the feed early.
+    let more = page.rows() > limit;
+    let last = page.row_ids.get(limit as usize - 1).copied();
+    let mut events = page.events;
+    if let (true, Some(last)) = (more, last) {
+        events.retain(|e| e.id >= last);
+    }
     let next_cursor = more
-        .then(|| events.last())
+        .then_some(last)
         .flatten()
-        .map(|e| encode_cursor(&ActivityCursor { before: e.id }));
+        .map(|before| encode_cursor(&ActivityCursor { before }));
     Ok(Json(Page {
         items: events.into_iter().map(EventOut::from).collect(),
         next_cursor,

@@ -152,9 +152,11 @@ async fn replay(
                 return true;
             }
         };
-        let n = page.len() as u64;
-        for e in page {
-            cursor = e.id;
+        let n = page.rows();
+        if let Some(last) = page.row_ids.last() {
+            cursor = cursor.max(*last);
+        }
+        for e in page.events {
             if !sent.first_time(e.id) {
                 continue;
             }
@@ -213,8 +215,8 @@ async fn feed(
             let floor = floor_of(now_millis().saturating_sub(LOOKBACK_MS));
             sent.newest = Some(floor);
             if let Ok(old) = state.store.board_events_after(board, floor, 500).await {
-                for e in old {
-                    sent.first_time(e.id);
+                for id in old.row_ids {
+                    sent.first_time(id);
                 }
             }
         }

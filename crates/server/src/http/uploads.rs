@@ -391,7 +391,7 @@ async fn complete_upload(
                 width: probed.width as i32,
                 height: probed.height as i32,
             },
-            |version_id| thumbnail_job(version_id).into_active_model(),
+            |version_id| thumbnail_job(version_id).into_active_model(state.store.now()),
         )
         .await;
     match result {

@@ -148,7 +148,11 @@ pub async fn run(state: &AppState, frequency: EmailFrequency) -> critboard_store
         }
         queued += batch.len();
         if !batch.is_empty() {
-            state.store.queue_emails(batch, send_job).await?;
+            let now = state.store.now();
+            state
+                .store
+                .queue_emails(batch, |ids| send_job(ids, now))
+                .await?;
             state.queue.wake();
         }
         if (people.len() as u64) < BATCH {

@@ -147,7 +147,7 @@ struct SendJob {
 
 /// The job row that sends these outbox e-mails (a digest run queues one
 /// per page of people, so one worker sends a page over one connection).
-pub fn send_job(ids: &[Uuid]) -> job::ActiveModel {
+pub fn send_job(ids: &[Uuid], now: chrono::DateTime<chrono::Utc>) -> job::ActiveModel {
     let first = ids.first().copied().unwrap_or_default();
     let mut job = NewJob::now(
         SEND_EMAIL,
@@ -158,14 +158,16 @@ pub fn send_job(ids: &[Uuid]) -> job::ActiveModel {
     )
     .unique(format!("{SEND_EMAIL}:{first}"));
     job.max_attempts = SEND_ATTEMPTS;
-    job.into_active_model()
+    job.into_active_model(now)
 }
 
 /// Queues one e-mail (verification, reset, invitation…) and wakes workers.
 pub async fn queue(state: &AppState, email: NewEmail) -> critboard_store::Result<Uuid> {
     let ids = state
         .store
-        .queue_emails(vec![(email, Vec::new())], send_job)
+        .queue_emails(vec![(email, Vec::new())], |ids| {
+            send_job(ids, state.store.now())
+        })
         .await?;
     state.queue.wake();
     Ok(ids[0])
@@ -179,7 +181,7 @@ pub async fn queue_with_token(
 ) -> critboard_store::Result<critboard_store::entities::email_token::Model> {
     let t = state
         .store
-        .queue_token_email(token, email, send_job)
+        .queue_token_email(token, email, |ids| send_job(ids, state.store.now()))
         .await?;
     state.queue.wake();
     Ok(t)

@@ -301,6 +301,105 @@ async fn quotes_follow_edits_and_vanish_with_deletions(app: TestApp) {
     assert!(opened["event"]["event"]["excerpt"].is_null());
 }
 
+/// A stored event no release can read is skipped, and paging goes on past
+/// it; deleting a picture drops the quotes of its comments.
+async fn the_feed_pages_past_unreadable_events_and_forgets_deleted_pictures(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let (b, v) = picture(&app, &ada, &[]).await;
+    pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), "first words")
+        .await
+        .expect(201);
+    let board: uuid::Uuid = b.parse().unwrap();
+    app.store
+        .execute(
+            "INSERT INTO events (id, board_id, actor_id, actor_name, kind, payload, created_at) \
+             VALUES (?, ?, NULL, 'Zed', 'board.painted', '{}', ?)",
+            vec![
+                uuid::Uuid::now_v7().into(),
+                board.into(),
+                app.store.now().into(),
+            ],
+        )
+        .await
+        .unwrap();
+    pin(&ada, &v, json!({"x": 0.2, "y": 0.2}), "second words")
+        .await
+        .expect(201);
+    let mut kinds = Vec::new();
+    let mut path = format!("/api/v1/boards/{b}/activity?limit=1");
+    loop {
+        let page = ada.get(&path).await.expect(200);
+        kinds.extend(page.event_kinds());
+        match page.body["next_cursor"].as_str() {
+            Some(next) => path = format!("/api/v1/boards/{b}/activity?limit=1&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(kinds, ["thread.opened", "thread.opened", "asset.added"]);
+
+    let asset = ada.get(&format!("/api/v1/boards/{b}/assets")).await.body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ada.delete(&format!("/api/v1/assets/{asset}"))
+        .await
+        .expect(204);
+    let feed = ada
+        .get(&format!("/api/v1/boards/{b}/activity"))
+        .await
+        .expect(200);
+    let text = feed.body.to_string();
+    assert!(
+        !text.contains("first words") && !text.contains("second words"),
+        "{text}"
+    );
+}
+
+/// Editing a comment tells only the people it newly mentions, even on a
+/// muted board; those mentioned before are not told again.
+async fn edits_notify_only_new_mentions(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let bob = app.user("Bob").await;
+    let cy = app.user("Cy").await;
+    let (b, v) = picture(&app, &ada, &[(&bob, "viewer"), (&cy, "viewer")]).await;
+    for u in [&bob, &cy] {
+        u.send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/boards/{b}/mute"),
+            None,
+        )
+        .await
+        .expect(204);
+    }
+    let t = pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), "Look @bob")
+        .await
+        .expect(201);
+    let c = t.body["comments"][0]["id"].as_str().unwrap().to_owned();
+    ada.patch(
+        &format!("/api/v1/comments/{c}"),
+        json!({"body": "Look @bob and @cy"}),
+    )
+    .await
+    .expect(200);
+    let kinds = |inbox: crate::helpers::Answer| -> Vec<String> {
+        inbox.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["event"]["event"]["kind"].as_str().unwrap().to_owned())
+            .filter(|k| k.starts_with("thread.") || k.starts_with("comment."))
+            .collect()
+    };
+    assert_eq!(
+        kinds(bob.get("/api/v1/notifications").await),
+        ["thread.opened"]
+    );
+    assert_eq!(
+        kinds(cy.get("/api/v1/notifications").await),
+        ["comment.edited"]
+    );
+}
+
 async fn resolving_follows_the_role_table(app: TestApp) {
     let ada = app.user("Ada").await;
     let com = app.user("Com").await;
@@ -801,6 +900,8 @@ backend_tests!(
     replies_edits_deletes_and_mentions,
     comments_keep_line_breaks_and_tabs,
     quotes_follow_edits_and_vanish_with_deletions,
+    the_feed_pages_past_unreadable_events_and_forgets_deleted_pictures,
+    edits_notify_only_new_mentions,
     resolving_follows_the_role_table,
     discussion_routes_follow_the_role_table,
     retried_threads_and_comments_with_the_same_key_are_not_duplicated,

@@ -2,7 +2,7 @@
 
 use super::boards::BoardRow;
 use super::discussion::asset_title;
-use super::events::Actor;
+use super::events::{forget_quotes_of_asset, Actor};
 use crate::entities::{asset, job, setting, thumbnail, upload, version};
 use crate::{new_id, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -536,6 +536,7 @@ impl Store {
                 .await?;
             keys.extend(thumbs.into_iter().map(|t| t.object_key));
         }
+        forget_quotes_of_asset(&tx, asset_id).await?;
         asset::Entity::delete_by_id(asset_id).exec(&*tx).await?;
         if !keys.is_empty() {
             job::Entity::insert(delete_files(keys))

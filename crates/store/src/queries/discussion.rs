@@ -171,7 +171,7 @@ impl Store {
             new.board_id,
             actor,
             &BoardEvent::ThreadOpened(CommentNews {
-                asset_id: new.asset_id,
+                asset_id: Some(new.asset_id),
                 thread_id: t.id,
                 number,
                 comment_id: c.id,
@@ -267,7 +267,7 @@ impl Store {
             board_id,
             actor,
             &BoardEvent::CommentAdded(CommentNews {
-                asset_id: thread.asset_id,
+                asset_id: Some(thread.asset_id),
                 thread_id: thread.id,
                 number: thread.number,
                 comment_id: c.id,
@@ -314,14 +314,19 @@ impl Store {
         }
         let text = new_body.map(|(body, _)| body);
         requote(&tx, c.id, text).await?;
+        // An edit tells only the people it newly mentions.
+        let told: Vec<Uuid> = serde_json::from_str(&c.mentions).unwrap_or_default();
+        let newly = new_body
+            .map(|(_, m)| m.iter().copied().filter(|p| !told.contains(p)).collect())
+            .unwrap_or_default();
         let news = CommentNews {
-            asset_id: t.asset_id,
+            asset_id: Some(t.asset_id),
             thread_id: t.id,
             number: t.number,
             comment_id: c.id,
             title: asset_title(&tx, t.asset_id).await?,
             excerpt: text.map(|body| excerpt(body, EXCERPT_MAX)),
-            mentions: new_body.map(|(_, m)| m.to_vec()).unwrap_or_default(),
+            mentions: newly,
         };
         let event = match new_body {
             Some(_) => BoardEvent::CommentEdited(news),

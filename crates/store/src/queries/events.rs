@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use critboard_domain::discussion::{excerpt, EXCERPT_MAX};
 use critboard_domain::{BoardEvent, BoardRole, WorkspaceRole};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, Value,
 };
 use uuid::Uuid;
 
@@ -124,10 +124,6 @@ impl StoredEvent {
     }
 }
 
-fn read_all(rows: Vec<event::Model>) -> Vec<StoredEvent> {
-    rows.into_iter().filter_map(StoredEvent::read).collect()
-}
-
 /// The ids of everyone whose role on a board is at least some role (bind
 /// [`audience_binds`]): direct members, grantees of its folder and of that
 /// folder's parent, and workspace owners/admins, who own every board (as
@@ -163,27 +159,78 @@ pub(crate) async fn requote(
     text: Option<&str>,
 ) -> Result<()> {
     let quote = text.map(|t| excerpt(t, EXCERPT_MAX));
-    let rows = event::Entity::find()
-        .filter(event::Column::CommentId.eq(comment_id))
+    set_quotes(tx, "comment_id = ?", vec![comment_id.into()], quote).await
+}
+
+/// Drops the quotes of every comment on a picture that is being deleted
+/// (its comments go with it; their words must not stay in the feed).
+pub(crate) async fn forget_quotes_of_asset(tx: &DatabaseTransaction, asset_id: Uuid) -> Result<()> {
+    let filter = "comment_id IN (SELECT c.id FROM comments c JOIN threads t ON t.id = c.thread_id \
+                  WHERE t.asset_id = ?)";
+    set_quotes(tx, filter, vec![asset_id.into()], None).await
+}
+
+/// Sets (or, with `None`, removes) the `excerpt` of the events `filter`
+/// selects, in their stored JSON: it works on rows of any release, even
+/// ones no longer readable as a [`BoardEvent`].
+async fn set_quotes(
+    tx: &DatabaseTransaction,
+    filter: &str,
+    values: Vec<Value>,
+    quote: Option<String>,
+) -> Result<()> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: Uuid,
+        payload: String,
+    }
+    let backend = tx.get_database_backend();
+    let sql = format!("SELECT id, payload FROM events WHERE {filter}");
+    let rows = Row::find_by_statement(crate::statement(backend, &sql, values))
         .all(tx)
         .await?;
     for row in rows {
-        let id = row.id;
-        let Some(mut stored) = StoredEvent::read(row) else {
+        let Ok(mut payload) = serde_json::from_str::<serde_json::Value>(&row.payload) else {
+            tracing::warn!(id = %row.id, "event payload is not JSON; its quote is left");
             continue;
         };
-        if let Some(c) = stored.event.comment_mut() {
-            c.excerpt = quote.clone();
-        }
-        let payload = serde_json::to_string(&stored.event).unwrap_or_else(|_| "{}".into());
+        let Some(fields) = payload.as_object_mut() else {
+            continue;
+        };
+        match &quote {
+            Some(q) => fields.insert("excerpt".into(), q.clone().into()),
+            None => fields.remove("excerpt"),
+        };
         tx.execute(crate::statement(
-            tx.get_database_backend(),
+            backend,
             "UPDATE events SET payload = ? WHERE id = ?",
-            vec![payload.into(), id.into()],
+            vec![payload.to_string().into(), row.id.into()],
         ))
         .await?;
     }
     Ok(())
+}
+
+/// A page of events as stored, and what was read (rows no release can
+/// read are left out of `events` but still count, so paging goes on).
+pub struct EventPage {
+    pub events: Vec<StoredEvent>,
+    /// The ids of every row read, readable or not, in the page's order.
+    pub row_ids: Vec<Uuid>,
+}
+
+impl EventPage {
+    fn of(rows: Vec<event::Model>) -> Self {
+        EventPage {
+            row_ids: rows.iter().map(|r| r.id).collect(),
+            events: rows.into_iter().filter_map(StoredEvent::read).collect(),
+        }
+    }
+
+    /// Rows read, readable or not.
+    pub fn rows(&self) -> u64 {
+        self.row_ids.len() as u64
+    }
 }
 
 impl Store {
@@ -241,8 +288,8 @@ impl Store {
     }
 
     /// Events of every board with ids above `floor`, oldest first.
-    pub async fn events_since(&self, floor: Uuid, limit: u64) -> Result<Vec<StoredEvent>> {
-        Ok(read_all(
+    pub async fn events_since(&self, floor: Uuid, limit: u64) -> Result<EventPage> {
+        Ok(EventPage::of(
             event::Entity::find()
                 .filter(event::Column::Id.gt(floor))
                 .order_by_asc(event::Column::Id)
@@ -258,8 +305,8 @@ impl Store {
         board_id: Uuid,
         after: Uuid,
         limit: u64,
-    ) -> Result<Vec<StoredEvent>> {
-        Ok(read_all(
+    ) -> Result<EventPage> {
+        Ok(EventPage::of(
             event::Entity::find()
                 .filter(event::Column::BoardId.eq(board_id))
                 .filter(event::Column::Id.gt(after))
@@ -276,12 +323,12 @@ impl Store {
         board_id: Uuid,
         before: Option<Uuid>,
         limit: u64,
-    ) -> Result<Vec<StoredEvent>> {
+    ) -> Result<EventPage> {
         let mut q = event::Entity::find().filter(event::Column::BoardId.eq(board_id));
         if let Some(before) = before {
             q = q.filter(event::Column::Id.lt(before));
         }
-        Ok(read_all(
+        Ok(EventPage::of(
             q.order_by_desc(event::Column::Id)
                 .limit(limit)
                 .all(self.conn())

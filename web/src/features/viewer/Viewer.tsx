@@ -96,8 +96,10 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const review = useSetReview(id);
   const creation = useCreateThread(id, version?.id ?? "");
   const removal = useDeleteAsset(id);
-  // The first load failing replaces the page; a failed refresh is a note.
-  const error = asset ? null : apiError(assetQuery.error);
+  // The first load failing replaces the page, and so does the picture
+  // being gone (deleted while open); any other failed refresh is a note.
+  const failure = apiError(assetQuery.error);
+  const error = !asset || failure?.status === 404 ? failure : null;
   const actionError = apiError(review.error) ?? (asset ? apiError(assetQuery.error ?? threadsQuery.error) : null);
 
   // Live events refresh this picture and its threads (thumbnails included).

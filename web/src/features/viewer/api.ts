@@ -16,21 +16,10 @@ export function useVersionThreads(assetId: string, versionId: string | undefined
   return useQuery({
     queryKey: keys.threads(assetId, versionId ?? ""),
     enabled: !!versionId,
-    queryFn: async () => {
-      const items: Thread[] = [];
-      let previous: Thread[] = [];
-      let cursor: string | undefined;
-      let first = true;
-      do {
-        const page = await data(client.GET("/api/v1/versions/{id}/threads", {
-          params: { path: { id: versionId! } },
-        }));
-        items.push(...page.items);
-        if (first) previous = page.open_on_previous_version;
-        first = false;
-        cursor = page.next_cursor ?? undefined;
-      } while (cursor);
-      return { items, previous };
+    // One answer holds every thread of a version (the API does not page them).
+    queryFn: async (): Promise<{ items: Thread[]; previous: Thread[] }> => {
+      const page = await data(client.GET("/api/v1/versions/{id}/threads", { params: { path: { id: versionId! } } }));
+      return { items: page.items, previous: page.open_on_previous_version };
     },
   });
 }

@@ -177,11 +177,16 @@ function Home({ id }: { id: string }) {
     await listQuery.fetchNextPage();
   });
 
-  /** Updates the list shown for this view and search. */
+  /** Updates the list shown for this view and search at once; the other views' lists ask again. */
   const changed = (board: Board) => {
-    qc.setQueryData<InfiniteData<BoardPage>>(boardListKey(id, view, q), (old) => old && {
+    const shown = boardListKey(id, view, q);
+    qc.setQueryData<InfiniteData<BoardPage>>(shown, (old) => old && {
       ...old,
       pages: old.pages.map((p) => ({ ...p, items: applyBoardChange(p.items, board, view, q) })),
+    });
+    void qc.invalidateQueries({
+      queryKey: ["workspace", id, "boards"],
+      predicate: (query) => JSON.stringify(query.queryKey) !== JSON.stringify(shown),
     });
   };
 
@@ -193,7 +198,7 @@ function Home({ id }: { id: string }) {
       setNotice({
         text: archived ? `“${updated.name}” is archived.` : `“${updated.name}” is back among the active boards.`,
         undo: async () => {
-          await patchBoard(board.id, { archived: !archived });
+          changed(await patchBoard(board.id, { archived: !archived }));
           setNotice(null);
           reload();
         },
@@ -284,6 +289,7 @@ function Home({ id }: { id: string }) {
                 create={async (name) => {
                   const folder_id = view.kind === "folder" ? view.id : null;
                   const b = await createBoard(id, name, folder_id);
+                  void qc.invalidateQueries({ queryKey: ["workspace", id, "boards"] });
                   navigate(href("board", { id: b.id }));
                 }} />
               <p className="hint">

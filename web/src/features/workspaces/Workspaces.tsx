@@ -1,4 +1,6 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { apiError, type Workspace } from "../../api/client";
+import { keys } from "../../api/keys";
 import { createWorkspace, useWorkspaces } from "./api";
 import { href, navigate } from "../../lib/router";
 import { CreateByName, ErrorNote, Link } from "../../components/ui/kit";
@@ -29,6 +31,7 @@ export function byName(items: Workspace[]): Workspace[] {
 
 /** Your workspaces, and a form to start one. */
 export function Workspaces() {
+  const qc = useQueryClient();
   const query = useWorkspaces();
   const items = query.data ? byName(query.data) : null;
   const error = apiError(query.error);
@@ -60,6 +63,7 @@ export function Workspaces() {
       <CreateByName label="New workspace" button="Create workspace" placeholder="e.g. Studio North"
         create={async (name) => {
           const ws = await createWorkspace(name);
+          void qc.invalidateQueries({ queryKey: keys.workspaces });
           navigate(href("workspace", { id: ws.id }));
         }} />
     </section>
