@@ -4,6 +4,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { createServer as createHttpServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,7 +32,9 @@ async function startServer() {
   const data = mkdtempSync(join(tmpdir(), "critboard-e2e-"));
   const port = await freePort();
   const server = spawn(binary, ["--listen", `127.0.0.1:${port}`, "--data-dir", data], {
-    env: { ...process.env, CRITBOARD_LOG: "warn" },
+    // The websites captured here are served on loopback, which a real
+    // deployment refuses (docs/security.md).
+    env: { ...process.env, CRITBOARD_LOG: "warn", CRITBOARD_CAPTURE_ALLOW_PRIVATE: "true" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -113,6 +116,35 @@ function filesToDrop(page, files) {
 }
 
 const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`) });
+
+/** The shared corpus of real sites (shared/corpus), beside the repository or named by CRITBOARD_CORPUS. */
+function corpusDir() {
+  const candidates = [process.env.CRITBOARD_CORPUS, join(root, "..", "shared", "corpus"), "/work/shared/corpus"];
+  const found = candidates.find((d) => d && existsSync(join(d, "sites")));
+  if (!found) throw new Error("the test corpus (shared/corpus) was not found; set CRITBOARD_CORPUS");
+  return found;
+}
+
+const TYPES = { ".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".png": "image/png",
+  ".jpg": "image/jpeg", ".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf" };
+
+/** Serves the corpus's static sites on a loopback port, as a web host would. */
+async function serveSites() {
+  const sites = join(corpusDir(), "sites");
+  const server = createHttpServer((req, res) => {
+    let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    if (path.endsWith("/")) path += "index.html";
+    const file = join(sites, path);
+    if (!file.startsWith(sites) || !existsSync(file)) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    const ext = path.slice(path.lastIndexOf("."));
+    res.writeHead(200, { "content-type": TYPES[ext] ?? "application/octet-stream" }).end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
 
 // What the review story shares between its steps.
 const story = {};
@@ -427,6 +459,68 @@ test("twenty pictures at once: every thumbnail arrives over the stream, with no 
   // has it from the upload's answer, and version.ready): two per picture.
   if (whenDone > 40) throw new Error(`${whenDone} picture requests for 20 pictures`);
   console.log(`     20 uploads: ${whenDone} picture requests in all, none after the last thumbnail`);
+});
+
+test("a website: add it from the board page, pin on the phone capture, re-capture, compare", async ({ page, base }) => {
+  const site = await serveSites();
+  try {
+    await signIn(page, base, "ada@example.com", "a-brand-new-passphrase");
+    await page.getByRole("link", { name: "Studio North" }).click();
+    await page.getByLabel("New board").fill("Agency website");
+    await page.getByRole("button", { name: "Create board" }).click();
+    await page.getByRole("heading", { name: "Agency website" }).waitFor();
+    await page.getByRole("button", { name: "Add website" }).click();
+    await page.getByLabel(/^Page address/).fill(`${site.url}/startbootstrap-agency/`);
+    await page.getByRole("button", { name: "Capture" }).click();
+    // Both widths are on the board at once, showing how far along they are.
+    await page.locator(".asset-card").nth(1).waitFor();
+    await shot(page, "20-website-capturing");
+    await page.waitForFunction(() => document.querySelectorAll(".asset-card img").length === 2, null, { timeout: 120_000 });
+    await page.getByText("Agency - Start Bootstrap Theme — desktop").waitFor();
+    await axeCheck(page, "board with websites");
+    await shot(page, "21-website-captured");
+
+    await page.getByRole("link", { name: /Agency - Start Bootstrap Theme — mobile/ }).click();
+    await page.locator(".canvas img.picture").waitFor();
+    // A tall page opens at its width, from the top, and links to the live page.
+    await page.getByRole("button", { name: "Fit width", pressed: true }).waitFor();
+    await page.getByRole("link", { name: /127\.0\.0\.1:\d+\/startbootstrap-agency ↗/ }).waitFor();
+    await page.getByText("390 px wide (mobile)").waitFor();
+    await axeCheck(page, "website viewer");
+    // Scroll far down the page and pin there.
+    const canvas = page.locator(".canvas");
+    const box = await canvas.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 10; i++) await page.mouse.wheel(0, 400);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const composer = page.getByRole("combobox", { name: "New comment" });
+    await composer.fill("This section needs more room on phones");
+    await page.getByRole("button", { name: "Post" }).click();
+    await page.locator(".canvas .pin", { hasText: "1" }).waitFor();
+    await shot(page, "22-website-pinned");
+
+    // Re-capture: version 2, with the open thread listed as still open on version 1.
+    await page.getByRole("button", { name: "Re-capture" }).click();
+    await page.getByRole("option", { name: "Version 2 (latest)" }).waitFor({ state: "attached" });
+    await page.locator(".canvas img.picture").waitFor({ timeout: 120_000 });
+    await page.getByRole("heading", { name: "Still open on the previous version" }).waitFor();
+    await page.getByRole("button", { name: "Compare" }).click();
+    await page.getByRole("img", { name: "Version 1" }).waitFor();
+    await shot(page, "23-website-compare");
+    await page.getByRole("button", { name: "Done comparing" }).click();
+    // Choosing the old thread opens version 1 and brings its pin, far down, into view.
+    await page.getByRole("button", { name: /#1 This section needs more room on phones/ }).click();
+    const pin = page.locator(".canvas .pin.selected");
+    await pin.waitFor();
+    await page.waitForFunction(() => {
+      const c = document.querySelector(".canvas")?.getBoundingClientRect();
+      const p = document.querySelector(".canvas .pin.selected")?.getBoundingClientRect();
+      return c && p && p.top >= c.top && p.bottom <= c.bottom && p.left >= c.left && p.right <= c.right;
+    });
+    await shot(page, "24-website-thread-revealed");
+  } finally {
+    site.close();
+  }
 });
 
 test("settings: profile, e-mail frequency and an API token", async ({ page, base }) => {

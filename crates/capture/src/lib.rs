@@ -180,6 +180,27 @@ impl Settings {
     }
 }
 
+/// Processes (Chromium and every helper it forked) whose command line
+/// names a browser profile under `workdir`: for tests and operators. Read
+/// from /proc, so empty on systems without it.
+pub fn browser_processes(workdir: &std::path::Path) -> Vec<u32> {
+    let needle = workdir.join(PROFILE_PREFIX).to_string_lossy().into_owned();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+            let cmd = std::fs::read(e.path().join("cmdline")).ok()?;
+            // Zombies have an empty command line; they are gone once reaped.
+            String::from_utf8_lossy(&cmd)
+                .contains(&needle)
+                .then_some(pid)
+        })
+        .collect()
+}
+
 /// A browser in use by captures.
 struct Pooled {
     browser: Browser,

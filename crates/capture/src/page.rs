@@ -414,9 +414,21 @@ async fn wait_for_load(job: &Job<'_>, state: &mut watch::Receiver<Loading>) -> R
         state.wait_for(|s| s.dom_ready || s.loaded || s.failed.is_some()),
     )
     .await
-    .is_ok_and(|seen| seen.is_ok());
-    if !parsed {
-        return Err(Failure::Timeout(job.load_timeout.as_secs()));
+    .map(|seen| seen.map(|_| ()));
+    // The page's events ended before it loaded: the browser (or the tab)
+    // went away, which is not the site being slow.
+    let gone = || {
+        if job.browser.cdp.is_closed() {
+            Failure::BrowserCrashed
+        } else {
+            Failure::Browser("the page was closed while it loaded".into())
+        }
+    };
+    match parsed {
+        Ok(Ok(_)) => {}
+        Ok(Err(_)) => return Err(gone()),
+        Err(_) if job.browser.cdp.is_closed() => return Err(Failure::BrowserCrashed),
+        Err(_) => return Err(Failure::Timeout(job.load_timeout.as_secs())),
     }
     let rest = deadline.min(tokio::time::Instant::now() + job.subresource_wait);
     let _ = tokio::time::timeout_at(rest, state.wait_for(|s| s.loaded || s.failed.is_some()))

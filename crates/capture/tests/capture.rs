@@ -424,7 +424,12 @@ async fn a_browser_crash_fails_its_capture_and_the_next_one_gets_a_new_browser()
         let c = c.clone();
         tokio::spawn(async move { shoot(&c, &url, 1440).await })
     };
-    // Kill the browser's main process (the one started with the pipe).
+    // Once the browser is loading the page (so it has started: a kill
+    // earlier would be a failed launch, not a crash), kill its main process
+    // (the one started with the pipe).
+    while !site.requested("/hang") {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let main = loop {
         let found: Vec<i32> = processes_under(dir.path())
             .iter()
@@ -434,10 +439,8 @@ async fn a_browser_crash_fails_its_capture_and_the_next_one_gets_a_new_browser()
         if let Some(pid) = found.first() {
             break *pid;
         }
-
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    tokio::time::sleep(Duration::from_millis(500)).await;
     // SAFETY: signalling a process this test started.
     unsafe { libc::kill(main, libc::SIGKILL) };
     let failed = capture.await.unwrap().err().unwrap();

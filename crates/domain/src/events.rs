@@ -8,7 +8,7 @@
 //! with them empty.
 
 use crate::roles::{BoardAction, BoardRole};
-use crate::ReviewStatus;
+use crate::{ReviewStatus, VersionState};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -26,9 +26,16 @@ pub enum BoardEvent {
     /// A version's thumbnails are made: it can be viewed.
     #[serde(rename = "version.ready")]
     VersionReady(VersionNews),
-    /// A version's file could not be read.
+    /// A version's file could not be read, or its page captured.
     #[serde(rename = "version.failed")]
     VersionFailed(VersionFailure),
+    /// A website capture was asked for: a new asset (version 1), a new
+    /// version, or another try of a failed one.
+    #[serde(rename = "capture.requested")]
+    CaptureRequested(CaptureNews),
+    /// A capture moved on (loading its page, capturing it).
+    #[serde(rename = "capture.progress")]
+    CaptureProgress(CaptureStage),
     #[serde(rename = "review.changed")]
     ReviewChanged(ReviewNews),
     /// A pin or an area with its first comment.
@@ -81,6 +88,26 @@ pub struct VersionFailure {
     pub version: VersionNews,
     /// Why, in words for a person.
     pub failure: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaptureNews {
+    #[serde(flatten)]
+    pub version: VersionNews,
+    /// The page's address as asked for.
+    pub url: String,
+    /// CSS px.
+    pub width: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaptureStage {
+    #[serde(flatten)]
+    pub version: VersionNews,
+    /// `loading` or `capturing`.
+    pub state: VersionState,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -174,6 +201,8 @@ impl BoardEvent {
             VersionAdded(_) => "version.added",
             VersionReady(_) => "version.ready",
             VersionFailed(_) => "version.failed",
+            CaptureRequested(_) => "capture.requested",
+            CaptureProgress(_) => "capture.progress",
             ReviewChanged(_) => "review.changed",
             ThreadOpened(_) => "thread.opened",
             CommentAdded(_) => "comment.added",
@@ -196,6 +225,8 @@ impl BoardEvent {
         match self {
             AssetAdded(v) | VersionAdded(v) | VersionReady(v) => Some(v.asset_id),
             VersionFailed(f) => Some(f.version.asset_id),
+            CaptureRequested(c) => Some(c.version.asset_id),
+            CaptureProgress(c) => Some(c.version.asset_id),
             ReviewChanged(r) => Some(r.version.asset_id),
             ThreadOpened(c) | CommentAdded(c) | CommentEdited(c) | CommentDeleted(c) => c.asset_id,
             ThreadResolved(t) | ThreadReopened(t) => Some(t.asset_id),
@@ -255,13 +286,12 @@ impl BoardEvent {
     pub fn audience(&self) -> Option<BoardAction> {
         use BoardEvent::*;
         match self {
-            VersionReady(_) | VersionFailed(_) | GuestJoined(_) => None,
+            VersionReady(_) | VersionFailed(_) | CaptureProgress(_) | GuestJoined(_) => None,
             ShareLinkCreated(_) | ShareLinkRevoked(_) => Some(BoardAction::Manage),
-            AssetAdded(_) | VersionAdded(_) | ReviewChanged(_) | ThreadOpened(_)
-            | CommentAdded(_) | CommentEdited(_) | CommentDeleted(_) | ThreadResolved(_)
-            | ThreadReopened(_) | MemberAdded(_) | MemberRoleChanged(_) | MemberRemoved(_) => {
-                Some(BoardAction::View)
-            }
+            AssetAdded(_) | VersionAdded(_) | CaptureRequested(_) | ReviewChanged(_)
+            | ThreadOpened(_) | CommentAdded(_) | CommentEdited(_) | CommentDeleted(_)
+            | ThreadResolved(_) | ThreadReopened(_) | MemberAdded(_) | MemberRoleChanged(_)
+            | MemberRemoved(_) => Some(BoardAction::View),
         }
     }
 
@@ -357,6 +387,15 @@ mod tests {
             BoardEvent::VersionFailed(VersionFailure {
                 version: version.clone(),
                 failure: "damaged".into(),
+            }),
+            BoardEvent::CaptureRequested(CaptureNews {
+                version: version.clone(),
+                url: "https://example.com/".into(),
+                width: 390,
+            }),
+            BoardEvent::CaptureProgress(CaptureStage {
+                version: version.clone(),
+                state: VersionState::Loading,
             }),
             BoardEvent::ReviewChanged(ReviewNews {
                 version,

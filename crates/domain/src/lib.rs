@@ -160,7 +160,7 @@ pub mod notifications;
 pub mod roles;
 pub mod validation;
 
-pub use assets::{ReviewStatus, UploadState, VersionState};
+pub use assets::{AssetKind, ReviewStatus, UploadState, VersionState};
 pub use discussion::ThreadState;
 pub use events::BoardEvent;
 pub use notifications::EmailFrequency;

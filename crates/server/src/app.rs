@@ -121,6 +121,19 @@ impl Application {
                 },
             ))
         });
+        // Captures have their own pool: a slow page never holds up
+        // thumbnails or e-mail. Nodes without a browser leave them to others.
+        let captures = (state.config.capture_workers > 0 && state.capturer.chromium().is_some())
+            .then(|| {
+                tokio::spawn(critboard_jobs::run_workers(
+                    state.queue.clone(),
+                    crate::work::capture_handlers(&state),
+                    WorkerOptions {
+                        concurrency: state.config.capture_workers,
+                        ..Default::default()
+                    },
+                ))
+            });
         let live = tokio::spawn(crate::live::run(state.clone()));
         let listen = match state.config.database_url.as_deref() {
             Some(url) if state.store.backend() == DatabaseBackend::Postgres => Some(tokio::spawn(
@@ -129,6 +142,7 @@ impl Application {
             _ => None,
         };
         let hub = state.hub.clone();
+        let capturer = state.capturer.clone();
         let app = http::app(state);
         axum::serve(
             self.listener,
@@ -140,6 +154,11 @@ impl Application {
             hub.close();
         })
         .await?;
+        // No browser outlives Critboard; captures in flight run again later.
+        capturer.shutdown().await;
+        if let Some(c) = captures {
+            c.abort();
+        }
         housekeeping.abort();
         live.abort();
         if let Some(l) = listen {

@@ -102,6 +102,55 @@ pub struct Config {
     )]
     pub job_workers: usize,
 
+    /// The browser for website captures. Unset: the first of chromium,
+    /// chromium-headless-shell, google-chrome found on PATH. Without one,
+    /// captures are refused with a clear message and all else works.
+    #[arg(long, env = "CRITBOARD_CHROMIUM", global = true)]
+    pub chromium: Option<PathBuf>,
+
+    /// Website captures run at once on this node (each takes a browser
+    /// tab and a few hundred MB); 0 for a node that captures nothing.
+    #[arg(
+        long,
+        env = "CRITBOARD_CAPTURE_WORKERS",
+        default_value_t = 1,
+        global = true
+    )]
+    pub capture_workers: usize,
+
+    /// Let captures reach private, loopback and carrier-grade NAT addresses
+    /// on any port but well-known service ports (intranet staging sites).
+    /// Link-local and cloud metadata addresses stay refused.
+    #[arg(long, env = "CRITBOARD_CAPTURE_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub capture_allow_private: bool,
+
+    /// Seconds a page may take to load before its capture fails.
+    #[arg(
+        long,
+        env = "CRITBOARD_CAPTURE_TIMEOUT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub capture_timeout: u64,
+
+    /// Tallest capture in CSS px; taller pages are cut there (and say so).
+    #[arg(
+        long,
+        env = "CRITBOARD_CAPTURE_MAX_HEIGHT",
+        default_value_t = 20_000,
+        global = true
+    )]
+    pub capture_max_height: u32,
+
+    /// Captures one person may ask for per minute (each width counts).
+    #[arg(
+        long,
+        env = "CRITBOARD_CAPTURE_RATE_LIMIT",
+        default_value_t = 20,
+        global = true
+    )]
+    pub capture_rate_limit: u32,
+
     /// Largest number of database connections per node.
     #[arg(
         long,
@@ -265,6 +314,27 @@ impl Config {
         critboard_files::Limits {
             max_pixels: self.max_image_pixels,
             max_side: self.max_image_side,
+        }
+    }
+
+    /// How this node captures websites.
+    pub fn capture_settings(&self) -> critboard_capture::Settings {
+        let limits = self.image_limits();
+        let load = std::time::Duration::from_secs(self.capture_timeout.max(1));
+        critboard_capture::Settings {
+            chromium: self.chromium.clone(),
+            workdir: self.data_dir.join("tmp"),
+            policy: critboard_capture::Policy {
+                allow_private: self.capture_allow_private,
+            },
+            workers: self.capture_workers.max(1),
+            load_timeout: load,
+            // Loading, the lazy-load pass, and the tiles of a tall page.
+            capture_timeout: load * 2 + std::time::Duration::from_secs(60),
+            max_height: self.capture_max_height.max(1),
+            max_side: limits.max_side,
+            max_pixels: limits.max_pixels,
+            ..Default::default()
         }
     }
 

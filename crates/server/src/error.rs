@@ -72,6 +72,10 @@ pub enum ApiError {
     /// 503: a dependency (the database) is not reachable.
     #[error("service unavailable")]
     Unavailable,
+    /// 503: this feature needs something the server lacks (Chromium for
+    /// website captures); the message says what.
+    #[error("{0}")]
+    NotAvailable(String),
     /// 500: our fault. Logged with details; the client sees none.
     #[error("internal error")]
     Internal(String),
@@ -166,6 +170,11 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate-limited",
                 "Too many requests",
+            ),
+            NotAvailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not-available",
+                "Not available on this server",
             ),
             Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -23,6 +23,10 @@ pub struct Inner {
     pub auth_limiter: Throttle,
     /// What guests post and change.
     pub guest_limiter: Throttle,
+    /// Website captures asked for, per person.
+    pub capture_limiter: Throttle,
+    /// This node's headless browser for website captures.
+    pub capturer: critboard_capture::Capturer,
     pub metrics: PrometheusHandle,
     pub storage: Storage,
     /// Signs the URLs through which the local backend takes and serves files.
@@ -47,6 +51,8 @@ impl AppState {
     pub fn new(p: Parts) -> Self {
         let auth_limiter = Throttle::new(p.config.auth_rate_limit);
         let guest_limiter = Throttle::new(p.config.guest_rate_limit);
+        let capture_limiter = Throttle::new(p.config.capture_rate_limit);
+        let capturer = critboard_capture::Capturer::new(p.config.capture_settings());
         let limits = p.config.image_limits();
         let queue = Queue::new(p.store.clone());
         let hub = Hub::new(p.store.clone());
@@ -56,6 +62,8 @@ impl AppState {
             passwords: Passwords::new(2),
             auth_limiter,
             guest_limiter,
+            capture_limiter,
+            capturer,
             metrics: p.metrics,
             storage: p.storage,
             signer: p.signer,

@@ -1,11 +1,14 @@
-//! Background work run by the job queue: thumbnails, deleting stored files,
-//! and the hourly clean-up of uploads that never completed.
+//! Background work run by the job queue: website captures, thumbnails,
+//! deleting stored files, and the hourly clean-up of uploads that never
+//! completed.
 
 use crate::state::AppState;
+use critboard_files::probe;
 use critboard_files::thumbs::{self, Thumb};
 use critboard_files::{ImageKind, StorageError};
 use critboard_jobs::{Handler, Job, JobError, NewJob};
 use critboard_store::queries::assets::NewThumbnail;
+use critboard_store::queries::captures::Captured;
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -17,6 +20,7 @@ use uuid::Uuid;
 pub const THUMBNAILS: &str = "thumbnails";
 pub const DELETE_OBJECTS: &str = "delete-objects";
 pub const CLEANUP_UPLOADS: &str = "cleanup-uploads";
+pub const CAPTURE: &str = "capture";
 /// Uploads not completed within this time are deleted.
 pub const UPLOAD_TTL_HOURS: i64 = 24;
 
@@ -34,8 +38,33 @@ pub fn thumbnail_job(version_id: Uuid) -> NewJob {
 }
 
 #[derive(Serialize, Deserialize)]
+pub struct CaptureJob {
+    pub version_id: Uuid,
+}
+
+/// Captures a version's page; `attempt` tells a retry of a failed
+/// capture from the first try (each gets its own job).
+pub fn capture_job(version_id: Uuid, attempt: Option<Uuid>) -> NewJob {
+    let key = match attempt {
+        Some(a) => format!("{CAPTURE}:{version_id}:{a}"),
+        None => format!("{CAPTURE}:{version_id}"),
+    };
+    NewJob::now(
+        CAPTURE,
+        serde_json::to_value(CaptureJob { version_id }).unwrap_or_default(),
+    )
+    .unique(key)
+}
+
+#[derive(Serialize, Deserialize)]
 pub struct DeleteObjectsJob {
     pub keys: Vec<String>,
+}
+
+/// The capture worker pool's one handler (captures have their own pool
+/// so that a slow page never delays thumbnails and e-mail).
+pub fn capture_handlers(state: &AppState) -> Vec<Arc<dyn Handler>> {
+    vec![Arc::new(Capture(state.clone()))]
 }
 
 pub fn handlers(state: &AppState) -> Vec<Arc<dyn Handler>> {
@@ -69,6 +98,112 @@ impl Handler for Thumbnails {
             make_thumbnails(&self.0, version_id).await
         })
     }
+}
+
+struct Capture(AppState);
+
+impl Handler for Capture {
+    fn kind(&self) -> &'static str {
+        CAPTURE
+    }
+
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let CaptureJob { version_id } = payload(job)?;
+            capture_version(&self.0, version_id).await
+        })
+    }
+}
+
+/// Captures a version's page, stores the picture after the checks an
+/// upload gets, and makes its thumbnails. Every outcome settles the
+/// version (ready or failed with the reason), except a shutdown, after
+/// which the job runs again.
+async fn capture_version(state: &AppState, version_id: Uuid) -> Result<(), JobError> {
+    use critboard_capture::{Failure, Stage};
+    use critboard_domain::VersionState;
+    let store = &state.store;
+    let Some(v) = store.version(version_id).await.map_err(retry)? else {
+        return Ok(()); // deleted meanwhile
+    };
+    if !matches!(
+        v.state,
+        VersionState::Queued | VersionState::Loading | VersionState::Capturing
+    ) {
+        return Ok(());
+    }
+    let Some(a) = store.asset(v.asset_id).await.map_err(retry)? else {
+        return Ok(());
+    };
+    let fail = |reason: String| async move {
+        metrics::counter!("critboard_captures_total", "outcome" => "failed").increment(1);
+        store.fail_version(version_id, &reason).await.map_err(retry)
+    };
+    let Some(url) = a
+        .source_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+    else {
+        return fail("the page's address is not valid".into()).await;
+    };
+    let width = a.capture_width.unwrap_or(1440).max(1) as u32;
+    let started = std::time::Instant::now();
+    let (tx, mut stages) = tokio::sync::mpsc::unbounded_channel();
+    let shoot = async move {
+        let shot = state.capturer.capture(&url, width, &tx).await;
+        drop(tx);
+        shot
+    };
+    let follow = async {
+        while let Some(stage) = stages.recv().await {
+            let s = match stage {
+                Stage::Loading => VersionState::Loading,
+                Stage::Capturing => VersionState::Capturing,
+            };
+            if let Err(e) = store.capture_stage(version_id, s).await {
+                tracing::warn!(error = %e, "could not record a capture's progress");
+            }
+        }
+    };
+    let (shot, ()) = tokio::join!(shoot, follow);
+    let shot = match shot {
+        Ok(shot) => shot,
+        Err(Failure::ShuttingDown) => return Err(JobError::Retry("Critboard stopped".into())),
+        Err(failure) => return fail(failure.to_string()).await,
+    };
+    metrics::histogram!("critboard_capture_seconds").record(started.elapsed().as_secs_f64());
+    // The same checks as an upload: a PNG within the picture limits.
+    let size = shot.png.len() as u64;
+    let tail = &shot.png[shot.png.len().saturating_sub(probe::TAIL_BYTES as usize)..];
+    let head = &shot.png[..shot.png.len().min(probe::HEAD_BYTES as usize)];
+    let probed = match probe::probe(head, tail, size, state.limits) {
+        Ok(p) => p,
+        Err(refused) => return fail(format!("the captured picture was refused: {refused}")).await,
+    };
+    if let Err(e) = state.storage.put(&v.object_key, shot.png).await {
+        tracing::warn!(error = %e, "could not store a capture");
+        return fail("the capture could not be stored; try again".into()).await;
+    }
+    let captured = Captured {
+        bytes: size as i64,
+        width: probed.width as i32,
+        height: probed.height as i32,
+        content_type: probed.kind.mime(),
+        captured_at: store.now(),
+        final_url: shot.final_url,
+        page_height: shot.page_height as i32,
+        truncated: shot.truncated,
+        page_title: shot.title,
+    };
+    if !store
+        .store_capture(version_id, captured)
+        .await
+        .map_err(retry)?
+    {
+        return Ok(());
+    }
+    metrics::counter!("critboard_captures_total", "outcome" => "captured").increment(1);
+    make_thumbnails(state, version_id).await
 }
 
 /// Renders, stores and records a version's thumbnails. Safe to run again:

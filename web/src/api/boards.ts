@@ -55,23 +55,22 @@ async function refreshListed(qc: QueryClient, boardId: string, assetId: string) 
   }
 }
 
+/** Shows a capture's new stage on its card, from the event alone. */
+function setStage(qc: QueryClient, boardId: string, e: Extract<BoardEvent, { kind: "capture.progress" }>) {
+  qc.setQueryData<Asset[]>(keys.assets(boardId), (list) => list?.map((a) =>
+    a.id === e.asset_id && a.current_version?.id === e.version_id
+      ? { ...a, current_version: { ...a.current_version, state: e.state } }
+      : a));
+}
+
 /** What one board event changed in the cache. */
 export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) {
-  // The board's counts (pictures, open threads, review summary).
-  void qc.invalidateQueries({ queryKey: keys.board(boardId), exact: true });
-  void qc.invalidateQueries({ queryKey: keys.unread });
   const asset = assetOf(event);
-  if (asset) {
-    // The picture's page (its versions and threads), and its card, unless
-    // the card already shows this very upload (your own, from its answer).
-    void qc.invalidateQueries({ queryKey: keys.asset(asset) });
-    const listed = qc.getQueryData<Asset[]>(keys.assets(boardId))?.find((a) => a.id === asset);
-    const known = (event.kind === "asset.added" || event.kind === "version.added")
-      && listed?.current_version?.id === event.version_id;
-    if (!known) void refreshListed(qc, boardId, asset);
-  }
-  const thread = threadOf(event);
-  if (thread) void qc.invalidateQueries({ queryKey: keys.thread(thread) });
+  // Whether the board's card already shows what the event says.
+  let cardCurrent = false;
+  // Whether the board's counts (pictures, open threads, review summary)
+  // and the unread badge may have changed (progress notifies nobody).
+  let counts = true;
   switch (event.kind) {
     case "member.added":
     case "member.role_changed":
@@ -83,9 +82,45 @@ export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) 
     case "share_link.revoked":
       void qc.invalidateQueries({ queryKey: keys.shareLinks(boardId) });
       break;
-    default:
+    case "asset.added":
+    case "version.added":
+    case "capture.requested": {
+      // Your own upload or capture is on the card already, from its answer.
+      const listed = qc.getQueryData<Asset[]>(keys.assets(boardId))?.find((a) => a.id === event.asset_id);
+      cardCurrent = listed?.current_version?.id === event.version_id;
       break;
+    }
+    case "capture.progress":
+      setStage(qc, boardId, event);
+      cardCurrent = true;
+      counts = false;
+      break;
+    case "version.ready":
+    case "version.failed":
+    case "review.changed":
+    case "thread.opened":
+    case "comment.added":
+    case "comment.edited":
+    case "comment.deleted":
+    case "thread.resolved":
+    case "thread.reopened":
+    case "guest.joined":
+      break;
+    default:
+      // The compiler proves every kind is handled; one from a newer server refreshes what it names.
+      ((e: never) => e)(event);
   }
+  if (counts) {
+    void qc.invalidateQueries({ queryKey: keys.board(boardId), exact: true });
+    void qc.invalidateQueries({ queryKey: keys.unread });
+  }
+  if (asset) {
+    // The picture's page (its versions and threads), and its card.
+    void qc.invalidateQueries({ queryKey: keys.asset(asset) });
+    if (!cardCurrent) void refreshListed(qc, boardId, asset);
+  }
+  const thread = threadOf(event);
+  if (thread) void qc.invalidateQueries({ queryKey: keys.thread(thread) });
 }
 
 /** Follows a board's live stream while mounted, keeping the cache current; returns who is viewing. */

@@ -26,6 +26,28 @@ export interface paths {
         patch: operations["update_asset"];
         trace?: never;
     };
+    "/api/v1/assets/{id}/recapture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Capture an asset's page again (editors and owners): a new version at
+         *     the same width, so the last capture's threads stay where they were and
+         *     open ones show as still open. A failed last capture is tried again in
+         *     place; one under way is left to finish. Honors `Idempotency-Key`.
+         */
+        post: operations["recapture_asset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assets/{id}/versions": {
         parameters: {
             query?: never;
@@ -214,6 +236,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/boards/{id}/captures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Capture a web page at one or more widths (editors and owners): each
+         *     width becomes an asset, captured in the background; its progress comes
+         *     over the board's stream (`capture.progress`, then `version.ready` or
+         *     `version.failed`). Honors `Idempotency-Key`.
+         */
+        post: operations["create_captures"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/boards/{id}/invitations": {
         parameters: {
             query?: never;
@@ -303,6 +347,26 @@ export interface paths {
         get: operations["mentionable_people"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/boards/{id}/recapture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Capture every website on a board again (editors and owners), as
+         *     `POST /assets/{id}/recapture` does for one. Honors `Idempotency-Key`.
+         */
+        post: operations["recapture_board"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1106,6 +1170,11 @@ export interface components {
     schemas: {
         /** @description What a role allows on a board. */
         Abilities: {
+            /**
+             * @description Capture websites: an editor's right, on a server with a browser.
+             *     When `edit` is true and this is false, the server has no Chromium.
+             */
+            capture: boolean;
             /** @description Pin, reply, resolve one's own threads. */
             comment: boolean;
             /** @description Upload, add versions, rename, set review status, resolve any thread. */
@@ -1123,17 +1192,31 @@ export interface components {
             /** @description Every version, newest first. */
             versions: components["schemas"]["VersionOut"][];
         };
+        /**
+         * @description What an asset is: an uploaded picture or a capture of a web page
+         *     (one URL at one width).
+         * @enum {string}
+         */
+        AssetKind: "picture" | "capture";
         AssetOut: {
             /** Format: uuid */
             board_id: string;
+            /**
+             * Format: int32
+             * @description A capture's width in CSS px.
+             */
+            capture_width?: number | null;
             /** Format: date-time */
             created_at: string;
             current_version?: null | components["schemas"]["VersionOut"];
             /** Format: uuid */
             id: string;
+            kind: components["schemas"]["AssetKind"];
             /** Format: int64 */
             position: number;
             review_status: components["schemas"]["ReviewStatus"];
+            /** @description A capture's page, as asked for. */
+            source_url?: string | null;
             title: string;
             /** Format: date-time */
             updated_at: string;
@@ -1161,6 +1244,12 @@ export interface components {
         }) | (components["schemas"]["VersionFailure"] & {
             /** @enum {string} */
             kind: "version.failed";
+        }) | (components["schemas"]["CaptureNews"] & {
+            /** @enum {string} */
+            kind: "capture.requested";
+        }) | (components["schemas"]["CaptureStage"] & {
+            /** @enum {string} */
+            kind: "capture.progress";
         }) | (components["schemas"]["ReviewNews"] & {
             /** @enum {string} */
             kind: "review.changed";
@@ -1274,6 +1363,45 @@ export interface components {
         BoardRole: "viewer" | "commenter" | "editor" | "owner";
         BoardRoleIn: {
             role: components["schemas"]["BoardRole"];
+        };
+        CaptureIn: {
+            /** @description The page: an http(s) address (`example.com/pricing` means https). */
+            url: string;
+            /**
+             * @description CSS px, 320 to 2560, at most 4; default 1440 (desktop) and 390
+             *     (mobile, at twice the pixels).
+             */
+            widths?: number[] | null;
+        };
+        CaptureNews: components["schemas"]["VersionNews"] & {
+            /** @description The page's address as asked for. */
+            url: string;
+            /**
+             * Format: int32
+             * @description CSS px.
+             */
+            width: number;
+        };
+        CaptureOut: {
+            /** Format: date-time */
+            captured_at?: string | null;
+            /**
+             * Format: int32
+             * @description The page's full height in CSS px (once captured).
+             */
+            page_height?: number | null;
+            /** @description The page was taller than captures may be and was cut at the limit. */
+            truncated: boolean;
+            /** @description Where the page ended up, after redirects (once captured). */
+            url?: string | null;
+        };
+        CaptureStage: components["schemas"]["VersionNews"] & {
+            /** @description `loading` or `capturing`. */
+            state: components["schemas"]["VersionState"];
+        };
+        CapturesOut: {
+            /** @description One per width, in board order; each `current_version` is queued. */
+            assets: components["schemas"]["AssetOut"][];
         };
         CommentIn: {
             body: string;
@@ -1577,14 +1705,22 @@ export interface components {
             items: {
                 /** Format: uuid */
                 board_id: string;
+                /**
+                 * Format: int32
+                 * @description A capture's width in CSS px.
+                 */
+                capture_width?: number | null;
                 /** Format: date-time */
                 created_at: string;
                 current_version?: null | components["schemas"]["VersionOut"];
                 /** Format: uuid */
                 id: string;
+                kind: components["schemas"]["AssetKind"];
                 /** Format: int64 */
                 position: number;
                 review_status: components["schemas"]["ReviewStatus"];
+                /** @description A capture's page, as asked for. */
+                source_url?: string | null;
                 title: string;
                 /** Format: date-time */
                 updated_at: string;
@@ -1803,6 +1939,7 @@ export interface components {
                 asset_id: string;
                 /** Format: int64 */
                 bytes: number;
+                capture?: null | components["schemas"]["CaptureOut"];
                 /** @description Sniffed from the bytes, whatever the name said. */
                 content_type: string;
                 /** Format: date-time */
@@ -2206,6 +2343,7 @@ export interface components {
             asset_id: string;
             /** Format: int64 */
             bytes: number;
+            capture?: null | components["schemas"]["CaptureOut"];
             /** @description Sniffed from the bytes, whatever the name said. */
             content_type: string;
             /** Format: date-time */
@@ -2243,10 +2381,11 @@ export interface components {
             width: number;
         };
         /**
-         * @description A version's file: being thumbnailed, ready to view, or unusable.
+         * @description A version's file: being thumbnailed, ready to view, or unusable; a
+         *     capture first waits its turn, loads its page, then captures it.
          * @enum {string}
          */
-        VersionState: "processing" | "ready" | "failed";
+        VersionState: "processing" | "ready" | "failed" | "queued" | "loading" | "capturing";
         /**
          * @description A version's threads, and the threads still open on the version before
          *     it (the client shows those as carried over).
@@ -2408,6 +2547,90 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recapture_asset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Asked before with this Idempotency-Key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetOut"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a website capture */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Its address is no longer allowed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No browser on this server */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2846,6 +3069,85 @@ export interface operations {
             };
         };
     };
+    create_captures: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaptureIn"];
+            };
+        };
+        responses: {
+            /** @description Asked before with this Idempotency-Key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapturesOut"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapturesOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an http(s) address, a refused address (internal, non-web port), or bad widths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No browser on this server */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     invite_to_board: {
         parameters: {
             query?: never;
@@ -3159,6 +3461,81 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recapture_board: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Asked before with this Idempotency-Key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapturesOut"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapturesOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A page's address is no longer allowed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No browser on this server */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

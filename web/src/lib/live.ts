@@ -2,13 +2,12 @@
 // EventSource reconnects by itself after a dropped connection and resends
 // Last-Event-ID, so the server replays what was missed.
 import { useEffect, useRef, useState } from "react";
-import { API_BASE, type Event } from "../api/client";
+import { API_BASE, type Event, type Schemas } from "../api/client";
 
-export interface Viewer {
-  user_id: string | null;
-  guest_id: string | null;
-  display_name: string;
-}
+/** One person with the board open (the stream's `presence` message). */
+export type Viewer = Schemas["PresentViewer"];
+type Presence = Schemas["Presence"];
+type StreamEnd = Schemas["StreamEnd"];
 
 interface Handlers {
   onEvent: (e: Event) => void;
@@ -43,7 +42,7 @@ export function useBoardStream(boardId: string | null, handlers: Handlers): View
       });
       source.addEventListener("presence", (m) => {
         try {
-          setViewers((JSON.parse((m as MessageEvent).data) as { viewers: Viewer[] }).viewers);
+          setViewers((JSON.parse((m as MessageEvent).data) as Presence).viewers);
         } catch {
           /* keep the last list */
         }
@@ -52,7 +51,7 @@ export function useBoardStream(boardId: string | null, handlers: Handlers): View
         source?.close();
         let reason = "";
         try {
-          reason = (JSON.parse((m as MessageEvent).data) as { reason?: string }).reason ?? "";
+          reason = (JSON.parse((m as MessageEvent).data) as Partial<StreamEnd>).reason ?? "";
         } catch {
           /* treated as a shutdown */
         }

@@ -25,8 +25,18 @@ export function version(id: string, asset: string, state: Version["state"]): Ver
 
 export function asset(id: string, title: string, v: Version, position = 0): Asset {
   return {
-    id, board_id: BOARD, title, position, review_status: "in_review", version_count: 1, created_at: "",
+    id, board_id: BOARD, kind: "picture", title, position, review_status: "in_review", version_count: 1, created_at: "",
     updated_at: "", current_version: v,
+  };
+}
+
+/** A website capture at `extra.capture_width` (1440 unless given). */
+export function capture(id: string, title: string, v: Version, extra: Partial<Asset> & { failure?: string | null } = {},
+  position = 0): Asset {
+  const { failure, ...rest } = extra;
+  return {
+    ...asset(id, title, { ...v, failure: failure ?? null, capture: { truncated: false } }, position),
+    kind: "capture", source_url: "https://example.com/pricing", capture_width: 1440, ...rest,
   };
 }
 

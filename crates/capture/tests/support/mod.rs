@@ -289,29 +289,18 @@ pub async fn shoot(
     c.capture(url, width, &tx).await
 }
 
-/// Processes whose command line names `dir` (Chromium and its helpers
-/// all carry their profile folder).
+/// Chromium processes working under `dir`, with their command lines.
 pub fn processes_under(dir: &Path) -> Vec<String> {
-    let needle = dir.to_string_lossy().into_owned();
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
-        else {
-            continue;
-        };
-        let Ok(cmd) = std::fs::read(entry.path().join("cmdline")) else {
-            continue;
-        };
-        let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-        // Zombies have an empty command line and are gone once reaped.
-        if cmd.contains(&needle) {
-            found.push(format!("{pid}: {cmd}"));
-        }
-    }
-    found
+    critboard_capture::browser_processes(dir)
+        .into_iter()
+        .map(|pid| {
+            let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            format!(
+                "{pid}: {}",
+                String::from_utf8_lossy(&cmd).replace('\0', " ")
+            )
+        })
+        .collect()
 }
 
 /// Waits up to 5 s for every process under `dir` to end and every

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use critboard_domain::{BoardAction, FieldErrors, ReviewStatus, VersionState};
+use critboard_domain::{AssetKind, BoardAction, FieldErrors, ReviewStatus, VersionState};
 use critboard_jobs::NewJob;
 use critboard_store::entities::{asset, thumbnail, version};
 use critboard_store::queries::assets::AssetAccess;
@@ -71,14 +71,32 @@ pub struct VersionOut {
     /// The original file (signed, short-lived URL).
     pub file_url: String,
     pub thumbnails: Thumbnails,
+    /// How the page was captured (website captures only).
+    pub capture: Option<CaptureOut>,
     pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Serialize, ToSchema)]
+pub struct CaptureOut {
+    /// Where the page ended up, after redirects (once captured).
+    pub url: Option<String>,
+    pub captured_at: Option<DateTime<Utc>>,
+    /// The page's full height in CSS px (once captured).
+    pub page_height: Option<i32>,
+    /// The page was taller than captures may be and was cut at the limit.
+    pub truncated: bool,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct AssetOut {
     pub id: Uuid,
     pub board_id: Uuid,
+    pub kind: AssetKind,
     pub title: String,
+    /// A capture's page, as asked for.
+    pub source_url: Option<String>,
+    /// A capture's width in CSS px.
+    pub capture_width: Option<i32>,
     pub position: i64,
     pub review_status: ReviewStatus,
     pub version_count: i32,
@@ -118,7 +136,14 @@ pub fn version_out(
             _ => {}
         }
     }
+    let capture = v.capture_request_id.map(|_| CaptureOut {
+        url: v.capture_url.clone(),
+        captured_at: v.captured_at,
+        page_height: v.page_height,
+        truncated: v.truncated,
+    });
     VersionOut {
+        capture,
         file_url: file_url(state, &v.object_key, &v.content_type, &v.original_name),
         thumbnails: links,
         state: v.state,
@@ -167,7 +192,10 @@ pub fn asset_out(a: asset::Model, current: Option<VersionOut>) -> AssetOut {
     AssetOut {
         id: a.id,
         board_id: a.board_id,
+        kind: a.kind,
         title: a.title,
+        source_url: a.source_url,
+        capture_width: a.capture_width,
         position: a.position,
         review_status: a.review_status,
         version_count: a.version_count,
@@ -195,7 +223,7 @@ pub async fn assets_out(state: &AppState, assets: Vec<asset::Model>) -> Result<V
         .collect())
 }
 
-async fn asset_as(
+pub(super) async fn asset_as(
     state: &AppState,
     me: &Caller,
     id: Uuid,

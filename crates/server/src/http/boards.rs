@@ -74,28 +74,34 @@ pub struct Abilities {
     pub edit: bool,
     /// Members, share links, archive, delete; delete anyone's comment.
     pub manage: bool,
+    /// Capture websites: an editor's right, on a server with a browser.
+    /// When `edit` is true and this is false, the server has no Chromium.
+    pub capture: bool,
 }
 
 impl Abilities {
-    pub fn of(role: BoardRole) -> Self {
+    /// What `role` may do, on a server that can (or cannot) capture pages.
+    pub fn of(role: BoardRole, browser: bool) -> Self {
+        let edit = role.allows(BoardAction::Edit);
         Abilities {
             comment: role.allows(BoardAction::Comment),
-            edit: role.allows(BoardAction::Edit),
+            edit,
             manage: role.allows(BoardAction::Manage),
+            capture: edit && browser,
         }
     }
 }
 
 impl BoardOut {
-    fn from_summary(s: BoardSummary) -> Option<Self> {
+    fn from_summary(state: &AppState, s: BoardSummary) -> Option<Self> {
         let role = s.board.role()?;
-        Some(Self::with_role(s, role))
+        Some(Self::with_role(state, s, role))
     }
 
-    fn with_role(s: BoardSummary, role: BoardRole) -> Self {
+    fn with_role(state: &AppState, s: BoardSummary, role: BoardRole) -> Self {
         let BoardSummary { board: b, counts } = s;
         BoardOut {
-            can: Abilities::of(role),
+            can: Abilities::of(role, state.capturer.chromium().is_some()),
             role,
             id: b.id,
             workspace_id: b.workspace_id,
@@ -167,7 +173,7 @@ async fn board_page(
     Ok(Page {
         items: rows
             .into_iter()
-            .filter_map(BoardOut::from_summary)
+            .filter_map(|s| BoardOut::from_summary(state, s))
             .collect(),
         next_cursor,
     })
@@ -290,7 +296,7 @@ async fn create_board(
     let summary = state.store.board_summary(me.id(), board).await?;
     Ok(created(
         summary
-            .and_then(BoardOut::from_summary)
+            .and_then(|s| BoardOut::from_summary(&state, s))
             .ok_or(ApiError::NotFound)?,
     ))
 }
@@ -310,7 +316,7 @@ async fn get_board(
         .await?
         .ok_or(ApiError::NotFound)?;
     let role = access::allowed_to(&me, &summary.board, BoardAction::View)?;
-    Ok(Json(BoardOut::with_role(summary, role)))
+    Ok(Json(BoardOut::with_role(&state, summary, role)))
 }
 
 /// Rename or describe a board (editors), move it to another folder or

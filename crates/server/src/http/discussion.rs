@@ -314,7 +314,7 @@ async fn thread_board(
 /// What an earlier request with the same `Idempotency-Key` created, if it
 /// created a `resource`. A key already spent on another kind of resource is
 /// the client's mistake (422), not a reason to create a second thing.
-async fn replayed(
+pub(super) async fn replayed(
     state: &AppState,
     actor: &Actor,
     key: Option<&str>,

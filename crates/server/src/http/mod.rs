@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod assets;
 mod boards;
+mod captures;
 mod discussion;
 mod email;
 mod events;
@@ -100,6 +101,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(folders::router())
         .merge(boards::router())
         .merge(uploads::router())
+        .merge(captures::router())
         .merge(assets::router())
         .merge(files::router())
         .merge(discussion::router())

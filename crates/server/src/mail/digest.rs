@@ -223,6 +223,20 @@ fn line(e: &StoredEvent, mention: bool, links: &Links, board_link: &str) -> Dige
             titled(&f.version.title),
             f.failure
         ),
+        CaptureRequested(c) if c.version.number == 1 => {
+            format!("{who} added a capture of {}", c.url)
+        }
+        CaptureRequested(c) => format!(
+            "{who} asked for version {} of {}",
+            c.version.number,
+            titled(&c.version.title)
+        ),
+        CaptureProgress(c) => format!(
+            "Version {} of {} is {}",
+            c.version.number,
+            titled(&c.version.title),
+            c.state
+        ),
         ReviewChanged(r) => {
             let status = match r.status {
                 ReviewStatus::Approved => "approved",

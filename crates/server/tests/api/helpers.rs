@@ -107,6 +107,18 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 /// the backend is not reachable (printed, and a failure when
 /// CRITBOARD_TEST_REQUIRE_BACKENDS=1, as in CI).
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
+    spawn_app_until(backend, tweak, std::future::pending())
+        .await
+        .map(|(app, _)| app)
+}
+
+/// Like [`spawn_app_with`], with a server that stops when `shutdown`
+/// completes; the handle ends once it has stopped.
+pub async fn spawn_app_until(
+    backend: Backend,
+    tweak: impl FnOnce(&mut Config),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Option<(TestApp, tokio::task::JoinHandle<anyhow::Result<()>>)> {
     // Server errors are printed with the failing test's output.
     critboard_server::telemetry::init_logging(critboard_server::config::LogFormat::Pretty, "error");
     let dir = tempfile::tempdir().unwrap();
@@ -133,8 +145,8 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     let database_url = app.state().config.database_url.clone();
     let store = app.state().store.clone();
     let state = app.state();
-    tokio::spawn(app.run_until(std::future::pending()));
-    Some(TestApp {
+    let running = tokio::spawn(app.run_until(shutdown));
+    let app = TestApp {
         base,
         state,
         dir: data_dir,
@@ -144,7 +156,8 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         users: AtomicUsize::new(0),
         cleanup,
         _dir: dir,
-    })
+    };
+    Some((app, running))
 }
 
 /// Creates an empty database for one test next to the admin URL's one.

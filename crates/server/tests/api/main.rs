@@ -8,6 +8,7 @@ mod notifications;
 
 mod accounts;
 mod boards;
+mod captures;
 mod cli;
 mod cors;
 mod discussion;

@@ -1,4 +1,4 @@
-use critboard_domain::ReviewStatus;
+use critboard_domain::{AssetKind, ReviewStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -16,6 +16,11 @@ pub struct Model {
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub kind: AssetKind,
+    /// A capture's page, as asked for.
+    pub source_url: Option<String>,
+    /// A capture's width in CSS px.
+    pub capture_width: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

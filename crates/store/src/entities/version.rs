@@ -23,6 +23,15 @@ pub struct Model {
     pub reviewed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When its page was captured (captures only).
+    pub captured_at: Option<DateTimeUtc>,
+    /// Where the page ended up, after redirects.
+    pub capture_url: Option<String>,
+    /// The page's full height in CSS px, before any cut.
+    pub page_height: Option<i32>,
+    /// The page was taller than captures may be and was cut.
+    pub truncated: bool,
+    pub capture_request_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

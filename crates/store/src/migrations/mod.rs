@@ -13,6 +13,7 @@ mod m0006_live;
 mod m0007_notifications;
 mod m0008_mail;
 mod m0009_event_comments;
+mod m0010_captures;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_notifications::Migration),
             Box::new(m0008_mail::Migration),
             Box::new(m0009_event_comments::Migration),
+            Box::new(m0010_captures::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@ use crate::entities::{asset, job, setting, thumbnail, upload, version};
 use crate::{new_id, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use critboard_domain::events::{ReviewNews, VersionFailure, VersionNews};
-use critboard_domain::{BoardEvent, ReviewStatus, UploadState, VersionState};
+use critboard_domain::{AssetKind, BoardEvent, ReviewStatus, UploadState, VersionState};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -222,55 +222,30 @@ impl Store {
                     .await?
                     .filter(|a| a.board_id == up.board_id)
                     .ok_or(StoreError::NotFound)?;
-                let mut am = a.into_active_model();
-                am.version_count = Set(am.version_count.as_ref() + 1);
-                am.current_version_id = Set(Some(version_id));
-                // A new version is back in review.
-                am.review_status = Set(ReviewStatus::InReview);
-                am.updated_at = Set(at);
-                am.update(&*tx).await?
+                add_version(&tx, a, version_id, at).await?
             }
             None => {
                 let position = next_position(&tx, self, up.board_id).await?;
-                asset::ActiveModel {
-                    id: Set(new_id()),
-                    board_id: Set(up.board_id),
-                    title: Set(title_from_file_name(&up.file_name)),
-                    position: Set(position),
-                    review_status: Set(ReviewStatus::InReview),
-                    current_version_id: Set(Some(version_id)),
-                    version_count: Set(1),
-                    thread_seq: Set(0),
-                    created_by: Set(Some(up.user_id)),
-                    created_at: Set(at),
-                    updated_at: Set(at),
-                }
-                .insert(&*tx)
-                .await?
+                let mut a = new_asset(
+                    up.board_id,
+                    title_from_file_name(&up.file_name),
+                    position,
+                    at,
+                );
+                a.current_version_id = Set(Some(version_id));
+                a.created_by = Set(Some(up.user_id));
+                a.insert(&*tx).await?
             }
         };
-        let version = version::ActiveModel {
-            id: Set(version_id),
-            asset_id: Set(asset.id),
-            number: Set(asset.version_count),
-            object_key: Set(up.object_key.clone()),
-            original_name: Set(up.file_name.clone()),
-            content_type: Set(file.content_type.to_owned()),
-            bytes: Set(up.bytes),
-            width: Set(file.width),
-            height: Set(file.height),
-            sha256: Set(None),
-            state: Set(VersionState::Processing),
-            failure: Set(None),
-            created_by: Set(Some(up.user_id)),
-            review_status: Set(ReviewStatus::InReview),
-            reviewed_by: Set(None),
-            reviewed_at: Set(None),
-            created_at: Set(at),
-            updated_at: Set(at),
-        }
-        .insert(&*tx)
-        .await?;
+        let mut v = new_version(version_id, &asset, &up.object_key, at);
+        v.original_name = Set(up.file_name.clone());
+        v.content_type = Set(file.content_type.to_owned());
+        v.bytes = Set(up.bytes);
+        v.width = Set(file.width);
+        v.height = Set(file.height);
+        v.state = Set(VersionState::Processing);
+        v.created_by = Set(Some(up.user_id));
+        let version = v.insert(&*tx).await?;
         let mut um = up.into_active_model();
         um.state = Set(UploadState::Completed);
         um.version_id = Set(Some(version_id));
@@ -326,6 +301,19 @@ impl Store {
             return Ok(None);
         };
         Ok(self.board_for(user_id, board_id).await?.map(|b| (v, b)))
+    }
+
+    /// Assets by id, in board order.
+    pub async fn assets_by_id(&self, ids: Vec<Uuid>) -> Result<Vec<asset::Model>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(asset::Entity::find()
+            .filter(asset::Column::Id.is_in(ids))
+            .order_by_asc(asset::Column::Position)
+            .order_by_asc(asset::Column::Id)
+            .all(self.conn())
+            .await?)
     }
 
     pub async fn asset(&self, asset_id: Uuid) -> Result<Option<asset::Model>> {
@@ -600,20 +588,23 @@ impl Store {
         Ok(true)
     }
 
-    /// Marks a processing version as unusable, with a `version.failed`
-    /// event, in one transaction.
+    /// Marks a version that is not settled yet (processing, or a capture
+    /// under way) as unusable, with a `version.failed` event, in one
+    /// transaction.
     pub async fn fail_version(&self, version_id: Uuid, reason: &str) -> Result<()> {
         let reason: String = reason.chars().take(250).collect();
         let tx = self.begin_write().await?;
         let claimed = tx
             .execute(self.stmt(
-                "UPDATE versions SET state = ?, failure = ?, updated_at = ? WHERE id = ? AND state = ?",
+                "UPDATE versions SET state = ?, failure = ?, updated_at = ? \
+                 WHERE id = ? AND state NOT IN (?, ?)",
                 vec![
                     VersionState::Failed.into(),
                     reason.clone().into(),
                     self.now().into(),
                     version_id.into(),
-                    VersionState::Processing.into(),
+                    VersionState::Ready.into(),
+                    VersionState::Failed.into(),
                 ],
             ))
             .await?
@@ -659,7 +650,7 @@ impl Store {
 }
 
 /// A version as events name it, with its board.
-async fn version_news(
+pub(crate) async fn version_news(
     tx: &DatabaseTransaction,
     version_id: Uuid,
 ) -> Result<Option<(Uuid, VersionNews)>> {
@@ -680,8 +671,87 @@ async fn version_news(
     )))
 }
 
+/// An asset row with its defaults: a picture, in review, no version yet.
+pub(crate) fn new_asset(
+    board_id: Uuid,
+    title: String,
+    position: i64,
+    at: DateTime<Utc>,
+) -> asset::ActiveModel {
+    asset::ActiveModel {
+        id: Set(new_id()),
+        board_id: Set(board_id),
+        title: Set(title),
+        position: Set(position),
+        review_status: Set(ReviewStatus::InReview),
+        current_version_id: Set(None),
+        version_count: Set(1),
+        thread_seq: Set(0),
+        created_by: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        kind: Set(AssetKind::Picture),
+        source_url: Set(None),
+        capture_width: Set(None),
+    }
+}
+
+/// Makes `version_id` the asset's next and current version; a new
+/// version is back in review.
+pub(crate) async fn add_version(
+    tx: &DatabaseTransaction,
+    a: asset::Model,
+    version_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<asset::Model> {
+    let mut am = a.into_active_model();
+    am.version_count = Set(am.version_count.as_ref() + 1);
+    am.current_version_id = Set(Some(version_id));
+    am.review_status = Set(ReviewStatus::InReview);
+    am.updated_at = Set(at);
+    Ok(am.update(tx).await?)
+}
+
+/// The asset's latest version (its `version_count`), with no file yet.
+pub(crate) fn new_version(
+    id: Uuid,
+    asset: &asset::Model,
+    object_key: &str,
+    at: DateTime<Utc>,
+) -> version::ActiveModel {
+    version::ActiveModel {
+        id: Set(id),
+        asset_id: Set(asset.id),
+        number: Set(asset.version_count),
+        object_key: Set(object_key.to_owned()),
+        original_name: Set(String::new()),
+        content_type: Set(String::new()),
+        bytes: Set(0),
+        width: Set(0),
+        height: Set(0),
+        sha256: Set(None),
+        state: Set(VersionState::Processing),
+        failure: Set(None),
+        created_by: Set(None),
+        review_status: Set(ReviewStatus::InReview),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        captured_at: Set(None),
+        capture_url: Set(None),
+        page_height: Set(None),
+        truncated: Set(false),
+        capture_request_id: Set(None),
+    }
+}
+
 /// A new asset goes to the end of its board.
-async fn next_position(tx: &DatabaseTransaction, store: &Store, board_id: Uuid) -> Result<i64> {
+pub(crate) async fn next_position(
+    tx: &DatabaseTransaction,
+    store: &Store,
+    board_id: Uuid,
+) -> Result<i64> {
     #[derive(FromQueryResult)]
     struct Max {
         next: i64,

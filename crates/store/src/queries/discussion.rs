@@ -66,7 +66,7 @@ impl Store {
         Ok(found)
     }
 
-    async fn remember(
+    pub(crate) async fn remember(
         &self,
         tx: &DatabaseTransaction,
         actor: &Actor,

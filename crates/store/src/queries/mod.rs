@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod assets;
 pub mod boards;
+pub mod captures;
 pub mod discussion;
 pub mod events;
 pub mod folders;

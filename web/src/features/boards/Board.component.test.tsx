@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
-import { act, cleanup, screen, waitFor } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { applyEvent } from "../../api/boards";
-import { asset, board, BOARD, noSettings, version } from "../../test/fixtures";
+import { asset, board, BOARD, capture, noSettings, version } from "../../test/fixtures";
 import { standInNetwork } from "../../test/network";
 import { renderWithApp } from "../../test/render";
 import { BoardPage } from "./Board";
@@ -18,7 +18,7 @@ describe("board page", () => {
     const current = () => asset("a1", "Home", version("v1", "a1", ready ? "ready" : "processing"));
     server.use(
       http.get(`*/api/v1/boards/${BOARD}`, () =>
-        HttpResponse.json(board({ comment: true, edit: true, manage: true }, { asset_count: 1 }))),
+        HttpResponse.json(board({ comment: true, edit: true, manage: true, capture: false }, { asset_count: 1 }))),
       http.get(`*/api/v1/boards/${BOARD}/assets`, () => HttpResponse.json({ items: [current()], next_cursor: null })),
       http.get("*/api/v1/me/notification-settings", () => HttpResponse.json(noSettings)),
       http.get("*/api/v1/assets/a1", () => {
@@ -30,8 +30,12 @@ describe("board page", () => {
     await screen.findByText("Home");
     expect(screen.getByText("Processing…")).toBeTruthy();
     expect(screen.getByRole("button", { name: "Upload pictures" })).toBeTruthy();
-    // The old page asked again every 1.5 s; now nothing is asked until the stream says so.
-    await new Promise((r) => setTimeout(r, 1700));
+    // The old page asked again every 1.5 s; now nothing is asked until the
+    // stream says so, however long the page stays open.
+    vi.useFakeTimers({ toFake: ["setTimeout", "setInterval"] });
+    vi.advanceTimersByTime(60_000);
+    vi.useRealTimers();
+    await new Promise((r) => setTimeout(r, 20));
     expect(gets).toEqual([]);
     ready = true;
     act(() => applyEvent(client, BOARD, { kind: "version.ready", asset_id: "a1", version_id: "v1", number: 1, title: "Home" }));
@@ -43,7 +47,7 @@ describe("board page", () => {
 
   it("offers uploads only to those who may edit, as the board says", async () => {
     server.use(
-      http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: false, manage: false }))),
+      http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: false, manage: false, capture: false }))),
       http.get(`*/api/v1/boards/${BOARD}/assets`, () => HttpResponse.json({ items: [], next_cursor: null })),
       http.get("*/api/v1/me/notification-settings", () => HttpResponse.json(noSettings)),
     );
@@ -62,5 +66,101 @@ describe("board page", () => {
     renderWithApp(<BoardPage id={BOARD} signedIn />);
     await screen.findByRole("heading", { name: "This board does not exist, or is not shared with you" });
     expect(screen.getByRole("link", { name: "Go to your workspaces" })).toBeTruthy();
+  });
+
+  it("shows a capture's progress from the stream alone, and offers another try when it fails", async () => {
+    const gets: string[] = [];
+    let failed = false;
+    const current = () => capture("a1", "example.com/pricing — desktop", version("v1", "a1", failed ? "failed" : "queued"), {
+      failure: failed ? "the page did not load in 30 s" : null,
+    });
+    const retries: string[] = [];
+    server.use(
+      http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: true, manage: true, capture: true }))),
+      http.get(`*/api/v1/boards/${BOARD}/assets`, () => HttpResponse.json({ items: [current()], next_cursor: null })),
+      http.get("*/api/v1/me/notification-settings", () => HttpResponse.json(noSettings)),
+      http.get("*/api/v1/assets/a1", () => {
+        gets.push("a1");
+        return HttpResponse.json({ ...current(), versions: [current().current_version] });
+      }),
+      http.post("*/api/v1/assets/a1/recapture", () => {
+        retries.push("a1");
+        failed = false;
+        return HttpResponse.json(current(), { status: 201 });
+      }),
+    );
+    const { client } = renderWithApp(<BoardPage id={BOARD} signedIn />);
+    await screen.findByText("Waiting to capture…");
+    expect(screen.getByText("example.com/pricing · desktop")).toBeTruthy();
+    const stage = (state: "loading" | "capturing") => act(() => applyEvent(client, BOARD, {
+      kind: "capture.progress", asset_id: "a1", version_id: "v1", number: 1, title: "", state,
+    }));
+    stage("loading");
+    await screen.findByText("Loading the page…");
+    stage("capturing");
+    await screen.findByText("Capturing…");
+    // Each stage is drawn from its event: no request for it.
+    expect(gets).toEqual([]);
+    failed = true;
+    act(() => applyEvent(client, BOARD, {
+      kind: "version.failed", asset_id: "a1", version_id: "v1", number: 1, title: "", failure: "the page did not load in 30 s",
+    }));
+    await screen.findByText("Could not be captured: the page did not load in 30 s");
+    fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    await screen.findByText("Waiting to capture…");
+    expect(retries).toEqual(["a1"]);
+  });
+
+  it("adds a website at the chosen widths, once, and shows the server's reason for refusing one", async () => {
+    const asked: { key: string | null; body: unknown }[] = [];
+    server.use(
+      http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: true, manage: true, capture: true }))),
+      http.get(`*/api/v1/boards/${BOARD}/assets`, () => HttpResponse.json({ items: [], next_cursor: null })),
+      http.get("*/api/v1/me/notification-settings", () => HttpResponse.json(noSettings)),
+      http.post(`*/api/v1/boards/${BOARD}/captures`, async ({ request }) => {
+        const body = await request.json() as { url: string };
+        asked.push({ key: request.headers.get("idempotency-key"), body });
+        if (body.url.includes("127.0.0.1")) {
+          return HttpResponse.json({
+            type: "urn:critboard:problem:validation", title: "Some fields are not valid", status: 422, detail: "",
+            errors: [{ field: "url", message: "the address is not allowed: 127.0.0.1 is a loopback address" }],
+          }, { status: 422 });
+        }
+        return HttpResponse.json({
+          assets: [capture("c1", "example.com — desktop", version("v1", "c1", "queued"), {}, 0),
+            capture("c2", "example.com — 768 px", version("v2", "c2", "queued"), { capture_width: 768 }, 1)],
+        }, { status: 201 });
+      }),
+    );
+    renderWithApp(<BoardPage id={BOARD} signedIn />);
+    fireEvent.click(await screen.findByRole("button", { name: "Add website" }));
+    fireEvent.change(screen.getByLabelText(/^Page address/), { target: { value: "http://127.0.0.1/" } });
+    fireEvent.click(screen.getByLabelText("Mobile (390 px)"));
+    fireEvent.click(screen.getByLabelText("Tablet (768 px)"));
+    fireEvent.click(screen.getByRole("button", { name: "Capture" }));
+    await screen.findByText("the address is not allowed: 127.0.0.1 is a loopback address");
+    fireEvent.change(screen.getByLabelText(/^Page address/), { target: { value: "example.com" } });
+    fireEvent.click(screen.getByRole("button", { name: "Capture" }));
+    await screen.findByText("example.com — 768 px");
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(asked.map((a) => a.body)).toEqual([
+      { url: "http://127.0.0.1/", widths: [1440, 768] },
+      { url: "example.com", widths: [1440, 768] },
+    ]);
+    // Both tries of one dialog carry the same key: a retried request captures once.
+    expect(asked[0].key).toBeTruthy();
+    expect(asked[1].key).toBe(asked[0].key);
+  });
+
+  it("explains that capture needs Chromium when the server has none", async () => {
+    server.use(
+      http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: true, manage: true, capture: false }))),
+      http.get(`*/api/v1/boards/${BOARD}/assets`, () => HttpResponse.json({ items: [], next_cursor: null })),
+      http.get("*/api/v1/me/notification-settings", () => HttpResponse.json(noSettings)),
+    );
+    renderWithApp(<BoardPage id={BOARD} signedIn />);
+    fireEvent.click(await screen.findByRole("button", { name: "Add website" }));
+    await screen.findByText(/Website capture is not available on this server: it needs Chromium/);
+    expect(screen.queryByLabelText("Page address")).toBeNull();
   });
 });

@@ -14,6 +14,8 @@ import { LinkEnded, linkEnded } from "../../components/LinkEnded";
 import { NotFound } from "../../components/NotFound";
 import { useNotificationSettings, useSetMuted } from "./api";
 import { ShareDialog } from "./ShareDialog";
+import { AddWebsite } from "./AddWebsite";
+import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, useRecaptureBoard, widthLabel } from "../../api/captures";
 import "./board.css";
 
 /** The board: its pictures as a grid, uploads, live changes and sharing. */
@@ -26,6 +28,8 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
   const error = apiError(boardQuery.error ?? assetsQuery.error);
   const [status, setStatus] = useState<ReviewStatus | "all">("all");
   const [sharing, setSharing] = useState(false);
+  const [addingWebsite, setAddingWebsite] = useState(false);
+  const recaptureAll = useRecaptureBoard(id);
   const [uploads, setUploads] = useState<Item[]>([]);
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -121,6 +125,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
 
   const canUpload = board.can.edit;
   const shown = status === "all" ? assets : assets.filter((a) => a.review_status === status);
+  const hasCaptures = assets.some((a) => a.kind === "capture");
 
   return (
     <section className="board-page">
@@ -146,11 +151,22 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
               <input ref={fileInput} type="file" multiple hidden accept={ACCEPTED_TYPES.join(",")}
                 aria-label="Pictures to upload"
                 onChange={(e) => { queue.add([...(e.target.files ?? [])]); e.target.value = ""; }} />
+              <button type="button" className="secondary" onClick={() => setAddingWebsite(true)}
+                title={board.can.capture ? "Capture a web page at desktop and mobile widths" : "Needs Chromium on the server"}>
+                Add website
+              </button>
             </>
+          )}
+          {board.can.capture && hasCaptures && (
+            <button type="button" className="secondary" disabled={recaptureAll.isPending}
+              onClick={() => recaptureAll.mutate()} title="A new version of every website on this board">
+              Re-capture all
+            </button>
           )}
         </div>
       </header>
       {error && <ErrorNote error={`The board could not be refreshed: ${error.message}`} />}
+      <ErrorNote error={apiError(recaptureAll.error)} />
 
       {uploads.length > 0 && <UploadList items={uploads} queue={queue} />}
 
@@ -166,40 +182,55 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
       {assets.length === 0 ? (
         <div className="empty drop-hint">
           {canUpload
-            ? "No pictures yet. Drop PNG, JPEG, WebP or GIF files here, or use “Upload pictures”."
+            ? "No pictures yet. Drop PNG, JPEG, WebP or GIF files here, use “Upload pictures”, or capture a web page with “Add website”."
             : "No pictures yet. They appear here as soon as someone uploads them."}
         </div>
       ) : shown.length === 0 ? (
         <p className="empty">No picture has this status.</p>
       ) : (
         <ul className="asset-grid">
-          {shown.map((a) => <AssetCard key={a.id} asset={a} />)}
+          {shown.map((a) => <AssetCard key={a.id} asset={a} canCapture={board.can.capture} />)}
         </ul>
       )}
       {dragging && <div className="drop-overlay" aria-hidden="true">Drop to upload to {board.name}</div>}
       {sharing && <ShareDialog board={board} onClose={() => setSharing(false)} />}
+      {addingWebsite && (
+        <AddWebsite boardId={id} canCapture={board.can.capture} onClose={() => setAddingWebsite(false)} />
+      )}
     </section>
   );
 }
 
-function AssetCard({ asset }: { asset: Asset }) {
+function AssetCard({ asset, canCapture }: { asset: Asset; canCapture: boolean }) {
   const v = asset.current_version;
   const thumb = v?.thumbnails.grid;
   const openThreads = v?.open_thread_count ?? 0;
+  const capture = asset.kind === "capture";
+  const retry = useRecapture(asset);
+  const failed = v?.state === "failed";
   return (
     <li className="asset-card">
       <Link to={href("asset", { id: asset.id })}>
         <div className="thumb">
-          {v?.state === "failed" ? (
-            <span className="thumb-note error">Could not be read{v.failure ? `: ${v.failure}` : ""}</span>
+          {failed ? (
+            <span className="thumb-note error">
+              {capture ? "Could not be captured" : "Could not be read"}{v.failure ? `: ${v.failure}` : ""}
+            </span>
           ) : thumb ? (
             <img src={thumb.url} alt="" width={thumb.width} height={thumb.height} loading="lazy" />
           ) : (
-            <span className="thumb-note"><span className="spinner" aria-hidden="true" /> Processing…</span>
+            <span className="thumb-note" role="status">
+              <span className="spinner" aria-hidden="true" /> {(v && CAPTURE_STATE_LABEL[v.state]) ?? "Processing…"}
+            </span>
           )}
         </div>
         <div className="asset-meta">
           <strong>{asset.title}</strong>
+          {capture && asset.source_url && (
+            <span className="source" title={asset.source_url}>
+              {shortAddress(asset.source_url)} · {widthLabel(asset.capture_width ?? 0)}
+            </span>
+          )}
           <span className={`badge ${asset.review_status}`}>{STATUS_LABEL[asset.review_status]}</span>
           <span className="counts">
             {openThreads > 0 && <span title="Open threads">💬 {openThreads}</span>}
@@ -207,6 +238,14 @@ function AssetCard({ asset }: { asset: Asset }) {
           </span>
         </div>
       </Link>
+      {capture && failed && canCapture && (
+        <div className="card-actions">
+          <button type="button" className="secondary" disabled={retry.isPending} onClick={() => retry.mutate()}>
+            Try again
+          </button>
+          <ErrorNote error={apiError(retry.error)} />
+        </div>
+      )}
     </li>
   );
 }

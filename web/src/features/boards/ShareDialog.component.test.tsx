@@ -31,7 +31,7 @@ describe("share dialog", () => {
           detail: "a board needs an owner; make someone else owner first" },
         { status: 409, headers: { "content-type": "application/problem+json" } })),
     );
-    renderWithApp(<ShareDialog board={board({ comment: true, edit: true, manage: true })} onClose={() => {}} />);
+    renderWithApp(<ShareDialog board={board({ comment: true, edit: true, manage: true, capture: true })} onClose={() => {}} />);
     await screen.findByText("Bob");
     expect(screen.getByText("No active links. Create one above to let clients review without an account.")).toBeTruthy();
     const role = screen.getByLabelText("Role of Ada") as HTMLSelectElement;
@@ -53,7 +53,7 @@ describe("share dialog", () => {
         }, { status: 201 });
       }),
     );
-    renderWithApp(<ShareDialog board={board({ comment: true, edit: true, manage: true })} onClose={() => {}} />);
+    renderWithApp(<ShareDialog board={board({ comment: true, edit: true, manage: true, capture: true })} onClose={() => {}} />);
     fireEvent.change(await screen.findByLabelText("Label (optional)"), { target: { value: " Client " } });
     fireEvent.click(screen.getByRole("button", { name: "Create link" }));
     expect((await screen.findByLabelText("Address of Client") as HTMLInputElement).value)
@@ -67,7 +67,7 @@ describe("share dialog", () => {
         items: [member("u1", "Ada", "owner")], next_cursor: null,
       })),
     );
-    renderWithApp(<ShareDialog board={board({ comment: false, edit: false, manage: false })} onClose={() => {}} />);
+    renderWithApp(<ShareDialog board={board({ comment: false, edit: false, manage: false, capture: false })} onClose={() => {}} />);
     await screen.findByText("Ada");
     expect(screen.queryByLabelText("Role of Ada")).toBeNull();
     expect(screen.getByText("Only the board’s owners can invite people and create share links.")).toBeTruthy();

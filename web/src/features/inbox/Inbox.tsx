@@ -58,6 +58,10 @@ export function describeNotification(n: Notification, meId?: string): string {
       return `finished version ${e.number} of ${picture(e.title)}`;
     case "version.failed":
       return `could not read version ${e.number} of ${picture(e.title)}`;
+    case "capture.requested":
+      return e.number === 1 ? `added a capture of ${e.url}` : `asked for a new capture of ${picture(e.title)}`;
+    case "capture.progress":
+      return `is capturing ${picture(e.title)}`;
     case "member.added":
       if (e.invitation) return `joined the board as ${ROLE_NOUN[e.role]}`;
       if (e.user_id === meId) return `added you to the board as ${ROLE_NOUN[e.role]}`;

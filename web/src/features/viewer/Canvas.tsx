@@ -2,11 +2,17 @@
 // Space-drag pans, click pins, drag marks an area.
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type PointerEvent } from "react";
 import type { Thread, Version } from "../../api/client";
-import { centred, fit, pan, shapeFromDrag, toScreen, zoomAt, type Shape, type Size, type View } from "./geometry";
+import {
+  bounded, centred, fitted, initialMode, pan, reveal, shapeFromDrag, toScreen, zoomAt, type FitMode, type Shape, type Size,
+  type View,
+} from "./geometry";
 
 export interface CanvasHandle {
   zoomBy(factor: number): void;
+  /** The whole picture. */
   fit(): void;
+  /** As wide as the viewport, from the top (long pages). */
+  fitWidth(): void;
   actualSize(): void;
 }
 
@@ -19,6 +25,8 @@ interface Props {
   onSelect: (threadId: string) => void;
   onDraft: (shape: Shape) => void;
   onScale: (scale: number) => void;
+  /** How the picture is fitted now; null once zoomed or moved by hand. */
+  onMode?: (mode: FitMode | null) => void;
   /** A signed link expired (long sessions): the parent fetches fresh ones. */
   onImageError: () => void;
 }
@@ -29,12 +37,32 @@ type Gesture =
   | { kind: "pinch"; distance: number };
 
 export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
-  { version, threads, selected, draft, commenting, onSelect, onDraft, onScale, onImageError }, ref,
+  { version, threads, selected, draft, commenting, onSelect, onDraft, onScale, onMode, onImageError }, ref,
 ) {
   const box = useRef<HTMLDivElement>(null);
   const picture: Size = { width: version.width || 1, height: version.height || 1 };
   const [viewport, setViewport] = useState<Size>({ width: 0, height: 0 });
-  const [view, setView] = useState<View | null>(null);
+  const [view, setViewState] = useState<View | null>(null);
+  // Fitted views follow the window and the panels; a view zoomed or moved
+  // by hand stays where it was put (kept on screen).
+  const [mode, setMode] = useState<FitMode | null>(null);
+  const viewportRef = useRef(viewport);
+  viewportRef.current = viewport;
+  // Handlers registered once (the wheel) must see the current picture.
+  const pictureRef = useRef(picture);
+  pictureRef.current = picture;
+  /** A view chosen by hand: never lets the picture leave the screen. */
+  const setView = (next: (v: View | null) => View | null) => {
+    setMode(null);
+    setViewState((v) => {
+      const n = next(v);
+      return n && bounded(n, viewportRef.current, pictureRef.current);
+    });
+  };
+  const refit = (m: FitMode) => {
+    setMode(m);
+    setViewState(fitted(m, viewportRef.current, pictureRef.current));
+  };
   // The gesture lives in a ref (pointer events outrun renders); the state
   // copy only draws the area being marked and the cursor.
   const gestureRef = useRef<Gesture | null>(null);
@@ -56,19 +84,47 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
+  // A new version (or the first measure) starts fitted: a long page at
+  // its width from the top, anything else whole.
   useEffect(() => {
-    if (viewport.width) setView(fit(viewport, picture));
-    // A new version (or the first measure) starts fitted.
+    if (viewport.width) refit(initialMode(viewport, picture));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version.id, viewport.width > 0]);
+  // The window or the panels changed size.
+  useEffect(() => {
+    if (!viewport.width) return;
+    if (mode) setViewState(fitted(mode, viewport, picture));
+    else setViewState((v) => v && bounded(v, viewport, picture));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [viewport.width, viewport.height]);
   useEffect(() => {
     if (view) onScale(view.scale);
   }, [view, onScale]);
+  useEffect(() => {
+    onMode?.(mode);
+  }, [mode, onMode]);
+
+  // A thread chosen anywhere (the panel, a link, the inbox) is brought into
+  // view and flashes; once per choice, when both it and the view are known.
+  const [flash, setFlash] = useState<string | null>(null);
+  const revealed = useRef<string | null>(null);
+  const chosen = threads.find((t) => t.id === selected);
+  useEffect(() => {
+    if (!selected) revealed.current = null;
+    if (!chosen || !view || revealed.current === chosen.id) return;
+    revealed.current = chosen.id;
+    setView((v) => v && reveal(v, viewportRef.current, picture, chosen.shape as Shape));
+    setFlash(chosen.id);
+    const t = window.setTimeout(() => setFlash(null), 1200);
+    return () => window.clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selected, chosen?.id, view !== null]);
 
   useImperativeHandle(ref, () => ({
     zoomBy: (f) => setView((v) => v && zoomAt(v, f, viewport.width / 2, viewport.height / 2)),
-    fit: () => setView(fit(viewport, picture)),
-    actualSize: () => setView(centred(viewport, picture, 1)),
+    fit: () => refit("page"),
+    fitWidth: () => refit("width"),
+    actualSize: () => setView(() => centred(viewport, picture, 1)),
   }));
 
   // Wheel: pinch on a trackpad (ctrl) or ctrl/⌘+wheel zooms, otherwise pans.
@@ -182,7 +238,7 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
             style={{ left: view.tx, top: view.ty, width: picture.width * view.scale, height: picture.height * view.scale }} />
           {threads.map((t) => (
             <Marker key={t.id} view={view} picture={picture} shape={t.shape} label={String(t.number)}
-              className={`${t.state}${t.id === selected ? " selected" : ""}`}
+              className={`${t.state}${t.id === selected ? " selected" : ""}${t.id === flash ? " flash" : ""}`}
               onClick={() => onSelect(t.id)} title={`Thread ${t.number}`} />
           ))}
           {draft && <Marker view={view} picture={picture} shape={draft} label="+" className="draft" />}

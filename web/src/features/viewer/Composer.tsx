@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { ApiError } from "../../api/client";
 import { activeMention, insertMention, suggest, type Person } from "./mentions";
+import { newKey } from "../../lib/idempotency";
 
 interface Props {
   label: string;
@@ -17,8 +18,6 @@ interface Props {
 }
 
 const MAX = 5000;
-
-export const newKey = () => crypto.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
 export function Composer({ label, submitLabel, people, initial = "", focusOnOpen, onSubmit, onCancel }: Props) {
   const [text, setText] = useState(initial);

@@ -14,8 +14,10 @@ import { href, navigate, signInHere } from "../../lib/router";
 import { ACCEPTED_TYPES, UploadQueue, type Item } from "../../lib/uploads/queue";
 import { browserTransport } from "../../lib/uploads/transport";
 import { Canvas, type CanvasHandle } from "./Canvas";
+import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, widthLabel } from "../../api/captures";
+import { ago } from "../../components/ui/kit";
 import { Compare } from "./Compare";
-import type { Shape } from "./geometry";
+import type { FitMode, Shape } from "./geometry";
 import { ThreadPanel, type Me } from "./ThreadPanel";
 import {
   useAssetDetail, useCreateThread, useDeleteAsset, usePeople, useRenameAsset, useSetReview, useThreadVersion,
@@ -59,6 +61,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const [commenting, setCommenting] = useState(true);
   const [comparing, setComparing] = useState<string | null>(null);
   const [scale, setScale] = useState(1);
+  const [fitMode, setFitMode] = useState<FitMode | null>(null);
   const [uploads, setUploads] = useState<Item[]>([]);
   const [help, setHelp] = useState(false);
   const [renaming, setRenaming] = useState(false);
@@ -96,11 +99,13 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const review = useSetReview(id);
   const creation = useCreateThread(id, version?.id ?? "");
   const removal = useDeleteAsset(id);
+  const recapture = useRecapture({ id, board_id: boardId ?? "" });
   // The first load failing replaces the page, and so does the picture
   // being gone (deleted while open); any other failed refresh is a note.
   const failure = apiError(assetQuery.error);
   const error = !asset || failure?.status === 404 ? failure : null;
-  const actionError = apiError(review.error) ?? (asset ? apiError(assetQuery.error ?? threadsQuery.error) : null);
+  const actionError = apiError(review.error) ?? apiError(recapture.error)
+    ?? (asset ? apiError(assetQuery.error ?? threadsQuery.error) : null);
 
   // Live events refresh this picture and its threads (thumbnails included).
   const viewers = useLiveBoard(boardId);
@@ -166,6 +171,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
         case "+": case "=": canvas.current?.zoomBy(1.25); break;
         case "-": canvas.current?.zoomBy(0.8); break;
         case "0": canvas.current?.fit(); break;
+        case "w": case "W": canvas.current?.fitWidth(); break;
         case "1": canvas.current?.actualSize(); break;
         case "?": setHelp(true); break;
         case "Escape":
@@ -205,6 +211,9 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   };
 
   const visible = (threads ?? []).filter((t) => showResolved || t.state === "open" || t.id === selected);
+  const isCapture = asset.kind === "capture";
+  const canCapture = !!can?.capture;
+  const inProgress = version.state !== "ready" && version.state !== "failed";
   const left = comparing ? versions.find((v) => v.id === comparing) : undefined;
 
   return (
@@ -231,7 +240,14 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
           <button type="button" className="secondary"
             onClick={() => setComparing(versions.find((v) => v.id !== version.id)!.id)}>Compare</button>
         )}
-        {canEdit && (
+        {isCapture && canCapture && (
+          <button type="button" className="secondary" disabled={recapture.isPending || inProgress}
+            onClick={() => recapture.mutate(undefined, { onSuccess: (a) => a.current_version && chooseVersion(a.current_version.id) })}
+            title="Capture the page again as a new version">
+            Re-capture
+          </button>
+        )}
+        {canEdit && !isCapture && (
           <>
             <button type="button" className="secondary" onClick={() => fileInput.current?.click()}>
               Upload new version
@@ -279,12 +295,36 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
             <button type="button" onClick={() => canvas.current?.zoomBy(0.8)} aria-label="Zoom out" title="Zoom out (−)">−</button>
             <span className="pct" aria-live="polite">{Math.round(scale * 100)}%</span>
             <button type="button" onClick={() => canvas.current?.zoomBy(1.25)} aria-label="Zoom in" title="Zoom in (+)">+</button>
-            <button type="button" onClick={() => canvas.current?.fit()} title="Fit (0)">Fit</button>
+            <button type="button" onClick={() => canvas.current?.fitWidth()} title="Fit width (W)"
+              aria-pressed={fitMode === "width"} className={fitMode === "width" ? "on" : ""}>Fit width</button>
+            <button type="button" onClick={() => canvas.current?.fit()} title="Fit page (0)"
+              aria-pressed={fitMode === "page"} className={fitMode === "page" ? "on" : ""}>Fit page</button>
             <button type="button" onClick={() => canvas.current?.actualSize()} title="Actual size (1)">100%</button>
             <button type="button" className="link" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">?</button>
           </div>
         )}
       </div>
+      {isCapture && asset.source_url && (
+        <p className="capture-info">
+          <a href={asset.source_url} target="_blank" rel="noopener noreferrer nofollow" title="Open the live page">
+            {shortAddress(asset.source_url)} ↗
+          </a>
+          <span>{asset.capture_width} px wide ({widthLabel(asset.capture_width ?? 0)})</span>
+          {version.capture?.captured_at && (
+            <time dateTime={version.capture.captured_at} title={new Date(version.capture.captured_at).toLocaleString()}>
+              captured {ago(version.capture.captured_at)}
+            </time>
+          )}
+          {version.capture?.url && version.capture.url !== asset.source_url && (
+            <span title={version.capture.url}>redirected to {shortAddress(version.capture.url)}</span>
+          )}
+          {version.capture?.truncated && (
+            <span className="warning">
+              The page is {version.capture.page_height?.toLocaleString()} px tall; only its top part was captured.
+            </span>
+          )}
+        </p>
+      )}
       <ErrorNote error={actionError} />
       {newer && (
         <p className="newer" role="status">
@@ -298,10 +338,21 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
           <Compare versions={versions} left={left} right={version} onLeft={setComparing}
             onClose={() => setComparing(null)} onImageError={imageFailed} />
         ) : version.state === "failed" ? (
-          <p className="error viewer-note">This version could not be read{version.failure ? `: ${version.failure}` : ""}.</p>
+          <div className="viewer-note">
+            <p className="error">
+              {isCapture ? "This capture failed" : "This version could not be read"}{version.failure ? `: ${version.failure}` : ""}.
+            </p>
+            {isCapture && canCapture && version.id === versions[0]?.id && (
+              <button type="button" disabled={recapture.isPending} onClick={() => recapture.mutate()}>Try again</button>
+            )}
+          </div>
+        ) : inProgress && !version.width ? (
+          <p className="viewer-note" role="status">
+            <span className="spinner" aria-hidden="true" /> {CAPTURE_STATE_LABEL[version.state] ?? "Processing…"}
+          </p>
         ) : (
           <Canvas ref={canvas} version={version} onImageError={imageFailed} threads={visible} selected={selected} draft={draft}
-            commenting={canComment && commenting} onSelect={select} onScale={setScale}
+            commenting={canComment && commenting} onSelect={select} onScale={setScale} onMode={setFitMode}
             onDraft={(s) => { setDraft(s); setSelected(null); }} />
         )}
         <ThreadPanel assetId={id} threads={threads ?? []} previousOpen={previousOpen} selected={selected} draft={draft}
@@ -321,7 +372,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
             <dt>C</dt><dd>Comment mode on or off (click to pin, drag for an area)</dd>
             <dt>Space + drag</dt><dd>Move the picture</dd>
             <dt>+ / −, Ctrl + wheel, pinch</dt><dd>Zoom</dd>
-            <dt>0 / 1</dt><dd>Fit / actual size</dd>
+            <dt>W / 0 / 1</dt><dd>Fit width / fit page / actual size</dd>
             <dt>Ctrl + Enter</dt><dd>Post a comment</dd>
             <dt>Esc</dt><dd>Cancel the new pin, leave compare, close the thread</dd>
           </dl>

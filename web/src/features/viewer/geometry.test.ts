@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { centred, fit, MAX_SCALE, pan, shapeFromDrag, toPicture, toScreen, zoomAt } from "./geometry";
+import {
+  bounded, centred, fit, fitWidth, initialMode, MARGIN, MAX_SCALE, pan, reveal, shapeFromDrag, toPicture, toScreen, zoomAt,
+} from "./geometry";
 
 const viewport = { width: 1000, height: 800 };
 const picture = { width: 2000, height: 1000 };
@@ -47,5 +49,58 @@ describe("pin geometry", () => {
     expect(area.w).toBeCloseTo(0.5);
     expect(area.h).toBeCloseTo(0.25);
     expect(shapeFromDrag(v, picture, { x: 500, y: 100 }, { x: 600, y: 300 })).toBeNull();
+  });
+});
+
+describe("long pages", () => {
+  const capture = { width: 1440, height: 12_000 };
+
+  it("a captured page opens at its width from the top; a landscape picture opens whole", () => {
+    expect(initialMode(viewport, capture)).toBe("width");
+    expect(initialMode(viewport, picture)).toBe("page");
+    // A little taller than the screen is still shown whole.
+    expect(initialMode(viewport, { width: 1000, height: 1100 })).toBe("page");
+    const v = fitWidth(viewport, capture);
+    expect(v.scale).toBeCloseTo((1000 - 2 * MARGIN) / 1440);
+    expect(v.tx).toBeCloseTo(MARGIN);
+    expect(v.ty).toBe(MARGIN);
+  });
+
+  it("panning cannot lose the picture off screen", () => {
+    const v = fitWidth(viewport, capture);
+    const far = bounded(pan(v, 5000, -1e6), viewport, capture);
+    // Dragged right and past the bottom: the last screenful, edges kept.
+    expect(far.tx).toBe(MARGIN);
+    expect(far.ty).toBeCloseTo(viewport.height - capture.height * v.scale - MARGIN);
+    const up = bounded(pan(v, 0, 9000), viewport, capture);
+    expect(up.ty).toBe(MARGIN);
+    // A small picture stays wholly inside.
+    const small = { width: 100, height: 50 };
+    const s = bounded(pan(centred(viewport, small, 1), -900, 900), viewport, small);
+    expect(s.tx).toBe(MARGIN);
+    expect(s.ty).toBe(viewport.height - 50 - MARGIN);
+  });
+
+  it("revealing a pin far down a page scrolls to it, zooming in from fit-to-page", () => {
+    const whole = fit(viewport, capture);
+    const v = reveal(whole, viewport, capture, { x: 0.5, y: 0.9 });
+    expect(v.scale).toBeCloseTo(fitWidth(viewport, capture).scale);
+    const at = toScreen(v, capture, 0.5, 0.9);
+    expect(at.x).toBeGreaterThan(0);
+    expect(at.x).toBeLessThan(viewport.width);
+    expect(at.y).toBeCloseTo(viewport.height / 2);
+    // Already in view: nothing moves.
+    const top = fitWidth(viewport, capture);
+    expect(reveal(top, viewport, capture, { x: 0.5, y: 0.01 })).toEqual(top);
+  });
+
+  it("revealing an area larger than the screen zooms out until it fits", () => {
+    const v = reveal(centred(viewport, capture, 2), viewport, capture, { x: 0, y: 0.5, w: 1, h: 0.1 });
+    const a = toScreen(v, capture, 0, 0.5);
+    const b = toScreen(v, capture, 1, 0.6);
+    expect(a.x).toBeGreaterThanOrEqual(0);
+    expect(a.y).toBeGreaterThanOrEqual(0);
+    expect(b.x).toBeLessThanOrEqual(viewport.width);
+    expect(b.y).toBeLessThanOrEqual(viewport.height);
   });
 });

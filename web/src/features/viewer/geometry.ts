@@ -20,12 +20,41 @@ export const DRAG_THRESHOLD = 6;
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
+/** Room kept around the picture when it is fitted, and of it on screen when panned. */
+export const MARGIN = 24;
+
 /** The whole picture in the viewport, centred, never enlarged past 100 %. */
-export function fit(viewport: Size, picture: Size, margin = 24): View {
+export function fit(viewport: Size, picture: Size, margin = MARGIN): View {
   const w = Math.max(1, viewport.width - 2 * margin);
   const h = Math.max(1, viewport.height - 2 * margin);
   const scale = clamp(Math.min(w / picture.width, h / picture.height, 1), MIN_SCALE, MAX_SCALE);
   return centred(viewport, picture, scale);
+}
+
+/** The picture as wide as the viewport (never enlarged past 100 %), from its top. */
+export function fitWidth(viewport: Size, picture: Size, margin = MARGIN): View {
+  const w = Math.max(1, viewport.width - 2 * margin);
+  const scale = clamp(Math.min(w / picture.width, 1), MIN_SCALE, MAX_SCALE);
+  return centred(viewport, picture, scale);
+}
+
+/** How a picture is fitted when the viewer opens it, or after the window changes size. */
+export type FitMode = "width" | "page";
+
+/**
+ * A tall picture (a captured web page, a long screenshot) opens at its
+ * width, scrolled to the top, since at fit-to-page its text would be
+ * unreadable; anything else opens whole.
+ */
+export function initialMode(viewport: Size, picture: Size): FitMode {
+  const byWidth = fitWidth(viewport, picture).scale;
+  return picture.height * byWidth > 1.5 * viewport.height && byWidth > 1.5 * fit(viewport, picture).scale
+    ? "width"
+    : "page";
+}
+
+export function fitted(mode: FitMode, viewport: Size, picture: Size): View {
+  return mode === "width" ? fitWidth(viewport, picture) : fit(viewport, picture);
 }
 
 /** The picture at `scale`, centred (top-aligned when taller than the viewport). */
@@ -58,6 +87,47 @@ export function zoomAt(view: View, factor: number, px: number, py: number): View
 
 export function pan(view: View, dx: number, dy: number): View {
   return { ...view, tx: view.tx + dx, ty: view.ty + dy };
+}
+
+/** One axis of {@link bounded}: where the picture's near edge may be. */
+function boundAxis(t: number, drawn: number, room: number, margin: number): number {
+  // Smaller than the viewport: it stays wholly inside. Larger: no gap
+  // wider than the margin opens at either edge.
+  if (drawn + 2 * margin <= room) return clamp(t, margin, room - drawn - margin);
+  return clamp(t, room - drawn - margin, margin);
+}
+
+/** The view moved as little as needed for the picture to stay on screen (panning cannot lose it). */
+export function bounded(view: View, viewport: Size, picture: Size, margin = MARGIN): View {
+  if (!viewport.width || !viewport.height) return view;
+  return {
+    scale: view.scale,
+    tx: boundAxis(view.tx, picture.width * view.scale, viewport.width, margin),
+    ty: boundAxis(view.ty, picture.height * view.scale, viewport.height, margin),
+  };
+}
+
+/**
+ * The view that shows a pin or an area: unchanged when it is already well
+ * inside the viewport, else centred on it, zoomed in to at least fit-width
+ * (a pin on a long page seen whole is a dot) and out enough for an area to fit.
+ */
+export function reveal(view: View, viewport: Size, picture: Size, shape: Shape, margin = MARGIN * 2): View {
+  const w = (shape.w ?? 0) * picture.width;
+  const h = (shape.h ?? 0) * picture.height;
+  const readable = fitWidth(viewport, picture).scale;
+  let scale = Math.max(view.scale, readable);
+  if (w * scale > viewport.width - 2 * margin || h * scale > viewport.height - 2 * margin) {
+    scale = Math.min((viewport.width - 2 * margin) / Math.max(w, 1), (viewport.height - 2 * margin) / Math.max(h, 1));
+  }
+  scale = clamp(scale, MIN_SCALE, MAX_SCALE);
+  const a = toScreen(view, picture, shape.x, shape.y);
+  const b = toScreen(view, picture, shape.x + (shape.w ?? 0), shape.y + (shape.h ?? 0));
+  const shown = a.x >= margin && a.y >= margin && b.x <= viewport.width - margin && b.y <= viewport.height - margin;
+  if (shown && scale === view.scale) return view;
+  const cx = (shape.x + (shape.w ?? 0) / 2) * picture.width * scale;
+  const cy = (shape.y + (shape.h ?? 0) / 2) * picture.height * scale;
+  return bounded({ scale, tx: viewport.width / 2 - cx, ty: viewport.height / 2 - cy }, viewport, picture, MARGIN);
 }
 
 export function inside(p: { x: number; y: number }): boolean {
