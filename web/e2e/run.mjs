@@ -501,9 +501,10 @@ test("a website: add it from the board page, pin on the phone capture, re-captur
 
     // Re-capture: version 2, with the open thread listed as still open on version 1.
     await page.getByRole("button", { name: "Re-capture" }).click();
-    await page.getByRole("option", { name: "Version 2 (latest)" }).waitFor({ state: "attached" });
-    await page.locator(".canvas img.picture").waitFor({ timeout: 120_000 });
+    // The viewer moves to the new version at once, and shows it once captured.
+    await page.getByRole("option", { name: "Version 2 (latest)", selected: true }).waitFor({ state: "attached" });
     await page.getByRole("heading", { name: "Still open on the previous version" }).waitFor();
+    await page.locator(".canvas img.picture").waitFor({ timeout: 120_000 });
     await page.getByRole("button", { name: "Compare" }).click();
     await page.getByRole("img", { name: "Version 1" }).waitFor();
     await shot(page, "23-website-compare");

@@ -195,8 +195,14 @@ impl Browser {
         }
         if let Some(p) = self.profile.take() {
             let path = p.path().to_owned();
-            if let Err(e) = p.close() {
-                tracing::warn!(path = %path.display(), error = %e, "could not remove a browser profile");
+            match p.close() {
+                // Already gone with the folder it was in (Critboard's data
+                // folder removed while stopping).
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "could not remove a browser profile")
+                }
+                Ok(()) => {}
             }
         }
     }

@@ -63,6 +63,11 @@ function setStage(qc: QueryClient, boardId: string, e: Extract<BoardEvent, { kin
       : a));
 }
 
+/** The current version of the asset an event is about, as the board's list has it. */
+function listedVersion(qc: QueryClient, boardId: string, e: { asset_id: string }) {
+  return qc.getQueryData<Asset[]>(keys.assets(boardId))?.find((a) => a.id === e.asset_id)?.current_version;
+}
+
 /** What one board event changed in the cache. */
 export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) {
   const asset = assetOf(event);
@@ -84,10 +89,16 @@ export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) 
       break;
     case "asset.added":
     case "version.added":
-    case "capture.requested": {
+    case "capture.requested":
       // Your own upload or capture is on the card already, from its answer.
-      const listed = qc.getQueryData<Asset[]>(keys.assets(boardId))?.find((a) => a.id === event.asset_id);
-      cardCurrent = listed?.current_version?.id === event.version_id;
+      cardCurrent = listedVersion(qc, boardId, event)?.id === event.version_id;
+      break;
+    case "version.ready":
+    case "version.failed": {
+      // A card fetched for an earlier event may show it already (the
+      // stream can lag behind a request).
+      const v = listedVersion(qc, boardId, event);
+      cardCurrent = v?.id === event.version_id && v.state === (event.kind === "version.ready" ? "ready" : "failed");
       break;
     }
     case "capture.progress":
@@ -95,8 +106,6 @@ export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) 
       cardCurrent = true;
       counts = false;
       break;
-    case "version.ready":
-    case "version.failed":
     case "review.changed":
     case "thread.opened":
     case "comment.added":

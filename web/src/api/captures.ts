@@ -49,9 +49,10 @@ export function useRecapture(asset: Pick<Asset, "id" | "board_id">) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => data(client.POST("/api/v1/assets/{id}/recapture", { params: { path: { id: asset.id } } })),
+    // Returned, so that a caller's own onSuccess sees the new version listed.
     onSuccess: (a) => {
       upsertAsset(qc, asset.board_id, a);
-      void qc.invalidateQueries({ queryKey: keys.asset(asset.id) });
+      return qc.invalidateQueries({ queryKey: keys.asset(asset.id) });
     },
   });
 }

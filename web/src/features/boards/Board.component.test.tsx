@@ -45,6 +45,28 @@ describe("board page", () => {
     expect(gets).toEqual(["a1"]);
   });
 
+  it("asks nothing when the stream, lagging, reports what a card already shows", async () => {
+    const gets: string[] = [];
+    const ready = asset("a1", "Home", version("v1", "a1", "ready"));
+    server.use(
+      http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: true, manage: true, capture: false }))),
+      http.get(`*/api/v1/boards/${BOARD}/assets`, () => HttpResponse.json({ items: [ready], next_cursor: null })),
+      http.get("*/api/v1/me/notification-settings", () => HttpResponse.json(noSettings)),
+      http.get("*/api/v1/assets/a1", () => {
+        gets.push("a1");
+        return HttpResponse.json({ ...ready, versions: [ready.current_version] });
+      }),
+    );
+    const { client } = renderWithApp(<BoardPage id={BOARD} signedIn />);
+    await screen.findByText("Home");
+    act(() => applyEvent(client, BOARD, { kind: "version.ready", asset_id: "a1", version_id: "v1", number: 1, title: "Home" }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(gets).toEqual([]);
+    // A version it does not show yet is fetched.
+    act(() => applyEvent(client, BOARD, { kind: "version.ready", asset_id: "a1", version_id: "v2", number: 2, title: "Home" }));
+    await waitFor(() => expect(gets).toEqual(["a1"]));
+  });
+
   it("offers uploads only to those who may edit, as the board says", async () => {
     server.use(
       http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: false, manage: false, capture: false }))),
