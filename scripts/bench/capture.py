@@ -147,7 +147,7 @@ def main():
         cold, _ = capture(c, board, f"{site}/startbootstrap-sb-admin-2/login.html", 1440)
         print(f"first capture after start-up (browser launch included): {cold:.2f} s")
         pages = [("agency", "/startbootstrap-agency/"), ("sb-admin-2", "/startbootstrap-sb-admin-2/index.html"),
-                 ("tall 15,000 px", "/tall/")]
+                 ("tall (~15,000 px)", "/tall/")]
         sampler = Sampler(workdir)
         print(f"{'page':<16}{'width':>6}{'picture':>14}{'ours (median)':>15}{'raw chromium':>14}")
         for name, path in pages:

@@ -23,4 +23,5 @@ python3 scripts/bench/discussion.py
 python3 scripts/bench/live.py
 python3 scripts/bench/digest.py
 python3 scripts/bench/digest.py --workers 4
+python3 scripts/bench/capture.py
 (cd web && node e2e/bench-board.mjs)

@@ -407,6 +407,12 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await badge.waitFor();
   await badge.click();
   await ada.getByText("Could the prices be larger?").or(ada.getByText("Grace from Client Co").first()).first().waitFor();
+  // Bob's two-line reply is quoted on two lines.
+  const quoted = ada.locator(".inbox-quote", { hasText: "Agreed, I will tighten the hero." }).first();
+  const quote = await quoted.innerText();
+  if (quote !== "Agreed, I will tighten the hero.\nAnd shorten the subline.") {
+    throw new Error(`the inbox lost the reply's line break: ${JSON.stringify(quote)}`);
+  }
   await axeCheck(ada, "inbox");
   await shot(ada, "17-inbox");
   await ada.getByRole("button", { name: "Mark all as read" }).click();

@@ -71,6 +71,10 @@ pub struct Browser {
     child: Child,
     pgid: i32,
     profile: Option<tempfile::TempDir>,
+    /// Chromium's TMPDIR: short, because its singleton socket lives there
+    /// and a Unix socket path may not exceed 107 bytes (a data folder deep
+    /// in the file system would make the profile's own path too long).
+    scratch: Option<tempfile::TempDir>,
     stderr: Tail,
     pub version: String,
 }
@@ -94,6 +98,9 @@ impl Browser {
             .prefix(&format!("{PROFILE_PREFIX}{}-", std::process::id()))
             .tempdir_in(workdir)?;
         let dir = profile.path();
+        let scratch = tempfile::Builder::new()
+            .prefix(&format!("{PROFILE_PREFIX}{}-", std::process::id()))
+            .tempdir_in(std::env::temp_dir())?;
         let (cmd_read, cmd_write) = pipe_pair()?;
         let (out_read, out_write) = pipe_pair()?;
         // Above 10 so that moving them to 3 and 4 never lands on itself
@@ -114,7 +121,7 @@ impl Browser {
             .env("HOME", dir)
             .env("XDG_CONFIG_HOME", dir.join(".config"))
             .env("XDG_CACHE_HOME", dir.join(".cache"))
-            .env("TMPDIR", dir)
+            .env("TMPDIR", scratch.path())
             .env("LANG", "C.UTF-8")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -147,6 +154,7 @@ impl Browser {
             child,
             pgid,
             profile: Some(profile),
+            scratch: Some(scratch),
             stderr,
             version: String::new(),
         };
@@ -192,6 +200,9 @@ impl Browser {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        if let Some(s) = self.scratch.take() {
+            let _ = s.close();
         }
         if let Some(p) = self.profile.take() {
             let path = p.path().to_owned();
@@ -314,6 +325,12 @@ async fn keep_tail(stderr: tokio::process::ChildStderr, tail: Tail) {
 /// Removes profile folders left in `workdir` by Critboard processes that
 /// are gone (killed before they could clean up).
 pub fn remove_stale_profiles(workdir: &Path) {
+    for dir in [workdir.to_owned(), std::env::temp_dir()] {
+        remove_stale_in(&dir);
+    }
+}
+
+fn remove_stale_in(workdir: &Path) {
     let Ok(entries) = std::fs::read_dir(workdir) else {
         return;
     };

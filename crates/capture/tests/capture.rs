@@ -411,6 +411,24 @@ async fn the_browser_is_reused_then_replaced_and_closed_when_idle() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_data_folder_deep_in_the_file_system_does_not_stop_the_browser() {
+    // Chromium keeps a Unix socket in its TMPDIR, and socket paths end at
+    // 107 bytes: a profile deep down must not be its TMPDIR.
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir
+        .path()
+        .join("srv-agency-review-tools")
+        .join("critboard-data-of-the-design-team")
+        .join("tmp");
+    let site = Site::start(|_| Reply::Page("<title>Deep</title><p>Hello".into())).await;
+    let c = capturer(&deep);
+    let shot = shoot(&c, &site.url("/"), 800).await.unwrap();
+    assert_eq!(shot.title, "Deep");
+    c.shutdown().await;
+    assert_eq!(leftovers(&deep).await, Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_browser_crash_fails_its_capture_and_the_next_one_gets_a_new_browser() {
     let dir = tempfile::tempdir().unwrap();
     let site = Site::start(|path| match path {

@@ -53,7 +53,7 @@ async fn main() {
                         announced = true;
                         let _ = ready_tx.send(());
                     }
-                    if block.contains("\"comment.added\"") {
+                    if is_comment(&block) {
                         let t0 = sent_at.lock().unwrap().unwrap_or_else(Instant::now);
                         let _ = arrivals.send(t0.elapsed());
                     }
@@ -105,4 +105,15 @@ async fn main() {
         pct(0.99),
         pct(1.0)
     );
+}
+
+/// Whether an SSE block carries a comment (its event, typed by the domain's enum).
+fn is_comment(block: &str) -> bool {
+    let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ")) else {
+        return false;
+    };
+    serde_json::from_str::<serde_json::Value>(data)
+        .ok()
+        .and_then(|out| serde_json::from_value(out["event"].clone()).ok())
+        .is_some_and(|e| matches!(e, critboard_domain::BoardEvent::CommentAdded(_)))
 }

@@ -309,6 +309,18 @@ pub async fn leftovers(dir: &Path) -> Vec<String> {
     let left = || {
         let mut all = processes_under(dir);
         all.extend(profiles_in(dir).iter().map(|p| p.display().to_string()));
+        // The browsers' TMPDIRs, made by this test process in the system's.
+        let mine = format!(
+            "{}{}-",
+            critboard_capture::PROFILE_PREFIX,
+            std::process::id()
+        );
+        all.extend(
+            profiles_in(&std::env::temp_dir())
+                .iter()
+                .filter(|p| p.to_string_lossy().contains(&mine))
+                .map(|p| p.display().to_string()),
+        );
         all
     };
     for _ in 0..50 {
