@@ -79,7 +79,20 @@ pub enum Range {
     /// 6to4, Teredo and similar relays that would reach an IPv4 address
     /// we cannot see.
     Transition,
+    /// A cloud's instance metadata service outside the link-local range
+    /// (AWS over IPv6, Alibaba Cloud): refused even where private
+    /// networks are allowed.
+    Metadata,
 }
+
+/// Metadata services that live inside ranges a private-network policy
+/// would otherwise open (169.254.169.254 is link-local, never allowed).
+const METADATA: [IpAddr; 2] = [
+    // AWS's IPv6 endpoint (fd00:ec2::254), a ULA address.
+    IpAddr::V6(Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254)),
+    // Alibaba Cloud, inside 100.64/10.
+    IpAddr::V4(Ipv4Addr::new(100, 100, 100, 200)),
+];
 
 impl Range {
     fn private_network(self) -> bool {
@@ -101,12 +114,17 @@ impl Range {
             Range::Benchmarking => "a benchmarking",
             Range::Reserved => "a reserved",
             Range::Transition => "an IPv6 transition",
+            Range::Metadata => "a cloud metadata",
         }
     }
 }
 
 /// The range `ip` belongs to, or `None` for a public address.
 pub fn classify(ip: IpAddr) -> Option<Range> {
+    // IPv4 forms inside IPv6 (mapped, NAT64) reach this through classify_v4.
+    if METADATA.contains(&ip) {
+        return Some(Range::Metadata);
+    }
     match ip {
         IpAddr::V4(v4) => classify_v4(v4),
         IpAddr::V6(v6) => classify_v6(v6),
@@ -114,6 +132,9 @@ pub fn classify(ip: IpAddr) -> Option<Range> {
 }
 
 fn classify_v4(ip: Ipv4Addr) -> Option<Range> {
+    if METADATA.contains(&IpAddr::V4(ip)) {
+        return Some(Range::Metadata);
+    }
     let [a, b, c, _] = ip.octets();
     Some(match (a, b, c) {
         (0, _, _) => Range::Unspecified,
@@ -674,6 +695,10 @@ mod tests {
             ("2002:7f00:1::", Range::Transition),
             ("2001:0:4136:e378::1", Range::Transition),
             ("::127.0.0.1", Range::Reserved),
+            ("fd00:ec2::254", Range::Metadata),
+            ("100.100.100.200", Range::Metadata),
+            ("::ffff:100.100.100.200", Range::Metadata),
+            ("64:ff9b::6464:64c8", Range::Metadata),
         ] {
             assert_eq!(range(ip), Some(want), "{ip}");
         }
@@ -703,6 +728,17 @@ mod tests {
         };
         assert!(private.port_allowed(3000) && private.port_allowed(45678));
         assert!(!private.port_allowed(6379) && !private.port_allowed(5432));
+        // Metadata services stay closed whatever the policy.
+        for ip in ["169.254.169.254", "fd00:ec2::254", "100.100.100.200"] {
+            assert!(
+                private.address_allowed(ip.parse().unwrap()).is_err(),
+                "{ip}"
+            );
+        }
+        assert!(private
+            .address_allowed("100.64.0.1".parse().unwrap())
+            .is_ok());
+        assert!(private.address_allowed("fd00::1".parse().unwrap()).is_ok());
     }
 
     struct Names(Vec<(&'static str, &'static str)>);

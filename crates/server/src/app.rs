@@ -121,6 +121,12 @@ impl Application {
                 },
             ))
         });
+        if state.config.capture_workers == 0 && state.capturer.chromium().is_some() {
+            tracing::info!(
+                "this node takes website capture requests but runs none \
+                 (CRITBOARD_CAPTURE_WORKERS=0): another node must run them"
+            );
+        }
         // Captures have their own pool: a slow page never holds up
         // thumbnails or e-mail. Nodes without a browser leave them to others.
         let captures = (state.config.capture_workers > 0 && state.capturer.chromium().is_some())
@@ -183,6 +189,7 @@ async fn housekeeping(state: AppState) {
         tick.tick().await;
         state.auth_limiter.shrink();
         state.guest_limiter.shrink();
+        state.capture_limiter.shrink();
         crate::work::schedule(&state).await;
         crate::mail::digest::schedule(&state).await;
         if let Err(e) = state.store.delete_expired_sessions().await {

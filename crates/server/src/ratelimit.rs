@@ -13,6 +13,7 @@ use std::sync::Arc;
 pub struct Throttle {
     per_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     per_key: Arc<DefaultKeyedRateLimiter<String>>,
+    per_minute: NonZeroU32,
 }
 
 impl Throttle {
@@ -24,7 +25,39 @@ impl Throttle {
         Self {
             per_ip: Arc::new(RateLimiter::keyed(Quota::per_minute(per_ip))),
             per_key: Arc::new(RateLimiter::keyed(Quota::per_minute(per_key))),
+            per_minute: per_key,
         }
+    }
+
+    /// Counts `n` attempts at once (all or none). More than a minute's
+    /// worth counts as a whole minute's: a large batch is allowed when the
+    /// budget is full, and then uses all of it.
+    pub fn check_n(&self, ip: IpAddr, key: &str, n: u32) -> Result<(), ApiError> {
+        let Some(n) = NonZeroU32::new(n.min(self.per_minute.get())) else {
+            return Ok(());
+        };
+        let clock = DefaultClock::default();
+        let refuse = |not_until: governor::NotUntil<_>| ApiError::TooManyRequests {
+            retry_after: not_until.wait_time_from(clock.now()).as_secs() + 1,
+        };
+        // n is at most the per-key burst, and the per-IP one is three times that.
+        let too_many = || ApiError::TooManyRequests { retry_after: 60 };
+        let key = Self::bounded(key);
+        self.per_ip
+            .check_key_n(&ip, n)
+            .map_err(|_| too_many())?
+            .map_err(refuse)?;
+        self.per_key
+            .check_key_n(&key, n)
+            .map_err(|_| too_many())?
+            .map_err(refuse)?;
+        Ok(())
+    }
+
+    fn bounded(key: &str) -> String {
+        let mut key = critboard_domain::validation::normalize_email(key);
+        key.truncate(critboard_domain::validation::EMAIL_MAX);
+        key
     }
 
     /// Counts one attempt; `TooManyRequests` with the wait when over.
@@ -35,9 +68,9 @@ impl Throttle {
         };
         self.per_ip.check_key(&ip).map_err(refuse)?;
         // Keys are bounded in size whatever the client sends.
-        let mut key = critboard_domain::validation::normalize_email(key);
-        key.truncate(critboard_domain::validation::EMAIL_MAX);
-        self.per_key.check_key(&key).map_err(refuse)?;
+        self.per_key
+            .check_key(&Self::bounded(key))
+            .map_err(refuse)?;
         Ok(())
     }
 

@@ -95,7 +95,15 @@ impl Handler for Thumbnails {
     fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
         Box::pin(async move {
             let ThumbnailJob { version_id } = payload(job)?;
-            make_thumbnails(&self.0, version_id).await
+            let done = make_thumbnails(&self.0, version_id).await;
+            settle_when_giving_up(
+                &self.0,
+                job,
+                version_id,
+                done,
+                "its thumbnails could not be made",
+            )
+            .await
         })
     }
 }
@@ -110,9 +118,36 @@ impl Handler for Capture {
     fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
         Box::pin(async move {
             let CaptureJob { version_id } = payload(job)?;
-            capture_version(&self.0, version_id).await
+            let done = capture_version(&self.0, version_id).await;
+            let why = "the capture was interrupted too often; try again";
+            settle_when_giving_up(&self.0, job, version_id, done, why).await
         })
     }
+}
+
+/// A job about to be given up (its last attempt failed, or it cannot
+/// succeed) fails its version, so that no card waits for it for ever and
+/// the person can try again.
+async fn settle_when_giving_up(
+    state: &AppState,
+    job: &Job,
+    version_id: Uuid,
+    done: Result<(), JobError>,
+    why: &str,
+) -> Result<(), JobError> {
+    let Err(error) = done else {
+        return Ok(());
+    };
+    let last = matches!(error, JobError::Permanent(_)) || job.attempts >= job.max_attempts;
+    if last {
+        tracing::warn!(%version_id, error = %error, "giving up on a version's job");
+        state
+            .store
+            .fail_version(version_id, why)
+            .await
+            .map_err(retry)?;
+    }
+    Err(error)
 }
 
 /// Captures a version's page, stores the picture after the checks an
@@ -126,11 +161,11 @@ async fn capture_version(state: &AppState, version_id: Uuid) -> Result<(), JobEr
     let Some(v) = store.version(version_id).await.map_err(retry)? else {
         return Ok(()); // deleted meanwhile
     };
-    if !matches!(
-        v.state,
-        VersionState::Queued | VersionState::Loading | VersionState::Capturing
-    ) {
-        return Ok(());
+    match v.state {
+        VersionState::Queued | VersionState::Loading | VersionState::Capturing => {}
+        // Captured and stored, but the thumbnails failed last time.
+        VersionState::Processing => return make_thumbnails(state, version_id).await,
+        VersionState::Ready | VersionState::Failed => return Ok(()),
     }
     let Some(a) = store.asset(v.asset_id).await.map_err(retry)? else {
         return Ok(());
@@ -195,11 +230,17 @@ async fn capture_version(state: &AppState, version_id: Uuid) -> Result<(), JobEr
         truncated: shot.truncated,
         page_title: shot.title,
     };
-    if !store
-        .store_capture(version_id, captured)
-        .await
-        .map_err(retry)?
-    {
+    let kept = match store.store_capture(version_id, captured).await {
+        Ok(kept) => kept,
+        Err(critboard_store::StoreError::NotFound) => false,
+        Err(e) => return Err(retry(e)),
+    };
+    if !kept {
+        // Deleted (or settled) while it was captured: its clean-up ran
+        // before the file existed, so the file goes now.
+        if let Err(e) = state.storage.delete(&v.object_key).await {
+            tracing::warn!(error = %e, key = %v.object_key, "could not delete an unused capture");
+        }
         return Ok(());
     }
     metrics::counter!("critboard_captures_total", "outcome" => "captured").increment(1);

@@ -2,7 +2,7 @@
 // viewer both show its pictures, and both follow its live stream), and how
 // a live event updates the cache: each event names what it changed.
 import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { ApiError, client, data, type Asset, type Board } from "./client";
+import { ApiError, client, data, type Asset, type Board, type Version } from "./client";
 import { keys } from "./keys";
 import { assetOf, threadOf, type BoardEvent } from "../lib/events";
 import { useBoardStream, type Viewer } from "../lib/live";
@@ -39,8 +39,15 @@ export function useAssets(boardId: string | null) {
 
 /** Puts a fetched or uploaded asset into the board's list, in board order. */
 export function upsertAsset(qc: QueryClient, boardId: string, asset: Asset) {
-  qc.setQueryData<Asset[]>(keys.assets(boardId), (list) =>
-    list && [...list.filter((a) => a.id !== asset.id), asset].sort((a, b) => a.position - b.position));
+  qc.setQueryData<Asset[]>(keys.assets(boardId), (list) => {
+    if (!list) return list;
+    // A ready version never changes again: an answer that was on its way
+    // before it became ready (it says "processing") must not undo it.
+    const cached = list.find((a) => a.id === asset.id)?.current_version;
+    const next = asset.current_version;
+    if (cached?.state === "ready" && next?.id === cached.id && next.state !== "ready") return list;
+    return [...list.filter((a) => a.id !== asset.id), asset].sort((a, b) => a.position - b.position);
+  });
 }
 
 /** Fetches one asset again and puts it into the board's list (or drops it when gone). */
@@ -56,10 +63,11 @@ async function refreshListed(qc: QueryClient, boardId: string, assetId: string) 
 }
 
 /** Shows a capture's new stage on its card, from the event alone. */
-function setStage(qc: QueryClient, boardId: string, e: Extract<BoardEvent, { kind: "capture.progress" }>) {
+function setStage(qc: QueryClient, boardId: string,
+  e: { asset_id: string; version_id: string; state: Version["state"] }) {
   qc.setQueryData<Asset[]>(keys.assets(boardId), (list) => list?.map((a) =>
     a.id === e.asset_id && a.current_version?.id === e.version_id
-      ? { ...a, current_version: { ...a.current_version, state: e.state } }
+      ? { ...a, current_version: { ...a.current_version, state: e.state, failure: e.state === "queued" ? null : a.current_version.failure } }
       : a));
 }
 
@@ -89,9 +97,15 @@ export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) 
       break;
     case "asset.added":
     case "version.added":
-    case "capture.requested":
-      // Your own upload or capture is on the card already, from its answer.
+      // Your own upload is on the card already, from its answer.
       cardCurrent = listedVersion(qc, boardId, event)?.id === event.version_id;
+      break;
+    case "capture.requested":
+      // A failed capture tried again keeps its version: it is queued anew.
+      if (listedVersion(qc, boardId, event)?.id === event.version_id) {
+        setStage(qc, boardId, { ...event, state: "queued" });
+        cardCurrent = true;
+      }
       break;
     case "version.ready":
     case "version.failed": {

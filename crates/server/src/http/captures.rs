@@ -20,7 +20,7 @@ use critboard_domain::assets::{
 };
 use critboard_domain::{AssetKind, BoardAction, FieldErrors};
 use critboard_store::entities::{asset, version};
-use critboard_store::queries::captures::{NewCaptures, RESOURCE};
+use critboard_store::queries::captures::{NewCaptures, RECAPTURE, RESOURCE};
 use critboard_store::queries::events::Actor;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -74,8 +74,11 @@ async fn create_captures(
     access::board(&state, me.id(), id, BoardAction::Edit).await?;
     let key = idempotency_key(&headers)?;
     let actor = Actor::user(me.id(), &me.user.display_name);
-    if let Some(request) = replayed(&state, &actor, key.as_deref(), RESOURCE).await? {
-        let made = state.store.captures_of_request(request).await?;
+    let replay = replay(&state, &actor, key.as_deref(), RESOURCE, |a| {
+        a.board_id == id
+    })
+    .await?;
+    if let Some(made) = replay {
         return answer(&state, made, StatusCode::OK).await;
     }
     let url = parse_url(&body.url)?;
@@ -124,8 +127,21 @@ async fn recapture_asset(
             "only website captures can be captured again; upload a new version instead".into(),
         ));
     }
-    let (made, status) =
-        recapture(&state, &me, ip, found.board.id, vec![found.asset], &headers).await?;
+    let targets = state
+        .store
+        .capture_targets(found.board.id, Some(found.asset.id))
+        .await?;
+    // One page: its address is checked now, so a refusal is a clear 422.
+    need_browser(&state)?;
+    if let Some((a, _)) = targets.first() {
+        let url = a
+            .source_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .ok_or_else(|| ApiError::Conflict(format!("{} has no page address", a.title)))?;
+        check_target(&state, &url).await?;
+    }
+    let (made, status) = recapture(&state, &me, ip, found.board.id, targets, &headers).await?;
     let mut out = assets_out(&state, made.into_iter().map(|(a, _)| a).collect()).await?;
     let one = out.pop().ok_or(ApiError::NotFound)?;
     Ok((status, Json(one)).into_response())
@@ -138,7 +154,6 @@ async fn recapture_asset(
         ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
     responses((status = 201, body = CapturesOut), (status = 200, body = CapturesOut, description = "Asked before with this Idempotency-Key"),
         (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 422, body = Problem, description = "A page's address is no longer allowed"),
         (status = 429, body = Problem), (status = 503, body = Problem, description = "No browser on this server")))]
 async fn recapture_board(
     State(state): State<AppState>,
@@ -148,9 +163,11 @@ async fn recapture_board(
     headers: HeaderMap,
 ) -> Result<Response> {
     access::board_as(&state, &me, id, BoardAction::Edit).await?;
-    let ids = state.store.captures_on_board(id).await?;
-    let assets = state.store.assets_by_id(ids).await?;
-    let (made, status) = recapture(&state, &me, ip, id, assets, &headers).await?;
+    // Addresses are not checked one by one here (a site gone from DNS
+    // must not stop the rest): the capture's proxy refuses what is not
+    // allowed, and that card says why.
+    let targets = state.store.capture_targets(id, None).await?;
+    let (made, status) = recapture(&state, &me, ip, id, targets, &headers).await?;
     answer(&state, made, status).await
 }
 
@@ -161,27 +178,22 @@ async fn recapture(
     me: &Caller,
     ip: IpAddr,
     board_id: Uuid,
-    assets: Vec<asset::Model>,
+    targets: Vec<(asset::Model, bool)>,
     headers: &HeaderMap,
 ) -> Result<(Made, StatusCode)> {
     let key = idempotency_key(headers)?;
     let actor = me.actor(board_id)?;
-    if let Some(request) = replayed(state, &actor, key.as_deref(), RESOURCE).await? {
-        return Ok((
-            state.store.captures_of_request(request).await?,
-            StatusCode::OK,
-        ));
+    let ids: Vec<Uuid> = targets.iter().map(|(a, _)| a.id).collect();
+    let replay = replay(state, &actor, key.as_deref(), RECAPTURE, |a| {
+        ids.contains(&a.id)
+    })
+    .await?;
+    if let Some(made) = replay {
+        return Ok((made, StatusCode::OK));
     }
-    able_to_capture(state, ip, me.user_id(), assets.len())?;
-    for a in &assets {
-        let url = a
-            .source_url
-            .as_deref()
-            .and_then(|u| url::Url::parse(u).ok())
-            .ok_or_else(|| ApiError::Conflict(format!("{} has no page address", a.title)))?;
-        check_target(state, &url).await?;
-    }
-    let ids: Vec<Uuid> = assets.iter().map(|a| a.id).collect();
+    // Captures still under way are left to finish, and cost nothing.
+    let queued = targets.iter().filter(|(_, busy)| !busy).count();
+    able_to_capture(state, ip, me.user_id(), queued)?;
     let made = state
         .store
         .request_recaptures(
@@ -198,6 +210,30 @@ async fn recapture(
     Ok((made, StatusCode::CREATED))
 }
 
+/// What a request with this key made before, if it was one: only what
+/// this route's target holds (a key sent again to another board or asset
+/// is another request, not a replay).
+async fn replay(
+    state: &AppState,
+    actor: &Actor,
+    key: Option<&str>,
+    resource: &str,
+    ours: impl Fn(&asset::Model) -> bool,
+) -> Result<Option<Made>> {
+    let Some(request) = replayed(state, actor, key, resource).await? else {
+        return Ok(None);
+    };
+    let mut made = state.store.captures_of_request(request).await?;
+    made.retain(|(a, _)| ours(a));
+    if made.is_empty() {
+        return Err(ApiError::invalid(
+            "Idempotency-Key",
+            "this key was already used for another request; send a new one",
+        ));
+    }
+    Ok(Some(made))
+}
+
 async fn answer(state: &AppState, made: Made, status: StatusCode) -> Result<Response> {
     let assets = made.into_iter().map(|(a, _)| a).collect();
     let body = CapturesOut {
@@ -209,13 +245,17 @@ async fn answer(state: &AppState, made: Made, status: StatusCode) -> Result<Resp
 /// A browser is here and the person has captures left this minute (each
 /// width or page counts).
 fn able_to_capture(state: &AppState, ip: IpAddr, user: Uuid, count: usize) -> Result<()> {
+    need_browser(state)?;
+    state
+        .capture_limiter
+        .check_n(ip, &user.to_string(), count as u32)
+}
+
+fn need_browser(state: &AppState) -> Result<()> {
     if state.capturer.chromium().is_none() {
         return Err(ApiError::NotAvailable(
             critboard_capture::Failure::NoBrowser.to_string(),
         ));
-    }
-    for _ in 0..count.max(1) {
-        state.capture_limiter.check(ip, &user.to_string())?;
     }
     Ok(())
 }

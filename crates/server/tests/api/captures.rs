@@ -108,17 +108,10 @@ async fn websites_are_captured_at_both_widths_and_recaptured(backend: Backend) {
     let b = board(&app, &ada, &[]).await;
     let path = format!("/api/v1/boards/{b}/captures");
     let asked = ada
-        .client
-        .post(format!("{}{path}", app.base))
-        .header("x-csrf-token", ada.csrf.clone().unwrap())
-        .header("idempotency-key", "pricing-1")
-        .json(&json!({"url": format!("{base}/")}))
-        .send()
+        .post_with_key(&path, json!({"url": format!("{base}/")}), "pricing-1")
         .await
-        .unwrap();
-    assert_eq!(asked.status().as_u16(), 201);
-    let asked: Value = asked.json().await.unwrap();
-    let assets = &asked["assets"];
+        .expect(201);
+    let assets = &asked.body["assets"];
     assert_eq!(assets.as_array().unwrap().len(), 2);
     let host = base.trim_start_matches("http://");
     for (a, (width, label)) in assets
@@ -140,17 +133,10 @@ async fn websites_are_captured_at_both_widths_and_recaptured(backend: Backend) {
     }
     // The same request again is the same captures.
     let again = ada
-        .client
-        .post(format!("{}{path}", app.base))
-        .header("x-csrf-token", ada.csrf.clone().unwrap())
-        .header("idempotency-key", "pricing-1")
-        .json(&json!({"url": format!("{base}/")}))
-        .send()
+        .post_with_key(&path, json!({"url": format!("{base}/")}), "pricing-1")
         .await
-        .unwrap();
-    assert_eq!(again.status().as_u16(), 200);
-    let again: Value = again.json().await.unwrap();
-    assert_eq!(ids(&again["assets"]), ids(assets));
+        .expect(200);
+    assert_eq!(ids(&again.body["assets"]), ids(assets));
 
     let [desk, phone] = [&ids(assets)[0], &ids(assets)[1]];
     let desk = settled(&ada, desk).await;
@@ -465,6 +451,126 @@ async fn captures_are_throttled_per_person(backend: Backend) {
     .expect(201);
 }
 
+async fn a_large_board_can_be_recaptured_and_captures_under_way_cost_nothing(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |c| {
+        c.capture_workers = 0;
+        c.capture_rate_limit = 3;
+    })
+    .await
+    else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let path = format!("/api/v1/boards/{b}/captures");
+    ada.post(
+        &path,
+        json!({"url": "http://93.184.216.34/", "widths": [1440, 390, 768]}),
+    )
+    .await
+    .expect(201);
+    // All three are still queued (no worker here): asking for them again
+    // leaves them be and costs nothing, although the minute's budget is spent.
+    let again = ada
+        .post(&format!("/api/v1/boards/{b}/recapture"), json!({}))
+        .await
+        .expect(201);
+    assert_eq!(again.body["assets"].as_array().unwrap().len(), 3);
+    for a in again.body["assets"].as_array().unwrap() {
+        assert_eq!(a["version_count"], 1);
+    }
+    ada.post(
+        &path,
+        json!({"url": "http://93.184.216.34/", "widths": [390]}),
+    )
+    .await
+    .expect(429);
+}
+
+async fn an_idempotency_key_replays_only_on_its_own_board(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |c| c.capture_workers = 0).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    let first = board(&app, &ada, &[]).await;
+    let second = board(&app, &ada, &[]).await;
+    let req = json!({"url": "http://93.184.216.34/", "widths": [390]});
+    let made = ada
+        .post_with_key(
+            &format!("/api/v1/boards/{first}/captures"),
+            req.clone(),
+            "k-1",
+        )
+        .await
+        .expect(201);
+    let replayed = ada
+        .post_with_key(
+            &format!("/api/v1/boards/{first}/captures"),
+            req.clone(),
+            "k-1",
+        )
+        .await
+        .expect(200);
+    assert_eq!(replayed.body["assets"], made.body["assets"]);
+    // The same key on another board is not a replay of the first board's assets.
+    let other = ada
+        .post_with_key(&format!("/api/v1/boards/{second}/captures"), req, "k-1")
+        .await
+        .expect(422);
+    assert_eq!(other.body["errors"][0]["field"], "Idempotency-Key");
+}
+
+async fn a_capture_interrupted_on_its_last_attempt_fails_its_version(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |c| c.capture_workers = 0).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let made = ada
+        .post(
+            &format!("/api/v1/boards/{b}/captures"),
+            json!({"url": "http://93.184.216.34/", "widths": [1440]}),
+        )
+        .await
+        .expect(201);
+    let asset = made.body["assets"][0]["id"].as_str().unwrap().to_owned();
+    let job = job::Entity::find()
+        .filter(job::Column::Kind.eq("capture"))
+        .one(app.store.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    // From now on every capture stops as it does when Critboard stops.
+    app.state.capturer.shutdown().await;
+    let handlers = critboard_server::work::capture_handlers(&app.state);
+    let state_of = || async {
+        let a = ada
+            .get(&format!("/api/v1/assets/{asset}"))
+            .await
+            .expect(200);
+        a.body["current_version"].clone()
+    };
+    // An early attempt: the capture waits for the next one.
+    let early = job::Model {
+        attempts: 1,
+        ..job.clone()
+    };
+    assert!(handlers[0].run(&early).await.is_err());
+    assert_eq!(state_of().await["state"], "queued");
+    // The last one: the card says so instead of waiting for ever.
+    let last = job::Model {
+        attempts: job.max_attempts,
+        ..job
+    };
+    assert!(handlers[0].run(&last).await.is_err());
+    let v = state_of().await;
+    assert_eq!(v["state"], "failed");
+    assert_eq!(
+        v["failure"],
+        "the capture was interrupted too often; try again"
+    );
+}
+
 async fn stopping_critboard_leaves_no_browser_behind(backend: Backend) {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let Some((app, running)) = spawn_app_until(
@@ -542,6 +648,9 @@ backend_tests_with_config!(
     capture_routes_follow_the_role_table,
     without_a_browser_captures_are_503_and_the_rest_works,
     captures_are_throttled_per_person,
+    a_large_board_can_be_recaptured_and_captures_under_way_cost_nothing,
+    an_idempotency_key_replays_only_on_its_own_board,
+    a_capture_interrupted_on_its_last_attempt_fails_its_version,
 );
 
 // The browser's side does not depend on the database: once is enough.

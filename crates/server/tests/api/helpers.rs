@@ -375,7 +375,26 @@ impl TestApp {
 
 impl TestUser {
     pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        self.send_with(method, path, body, None).await
+    }
+
+    /// A POST with an `Idempotency-Key`.
+    pub async fn post_with_key(&self, path: &str, body: Value, key: &str) -> Answer {
+        self.send_with(Method::POST, path, Some(body), Some(key))
+            .await
+    }
+
+    async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        key: Option<&str>,
+    ) -> Answer {
         let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(key) = key {
+            req = req.header("idempotency-key", key);
+        }
         if let Some(csrf) = &self.csrf {
             req = req.header("x-csrf-token", csrf);
         }

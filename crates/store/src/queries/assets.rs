@@ -303,19 +303,6 @@ impl Store {
         Ok(self.board_for(user_id, board_id).await?.map(|b| (v, b)))
     }
 
-    /// Assets by id, in board order.
-    pub async fn assets_by_id(&self, ids: Vec<Uuid>) -> Result<Vec<asset::Model>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        Ok(asset::Entity::find()
-            .filter(asset::Column::Id.is_in(ids))
-            .order_by_asc(asset::Column::Position)
-            .order_by_asc(asset::Column::Id)
-            .all(self.conn())
-            .await?)
-    }
-
     pub async fn asset(&self, asset_id: Uuid) -> Result<Option<asset::Model>> {
         Ok(asset::Entity::find_by_id(asset_id).one(self.conn()).await?)
     }

@@ -18,6 +18,8 @@ use uuid::Uuid;
 
 /// Under which name an `Idempotency-Key` remembers a capture request.
 pub const RESOURCE: &str = "capture";
+/// … and a request to capture again.
+pub const RECAPTURE: &str = "recapture";
 
 pub struct NewCaptures<'a> {
     pub board_id: Uuid,
@@ -210,7 +212,7 @@ impl Store {
                 }
             }
         }
-        self.remember(&tx, actor, idempotency_key, RESOURCE, request)
+        self.remember(&tx, actor, idempotency_key, RECAPTURE, request)
             .await?;
         tx.commit().await?;
         Ok(made)
@@ -242,17 +244,44 @@ impl Store {
         Ok(out)
     }
 
-    /// The capture assets of a board, in board order.
-    pub async fn captures_on_board(&self, board_id: Uuid) -> Result<Vec<Uuid>> {
-        Ok(asset::Entity::find()
+    /// A board's website captures in board order (or the one asset
+    /// `only`), each with whether its last capture is still under way (a
+    /// request to capture it again would leave that one to finish).
+    pub async fn capture_targets(
+        &self,
+        board_id: Uuid,
+        only: Option<Uuid>,
+    ) -> Result<Vec<(asset::Model, bool)>> {
+        let mut find = asset::Entity::find()
             .filter(asset::Column::BoardId.eq(board_id))
-            .filter(asset::Column::Kind.eq(AssetKind::Capture))
+            .filter(asset::Column::Kind.eq(AssetKind::Capture));
+        if let Some(id) = only {
+            find = find.filter(asset::Column::Id.eq(id));
+        }
+        let assets = find
             .order_by_asc(asset::Column::Position)
             .order_by_asc(asset::Column::Id)
             .all(self.conn())
-            .await?
+            .await?;
+        let current: Vec<Uuid> = assets.iter().filter_map(|a| a.current_version_id).collect();
+        let unsettled: Vec<Uuid> = if current.is_empty() {
+            Vec::new()
+        } else {
+            version::Entity::find()
+                .filter(version::Column::Id.is_in(current))
+                .all(self.conn())
+                .await?
+                .into_iter()
+                .filter(|v| !v.state.is_settled())
+                .map(|v| v.id)
+                .collect()
+        };
+        Ok(assets
             .into_iter()
-            .map(|a| a.id)
+            .map(|a| {
+                let busy = a.current_version_id.is_some_and(|v| unsettled.contains(&v));
+                (a, busy)
+            })
             .collect())
     }
 

@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { applyEvent } from "../../api/boards";
+import { applyEvent, upsertAsset } from "../../api/boards";
 import { asset, board, BOARD, capture, noSettings, version } from "../../test/fixtures";
 import { standInNetwork } from "../../test/network";
 import { renderWithApp } from "../../test/render";
@@ -131,6 +131,36 @@ describe("board page", () => {
     fireEvent.click(screen.getByRole("button", { name: "Try again" }));
     await screen.findByText("Waiting to capture…");
     expect(retries).toEqual(["a1"]);
+  });
+
+  it("shows another person's retry of a failed capture, and never undoes a ready card", async () => {
+    const gets: string[] = [];
+    const failed = capture("a1", "Pricing — desktop", version("v1", "a1", "failed"), { failure: "the page answered 404" });
+    server.use(
+      http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: true, manage: true, capture: true }))),
+      http.get(`*/api/v1/boards/${BOARD}/assets`, () => HttpResponse.json({ items: [failed], next_cursor: null })),
+      http.get("*/api/v1/me/notification-settings", () => HttpResponse.json(noSettings)),
+      http.get("*/api/v1/assets/a1", () => {
+        gets.push("a1");
+        return HttpResponse.json({ ...failed, versions: [failed.current_version] });
+      }),
+    );
+    const { client } = renderWithApp(<BoardPage id={BOARD} signedIn />);
+    await screen.findByText("Could not be captured: the page answered 404");
+    act(() => applyEvent(client, BOARD, {
+      kind: "capture.requested", asset_id: "a1", version_id: "v1", number: 1, title: "Pricing — desktop",
+      url: "https://example.com/pricing", width: 1440,
+    }));
+    await screen.findByText("Waiting to capture…");
+    expect(screen.queryByRole("button", { name: "Try again" })).toBeNull();
+    expect(gets).toEqual([]);
+    // Ready, then a late answer from before (still processing): the card stays ready.
+    const ready = capture("a1", "Pricing — desktop", version("v1", "a1", "ready"));
+    act(() => upsertAsset(client, BOARD, ready));
+    await waitFor(() => expect(document.querySelector(".asset-card img")).toBeTruthy());
+    act(() => upsertAsset(client, BOARD, capture("a1", "Pricing — desktop", version("v1", "a1", "processing"))));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(document.querySelector(".asset-card img")).toBeTruthy();
   });
 
   it("adds a website at the chosen widths, once, and shows the server's reason for refusing one", async () => {

@@ -126,6 +126,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
   const canUpload = board.can.edit;
   const shown = status === "all" ? assets : assets.filter((a) => a.review_status === status);
   const hasCaptures = assets.some((a) => a.kind === "capture");
+  const capturing = assets.filter((a) => a.current_version && CAPTURE_STATE_LABEL[a.current_version.state]).length;
 
   return (
     <section className="board-page">
@@ -169,6 +170,10 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
       <ErrorNote error={apiError(recaptureAll.error)} />
 
       {uploads.length > 0 && <UploadList items={uploads} queue={queue} />}
+      {/* One announcement for the board, not one per card and stage. */}
+      <p className="visually-hidden" role="status">
+        {capturing > 0 ? `${capturing} website ${capturing === 1 ? "capture" : "captures"} in progress` : ""}
+      </p>
 
       <div className="status-filter" role="group" aria-label="Show pictures by review status">
         {(["all", "in_review", "changes_requested", "approved"] as const).map((s) => (
@@ -219,7 +224,7 @@ function AssetCard({ asset, canCapture }: { asset: Asset; canCapture: boolean })
           ) : thumb ? (
             <img src={thumb.url} alt="" width={thumb.width} height={thumb.height} loading="lazy" />
           ) : (
-            <span className="thumb-note" role="status">
+            <span className="thumb-note">
               <span className="spinner" aria-hidden="true" /> {(v && CAPTURE_STATE_LABEL[v.state]) ?? "Processing…"}
             </span>
           )}

@@ -174,7 +174,7 @@ export function Inbox() {
                   onAuxClick={(e) => e.button === 1 && markRead(n)}>
                   <span className="inbox-dot" aria-hidden="true" />
                   <span className="inbox-text">
-                    {!n.read_at && <span className="sr-only">Unread: </span>}
+                    {!n.read_at && <span className="visually-hidden">Unread: </span>}
                     <strong>{n.event.actor_name}</strong> {describeNotification(n, meId)}
                     {n.mention && <span className="inbox-tag">Mention</span>}
                     {quoteOf(n.event.event) && (

@@ -115,10 +115,18 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
     revealed.current = chosen.id;
     setView((v) => v && reveal(v, viewportRef.current, picture, chosen.shape as Shape));
     setFlash(chosen.id);
-    const t = window.setTimeout(() => setFlash(null), 1200);
-    return () => window.clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selected, chosen?.id, view !== null]);
+  // The flash ends by itself, and at once when another thread (or none) is chosen.
+  useEffect(() => {
+    if (!flash) return;
+    if (flash !== selected) {
+      setFlash(null);
+      return;
+    }
+    const t = window.setTimeout(() => setFlash(null), 1200);
+    return () => window.clearTimeout(t);
+  }, [flash, selected]);
 
   useImperativeHandle(ref, () => ({
     zoomBy: (f) => setView((v) => v && zoomAt(v, f, viewport.width / 2, viewport.height / 2)),
