@@ -103,13 +103,13 @@ async function signIn(page, base, email, password) {
   await page.getByRole("heading", { name: "Workspaces" }).waitFor();
 }
 
-/** A DataTransfer holding PNG files (`{name, b64}`), as a file manager drops them. */
+/** A DataTransfer holding files (`{name, b64, type?}`, PNG unless typed), as a file manager drops them. */
 function filesToDrop(page, files) {
   return page.evaluateHandle((list) => {
     const dt = new DataTransfer();
     for (const f of list) {
       const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
-      dt.items.add(new File([bytes], f.name, { type: "image/png" }));
+      dt.items.add(new File([bytes], f.name, { type: f.type ?? "image/png" }));
     }
     return dt;
   }, files);
@@ -528,6 +528,56 @@ test("a website: add it from the board page, pin on the phone capture, re-captur
   } finally {
     site.close();
   }
+});
+
+test("a deck: drop a PDF on the board, pin on page 3, upload a revised deck, see the thread carried", async ({ page, base }) => {
+  await signIn(page, base, "ada@example.com", "a-brand-new-passphrase");
+  await page.getByRole("link", { name: "Studio North" }).click();
+  await page.getByLabel("New board").fill("Pitch deck");
+  await page.getByRole("button", { name: "Create board" }).click();
+  await page.getByRole("heading", { name: "Pitch deck" }).waitFor();
+  const decks = join(corpusDir(), "decks");
+  const first = readFileSync(join(decks, "powerpoint-kubernetes-icons-vector.pdf")).toString("base64");
+  const dataTransfer = await filesToDrop(page, [{ name: "icons.pdf", type: "application/pdf", b64: first }]);
+  await page.dispatchEvent(".board-page", "dragenter", { dataTransfer });
+  await page.dispatchEvent(".board-page", "drop", { dataTransfer });
+  // The card shows the cover and the page count once rendered.
+  await page.locator(".asset-card img").waitFor({ timeout: 60_000 });
+  await page.getByText("24 pages").waitFor();
+  await shot(page, "25-deck-on-board");
+
+  await page.getByRole("link", { name: "icons" }).click();
+  await page.getByRole("navigation", { name: "Pages" }).waitFor();
+  await page.getByRole("button", { name: "Page 3", exact: true }).click();
+  await page.getByText("Page 3 of 24").waitFor();
+  if (new URL(page.url()).searchParams.get("page") !== "3") throw new Error("the address does not name page 3");
+  await page.locator(".canvas img.picture").waitFor();
+  const box = await page.locator(".canvas").boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.getByRole("combobox", { name: "New comment" }).fill("The icons on this slide need labels");
+  await page.getByRole("button", { name: "Post" }).click();
+  await page.locator(".canvas .pin", { hasText: "1" }).waitFor();
+  await axeCheck(page, "deck viewer");
+  await shot(page, "26-deck-pinned");
+  // → turns the page: the pin stays on page 3.
+  await page.getByRole("button", { name: "Close thread" }).click();
+  await page.keyboard.press("ArrowRight");
+  await page.getByText("Page 4 of 24").waitFor();
+  await page.locator(".canvas img.picture").waitFor();
+  if ((await page.locator(".canvas .pin").count()) !== 0) throw new Error("page 3's pin shows on page 4");
+  await page.keyboard.press("PageUp");
+  await page.getByText("Page 3 of 24").waitFor();
+  await page.locator(".canvas .pin", { hasText: "1" }).waitFor();
+
+  // A revised deck: version 2, and the open thread shows on its page 3.
+  await page.getByLabel("New version file").setInputFiles({
+    name: "icons-v2.pdf", mimeType: "application/pdf", buffer: readFileSync(join(decks, "keynote-nlp-summit-2020-ray.pdf")),
+  });
+  await page.getByRole("option", { name: "Version 2 (latest)", selected: true }).waitFor({ state: "attached" });
+  await page.getByText("Page 3 of 26").waitFor({ timeout: 60_000 });
+  await page.getByRole("heading", { name: "Still open on the previous version" }).waitFor();
+  await page.getByRole("button", { name: /#1 The icons on this slide need labels/ }).waitFor();
+  await shot(page, "27-deck-thread-carried");
 });
 
 test("settings: profile, e-mail frequency and an API token", async ({ page, base }) => {

@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 stored_enum!(
-    /// What an asset is: an uploaded picture or a capture of a web page
-    /// (one URL at one width).
-    AssetKind { Picture = 1 => "picture", Capture = 2 => "capture" }
+    /// What an asset is: an uploaded picture, a capture of a web page
+    /// (one URL at one width), or a deck of pages (an uploaded PDF).
+    AssetKind { Picture = 1 => "picture", Capture = 2 => "capture", Deck = 3 => "deck" }
 );
 
 stored_enum!(

@@ -36,6 +36,10 @@ pub enum BoardEvent {
     /// A capture moved on (loading its page, capturing it).
     #[serde(rename = "capture.progress")]
     CaptureProgress(CaptureStage),
+    /// A deck's pages are being rendered: `page` of `pages` are done
+    /// (every few seconds, not every page).
+    #[serde(rename = "render.progress")]
+    RenderProgress(RenderStage),
     #[serde(rename = "review.changed")]
     ReviewChanged(ReviewNews),
     /// A pin or an area with its first comment.
@@ -112,6 +116,16 @@ pub struct CaptureStage {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RenderStage {
+    #[serde(flatten)]
+    pub version: VersionNews,
+    /// Pages rendered so far.
+    pub page: i32,
+    pub pages: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewNews {
     #[serde(flatten)]
     pub version: VersionNews,
@@ -129,6 +143,9 @@ pub struct CommentNews {
     /// The thread's number on its picture (#3).
     #[serde(default)]
     pub number: i32,
+    /// The page of a deck it is on (page 7, #3); `null` for pictures.
+    #[serde(default)]
+    pub page: Option<i32>,
     pub comment_id: Uuid,
     #[serde(default)]
     pub title: String,
@@ -203,6 +220,7 @@ impl BoardEvent {
             VersionFailed(_) => "version.failed",
             CaptureRequested(_) => "capture.requested",
             CaptureProgress(_) => "capture.progress",
+            RenderProgress(_) => "render.progress",
             ReviewChanged(_) => "review.changed",
             ThreadOpened(_) => "thread.opened",
             CommentAdded(_) => "comment.added",
@@ -227,6 +245,7 @@ impl BoardEvent {
             VersionFailed(f) => Some(f.version.asset_id),
             CaptureRequested(c) => Some(c.version.asset_id),
             CaptureProgress(c) => Some(c.version.asset_id),
+            RenderProgress(r) => Some(r.version.asset_id),
             ReviewChanged(r) => Some(r.version.asset_id),
             ThreadOpened(c) | CommentAdded(c) | CommentEdited(c) | CommentDeleted(c) => c.asset_id,
             ThreadResolved(t) | ThreadReopened(t) => Some(t.asset_id),
@@ -286,7 +305,8 @@ impl BoardEvent {
     pub fn audience(&self) -> Option<BoardAction> {
         use BoardEvent::*;
         match self {
-            VersionReady(_) | VersionFailed(_) | CaptureProgress(_) | GuestJoined(_) => None,
+            VersionReady(_) | VersionFailed(_) | CaptureProgress(_) | RenderProgress(_)
+            | GuestJoined(_) => None,
             ShareLinkCreated(_) | ShareLinkRevoked(_) => Some(BoardAction::Manage),
             AssetAdded(_) | VersionAdded(_) | CaptureRequested(_) | ReviewChanged(_)
             | ThreadOpened(_) | CommentAdded(_) | CommentEdited(_) | CommentDeleted(_)
@@ -331,6 +351,7 @@ mod tests {
             asset_id: Some(id(1)),
             thread_id: id(2),
             number: 3,
+            page: None,
             comment_id: id(4),
             title: "Home".into(),
             excerpt: Some("line one\nline two".into()),
@@ -358,6 +379,7 @@ mod tests {
             asset_id: Some(id(1)),
             thread_id: id(2),
             number: 1,
+            page: Some(2),
             comment_id: id(3),
             title: String::new(),
             excerpt: None,
@@ -396,6 +418,11 @@ mod tests {
             BoardEvent::CaptureProgress(CaptureStage {
                 version: version.clone(),
                 state: VersionState::Loading,
+            }),
+            BoardEvent::RenderProgress(RenderStage {
+                version: version.clone(),
+                page: 12,
+                pages: 40,
             }),
             BoardEvent::ReviewChanged(ReviewNews {
                 version,

@@ -140,6 +140,17 @@ impl Application {
                     },
                 ))
             });
+        // Decks too: each render is a worker process of its own.
+        let decks = (state.config.pdf_workers > 0).then(|| {
+            tokio::spawn(critboard_jobs::run_workers(
+                state.queue.clone(),
+                crate::work::deck_handlers(&state),
+                WorkerOptions {
+                    concurrency: state.config.pdf_workers,
+                    ..Default::default()
+                },
+            ))
+        });
         let live = tokio::spawn(crate::live::run(state.clone()));
         let listen = match state.config.database_url.as_deref() {
             Some(url) if state.store.backend() == DatabaseBackend::Postgres => Some(tokio::spawn(
@@ -164,6 +175,9 @@ impl Application {
         capturer.shutdown().await;
         if let Some(c) = captures {
             c.abort();
+        }
+        if let Some(d) = decks {
+            d.abort();
         }
         housekeeping.abort();
         live.abort();

@@ -69,6 +69,40 @@ pub struct Config {
     #[arg(long, env = "CRITBOARD_S3_DIRECT_DOWNLOADS", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub s3_direct_downloads: bool,
 
+    /// Pages a PDF may have; longer ones are refused when uploaded.
+    #[arg(
+        long,
+        env = "CRITBOARD_MAX_PDF_PAGES",
+        default_value_t = 300,
+        global = true
+    )]
+    pub max_pdf_pages: usize,
+
+    /// Memory (address space) one PDF worker process may use, in MB. Real
+    /// decks need a few hundred; decompression bombs stop here.
+    #[arg(
+        long,
+        env = "CRITBOARD_PDF_MEMORY_MB",
+        default_value_t = 1024,
+        global = true
+    )]
+    pub pdf_memory_mb: u64,
+
+    /// Decks this node renders at once (each in its own worker process);
+    /// 0 leaves rendering to other nodes.
+    #[arg(
+        long,
+        env = "CRITBOARD_PDF_WORKERS",
+        default_value_t = 1,
+        global = true
+    )]
+    pub pdf_workers: usize,
+
+    /// The program run as the PDF worker: this binary unless set (tests
+    /// run theirs from a test harness, which has no `pdf-worker`).
+    #[arg(skip)]
+    pub pdf_worker_exe: Option<PathBuf>,
+
     /// Largest file accepted for upload, in bytes.
     #[arg(long, env = "CRITBOARD_MAX_UPLOAD_BYTES", default_value_t = 100 * 1024 * 1024, global = true)]
     pub max_upload_bytes: u64,
@@ -336,6 +370,23 @@ impl Config {
             max_pixels: limits.max_pixels,
             ..Default::default()
         }
+    }
+
+    /// How this node opens and renders PDFs.
+    pub fn deck_sandbox(&self) -> critboard_deck::Sandbox {
+        let exe = self
+            .pdf_worker_exe
+            .clone()
+            .or_else(|| std::env::current_exe().ok())
+            .unwrap_or_else(|| PathBuf::from("critboard"));
+        critboard_deck::Sandbox::new(
+            exe,
+            critboard_deck::Limits {
+                max_pages: self.max_pdf_pages.max(1),
+                memory_bytes: self.pdf_memory_mb.max(64) << 20,
+                ..Default::default()
+            },
+        )
     }
 
     pub fn outbox_dir(&self) -> PathBuf {

@@ -1,9 +1,28 @@
 use clap::Parser;
 use critboard_server::cli::{self, Cli};
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    // The PDF worker runs before anything else starts: no runtime, no
+    // threads, so its address-space limit is spent on the document.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("pdf-worker") {
+        return critboard_deck::worker::main(&args[1..]);
+    }
     return_large_allocations_to_the_os();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("critboard: cannot start: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(serve())
+}
+
+async fn serve() -> std::process::ExitCode {
     match cli::run(Cli::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -27,6 +27,10 @@ pub struct Inner {
     pub capture_limiter: Throttle,
     /// This node's headless browser for website captures.
     pub capturer: critboard_capture::Capturer,
+    /// Runs PDF workers; `pdf_checks` bounds how many uploads are checked
+    /// at once (each check is a process with up to CRITBOARD_PDF_MEMORY_MB).
+    pub decks: critboard_deck::Sandbox,
+    pub pdf_checks: tokio::sync::Semaphore,
     pub metrics: PrometheusHandle,
     pub storage: Storage,
     /// Signs the URLs through which the local backend takes and serves files.
@@ -53,6 +57,7 @@ impl AppState {
         let guest_limiter = Throttle::new(p.config.guest_rate_limit);
         let capture_limiter = Throttle::new(p.config.capture_rate_limit);
         let capturer = critboard_capture::Capturer::new(p.config.capture_settings());
+        let decks = p.config.deck_sandbox();
         let limits = p.config.image_limits();
         let queue = Queue::new(p.store.clone());
         let hub = Hub::new(p.store.clone());
@@ -64,6 +69,8 @@ impl AppState {
             guest_limiter,
             capture_limiter,
             capturer,
+            decks,
+            pdf_checks: tokio::sync::Semaphore::new(2),
             metrics: p.metrics,
             storage: p.storage,
             signer: p.signer,

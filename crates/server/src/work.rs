@@ -7,7 +7,7 @@ use critboard_files::probe;
 use critboard_files::thumbs::{self, Thumb};
 use critboard_files::{ImageKind, StorageError};
 use critboard_jobs::{Handler, Job, JobError, NewJob};
-use critboard_store::queries::assets::NewThumbnail;
+use critboard_store::queries::assets::{NewPage, NewThumbnail};
 use critboard_store::queries::captures::Captured;
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,7 @@ pub const THUMBNAILS: &str = "thumbnails";
 pub const DELETE_OBJECTS: &str = "delete-objects";
 pub const CLEANUP_UPLOADS: &str = "cleanup-uploads";
 pub const CAPTURE: &str = "capture";
+pub const RENDER_DECK: &str = "render-deck";
 /// Uploads not completed within this time are deleted.
 pub const UPLOAD_TTL_HOURS: i64 = 24;
 
@@ -57,6 +58,19 @@ pub fn capture_job(version_id: Uuid, attempt: Option<Uuid>) -> NewJob {
 }
 
 #[derive(Serialize, Deserialize)]
+pub struct DeckJob {
+    pub version_id: Uuid,
+}
+
+pub fn deck_job(version_id: Uuid) -> NewJob {
+    NewJob::now(
+        RENDER_DECK,
+        serde_json::to_value(DeckJob { version_id }).unwrap_or_default(),
+    )
+    .unique(format!("{RENDER_DECK}:{version_id}"))
+}
+
+#[derive(Serialize, Deserialize)]
 pub struct DeleteObjectsJob {
     pub keys: Vec<String>,
 }
@@ -65,6 +79,11 @@ pub struct DeleteObjectsJob {
 /// so that a slow page never delays thumbnails and e-mail).
 pub fn capture_handlers(state: &AppState) -> Vec<Arc<dyn Handler>> {
     vec![Arc::new(Capture(state.clone()))]
+}
+
+/// The deck pool's one handler (a 300-page deck never delays thumbnails).
+pub fn deck_handlers(state: &AppState) -> Vec<Arc<dyn Handler>> {
+    vec![Arc::new(RenderDeck(state.clone()))]
 }
 
 pub fn handlers(state: &AppState) -> Vec<Arc<dyn Handler>> {
@@ -120,6 +139,23 @@ impl Handler for Capture {
             let CaptureJob { version_id } = payload(job)?;
             let done = capture_version(&self.0, version_id).await;
             let why = "the capture was interrupted too often; try again";
+            settle_when_giving_up(&self.0, job, version_id, done, why).await
+        })
+    }
+}
+
+struct RenderDeck(AppState);
+
+impl Handler for RenderDeck {
+    fn kind(&self) -> &'static str {
+        RENDER_DECK
+    }
+
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let DeckJob { version_id } = payload(job)?;
+            let done = render_deck(&self.0, version_id).await;
+            let why = "its pages could not be rendered; upload it again";
             settle_when_giving_up(&self.0, job, version_id, done, why).await
         })
     }
@@ -313,13 +349,208 @@ async fn make_thumbnails(state: &AppState, version_id: Uuid) -> Result<(), JobEr
         });
     }
     if store
-        .finish_version(version_id, sha, rows)
+        .finish_version(version_id, sha, rows, Vec::new())
         .await
         .map_err(retry)?
     {
         metrics::counter!("critboard_thumbnails_rendered_total").increment(1);
     }
     Ok(())
+}
+
+/// Puts a version's file in a fresh folder as the PDF worker's input:
+/// a copy (the worker must not reach the store) or a download from S3.
+pub async fn worker_folder(
+    state: &AppState,
+    object_key: &str,
+) -> Result<tempfile::TempDir, String> {
+    let root = state.config.data_dir.join("tmp");
+    std::fs::create_dir_all(&root).map_err(|e| e.to_string())?;
+    let dir = tempfile::Builder::new()
+        .prefix("pdf-")
+        .tempdir_in(&root)
+        .map_err(|e| e.to_string())?;
+    let input = dir.path().join(critboard_deck::INPUT);
+    match state.storage.local_path(object_key) {
+        Some(path) => tokio::fs::copy(&path, &input)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())?,
+        None => state
+            .storage
+            .download(object_key, &input)
+            .await
+            .map_err(|e| e.to_string())?,
+    }
+    Ok(dir)
+}
+
+/// Renders a deck's pages in the worker, stores each page at viewer size
+/// with its grid thumbnail, and makes the version ready with its pages in
+/// one transaction. A file the worker refuses fails the version with the
+/// reason; nothing it made is kept.
+async fn render_deck(state: &AppState, version_id: Uuid) -> Result<(), JobError> {
+    use critboard_deck::Error;
+    let store = &state.store;
+    let Some(version) = store.version(version_id).await.map_err(retry)? else {
+        return Ok(()); // deleted meanwhile
+    };
+    if version.state != critboard_domain::VersionState::Processing {
+        return Ok(());
+    }
+    let dir = worker_folder(state, &version.object_key)
+        .await
+        .map_err(retry)?;
+    let started = std::time::Instant::now();
+    let (tx, mut progress) = tokio::sync::mpsc::unbounded_channel();
+    let render = async move {
+        let done = state
+            .decks
+            .render(dir.path(), |n, pages| {
+                let _ = tx.send((n, pages));
+            })
+            .await;
+        (done, dir)
+    };
+    // Every few seconds at most: a 300-page deck is not 300 events.
+    let follow = async {
+        let mut told = std::time::Instant::now();
+        while let Some((n, pages)) = progress.recv().await {
+            if n > 0 && n < pages && told.elapsed() >= Duration::from_secs(2) {
+                told = std::time::Instant::now();
+                if let Err(e) = store
+                    .render_progress(version_id, n as i32, pages as i32)
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not record a deck's progress");
+                }
+            }
+        }
+    };
+    let ((done, dir), ()) = tokio::join!(render, follow);
+    let outline = match done {
+        Ok(outline) => outline,
+        Err(Error::Refused(refusal)) => {
+            metrics::counter!("critboard_decks_total", "outcome" => "refused").increment(1);
+            store
+                .fail_version(version_id, &refusal.to_string())
+                .await
+                .map_err(retry)?;
+            return Ok(());
+        }
+        Err(e @ Error::Worker(_)) => return Err(retry(e)),
+    };
+    let sha = {
+        let input = dir.path().join(critboard_deck::INPUT);
+        tokio::task::spawn_blocking(move || file_sha256(&input))
+            .await
+            .map_err(retry)?
+            .map_err(retry)?
+    };
+    let mut stored = Vec::new();
+    let pages = store_pages(state, version_id, dir.path(), &outline, &mut stored).await;
+    let pages = match pages {
+        Ok(pages) => pages,
+        Err(e) => {
+            forget_objects(state, &stored).await;
+            return Err(e);
+        }
+    };
+    let cover = pages.first().map(|p| {
+        [&p.grid, &p.view].map(|t| NewThumbnail {
+            size: t.size,
+            object_key: t.object_key.clone(),
+            content_type: t.content_type,
+            width: t.width,
+            height: t.height,
+            bytes: t.bytes,
+        })
+    });
+    let finished = store
+        .finish_version(
+            version_id,
+            sha,
+            cover.into_iter().flatten().collect(),
+            pages,
+        )
+        .await;
+    match finished {
+        Ok(true) => {
+            metrics::counter!("critboard_decks_total", "outcome" => "rendered").increment(1);
+            metrics::histogram!("critboard_deck_seconds").record(started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        // Deleted or settled meanwhile: its pages have no row to be found by.
+        Ok(false) => {
+            forget_objects(state, &stored).await;
+            Ok(())
+        }
+        Err(e) => {
+            forget_objects(state, &stored).await;
+            Err(retry(e))
+        }
+    }
+}
+
+/// Derives each rendered page's viewer picture and grid thumbnail and puts
+/// them in storage; `stored` collects the keys written, for clean-up.
+async fn store_pages(
+    state: &AppState,
+    version_id: Uuid,
+    dir: &std::path::Path,
+    outline: &critboard_deck::Outline,
+    stored: &mut Vec<String>,
+) -> Result<Vec<NewPage>, JobError> {
+    let mut pages = Vec::with_capacity(outline.pages.len());
+    for (i, size) in outline.pages.iter().enumerate() {
+        let n = i + 1;
+        let path = dir.join(critboard_deck::page_file(n));
+        let limits = state.limits;
+        let thumbs =
+            tokio::task::spawn_blocking(move || thumbs::render(&path, ImageKind::Png, limits))
+                .await
+                .map_err(retry)?
+                .map_err(|e| JobError::Permanent(format!("page {n} cannot be read back: {e}")))?;
+        let mut view = None;
+        let mut grid = None;
+        for t in thumbs {
+            let key = format!("p/{version_id}/{n}-{}.jpg", t.size);
+            let row = NewThumbnail {
+                size: t.size,
+                object_key: key.clone(),
+                content_type: Thumb::CONTENT_TYPE,
+                width: t.width as i32,
+                height: t.height as i32,
+                bytes: t.data.len() as i64,
+            };
+            state.storage.put(&key, t.data).await.map_err(retry)?;
+            stored.push(key);
+            match row.size {
+                "grid" => grid = Some(row),
+                _ => view = Some(row),
+            }
+        }
+        let (Some(view), Some(grid)) = (view, grid) else {
+            return Err(JobError::Permanent(format!("page {n} has no thumbnails")));
+        };
+        pages.push(NewPage {
+            number: n as i32,
+            width_pt: f64::from(size.width_pt),
+            height_pt: f64::from(size.height_pt),
+            view,
+            grid,
+        });
+    }
+    Ok(pages)
+}
+
+/// Removes objects that no row will ever name.
+async fn forget_objects(state: &AppState, keys: &[String]) {
+    for key in keys {
+        if let Err(e) = state.storage.delete(key).await {
+            tracing::warn!(error = %e, %key, "could not delete an unused page");
+        }
+    }
 }
 
 /// Deleted when dropped, whatever happens to the job.

@@ -120,6 +120,12 @@ export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) 
       cardCurrent = true;
       counts = false;
       break;
+    case "render.progress":
+      // Read by the deck's card ("Rendering page 12 of 40").
+      qc.setQueryData(keys.renderProgress(event.version_id), { page: event.page, pages: event.pages });
+      cardCurrent = true;
+      counts = false;
+      break;
     case "review.changed":
     case "thread.opened":
     case "comment.added":

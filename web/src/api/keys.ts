@@ -19,6 +19,8 @@ export const keys = {
   asset: (id: string) => ["asset", id] as const,
   threads: (asset: string, version: string) => ["asset", asset, "threads", version] as const,
   thread: (id: string) => ["thread", id] as const,
+  pages: (version: string) => ["version", version, "pages"] as const,
+  renderProgress: (version: string) => ["version", version, "render-progress"] as const,
   inbox: ["inbox"] as const,
   inboxPage: (unreadOnly: boolean) => ["inbox", "list", unreadOnly] as const,
   unread: ["inbox", "unread"] as const,

@@ -936,6 +936,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/versions/{id}/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A deck version's pages (everyone who can see the board). */
+        get: operations["list_pages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/versions/{id}/review": {
         parameters: {
             query?: never;
@@ -1193,11 +1210,11 @@ export interface components {
             versions: components["schemas"]["VersionOut"][];
         };
         /**
-         * @description What an asset is: an uploaded picture or a capture of a web page
-         *     (one URL at one width).
+         * @description What an asset is: an uploaded picture, a capture of a web page
+         *     (one URL at one width), or a deck of pages (an uploaded PDF).
          * @enum {string}
          */
-        AssetKind: "picture" | "capture";
+        AssetKind: "picture" | "capture" | "deck";
         AssetOut: {
             /** Format: uuid */
             board_id: string;
@@ -1250,6 +1267,9 @@ export interface components {
         }) | (components["schemas"]["CaptureStage"] & {
             /** @enum {string} */
             kind: "capture.progress";
+        }) | (components["schemas"]["RenderStage"] & {
+            /** @enum {string} */
+            kind: "render.progress";
         }) | (components["schemas"]["ReviewNews"] & {
             /** @enum {string} */
             kind: "review.changed";
@@ -1430,6 +1450,11 @@ export interface components {
              * @description The thread's number on its picture (#3).
              */
             number?: number;
+            /**
+             * Format: int32
+             * @description The page of a deck it is on (page 7, #3); `null` for pictures.
+             */
+            page?: number | null;
             /** Format: uuid */
             thread_id: string;
             title?: string;
@@ -1700,6 +1725,24 @@ export interface components {
              */
             muted_boards: string[];
         };
+        PageOut: {
+            /** @description For the page strip and the board: 480 px wide. */
+            grid: components["schemas"]["ImageLink"];
+            /** Format: double */
+            height_pt: number;
+            /**
+             * Format: int32
+             * @description From 1.
+             */
+            number: number;
+            /** @description The page at viewer size (at most 1600 px wide). */
+            view: components["schemas"]["ImageLink"];
+            /**
+             * Format: double
+             * @description The page's size in PDF points (1/72 in), after its rotation.
+             */
+            width_pt: number;
+        };
         /** @description One page of a list. Pass `next_cursor` back as `?cursor=` for the next. */
         Page_AssetOut: {
             items: {
@@ -1963,6 +2006,11 @@ export interface components {
                  */
                 open_thread_count: number;
                 original_name: string;
+                /**
+                 * Format: int32
+                 * @description A deck's pages (`GET /versions/{id}/pages` lists them); 1 otherwise.
+                 */
+                page_count: number;
                 review_status: components["schemas"]["ReviewStatus"];
                 /** Format: date-time */
                 reviewed_at?: string | null;
@@ -1973,7 +2021,10 @@ export interface components {
                 /** Format: int64 */
                 thread_count: number;
                 thumbnails: components["schemas"]["Thumbnails"];
-                /** Format: int32 */
+                /**
+                 * Format: int32
+                 * @description A picture's size; a deck's first page as rendered.
+                 */
                 width: number;
             }[];
             /** @description Absent on the last page. */
@@ -2053,6 +2104,15 @@ export interface components {
             board_id?: string | null;
             /** @description These notifications (ids from the inbox). */
             ids?: string[];
+        };
+        RenderStage: components["schemas"]["VersionNews"] & {
+            /**
+             * Format: int32
+             * @description Pages rendered so far.
+             */
+            page: number;
+            /** Format: int32 */
+            pages: number;
         };
         ResetConfirmIn: {
             /** @description The new password (same rules as at sign-up). */
@@ -2166,6 +2226,11 @@ export interface components {
         ThreadIn: components["schemas"]["Shape"] & {
             /** @description The first comment. */
             body: string;
+            /**
+             * Format: int32
+             * @description The page of a deck to pin on, from 1 (pictures have only page 1).
+             */
+            page?: number | null;
         };
         /** @description A thread that was resolved or reopened. */
         ThreadNews: {
@@ -2197,6 +2262,11 @@ export interface components {
              * @description #1, #2 … per asset, never reused.
              */
             number: number;
+            /**
+             * Format: int32
+             * @description The page of its version it is on (1 for pictures).
+             */
+            page: number;
             /** Format: date-time */
             resolved_at?: string | null;
             /** Format: uuid */
@@ -2244,8 +2314,9 @@ export interface components {
              */
             asset_id?: string | null;
             /**
-             * @description image/png, image/jpeg, image/webp or image/gif. The real type is
-             *     sniffed from the bytes when the upload completes.
+             * @description image/png, image/jpeg, image/webp, image/gif, or application/pdf
+             *     for a deck. The real type is sniffed from the bytes when the upload
+             *     completes.
              */
             content_type: string;
             file_name: string;
@@ -2367,6 +2438,11 @@ export interface components {
              */
             open_thread_count: number;
             original_name: string;
+            /**
+             * Format: int32
+             * @description A deck's pages (`GET /versions/{id}/pages` lists them); 1 otherwise.
+             */
+            page_count: number;
             review_status: components["schemas"]["ReviewStatus"];
             /** Format: date-time */
             reviewed_at?: string | null;
@@ -2377,8 +2453,18 @@ export interface components {
             /** Format: int64 */
             thread_count: number;
             thumbnails: components["schemas"]["Thumbnails"];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description A picture's size; a deck's first page as rendered.
+             */
             width: number;
+        };
+        VersionPages: {
+            /**
+             * @description Every page, in order; empty until the version is ready (and for
+             *     pictures, whose one page is the version's own picture).
+             */
+            items: components["schemas"]["PageOut"][];
         };
         /**
          * @description A version's file: being thumbnailed, ready to view, or unusable; a
@@ -4959,7 +5045,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused: not an accepted picture, damaged, too large */
+            /** @description Refused: not an accepted picture or PDF, damaged, too large, encrypted, too many pages */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5059,6 +5145,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VersionOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_pages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionPages"];
                 };
             };
             404: {

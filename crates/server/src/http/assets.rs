@@ -56,8 +56,11 @@ pub struct VersionOut {
     /// Sniffed from the bytes, whatever the name said.
     pub content_type: String,
     pub bytes: i64,
+    /// A picture's size; a deck's first page as rendered.
     pub width: i32,
     pub height: i32,
+    /// A deck's pages (`GET /versions/{id}/pages` lists them); 1 otherwise.
+    pub page_count: i32,
     pub sha256: Option<String>,
     pub state: VersionState,
     pub review_status: ReviewStatus,
@@ -160,6 +163,7 @@ pub fn version_out(
         bytes: v.bytes,
         width: v.width,
         height: v.height,
+        page_count: v.page_count,
         sha256: v.sha256,
         failure: v.failure,
         created_at: v.created_at,

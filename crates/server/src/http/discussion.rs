@@ -16,7 +16,7 @@ use critboard_domain::discussion::{
     comment_text, handle_of, may_resolve, mention_tokens, shape_is_valid,
 };
 use critboard_domain::{BoardAction, BoardRole, ReviewStatus, ThreadState};
-use critboard_store::entities::{comment, thread};
+use critboard_store::entities::{comment, thread, version};
 use critboard_store::queries::boards::BoardRow;
 use critboard_store::queries::discussion::NewThread;
 use critboard_store::queries::events::Actor;
@@ -157,6 +157,8 @@ pub struct ThreadOut {
     pub version_id: Uuid,
     /// #1, #2 … per asset, never reused.
     pub number: i32,
+    /// The page of its version it is on (1 for pictures).
+    pub page: i32,
     pub shape: Shape,
     pub state: ThreadState,
     pub resolved_by: Option<Uuid>,
@@ -194,6 +196,7 @@ async fn threads_out(state: &AppState, threads: Vec<thread::Model>) -> Result<Ve
             asset_id: t.asset_id,
             version_id: t.version_id,
             number: t.number,
+            page: t.page,
             shape: Shape {
                 x: t.x,
                 y: t.y,
@@ -281,19 +284,19 @@ async fn checked_text(
     Ok((text, ids))
 }
 
-async fn version_board(
+pub(super) async fn version_board(
     state: &AppState,
     me: &Caller,
     version: Uuid,
     action: BoardAction,
-) -> Result<(Uuid, BoardRow)> {
+) -> Result<(version::Model, BoardRow)> {
     let (v, board) = state
         .store
         .version_for(me.user_id(), version)
         .await?
         .ok_or(ApiError::NotFound)?;
     access::allowed_to(me, &board, action)?;
-    Ok((v.asset_id, board))
+    Ok((v, board))
 }
 
 async fn thread_board(
@@ -348,8 +351,7 @@ async fn list_threads(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(filter): ApiQuery<ThreadFilter>,
 ) -> Result<Json<VersionThreads>> {
-    version_board(&state, &me, id, BoardAction::View).await?;
-    let version = state.store.version(id).await?.ok_or(ApiError::NotFound)?;
+    let (version, _) = version_board(&state, &me, id, BoardAction::View).await?;
     let mut threads = state.store.threads_of_version(id, filter.state).await?;
     let carried = match state.store.previous_version(&version).await? {
         Some(prev) => {
@@ -375,6 +377,9 @@ async fn list_threads(
 pub struct ThreadIn {
     #[serde(flatten)]
     pub shape: Shape,
+    /// The page of a deck to pin on, from 1 (pictures have only page 1).
+    #[schema(minimum = 1)]
+    pub page: Option<i32>,
     /// The first comment.
     pub body: String,
 }
@@ -402,7 +407,7 @@ async fn create_thread(
     headers: HeaderMap,
     ApiJson(body): ApiJson<ThreadIn>,
 ) -> Result<Response> {
-    let (asset_id, board) = version_board(&state, &me, id, BoardAction::Comment).await?;
+    let (version, board) = version_board(&state, &me, id, BoardAction::Comment).await?;
     let actor = me.actor(board.id)?;
     let key = idempotency_key(&headers)?;
     if let Some(existing) = replayed(&state, &actor, key.as_deref(), "thread").await? {
@@ -415,6 +420,15 @@ async fn create_thread(
             "a pin needs x and y in 0..1; an area also w and h, inside the picture",
         ));
     }
+    let page = body.page.unwrap_or(1);
+    if !(1..=version.page_count).contains(&page) {
+        let pages = version.page_count;
+        let why = match pages {
+            1 => "must be 1: this version has one page".to_owned(),
+            n => format!("must be a page of this version, 1 to {n}"),
+        };
+        return Err(ApiError::invalid("page", why));
+    }
     let (text, mentions) = checked_text(&state, &me, board.id, &body.body).await?;
     me.throttle(&state, board.id, ip)?;
     let (t, _) = state
@@ -423,12 +437,13 @@ async fn create_thread(
             &actor,
             NewThread {
                 board_id: board.id,
-                asset_id,
+                asset_id: version.asset_id,
                 version_id: id,
                 x,
                 y,
                 w,
                 h,
+                page,
                 body: &text,
                 mentions: &mentions,
                 idempotency_key: key.as_deref(),

@@ -6,6 +6,7 @@ mod accounts;
 mod assets;
 mod boards;
 mod captures;
+mod decks;
 mod discussion;
 mod email;
 mod events;
@@ -102,6 +103,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(boards::router())
         .merge(uploads::router())
         .merge(captures::router())
+        .merge(decks::router())
         .merge(assets::router())
         .merge(files::router())
         .merge(discussion::router())

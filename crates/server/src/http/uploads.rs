@@ -9,14 +9,14 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, Problem, Result};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
-use crate::work::thumbnail_job;
+use crate::work::{deck_job, thumbnail_job, worker_folder};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use critboard_domain::{BoardAction, FieldErrors, UploadState};
+use critboard_domain::{AssetKind, BoardAction, FieldErrors, UploadState};
 use critboard_files::probe::{self, HEAD_BYTES, TAIL_BYTES};
 use critboard_files::{ImageKind, StorageError};
 use critboard_store::entities::upload;
@@ -42,8 +42,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 pub struct UploadIn {
     pub file_name: String,
-    /// image/png, image/jpeg, image/webp or image/gif. The real type is
-    /// sniffed from the bytes when the upload completes.
+    /// image/png, image/jpeg, image/webp, image/gif, or application/pdf
+    /// for a deck. The real type is sniffed from the bytes when the upload
+    /// completes.
     pub content_type: String,
     /// Exact size in bytes.
     pub size: i64,
@@ -164,10 +165,12 @@ async fn create_upload(
     let key = super::idempotency_key(&headers)?;
     FieldErrors::single_check(|e| {
         e.check_name("file_name", &body.file_name, 255);
-        if ImageKind::from_mime(&body.content_type).is_none() {
+        if ImageKind::from_mime(&body.content_type).is_none()
+            && body.content_type != critboard_deck::CONTENT_TYPE
+        {
             e.add(
                 "content_type",
-                "must be image/png, image/jpeg, image/webp or image/gif",
+                "must be image/png, image/jpeg, image/webp, image/gif or application/pdf",
             );
         }
         if body.size < 1 {
@@ -182,13 +185,21 @@ async fn create_upload(
         )));
     }
     if let Some(asset_id) = body.asset_id {
-        let same_board = state
+        let asset = state
             .store
             .asset_for(me.id(), asset_id)
             .await?
-            .is_some_and(|a| a.asset.board_id == id);
-        if !same_board {
-            return Err(ApiError::invalid("asset_id", "no such asset on this board"));
+            .filter(|a| a.asset.board_id == id)
+            .ok_or_else(|| ApiError::invalid("asset_id", "no such asset on this board"))?
+            .asset;
+        let deck = asset.kind == AssetKind::Deck;
+        if deck != (body.content_type == critboard_deck::CONTENT_TYPE) {
+            let why = if deck {
+                "a new version of a deck must be a PDF"
+            } else {
+                "a new version of a picture must be a picture; upload the PDF as a new deck"
+            };
+            return Err(ApiError::invalid("content_type", why));
         }
     }
     if let Some(quota) = state
@@ -321,7 +332,7 @@ pub struct CompletedOut {
         (status = 200, body = CompletedOut, description = "Completed before"),
         (status = 404, body = Problem),
         (status = 409, body = Problem, description = "Nothing uploaded yet"),
-        (status = 422, body = Problem, description = "Refused: not an accepted picture, damaged, too large")))]
+        (status = 422, body = Problem, description = "Refused: not an accepted picture or PDF, damaged, too large, encrypted, too many pages")))]
 async fn complete_upload(
     State(state): State<AppState>,
     me: CurrentUser,
@@ -349,11 +360,14 @@ async fn complete_upload(
                 "nothing has been uploaded yet; send the file to the upload URL first".into(),
             )
         })?;
+    let deck = u.content_type == critboard_deck::CONTENT_TYPE;
     let checked = if size != u.bytes as u64 {
         Err(format!(
             "the file is {size} bytes, not the {} declared",
             u.bytes
         ))
+    } else if deck {
+        check_deck(&state, &u).await?
     } else {
         let head = state
             .storage
@@ -364,14 +378,20 @@ async fn complete_upload(
             .read_range(&u.object_key, size.saturating_sub(TAIL_BYTES)..size)
             .await;
         match (head, tail) {
-            (Ok(head), Ok(tail)) => {
-                probe::probe(&head, &tail, size, state.limits).map_err(|r| r.to_string())
-            }
+            (Ok(head), Ok(tail)) => probe::probe(&head, &tail, size, state.limits)
+                .map(|p| CheckedFile {
+                    content_type: p.kind.mime(),
+                    width: p.width as i32,
+                    height: p.height as i32,
+                    kind: AssetKind::Picture,
+                    page_count: 1,
+                })
+                .map_err(|r| r.to_string()),
             (Err(e), _) | (_, Err(e)) => return Err(ApiError::Internal(e.to_string())),
         }
     };
-    let probed = match checked {
-        Ok(p) => p,
+    let file = match checked {
+        Ok(file) => file,
         Err(reason) => {
             state.store.refuse_upload(id, &reason).await?;
             if let Err(e) = state.storage.delete(&u.object_key).await {
@@ -386,12 +406,15 @@ async fn complete_upload(
             &critboard_store::queries::events::Actor::user(me.id(), &me.user.display_name),
             u.board_id,
             id,
-            CheckedFile {
-                content_type: probed.kind.mime(),
-                width: probed.width as i32,
-                height: probed.height as i32,
+            file,
+            |version_id| {
+                let job = if deck {
+                    deck_job(version_id)
+                } else {
+                    thumbnail_job(version_id)
+                };
+                job.into_active_model(state.store.now())
             },
-            |version_id| thumbnail_job(version_id).into_active_model(state.store.now()),
         )
         .await;
     match result {
@@ -406,6 +429,46 @@ async fn complete_upload(
     state.queue.wake();
     let u = state.store.upload(id).await?.ok_or(ApiError::NotFound)?;
     completed(&state, u, StatusCode::CREATED).await
+}
+
+/// Opens an uploaded PDF in the worker: its pages and their sizes, or the
+/// reason it is refused (not a PDF, encrypted, damaged, a bomb, too many
+/// pages). `Err` only when the worker itself cannot run.
+async fn check_deck(
+    state: &AppState,
+    u: &upload::Model,
+) -> Result<std::result::Result<CheckedFile, String>> {
+    let internal = |e: String| ApiError::Internal(e);
+    let head = state
+        .storage
+        .read_range(&u.object_key, 0..1024.min(u.bytes as u64))
+        .await
+        .map_err(|e| internal(e.to_string()))?;
+    if !critboard_deck::sniff(&head) {
+        return Ok(Err(critboard_deck::Refusal::NotPdf.to_string()));
+    }
+    let _turn = state
+        .pdf_checks
+        .acquire()
+        .await
+        .map_err(|e| internal(e.to_string()))?;
+    let dir = worker_folder(state, &u.object_key)
+        .await
+        .map_err(internal)?;
+    match state.decks.check(dir.path()).await {
+        Ok(outline) => {
+            let (width, height) = outline.cover_pixels();
+            Ok(Ok(CheckedFile {
+                content_type: critboard_deck::CONTENT_TYPE,
+                width: width as i32,
+                height: height as i32,
+                kind: AssetKind::Deck,
+                page_count: outline.pages.len() as i32,
+            }))
+        }
+        Err(critboard_deck::Error::Refused(refusal)) => Ok(Err(refusal.to_string())),
+        Err(e) => Err(internal(e.to_string())),
+    }
 }
 
 async fn completed(state: &AppState, u: upload::Model, status: StatusCode) -> Result<Response> {

@@ -237,6 +237,13 @@ fn line(e: &StoredEvent, mention: bool, links: &Links, board_link: &str) -> Dige
             titled(&c.version.title),
             c.state
         ),
+        RenderProgress(r) => format!(
+            "Version {} of {} has {} of {} pages ready",
+            r.version.number,
+            titled(&r.version.title),
+            r.page,
+            r.pages
+        ),
         ReviewChanged(r) => {
             let status = match r.status {
                 ReviewStatus::Approved => "approved",

@@ -96,6 +96,8 @@ pub fn test_config(dir: &TempDir) -> Config {
     config.auth_rate_limit = 10_000;
     config.query_count_header = true;
     config.log = "warn".into();
+    // The harness is not Critboard: PDFs go to the real binary's worker.
+    config.pdf_worker_exe = Some(env!("CARGO_BIN_EXE_critboard").into());
     config
 }
 

@@ -1,5 +1,7 @@
 //! HTTP integration tests: one binary, one module per area.
 
+#[path = "../../../capture/tests/support/corpus.rs"]
+mod corpus;
 mod helpers;
 
 mod live;
@@ -11,6 +13,7 @@ mod boards;
 mod captures;
 mod cli;
 mod cors;
+mod decks;
 mod discussion;
 mod errors;
 mod folders;

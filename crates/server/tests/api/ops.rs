@@ -87,6 +87,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/versions/{id}"),
     ("get", "/api/v1/files/{token}"),
     ("get", "/api/v1/versions/{id}/threads"),
+    ("get", "/api/v1/versions/{id}/pages"),
     ("post", "/api/v1/versions/{id}/threads"),
     ("get", "/api/v1/threads/{id}"),
     ("patch", "/api/v1/threads/{id}"),

@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 /// A share link of `board` made by `owner`; returns its document.
-async fn link(owner: &TestUser, board: &str, body: Value) -> Value {
+pub async fn link(owner: &TestUser, board: &str, body: Value) -> Value {
     owner
         .post(&format!("/api/v1/boards/{board}/share-links"), body)
         .await
@@ -29,7 +29,7 @@ async fn open(browser: &TestUser, link: &Value, name: &str, password: Option<&st
 }
 
 /// A fresh browser let in through `link` as `name`.
-async fn guest(app: &TestApp, link: &Value, name: &str) -> TestUser {
+pub async fn guest(app: &TestApp, link: &Value, name: &str) -> TestUser {
     let mut g = app.anon();
     let a = open(&g, link, name, None).await.expect(201);
     g.csrf = Some(a.body["csrf_token"].as_str().unwrap().to_owned());

@@ -131,7 +131,7 @@ pub async fn wait_ready(user: &TestUser, asset: &str) -> Value {
     }
 }
 
-fn objects(app: &TestApp) -> Vec<String> {
+pub fn objects(app: &TestApp) -> Vec<String> {
     let root = app.dir.join("objects");
     let mut found = Vec::new();
     let mut stack = vec![root.clone()];

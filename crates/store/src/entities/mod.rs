@@ -15,6 +15,7 @@ pub mod guest_request_key;
 pub mod guest_session;
 pub mod idempotency_key;
 pub mod job;
+pub mod page;
 pub mod session;
 pub mod setting;
 pub mod share_link;

@@ -20,6 +20,8 @@ pub struct Model {
     pub created_by_guest: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The page of its version it is pinned on (1 for pictures).
+    pub page: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -32,6 +32,8 @@ pub struct Model {
     /// The page was taller than captures may be and was cut.
     pub truncated: bool,
     pub capture_request_id: Option<Uuid>,
+    /// 1 for pictures and captures; a deck's page count.
+    pub page_count: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m0007_notifications;
 mod m0008_mail;
 mod m0009_event_comments;
 mod m0010_captures;
+mod m0011_decks;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_mail::Migration),
             Box::new(m0009_event_comments::Migration),
             Box::new(m0010_captures::Migration),
+            Box::new(m0011_decks::Migration),
         ]
     }
 }

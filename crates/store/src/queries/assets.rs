@@ -3,10 +3,10 @@
 use super::boards::BoardRow;
 use super::discussion::asset_title;
 use super::events::{forget_quotes_of_asset, Actor};
-use crate::entities::{asset, job, setting, thumbnail, upload, version};
+use crate::entities::{asset, job, page, setting, thumbnail, upload, version};
 use crate::{new_id, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
-use critboard_domain::events::{ReviewNews, VersionFailure, VersionNews};
+use critboard_domain::events::{RenderStage, ReviewNews, VersionFailure, VersionNews};
 use critboard_domain::{AssetKind, BoardEvent, ReviewStatus, UploadState, VersionState};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -36,8 +36,21 @@ pub struct NewUpload<'a> {
 /// What the stored bytes turned out to be.
 pub struct CheckedFile {
     pub content_type: &'static str,
+    /// A picture's size, or a deck's first page as rendered.
     pub width: i32,
     pub height: i32,
+    /// A picture, or a deck of this many pages.
+    pub kind: AssetKind,
+    pub page_count: i32,
+}
+
+/// A deck's page whose picture and grid thumbnail are in storage.
+pub struct NewPage {
+    pub number: i32,
+    pub width_pt: f64,
+    pub height_pt: f64,
+    pub view: NewThumbnail,
+    pub grid: NewThumbnail,
 }
 
 /// A thumbnail that has been written to storage.
@@ -222,6 +235,10 @@ impl Store {
                     .await?
                     .filter(|a| a.board_id == up.board_id)
                     .ok_or(StoreError::NotFound)?;
+                // A deck's versions are decks; a picture's are pictures.
+                if (a.kind == AssetKind::Deck) != (file.kind == AssetKind::Deck) {
+                    return Err(StoreError::UploadRefused);
+                }
                 add_version(&tx, a, version_id, at).await?
             }
             None => {
@@ -234,6 +251,7 @@ impl Store {
                 );
                 a.current_version_id = Set(Some(version_id));
                 a.created_by = Set(Some(up.user_id));
+                a.kind = Set(file.kind);
                 a.insert(&*tx).await?
             }
         };
@@ -243,6 +261,7 @@ impl Store {
         v.bytes = Set(up.bytes);
         v.width = Set(file.width);
         v.height = Set(file.height);
+        v.page_count = Set(file.page_count);
         v.state = Set(VersionState::Processing);
         v.created_by = Set(Some(up.user_id));
         let version = v.insert(&*tx).await?;
@@ -503,14 +522,22 @@ impl Store {
             .all(&*tx)
             .await?;
         let ids: Vec<Uuid> = versions.iter().map(|v| v.id).collect();
-        let mut keys: Vec<String> = versions.into_iter().map(|v| v.object_key).collect();
+        // A deck's cover thumbnails are its first page's: each key once.
+        let mut keys: std::collections::BTreeSet<String> =
+            versions.into_iter().map(|v| v.object_key).collect();
         if !ids.is_empty() {
             let thumbs = thumbnail::Entity::find()
-                .filter(thumbnail::Column::VersionId.is_in(ids))
+                .filter(thumbnail::Column::VersionId.is_in(ids.clone()))
                 .all(&*tx)
                 .await?;
             keys.extend(thumbs.into_iter().map(|t| t.object_key));
+            let pages = page::Entity::find()
+                .filter(page::Column::VersionId.is_in(ids))
+                .all(&*tx)
+                .await?;
+            keys.extend(pages.into_iter().flat_map(|p| [p.view_key, p.grid_key]));
         }
+        let keys: Vec<String> = keys.into_iter().collect();
         forget_quotes_of_asset(&tx, asset_id).await?;
         asset::Entity::delete_by_id(asset_id).exec(&*tx).await?;
         if !keys.is_empty() {
@@ -522,14 +549,15 @@ impl Store {
         Ok(())
     }
 
-    /// Records a version's thumbnails and makes it ready. `false` when the
-    /// version was no longer processing (another worker finished it first):
-    /// nothing is written then.
+    /// Records a version's thumbnails (and a deck's pages) and makes it
+    /// ready. `false` when the version was no longer processing (another
+    /// worker finished it first): nothing is written then.
     pub async fn finish_version(
         &self,
         version_id: Uuid,
         sha256: String,
         thumbs: Vec<NewThumbnail>,
+        pages: Vec<NewPage>,
     ) -> Result<bool> {
         let tx = self.begin_write().await?;
         let claimed = tx
@@ -562,6 +590,28 @@ impl Store {
         thumbnail::Entity::insert_many(rows)
             .exec_without_returning(&*tx)
             .await?;
+        // Chunks keep each statement under every backend's parameter limit.
+        let pages: Vec<page::ActiveModel> = pages
+            .into_iter()
+            .map(|p| page::ActiveModel {
+                version_id: Set(version_id),
+                number: Set(p.number),
+                width_pt: Set(p.width_pt),
+                height_pt: Set(p.height_pt),
+                view_key: Set(p.view.object_key),
+                width: Set(p.view.width),
+                height: Set(p.view.height),
+                grid_key: Set(p.grid.object_key),
+                grid_width: Set(p.grid.width),
+                grid_height: Set(p.grid.height),
+                bytes: Set(p.view.bytes + p.grid.bytes),
+            })
+            .collect();
+        for chunk in pages.chunks(100) {
+            page::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&*tx)
+                .await?;
+        }
         if let Some((board_id, news)) = version_news(&tx, version_id).await? {
             self.record(
                 &tx,
@@ -606,6 +656,37 @@ impl Store {
                 self.record(&tx, board_id, &Actor::Critboard, &event)
                     .await?;
             }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A deck version's pages, in order.
+    pub async fn pages_of(&self, version_id: Uuid) -> Result<Vec<page::Model>> {
+        Ok(page::Entity::find()
+            .filter(page::Column::VersionId.eq(version_id))
+            .order_by_asc(page::Column::Number)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// Tells the board how far a deck's rendering is, while it is.
+    pub async fn render_progress(&self, version_id: Uuid, page: i32, pages: i32) -> Result<()> {
+        let tx = self.begin_write().await?;
+        let Some(v) = version::Entity::find_by_id(version_id).one(&*tx).await? else {
+            return Ok(());
+        };
+        if v.state != VersionState::Processing {
+            return Ok(());
+        }
+        if let Some((board_id, version)) = version_news(&tx, version_id).await? {
+            let event = BoardEvent::RenderProgress(RenderStage {
+                version,
+                page,
+                pages,
+            });
+            self.record(&tx, board_id, &Actor::Critboard, &event)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -730,6 +811,7 @@ pub(crate) fn new_version(
         page_height: Set(None),
         truncated: Set(false),
         capture_request_id: Set(None),
+        page_count: Set(1),
     }
 }
 

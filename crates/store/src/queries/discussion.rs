@@ -22,6 +22,8 @@ pub struct NewThread<'a> {
     pub y: f64,
     pub w: Option<f64>,
     pub h: Option<f64>,
+    /// The page of the version (1 for pictures).
+    pub page: i32,
     pub body: &'a str,
     pub mentions: &'a [Uuid],
     pub idempotency_key: Option<&'a str>,
@@ -36,6 +38,20 @@ pub struct BoardPerson {
 }
 
 /// A picture's title, for the events about it.
+/// The title of an asset, and where a thread on it sits for readers: its
+/// page when the asset is a deck (`page 7, #3`), else nothing.
+async fn title_and_page(
+    tx: &DatabaseTransaction,
+    asset_id: Uuid,
+    page: i32,
+) -> Result<(String, Option<i32>)> {
+    let a = asset::Entity::find_by_id(asset_id).one(tx).await?;
+    Ok(a.map_or((String::new(), None), |a| {
+        let page = (a.kind == critboard_domain::AssetKind::Deck).then_some(page);
+        (a.title, page)
+    }))
+}
+
 pub(crate) async fn asset_title(tx: &DatabaseTransaction, asset_id: Uuid) -> Result<String> {
     Ok(asset::Entity::find_by_id(asset_id)
         .one(tx)
@@ -140,6 +156,7 @@ impl Store {
             w: Set(new.w),
             h: Set(new.h),
             state: Set(ThreadState::Open),
+            page: Set(new.page),
             resolved_by: Set(None),
             resolved_at: Set(None),
             created_by: Set(actor.user_id()),
@@ -165,7 +182,7 @@ impl Store {
         .await?;
         self.remember(&tx, actor, new.idempotency_key, "thread", t.id)
             .await?;
-        let title = asset_title(&tx, new.asset_id).await?;
+        let (title, page) = title_and_page(&tx, new.asset_id, new.page).await?;
         self.record(
             &tx,
             new.board_id,
@@ -174,6 +191,7 @@ impl Store {
                 asset_id: Some(new.asset_id),
                 thread_id: t.id,
                 number,
+                page,
                 comment_id: c.id,
                 title,
                 excerpt: Some(excerpt(new.body, EXCERPT_MAX)),
@@ -261,7 +279,7 @@ impl Store {
         .await?;
         self.remember(&tx, actor, idempotency_key, "comment", c.id)
             .await?;
-        let title = asset_title(&tx, thread.asset_id).await?;
+        let (title, page) = title_and_page(&tx, thread.asset_id, thread.page).await?;
         self.record(
             &tx,
             board_id,
@@ -270,6 +288,7 @@ impl Store {
                 asset_id: Some(thread.asset_id),
                 thread_id: thread.id,
                 number: thread.number,
+                page,
                 comment_id: c.id,
                 title,
                 excerpt: Some(excerpt(body, EXCERPT_MAX)),
@@ -319,12 +338,14 @@ impl Store {
         let newly = new_body
             .map(|(_, m)| m.iter().copied().filter(|p| !told.contains(p)).collect())
             .unwrap_or_default();
+        let (title, page) = title_and_page(&tx, t.asset_id, t.page).await?;
         let news = CommentNews {
             asset_id: Some(t.asset_id),
             thread_id: t.id,
             number: t.number,
+            page,
             comment_id: c.id,
-            title: asset_title(&tx, t.asset_id).await?,
+            title,
             excerpt: text.map(|body| excerpt(body, EXCERPT_MAX)),
             mentions: newly,
         };

@@ -16,6 +16,7 @@ import { useNotificationSettings, useSetMuted } from "./api";
 import { ShareDialog } from "./ShareDialog";
 import { AddWebsite } from "./AddWebsite";
 import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, useRecaptureBoard, widthLabel } from "../../api/captures";
+import { useRenderProgress } from "../../api/decks";
 import "./board.css";
 
 /** The board: its pictures as a grid, uploads, live changes and sharing. */
@@ -187,7 +188,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
       {assets.length === 0 ? (
         <div className="empty drop-hint">
           {canUpload
-            ? "No pictures yet. Drop PNG, JPEG, WebP or GIF files here, use “Upload pictures”, or capture a web page with “Add website”."
+            ? "No pictures yet. Drop PNG, JPEG, WebP or GIF pictures or PDF decks here, use “Upload pictures”, or capture a web page with “Add website”."
             : "No pictures yet. They appear here as soon as someone uploads them."}
         </div>
       ) : shown.length === 0 ? (
@@ -213,6 +214,7 @@ function AssetCard({ asset, canCapture }: { asset: Asset; canCapture: boolean })
   const capture = asset.kind === "capture";
   const retry = useRecapture(asset);
   const failed = v?.state === "failed";
+  const rendering = useRenderProgress(asset.kind === "deck" && v?.state === "processing" ? v.id : null);
   return (
     <li className="asset-card">
       <Link to={href("asset", { id: asset.id })}>
@@ -225,7 +227,8 @@ function AssetCard({ asset, canCapture }: { asset: Asset; canCapture: boolean })
             <img src={thumb.url} alt="" width={thumb.width} height={thumb.height} loading="lazy" />
           ) : (
             <span className="thumb-note">
-              <span className="spinner" aria-hidden="true" /> {(v && CAPTURE_STATE_LABEL[v.state]) ?? "Processing…"}
+              <span className="spinner" aria-hidden="true" /> {(v && CAPTURE_STATE_LABEL[v.state]) ?? (
+                rendering ? `Rendering page ${rendering.page} of ${rendering.pages}…` : "Processing…")}
             </span>
           )}
         </div>
@@ -236,6 +239,7 @@ function AssetCard({ asset, canCapture }: { asset: Asset; canCapture: boolean })
               {shortAddress(asset.source_url)} · {widthLabel(asset.capture_width ?? 0)}
             </span>
           )}
+          {asset.kind === "deck" && v && <span className="source">{v.page_count} {v.page_count === 1 ? "page" : "pages"}</span>}
           <span className={`badge ${asset.review_status}`}>{STATUS_LABEL[asset.review_status]}</span>
           <span className="counts">
             {openThreads > 0 && <span title="Open threads">💬 {openThreads}</span>}

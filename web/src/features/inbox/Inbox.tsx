@@ -29,9 +29,9 @@ export function describeNotification(n: Notification, meId?: string): string {
   const e = n.event.event;
   switch (e.kind) {
     case "thread.opened":
-      return n.mention ? `mentioned you in a new thread #${e.number}` : `started thread #${e.number}`;
+      return n.mention ? `mentioned you in a new thread ${threadRef(e)}` : `started thread ${threadRef(e)}`;
     case "comment.added":
-      return n.mention ? `mentioned you in #${e.number}` : `replied in #${e.number}`;
+      return n.mention ? `mentioned you in ${threadRef(e)}` : `replied in ${threadRef(e)}`;
     case "comment.edited":
       return n.mention ? "mentioned you in an edited comment" : "edited a comment";
     case "comment.deleted":
@@ -62,6 +62,8 @@ export function describeNotification(n: Notification, meId?: string): string {
       return e.number === 1 ? `added a capture of ${e.url}` : `asked for a new capture of ${picture(e.title)}`;
     case "capture.progress":
       return `is capturing ${picture(e.title)}`;
+    case "render.progress":
+      return `is rendering ${picture(e.title)}`;
     case "member.added":
       if (e.invitation) return `joined the board as ${ROLE_NOUN[e.role]}`;
       if (e.user_id === meId) return `added you to the board as ${ROLE_NOUN[e.role]}`;
@@ -79,6 +81,11 @@ export function describeNotification(n: Notification, meId?: string): string {
       return "opened the board as a guest";
   }
   return unknownKind(e);
+}
+
+/** "#3", or "page 7, #3" on a deck. */
+function threadRef(e: { number?: number; page?: number | null }): string {
+  return e.page ? `page ${e.page}, #${e.number ?? ""}` : `#${e.number ?? ""}`;
 }
 
 /** The compiler proves every kind is handled; an event from a newer server still reads. */

@@ -15,6 +15,7 @@ import { ACCEPTED_TYPES, UploadQueue, type Item } from "../../lib/uploads/queue"
 import { browserTransport } from "../../lib/uploads/transport";
 import { Canvas, type CanvasHandle } from "./Canvas";
 import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, widthLabel } from "../../api/captures";
+import { usePages, useRenderProgress } from "../../api/decks";
 import { ago } from "../../components/ui/kit";
 import { Compare } from "./Compare";
 import type { FitMode, Shape } from "./geometry";
@@ -56,6 +57,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const user = useMe();
   const [versionId, setVersionId] = useState<string | null>(param("v"));
   const [selected, setSelected] = useState<string | null>(param("thread"));
+  const [page, setPage] = useState(() => Math.max(1, Number(param("page")) || 1));
   const [draft, setDraft] = useState<Shape | null>(null);
   const [showResolved, setShowResolved] = useState(false);
   const [commenting, setCommenting] = useState(true);
@@ -74,6 +76,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
     setComparing(null);
     setVersionId(param("v"));
     setSelected(param("thread"));
+    setPage(Math.max(1, Number(param("page")) || 1));
   }, [id]);
 
   // A thread opened from the inbox or an e-mail may be on another version.
@@ -92,8 +95,22 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const newer = version && versions[0] && versions[0].id !== version.id ? versions[0] : null;
 
   const threadsQuery = useVersionThreads(id, version?.id);
+  const deck = asset?.kind === "deck";
+  const pageCount = deck ? version?.page_count ?? 1 : 1;
+  const shownPage = Math.min(page, pageCount);
+  const onPage = (t: { page: number }) => !deck || t.page === shownPage;
   const threads = threadsQuery.data?.items ?? null;
-  const previousOpen = threadsQuery.data?.previous ?? [];
+  const carried = threadsQuery.data?.previous ?? [];
+  const previousOpen = carried.filter(onPage);
+  // Open threads of pages this version no longer has.
+  const lostPages = deck ? carried.filter((t) => t.page > pageCount).length : 0;
+  const pages = usePages(deck && version?.state === "ready" ? version.id : null).data;
+  const rendering = useRenderProgress(deck && version?.state === "processing" ? version.id : null);
+  // A thread linked from the inbox or an e-mail opens on its page.
+  const selectedPage = threads?.find((t) => t.id === selected)?.page;
+  useEffect(() => {
+    if (deck && selectedPage && selectedPage !== page) setPage(selectedPage);
+  }, [deck, selectedPage]); // eslint-disable-line react-hooks/exhaustive-deps
   const can = board?.can;
   const people = usePeople(boardId, !!can?.comment).data ?? [];
   const review = useSetReview(id);
@@ -152,6 +169,13 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
     setDraft(null);
     setParams({ thread: tid });
   };
+  const turnTo = (n: number) => {
+    if (n < 1 || n > pageCount || n === shownPage) return;
+    setPage(n);
+    setDraft(null);
+    setSelected(null);
+    setParams({ page: n === 1 ? null : String(n), thread: null });
+  };
   const index = order.findIndex((a) => a.id === id);
   const step = (d: number) => {
     const next = order[index + d];
@@ -165,8 +189,12 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
       if (t.closest("input, textarea, select, [role=dialog]") || e.metaKey || e.ctrlKey || e.altKey) return;
       if (document.querySelector('[aria-modal="true"]')) return;
       switch (e.key) {
-        case "ArrowRight": case "j": step(1); break;
-        case "ArrowLeft": case "k": step(-1); break;
+        case "ArrowRight": if (deck) turnTo(shownPage + 1); else step(1); break;
+        case "ArrowLeft": if (deck) turnTo(shownPage - 1); else step(-1); break;
+        case "PageDown": turnTo(shownPage + 1); break;
+        case "PageUp": turnTo(shownPage - 1); break;
+        case "j": step(1); break;
+        case "k": step(-1); break;
         case "c": case "C": if (canComment) setCommenting((c) => !c); break;
         case "+": case "=": canvas.current?.zoomBy(1.25); break;
         case "-": canvas.current?.zoomBy(0.8); break;
@@ -205,12 +233,18 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
 
   const createThread = async (body: string, key: string) => {
     if (!draft) return;
-    const t = await creation.mutateAsync({ shape: draft, body, key });
+    const t = await creation.mutateAsync({ shape: draft, body, key, page: shownPage });
     setDraft(null);
     select(t.id);
   };
 
-  const visible = (threads ?? []).filter((t) => showResolved || t.state === "open" || t.id === selected);
+  const pageThreads = (threads ?? []).filter(onPage);
+  const visible = pageThreads.filter((t) => showResolved || t.state === "open" || t.id === selected);
+  // The canvas shows the deck's page as if it were the version's picture.
+  const pageInfo = pages?.[shownPage - 1];
+  const shown: Version = deck && pageInfo
+    ? { ...version, width: pageInfo.view.width, height: pageInfo.view.height, thumbnails: { grid: pageInfo.grid, view: pageInfo.view } }
+    : version;
   const isCapture = asset.kind === "capture";
   const canCapture = !!can?.capture;
   const inProgress = version.state !== "ready" && version.state !== "failed";
@@ -333,6 +367,35 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
         </p>
       )}
       {uploads.length > 0 && queue && <UploadList items={uploads} queue={queue} />}
+      {deck && pages && !comparing && (
+        <nav className="page-strip" aria-label="Pages">
+          <button type="button" className="link" disabled={shownPage <= 1} onClick={() => turnTo(shownPage - 1)}
+            aria-label="Previous page" title="Previous page (← or Page Up)">‹</button>
+          <span className="page-of">Page {shownPage} of {pageCount}</span>
+          <button type="button" className="link" disabled={shownPage >= pageCount} onClick={() => turnTo(shownPage + 1)}
+            aria-label="Next page" title="Next page (→ or Page Down)">›</button>
+          <ol>
+            {pages.map((p) => {
+              const open = (threads ?? []).filter((t) => t.page === p.number && t.state === "open").length;
+              return (
+                <li key={p.number}>
+                  <button type="button" aria-label={`Page ${p.number}${open ? `, ${open} open` : ""}`}
+                    aria-current={p.number === shownPage ? "page" : undefined} onClick={() => turnTo(p.number)}>
+                    <img src={p.grid.url} alt="" width={p.grid.width} height={p.grid.height} loading="lazy" />
+                    <span>{p.number}{open ? ` · ${open}` : ""}</span>
+                  </button>
+                </li>
+              );
+            })}
+          </ol>
+        </nav>
+      )}
+      {lostPages > 0 && (
+        <p className="newer" role="status">
+          {lostPages} open {lostPages === 1 ? "thread was" : "threads were"} on pages this version no longer has
+          (it has {pageCount}); see the previous version.
+        </p>
+      )}
       <div className="viewer-body">
         {comparing && left ? (
           <Compare versions={versions} left={left} right={version} onLeft={setComparing}
@@ -346,16 +409,17 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
               <button type="button" disabled={recapture.isPending} onClick={() => recapture.mutate()}>Try again</button>
             )}
           </div>
-        ) : inProgress && !version.width ? (
+        ) : (inProgress && !version.width) || (deck && !pageInfo) ? (
           <p className="viewer-note" role="status">
-            <span className="spinner" aria-hidden="true" /> {CAPTURE_STATE_LABEL[version.state] ?? "Processing…"}
+            <span className="spinner" aria-hidden="true" /> {CAPTURE_STATE_LABEL[version.state] ?? (
+              rendering ? `Rendering page ${rendering.page} of ${rendering.pages}…` : deck ? "Rendering pages…" : "Processing…")}
           </p>
         ) : (
-          <Canvas ref={canvas} version={version} onImageError={imageFailed} threads={visible} selected={selected} draft={draft}
+          <Canvas key={deck ? shownPage : undefined} ref={canvas} version={shown} onImageError={imageFailed} threads={visible} selected={selected} draft={draft}
             commenting={canComment && commenting} onSelect={select} onScale={setScale} onMode={setFitMode}
             onDraft={(s) => { setDraft(s); setSelected(null); }} />
         )}
-        <ThreadPanel assetId={id} threads={threads ?? []} previousOpen={previousOpen} selected={selected} draft={draft}
+        <ThreadPanel assetId={id} threads={deck ? pageThreads : threads ?? []} previousOpen={previousOpen} selected={selected} draft={draft}
           showResolved={showResolved} people={people} me={me} canComment={canComment} canModerate={canEdit}
           canDeleteAny={canDeleteAny}
           onShowResolved={setShowResolved} onSelect={select} onCreate={createThread}
@@ -368,7 +432,8 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
       {help && (
         <Dialog title="Keyboard shortcuts" onClose={() => setHelp(false)}>
           <dl className="shortcuts">
-            <dt>→ or J / ← or K</dt><dd>Next / previous picture</dd>
+            <dt>→ or J / ← or K</dt><dd>Next / previous picture (on a deck, → / ← turn its pages; J / K go to the next picture)</dd>
+            <dt>Page Down / Page Up</dt><dd>Next / previous page of a deck</dd>
             <dt>C</dt><dd>Comment mode on or off (click to pin, drag for an area)</dd>
             <dt>Space + drag</dt><dd>Move the picture</dd>
             <dt>+ / −, Ctrl + wheel, pinch</dt><dd>Zoom</dd>

@@ -72,11 +72,11 @@ export function useDeleteAsset(assetId: string) {
 
 /** `key`: the draft's Idempotency-Key, the same across retries of one text. */
 export function useCreateThread(assetId: string, versionId: string) {
-  return useAssetMutation(assetId, ({ shape, body, key }: {
-    shape: { x: number; y: number; w?: number | null; h?: number | null }; body: string; key: string;
+  return useAssetMutation(assetId, ({ shape, body, key, page }: {
+    shape: { x: number; y: number; w?: number | null; h?: number | null }; body: string; key: string; page?: number;
   }) => data(client.POST("/api/v1/versions/{id}/threads", {
     params: { path: { id: versionId }, header: { "Idempotency-Key": key } },
-    body: { ...shape, body },
+    body: { ...shape, body, page },
   })));
 }
 

@@ -8,7 +8,7 @@ export type UploadOut = Schemas["UploadOut"];
 export type Completed = Schemas["CompletedOut"];
 export type Target = Schemas["UploadTarget"];
 
-export const ACCEPTED_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"];
+export const ACCEPTED_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif", "application/pdf"];
 export const MAX_BYTES = 100 * 1024 * 1024;
 const PARALLEL = 3;
 
@@ -40,7 +40,7 @@ export interface Transport {
 /** Why a file cannot be uploaded at all, before anything is sent. */
 export function refusal(file: File): string | null {
   if (!ACCEPTED_TYPES.includes(file.type)) {
-    return "Only PNG, JPEG, WebP and GIF pictures can be uploaded.";
+    return "Only PNG, JPEG, WebP and GIF pictures and PDF decks can be uploaded.";
   }
   if (file.size === 0) return "This file is empty.";
   if (file.size > MAX_BYTES) return "This file is larger than 100 MB.";
