@@ -4,9 +4,9 @@
 
 use crate::corpus::corpus;
 use crate::helpers::{spawn_app_with, Backend, TestApp, TestUser};
-use crate::uploads::{board, complete, send};
+use crate::uploads::{board, complete, send, wait_ready};
 use crate::{backend_tests, backend_tests_with_config};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -115,28 +115,6 @@ async fn upload_pdf(
     complete(user, &up).await
 }
 
-/// Polls the asset until its current version is settled.
-async fn settled(user: &TestUser, asset: &str) -> Value {
-    let started = Instant::now();
-    loop {
-        let a = user
-            .get(&format!("/api/v1/assets/{asset}"))
-            .await
-            .expect(200);
-        if matches!(
-            a.body["current_version"]["state"].as_str(),
-            Some("ready" | "failed")
-        ) {
-            return a.body;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(90),
-            "the deck never settled"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 async fn a_deck_is_rendered_page_by_page_and_threads_stay_on_their_page(app: TestApp) {
     let ada = app.user("Ada").await;
     let b = board(&app, &ada, &[]).await;
@@ -155,7 +133,7 @@ async fn a_deck_is_rendered_page_by_page_and_threads_stay_on_their_page(app: Tes
     );
     assert_eq!(v1["content_type"], PDF);
     let id = asset["id"].as_str().unwrap();
-    let ready = settled(&ada, id).await;
+    let ready = wait_ready(&ada, id).await;
     let v1 = &ready["current_version"];
     assert_eq!(v1["state"], "ready", "{v1:#}");
     assert_eq!(
@@ -251,7 +229,7 @@ async fn a_deck_is_rendered_page_by_page_and_threads_stay_on_their_page(app: Tes
         .await
         .expect(422);
     assert!(said(&wrong, "content_type").contains("must be a PDF"));
-    settled(&ada, id).await;
+    wait_ready(&ada, id).await;
 
     // Deleting the deck deletes every page's pictures.
     ada.delete(&format!("/api/v1/assets/{id}"))
@@ -466,7 +444,7 @@ async fn hostile_pdfs_are_refused_within_their_limits(backend: Backend) {
             "{what}"
         );
         let id = done.body["asset"]["id"].as_str().unwrap().to_owned();
-        let ready = settled(&ada, &id).await;
+        let ready = wait_ready(&ada, &id).await;
         assert_eq!(
             ready["current_version"]["state"], "ready",
             "{what}: {:#}",
@@ -491,7 +469,7 @@ async fn deck_pages_follow_the_role_table(app: TestApp) {
         .as_str()
         .unwrap()
         .to_owned();
-    settled(&ada, &id).await;
+    wait_ready(&ada, &id).await;
     eve.get(&format!("/api/v1/versions/{v}/pages"))
         .await
         .expect(404);
