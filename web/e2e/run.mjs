@@ -392,6 +392,10 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await axeCheck(guest, "guest board");
   await guest.getByRole("link", { name: "pricing" }).click();
   await guest.locator(".canvas img.picture").waitFor();
+  // Nothing on the phone is wider than the phone (a wider page shifts every tap).
+  const phoneWidth = guest.viewportSize().width;
+  const overflow = await guest.evaluate((w) => document.documentElement.scrollWidth - w, phoneWidth);
+  if (overflow > 0) throw new Error(`the viewer is ${overflow} px wider than the phone`);
   const gbox = await guest.locator(".canvas").boundingBox();
   await guest.mouse.click(gbox.x + gbox.width / 2, gbox.y + gbox.height / 3);
   await guest.getByRole("combobox", { name: "New comment" }).fill("Could the prices be larger?");
