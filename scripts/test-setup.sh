@@ -11,10 +11,18 @@ command -v curl >/dev/null || need_apt+=(curl)
 command -v npm >/dev/null || need_apt+=(nodejs npm)
 # Browser tests drive Debian's Chromium (no browser download).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "test-setup: installing ${need_apt[*]} from Debian"
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"; \
-  else sudo apt-get update -qq && sudo apt-get install -y -qq "${need_apt[@]}"; fi
+# Slides (.pptx, .odp …) are converted by LibreOffice Impress; without its
+# recommends it is an 86 MB download (200 MB installed).
+lean_apt=()
+command -v soffice >/dev/null || lean_apt+=(libreoffice-impress)
+apt_install() {
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq "$@"; else sudo apt-get install -y -qq "$@"; fi
+}
+if [ ${#need_apt[@]} -gt 0 ] || [ ${#lean_apt[@]} -gt 0 ]; then
+  echo "test-setup: installing ${need_apt[*]} ${lean_apt[*]} from Debian"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq; else sudo apt-get update -qq; fi
+  [ ${#need_apt[@]} -eq 0 ] || apt_install "${need_apt[@]}"
+  [ ${#lean_apt[@]} -eq 0 ] || apt_install --no-install-recommends "${lean_apt[@]}"
 fi
 # The S3 tests run against s3s-fs, which checks SigV4 signatures and
 # presigned URLs for real (newer releases need a newer Rust).

@@ -564,14 +564,24 @@ test("a deck: drop a PDF on the board, pin on page 3, upload a revised deck, see
   await axeCheck(page, "deck viewer");
   await shot(page, "26-deck-pinned");
   // → turns the page: the pin stays on page 3.
+  // Each page keeps its zoom.
   await page.getByRole("button", { name: "Close thread" }).click();
+  const zoom = page.getByRole("group", { name: "Zoom" }).locator(".pct");
+  const fitted = await zoom.innerText();
+  await page.keyboard.press("+");
+  await page.keyboard.press("+");
+  await page.waitForFunction((was) => document.querySelector('[aria-label="Zoom"] .pct')?.textContent !== was, fitted);
+  const zoomed = await zoom.innerText();
   await page.keyboard.press("ArrowRight");
   await page.getByText("Page 4 of 24").waitFor();
   await page.locator(".canvas img.picture").waitFor();
   if ((await page.locator(".canvas .pin").count()) !== 0) throw new Error("page 3's pin shows on page 4");
+  // A page not zoomed yet starts fitted.
+  await page.locator('[aria-label="Zoom"] button[aria-pressed="true"]', { hasText: "Fit page" }).waitFor();
   await page.keyboard.press("PageUp");
   await page.getByText("Page 3 of 24").waitFor();
   await page.locator(".canvas .pin", { hasText: "1" }).waitFor();
+  await page.getByRole("group", { name: "Zoom" }).getByText(zoomed, { exact: true }).waitFor();
 
   // A revised deck: version 2, and the open thread shows on its page 3.
   await page.getByLabel("New version file").setInputFiles({
@@ -582,6 +592,14 @@ test("a deck: drop a PDF on the board, pin on page 3, upload a revised deck, see
   await page.getByRole("heading", { name: "Still open on the previous version" }).waitFor();
   await page.getByRole("button", { name: /#1 The icons on this slide need labels/ }).waitFor();
   await shot(page, "27-deck-thread-carried");
+  // Compare shows the same page of both versions, and follows the page.
+  await page.getByRole("button", { name: "Compare" }).click();
+  await page.getByText("Version 1, page 3 · icons.pdf").waitFor();
+  await page.getByText("Version 2, page 3 · icons-v2.pdf").waitFor();
+  await page.keyboard.press("PageDown");
+  await page.getByText("Version 1, page 4 · icons.pdf").waitFor();
+  await shot(page, "28-deck-compare");
+  await page.getByRole("button", { name: "Done comparing" }).click();
 });
 
 test("settings: profile, e-mail frequency and an API token", async ({ page, base }) => {

@@ -32,13 +32,19 @@ pub const PROFILE_PREFIX: &str = "critboard-chromium-";
 /// The browser to use: the configured one when it is executable, else the
 /// first candidate on PATH.
 pub fn find(configured: Option<&Path>) -> Option<PathBuf> {
+    find_program(configured, &CANDIDATES)
+}
+
+/// A program to run: `configured` (a path, or a name looked up on PATH)
+/// when set, else the first of `names` on PATH; `None` when not executable.
+pub fn find_program(configured: Option<&Path>, names: &[&str]) -> Option<PathBuf> {
     if let Some(path) = configured {
         if path.components().count() > 1 {
             return executable(path).then(|| path.to_owned());
         }
         return on_path(&path.to_string_lossy());
     }
-    CANDIDATES.iter().find_map(|name| on_path(name))
+    names.iter().find_map(|name| on_path(name))
 }
 
 fn on_path(name: &str) -> Option<PathBuf> {

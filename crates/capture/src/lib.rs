@@ -13,7 +13,7 @@ pub mod egress;
 mod page;
 mod stitch;
 
-pub use browser::{find as find_chromium, remove_stale_profiles, PROFILE_PREFIX};
+pub use browser::{find as find_chromium, find_program, remove_stale_profiles, PROFILE_PREFIX};
 pub use egress::{Budget, Network, Policy, Refusal, SystemNetwork};
 pub use page::TILE_CSS;
 

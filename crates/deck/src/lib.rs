@@ -9,9 +9,11 @@
 //! before anything is stored; rendering then writes one PNG per page at
 //! viewer size.
 
+pub mod office;
 mod sandbox;
 pub mod worker;
 
+pub use office::{Converter, Slides};
 pub use sandbox::{Limits, Sandbox};
 use serde::{Deserialize, Serialize};
 
@@ -120,6 +122,17 @@ pub enum Refusal {
     TooSlow { seconds: u64, stage: String },
     #[error("page {page} of the PDF cannot be rendered")]
     Unrenderable { page: usize },
+    #[error("{}", office::NO_CONVERTER)]
+    NoConverter,
+    #[error("the file is not in {kind} format")]
+    NotSlides { kind: String },
+    #[error(
+        "LibreOffice could not convert the slides (they may be damaged, protected by a password, \
+         not a presentation, or too large to convert); export them as a PDF and upload that"
+    )]
+    NotConvertible,
+    #[error("LibreOffice took longer than {seconds} s to convert the slides")]
+    ConversionTooSlow { seconds: u64 },
 }
 
 /// A failure that is not the file's fault: the job should try again.

@@ -2,7 +2,8 @@
 //! and turns the ways it can end (refusal, memory exhausted, too slow,
 //! crash) into a `Refusal` or an `Error`.
 
-use crate::{Error, Message, Outline, Refusal};
+use crate::office::{Converter, Slides};
+use crate::{Error, Message, Outline, Refusal, INPUT};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -41,20 +42,121 @@ const MAX_FILE_BYTES: u64 = 64 << 20;
 /// The worker's CPU time, a backstop behind the wall clock.
 const MAX_CPU_SECONDS: u64 = 15 * 60;
 
+/// What a confined process may use besides its time.
+#[derive(Clone, Copy)]
+struct Caps {
+    memory: u64,
+    file_bytes: u64,
+    open_files: u64,
+}
+
 #[derive(Clone, Debug)]
 pub struct Sandbox {
     exe: PathBuf,
     limits: Limits,
+    converter: Option<Converter>,
 }
 
 impl Sandbox {
     /// `exe` is the Critboard binary (it has the `pdf-worker` subcommand).
     pub fn new(exe: PathBuf, limits: Limits) -> Self {
-        Sandbox { exe, limits }
+        Sandbox {
+            exe,
+            limits,
+            converter: None,
+        }
+    }
+
+    /// Slides other than PDFs are converted with this LibreOffice.
+    pub fn with_converter(mut self, converter: Option<Converter>) -> Self {
+        self.converter = converter;
+        self
     }
 
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    pub fn converter(&self) -> Option<&Converter> {
+        self.converter.as_ref()
+    }
+
+    /// Converts `dir/input.<ext>` to `dir/input.pdf` with LibreOffice,
+    /// confined as the PDF worker is (more memory: it maps much it never
+    /// touches). Its profile and temporary files stay in `dir`.
+    pub async fn convert(&self, dir: &Path, slides: Slides) -> Result<(), Error> {
+        let converter = self.converter.as_ref().ok_or(Refusal::NoConverter)?;
+        let worker = |e: std::io::Error| Error::Worker(format!("LibreOffice: {e}"));
+        let tmp = dir.join("tmp");
+        std::fs::create_dir_all(&tmp).map_err(worker)?;
+        let mut command = Command::new(&converter.soffice);
+        command
+            .args(["--headless", "--norestore", "--nologo", "--nolockcheck"])
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                url_path(&dir.join("profile"))
+            ))
+            .args(["--convert-to", "pdf", "--outdir", "."])
+            .arg(slides.input())
+            .env_clear()
+            .env("HOME", dir)
+            .env("TMPDIR", &tmp)
+            .env("PATH", "/usr/bin:/bin")
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .process_group(0);
+        let caps = Caps {
+            memory: converter.memory_bytes,
+            file_bytes: 512 << 20,
+            open_files: 512,
+        };
+        // SAFETY: only async-signal-safe system calls between fork and exec.
+        unsafe {
+            command.pre_exec(move || confine(caps));
+        }
+        let mut child = command.spawn().map_err(worker)?;
+        let pid = child.id().unwrap_or_default() as i32;
+        let said = child.stderr.take().map(|mut stderr| {
+            tokio::spawn(async move {
+                let mut text = Vec::new();
+                let _ = (&mut stderr).take(64 << 10).read_to_end(&mut text).await;
+                String::from_utf8_lossy(&text).into_owned()
+            })
+        });
+        let status = match tokio::time::timeout(converter.timeout, child.wait()).await {
+            Ok(status) => status.map_err(worker)?,
+            Err(_) => {
+                // SAFETY: kill(2) on the converter's own process group.
+                unsafe { libc::kill(-pid, libc::SIGKILL) };
+                let _ = child.wait().await;
+                return Err(Refusal::ConversionTooSlow {
+                    seconds: converter.timeout.as_secs(),
+                }
+                .into());
+            }
+        };
+        // LibreOffice forks: what it left behind goes with its group.
+        // SAFETY: kill(2) on the converter's own process group.
+        unsafe { libc::kill(-pid, libc::SIGKILL) };
+        let said = match said {
+            Some(task) => task.await.unwrap_or_default(),
+            None => String::new(),
+        };
+        let pdf = std::fs::File::open(dir.join(INPUT)).and_then(|mut f| {
+            let mut head = [0u8; 1024];
+            let n = std::io::Read::read(&mut f, &mut head)?;
+            Ok(crate::sniff(&head[..n]))
+        });
+        match pdf {
+            Ok(true) => Ok(()),
+            _ => {
+                tracing::info!(%status, stderr = %said.trim_end(), "LibreOffice made no PDF");
+                Err(Refusal::NotConvertible.into())
+            }
+        }
     }
 
     /// Opens `dir/input.pdf` and reports its pages, rendering nothing.
@@ -93,9 +195,14 @@ impl Sandbox {
             .kill_on_drop(true)
             .process_group(0);
         let memory = self.limits.memory_bytes;
+        let caps = Caps {
+            memory,
+            file_bytes: MAX_FILE_BYTES,
+            open_files: 32,
+        };
         // SAFETY: only async-signal-safe system calls between fork and exec.
         unsafe {
-            command.pre_exec(move || confine(memory));
+            command.pre_exec(move || confine(caps));
         }
         let mut child = command.spawn().map_err(worker)?;
         let pid = child.id().unwrap_or_default() as i32;
@@ -191,7 +298,7 @@ impl Sandbox {
 
 /// Runs in the child between fork and exec: limits, no network, and death
 /// with the parent.
-fn confine(memory: u64) -> std::io::Result<()> {
+fn confine(caps: Caps) -> std::io::Result<()> {
     let limit = |resource, soft: u64, hard: u64| {
         let l = libc::rlimit {
             rlim_cur: soft,
@@ -203,10 +310,10 @@ fn confine(memory: u64) -> std::io::Result<()> {
         }
         Ok(())
     };
-    limit(libc::RLIMIT_AS, memory, memory)?;
+    limit(libc::RLIMIT_AS, caps.memory, caps.memory)?;
     limit(libc::RLIMIT_CPU, MAX_CPU_SECONDS, MAX_CPU_SECONDS + 5)?;
-    limit(libc::RLIMIT_FSIZE, MAX_FILE_BYTES, MAX_FILE_BYTES)?;
-    limit(libc::RLIMIT_NOFILE, 32, 32)?;
+    limit(libc::RLIMIT_FSIZE, caps.file_bytes, caps.file_bytes)?;
+    limit(libc::RLIMIT_NOFILE, caps.open_files, caps.open_files)?;
     limit(libc::RLIMIT_CORE, 0, 0)?;
     // SAFETY: prctl and unshare take no pointers here.
     unsafe {
@@ -214,10 +321,37 @@ fn confine(memory: u64) -> std::io::Result<()> {
         // A network namespace of its own has no interfaces but a downed
         // loopback. Root can make one; others need a user namespace, which
         // some systems forbid: then the worker (which opens no sockets)
-        // runs without, as documented in docs/security.md.
+        // runs without, as documented in docs/security.md. LibreOffice's
+        // own pipes are Unix sockets, which need no network.
         if libc::unshare(libc::CLONE_NEWNET) != 0 {
             libc::unshare(libc::CLONE_NEWUSER | libc::CLONE_NEWNET);
         }
     }
     Ok(())
+}
+
+/// A path as the path part of a `file://` URL (LibreOffice reads its
+/// profile location only as a URL).
+fn url_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn profile_paths_are_escaped_for_their_url() {
+        assert_eq!(
+            super::url_path(std::path::Path::new("/srv/my data/pdf-1%/profile")),
+            "/srv/my%20data/pdf-1%25/profile"
+        );
+    }
 }

@@ -140,6 +140,15 @@ impl Application {
                     },
                 ))
             });
+        match state.decks.converter() {
+            Some(c) => {
+                tracing::info!(soffice = %c.soffice.display(), "slides are converted with LibreOffice")
+            }
+            None => tracing::info!(
+                "LibreOffice was not found: PowerPoint, Keynote and OpenDocument slides are \
+                 refused (PDF decks work); install libreoffice-impress or set CRITBOARD_SOFFICE"
+            ),
+        }
         // Decks too: each render is a worker process of its own.
         let decks = (state.config.pdf_workers > 0).then(|| {
             tokio::spawn(critboard_jobs::run_workers(

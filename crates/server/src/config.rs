@@ -98,6 +98,13 @@ pub struct Config {
     )]
     pub pdf_workers: usize,
 
+    /// LibreOffice's `soffice`, which converts PowerPoint, Keynote and
+    /// OpenDocument slides to PDF. Unset: `soffice` (or `libreoffice`) on
+    /// PATH; without one those uploads are refused, saying what to install,
+    /// and PDFs still work.
+    #[arg(long, env = "CRITBOARD_SOFFICE", global = true)]
+    pub soffice: Option<PathBuf>,
+
     /// The program run as the PDF worker: this binary unless set (tests
     /// run theirs from a test harness, which has no `pdf-worker`).
     #[arg(skip)]
@@ -379,6 +386,10 @@ impl Config {
             .clone()
             .or_else(|| std::env::current_exe().ok())
             .unwrap_or_else(|| PathBuf::from("critboard"));
+        let soffice = critboard_capture::find_program(
+            self.soffice.as_deref(),
+            &critboard_deck::office::SOFFICE,
+        );
         critboard_deck::Sandbox::new(
             exe,
             critboard_deck::Limits {
@@ -387,6 +398,7 @@ impl Config {
                 ..Default::default()
             },
         )
+        .with_converter(soffice.map(critboard_deck::Converter::new))
     }
 
     pub fn outbox_dir(&self) -> PathBuf {

@@ -363,6 +363,7 @@ async fn make_thumbnails(state: &AppState, version_id: Uuid) -> Result<(), JobEr
 pub async fn worker_folder(
     state: &AppState,
     object_key: &str,
+    name: &str,
 ) -> Result<tempfile::TempDir, String> {
     let root = state.config.data_dir.join("tmp");
     std::fs::create_dir_all(&root).map_err(|e| e.to_string())?;
@@ -370,7 +371,7 @@ pub async fn worker_folder(
         .prefix("pdf-")
         .tempdir_in(&root)
         .map_err(|e| e.to_string())?;
-    let input = dir.path().join(critboard_deck::INPUT);
+    let input = dir.path().join(name);
     match state.storage.local_path(object_key) {
         Some(path) => tokio::fs::copy(&path, &input)
             .await
@@ -398,18 +399,31 @@ async fn render_deck(state: &AppState, version_id: Uuid) -> Result<(), JobError>
     if version.state != critboard_domain::VersionState::Processing {
         return Ok(());
     }
-    let dir = worker_folder(state, &version.object_key)
+    // Slides are converted to the PDF the worker reads; the original stays
+    // the version's file.
+    let slides = critboard_deck::Slides::from_mime(&version.content_type);
+    let input = slides.map_or_else(|| critboard_deck::INPUT.to_owned(), |s| s.input());
+    let dir = worker_folder(state, &version.object_key, &input)
         .await
         .map_err(retry)?;
     let started = std::time::Instant::now();
+    let converted = match slides {
+        Some(slides) => state.decks.convert(dir.path(), slides).await,
+        None => Ok(()),
+    };
     let (tx, mut progress) = tokio::sync::mpsc::unbounded_channel();
     let render = async move {
-        let done = state
-            .decks
-            .render(dir.path(), |n, pages| {
-                let _ = tx.send((n, pages));
-            })
-            .await;
+        let done = match converted {
+            Ok(()) => {
+                state
+                    .decks
+                    .render(dir.path(), |n, pages| {
+                        let _ = tx.send((n, pages));
+                    })
+                    .await
+            }
+            Err(e) => Err(e),
+        };
         (done, dir)
     };
     // Every few seconds at most: a 300-page deck is not 300 events.
@@ -441,7 +455,7 @@ async fn render_deck(state: &AppState, version_id: Uuid) -> Result<(), JobError>
         Err(e @ Error::Worker(_)) => return Err(retry(e)),
     };
     let sha = {
-        let input = dir.path().join(critboard_deck::INPUT);
+        let input = dir.path().join(&input);
         tokio::task::spawn_blocking(move || file_sha256(&input))
             .await
             .map_err(retry)?

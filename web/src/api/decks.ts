@@ -1,6 +1,6 @@
 // A deck's pages, and how far their rendering is.
 import { useQuery } from "@tanstack/react-query";
-import { client, data } from "./client";
+import { client, data, type Schemas, type Version } from "./client";
 import { keys } from "./keys";
 
 /** A deck version's pages (once it is ready). */
@@ -21,4 +21,19 @@ export function useRenderProgress(versionId: string | null) {
     enabled: false,
     queryFn: () => null,
   }).data ?? null;
+}
+
+/** What a deck being prepared shows: slides are converted to PDF first. */
+export function deckProgress(contentType: string, rendering: { page: number; pages: number } | null): string {
+  if (rendering) return `Rendering page ${rendering.page} of ${rendering.pages}…`;
+  return contentType === "application/pdf" ? "Rendering pages…" : "Converting slides…";
+}
+
+/** A deck's page shown as if it were its version's picture (canvas, compare). */
+export function asPage(version: Version, page: Schemas["PageOut"] | undefined): Version {
+  if (!page) return version;
+  return {
+    ...version, width: page.view.width, height: page.view.height,
+    thumbnails: { grid: page.grid, view: page.view },
+  };
 }

@@ -2314,9 +2314,10 @@ export interface components {
              */
             asset_id?: string | null;
             /**
-             * @description image/png, image/jpeg, image/webp, image/gif, or application/pdf
-             *     for a deck. The real type is sniffed from the bytes when the upload
-             *     completes.
+             * @description image/png, image/jpeg, image/webp, image/gif; application/pdf for a
+             *     deck, or slides converted by LibreOffice when the server has it
+             *     (.pptx, .ppt, .odp, .key by their usual types). The real type is
+             *     sniffed from the bytes when the upload completes.
              */
             content_type: string;
             file_name: string;

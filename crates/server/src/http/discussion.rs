@@ -424,6 +424,7 @@ async fn create_thread(
     if !(1..=version.page_count).contains(&page) {
         let pages = version.page_count;
         let why = match pages {
+            0 => "this version's pages are not ready yet".to_owned(),
             1 => "must be 1: this version has one page".to_owned(),
             n => format!("must be a page of this version, 1 to {n}"),
         };

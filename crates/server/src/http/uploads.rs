@@ -16,6 +16,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
+use critboard_deck::Slides;
 use critboard_domain::{AssetKind, BoardAction, FieldErrors, UploadState};
 use critboard_files::probe::{self, HEAD_BYTES, TAIL_BYTES};
 use critboard_files::{ImageKind, StorageError};
@@ -42,9 +43,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 pub struct UploadIn {
     pub file_name: String,
-    /// image/png, image/jpeg, image/webp, image/gif, or application/pdf
-    /// for a deck. The real type is sniffed from the bytes when the upload
-    /// completes.
+    /// image/png, image/jpeg, image/webp, image/gif; application/pdf for a
+    /// deck, or slides converted by LibreOffice when the server has it
+    /// (.pptx, .ppt, .odp, .key by their usual types). The real type is
+    /// sniffed from the bytes when the upload completes.
     pub content_type: String,
     /// Exact size in bytes.
     pub size: i64,
@@ -163,15 +165,18 @@ async fn create_upload(
 ) -> Result<Response> {
     let (board, _) = access::board(&state, me.id(), id, BoardAction::Edit).await?;
     let key = super::idempotency_key(&headers)?;
+    let slides = Slides::from_mime(&body.content_type);
+    let deck = slides.is_some() || body.content_type == critboard_deck::CONTENT_TYPE;
     FieldErrors::single_check(|e| {
         e.check_name("file_name", &body.file_name, 255);
-        if ImageKind::from_mime(&body.content_type).is_none()
-            && body.content_type != critboard_deck::CONTENT_TYPE
-        {
+        if ImageKind::from_mime(&body.content_type).is_none() && !deck {
             e.add(
                 "content_type",
-                "must be image/png, image/jpeg, image/webp, image/gif or application/pdf",
+                "must be image/png, image/jpeg, image/webp, image/gif, application/pdf, \
+                 or PowerPoint, Keynote or OpenDocument slides",
             );
+        } else if slides.is_some() && state.decks.converter().is_none() {
+            e.add("content_type", critboard_deck::office::NO_CONVERTER);
         }
         if body.size < 1 {
             e.add("size", "must be at least 1 byte");
@@ -192,12 +197,11 @@ async fn create_upload(
             .filter(|a| a.asset.board_id == id)
             .ok_or_else(|| ApiError::invalid("asset_id", "no such asset on this board"))?
             .asset;
-        let deck = asset.kind == AssetKind::Deck;
-        if deck != (body.content_type == critboard_deck::CONTENT_TYPE) {
+        if (asset.kind == AssetKind::Deck) != deck {
             let why = if deck {
-                "a new version of a deck must be a PDF"
+                "a new version of a picture must be a picture; upload the deck as a new asset"
             } else {
-                "a new version of a picture must be a picture; upload the PDF as a new deck"
+                "a new version of a deck must be a PDF or slides"
             };
             return Err(ApiError::invalid("content_type", why));
         }
@@ -360,12 +364,15 @@ async fn complete_upload(
                 "nothing has been uploaded yet; send the file to the upload URL first".into(),
             )
         })?;
-    let deck = u.content_type == critboard_deck::CONTENT_TYPE;
+    let slides = Slides::from_mime(&u.content_type);
+    let deck = slides.is_some() || u.content_type == critboard_deck::CONTENT_TYPE;
     let checked = if size != u.bytes as u64 {
         Err(format!(
             "the file is {size} bytes, not the {} declared",
             u.bytes
         ))
+    } else if let Some(slides) = slides {
+        check_slides(&state, &u, slides).await?
     } else if deck {
         check_deck(&state, &u).await?
     } else {
@@ -452,7 +459,7 @@ async fn check_deck(
         .acquire()
         .await
         .map_err(|e| internal(e.to_string()))?;
-    let dir = worker_folder(state, &u.object_key)
+    let dir = worker_folder(state, &u.object_key, critboard_deck::INPUT)
         .await
         .map_err(internal)?;
     match state.decks.check(dir.path()).await {
@@ -469,6 +476,34 @@ async fn check_deck(
         Err(critboard_deck::Error::Refused(refusal)) => Ok(Err(refusal.to_string())),
         Err(e) => Err(internal(e.to_string())),
     }
+}
+
+/// Slides are only known to be what they say once LibreOffice has opened
+/// them (in the deck job); here, the container must match and a converter
+/// must be present. Pages and their sizes come with the rendering.
+async fn check_slides(
+    state: &AppState,
+    u: &upload::Model,
+    slides: Slides,
+) -> Result<std::result::Result<CheckedFile, String>> {
+    let head = state
+        .storage
+        .read_range(&u.object_key, 0..16.min(u.bytes as u64))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    if let Err(refusal) = slides.check(&head) {
+        return Ok(Err(refusal.to_string()));
+    }
+    if state.decks.converter().is_none() {
+        return Ok(Err(critboard_deck::Refusal::NoConverter.to_string()));
+    }
+    Ok(Ok(CheckedFile {
+        content_type: slides.mime(),
+        width: 0,
+        height: 0,
+        kind: AssetKind::Deck,
+        page_count: 0,
+    }))
 }
 
 async fn completed(state: &AppState, u: upload::Model, status: StatusCode) -> Result<Response> {

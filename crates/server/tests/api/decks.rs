@@ -494,8 +494,253 @@ async fn deck_pages_follow_the_role_table(app: TestApp) {
     assert_eq!(t.body["page"], 3);
 }
 
+const PPTX: &str = "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+const ODP: &str = "application/vnd.oasis.opendocument.presentation";
+
+/// Three slides (a bar as long as the slide's number, and its title) in
+/// `ext` format, written by LibreOffice from a flat OpenDocument file made
+/// here, outside any sandbox.
+fn office_slides(ext: &str) -> Vec<u8> {
+    let soffice = critboard_capture::find_program(None, &critboard_deck::office::SOFFICE)
+        .expect("these tests need LibreOffice (make test installs libreoffice-impress)");
+    let dir = tempfile::tempdir().unwrap();
+    let slides: String = (1..=3)
+        .map(|n| {
+            format!(
+                r#"<draw:page draw:name="s{n}">
+                  <draw:rect svg:x="2cm" svg:y="8cm" svg:width="{w}cm" svg:height="2cm"/>
+                  <draw:frame svg:x="2cm" svg:y="2cm" svg:width="20cm" svg:height="3cm">
+                    <draw:text-box><text:p>Slide {n}</text:p></draw:text-box></draw:frame>
+                </draw:page>"#,
+                w = 6 * n
+            )
+        })
+        .collect();
+    let flat = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
+ <office:body><office:presentation>{slides}</office:presentation></office:body>
+</office:document>"#
+    );
+    std::fs::write(dir.path().join("slides.fodp"), flat).unwrap();
+    let profile = format!(
+        "-env:UserInstallation=file://{}/profile",
+        dir.path().display()
+    );
+    let status = std::process::Command::new(soffice)
+        .args([
+            "--headless",
+            "--norestore",
+            &profile,
+            "--convert-to",
+            ext,
+            "slides.fodp",
+        ])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::read(dir.path().join(format!("slides.{ext}"))).unwrap()
+}
+
+/// Uploads slides all the way; the completion's answer.
+async fn upload_slides(
+    user: &TestUser,
+    board: &str,
+    name: &str,
+    ctype: &str,
+    bytes: &[u8],
+    asset: Option<&str>,
+) -> crate::helpers::Answer {
+    let up = send(user, board, name, ctype, bytes, asset).await;
+    complete(user, &up).await
+}
+
+/// PowerPoint and OpenDocument slides are converted to PDF by LibreOffice
+/// in the sandbox and rendered as any deck; the original stays the
+/// version's file.
+async fn slides_are_converted_by_libreoffice_and_keep_their_original(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let pptx = office_slides("pptx");
+    let done = upload_slides(&ada, &b, "Pitch.pptx", PPTX, &pptx, None)
+        .await
+        .expect(201);
+    let asset = &done.body["asset"];
+    assert_eq!(asset["kind"], "deck");
+    assert_eq!(asset["title"], "Pitch");
+    assert_eq!(asset["current_version"]["content_type"], PPTX);
+    let id = asset["id"].as_str().unwrap().to_owned();
+    let ready = wait_ready(&ada, &id).await;
+    let v1 = &ready["current_version"];
+    assert_eq!(v1["state"], "ready", "{v1:#}");
+    assert_eq!(v1["page_count"], 3);
+    assert_eq!(v1["width"], 1600);
+    assert_eq!(v1["thumbnails"]["grid"]["width"], 480);
+    let v1_id = v1["id"].as_str().unwrap().to_owned();
+    let pages = ada
+        .get(&format!("/api/v1/versions/{v1_id}/pages"))
+        .await
+        .expect(200);
+    let items = pages.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    // Each page shows its own slide: the bars differ in length.
+    let mut dark = Vec::new();
+    for p in items {
+        let view = reqwest::get(p["view"]["url"].as_str().unwrap())
+            .await
+            .unwrap();
+        let jpeg = image::load_from_memory(&view.bytes().await.unwrap()).unwrap();
+        dark.push(jpeg.to_luma8().pixels().filter(|p| p.0[0] < 200).count());
+    }
+    assert!(
+        dark[0] > 0 && dark[0] < dark[1] && dark[1] < dark[2],
+        "{dark:?}"
+    );
+    // The original file is kept, byte for byte, with its own type.
+    let file = reqwest::get(v1["file_url"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(file.headers()["content-type"], PPTX);
+    assert_eq!(file.bytes().await.unwrap().as_ref(), &pptx[..]);
+
+    // A thread on page 3, carried to page 3 of a revision in OpenDocument.
+    ada.post(
+        &format!("/api/v1/versions/{v1_id}/threads"),
+        json!({"x": 0.5, "y": 0.5, "page": 3, "body": "Longer bar?"}),
+    )
+    .await
+    .expect(201);
+    let odp = office_slides("odp");
+    let v2 = upload_slides(&ada, &b, "Pitch v2.odp", ODP, &odp, Some(&id))
+        .await
+        .expect(201);
+    let v2_id = v2.body["asset"]["current_version"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ready = wait_ready(&ada, &id).await;
+    assert_eq!(ready["current_version"]["state"], "ready");
+    assert_eq!(ready["current_version"]["page_count"], 3);
+    let threads = ada
+        .get(&format!("/api/v1/versions/{v2_id}/threads"))
+        .await
+        .expect(200);
+    let carried = threads.body["open_on_previous_version"].as_array().unwrap();
+    assert_eq!(carried.len(), 1);
+    assert_eq!(carried[0]["page"], 3);
+}
+
+/// Files that claim to be slides and are not: refused at once when the
+/// container is wrong, failed with LibreOffice's verdict when it cannot
+/// open them; nothing half-made is left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn false_slides_are_refused_or_fail_saying_why() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await.unwrap();
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    for (name, ctype, bytes, why) in [
+        (
+            "page.pptx",
+            PPTX,
+            b"<html><body>hi</body></html>".to_vec(),
+            "not in PowerPoint format",
+        ),
+        (
+            "old.ppt",
+            "application/vnd.ms-powerpoint",
+            b"PK\x03\x04 not OLE".to_vec(),
+            "not in PowerPoint format",
+        ),
+        (
+            "talk.key",
+            "application/vnd.apple.keynote",
+            b"%PDF-1.4".to_vec(),
+            "not in Keynote format",
+        ),
+    ] {
+        let refused = upload_slides(&ada, &b, name, ctype, &bytes, None)
+            .await
+            .expect(422);
+        assert!(
+            said(&refused, "file").contains(why),
+            "{name}: {:#}",
+            refused.body
+        );
+    }
+    // A ZIP that is no presentation: LibreOffice cannot open it.
+    let mut junk = b"PK\x03\x04".to_vec();
+    junk.extend((0..3000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+    let done = upload_slides(&ada, &b, "junk.pptx", PPTX, &junk, None)
+        .await
+        .expect(201);
+    let id = done.body["asset"]["id"].as_str().unwrap().to_owned();
+    let failed = wait_ready(&ada, &id).await;
+    let v = &failed["current_version"];
+    assert_eq!(v["state"], "failed", "{v:#}");
+    assert!(
+        v["failure"]
+            .as_str()
+            .unwrap()
+            .contains("LibreOffice could not convert"),
+        "{v:#}"
+    );
+    app.jobs_settled().await;
+    let pages: Vec<String> = crate::uploads::objects(&app)
+        .into_iter()
+        .filter(|k| k.starts_with("p/"))
+        .collect();
+    assert!(pages.is_empty(), "{pages:?}");
+}
+
+/// Without LibreOffice, slides are refused before a byte is sent, saying
+/// what to install; PDFs still work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_libreoffice_slides_are_refused_and_pdfs_work() {
+    let app = spawn_app_with(Backend::Sqlite, |c| {
+        c.soffice = Some("/nonexistent/soffice".into());
+    })
+    .await
+    .unwrap();
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    for (name, ctype) in [
+        ("a.pptx", PPTX),
+        ("a.odp", ODP),
+        ("a.key", "application/x-iwork-keynote-sffkey"),
+    ] {
+        let refused = ada
+            .post(
+                &format!("/api/v1/boards/{b}/uploads"),
+                json!({"file_name": name, "content_type": ctype, "size": 1000}),
+            )
+            .await
+            .expect(422);
+        let why = said(&refused, "content_type");
+        assert!(
+            why.contains("libreoffice-impress") && why.contains("PDF"),
+            "{why}"
+        );
+    }
+    let done = upload_pdf(&ada, &b, "Deck.pdf", &slides(2), None)
+        .await
+        .expect(201);
+    let id = done.body["asset"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        wait_ready(&ada, &id).await["current_version"]["state"],
+        "ready"
+    );
+}
+
 backend_tests!(
     a_deck_is_rendered_page_by_page_and_threads_stay_on_their_page,
     deck_pages_follow_the_role_table,
+    slides_are_converted_by_libreoffice_and_keep_their_original,
 );
 backend_tests_with_config!(hostile_pdfs_are_refused_within_their_limits);

@@ -576,6 +576,19 @@ impl Store {
         if claimed != 1 {
             return Ok(false);
         }
+        // A deck's size is its cover's, and slides learn theirs only here.
+        if let Some(cover) = pages.first() {
+            tx.execute(self.stmt(
+                "UPDATE versions SET page_count = ?, width = ?, height = ? WHERE id = ?",
+                vec![
+                    (pages.len() as i32).into(),
+                    cover.view.width.into(),
+                    cover.view.height.into(),
+                    version_id.into(),
+                ],
+            ))
+            .await?;
+        }
         let at = self.now();
         let rows = thumbs.into_iter().map(|t| thumbnail::ActiveModel {
             version_id: Set(version_id),

@@ -9,14 +9,14 @@ import { Presence } from "../../components/Presence";
 import { UploadList } from "../../components/UploadList";
 import { href, signInHere } from "../../lib/router";
 import { browserTransport } from "../../lib/uploads/transport";
-import { ACCEPTED_TYPES, UploadQueue, type Item } from "../../lib/uploads/queue";
+import { ACCEPT, UploadQueue, type Item } from "../../lib/uploads/queue";
 import { LinkEnded, linkEnded } from "../../components/LinkEnded";
 import { NotFound } from "../../components/NotFound";
 import { useNotificationSettings, useSetMuted } from "./api";
 import { ShareDialog } from "./ShareDialog";
 import { AddWebsite } from "./AddWebsite";
 import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, useRecaptureBoard, widthLabel } from "../../api/captures";
-import { useRenderProgress } from "../../api/decks";
+import { deckProgress, useRenderProgress } from "../../api/decks";
 import "./board.css";
 
 /** The board: its pictures as a grid, uploads, live changes and sharing. */
@@ -150,7 +150,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
           {canUpload && (
             <>
               <button type="button" onClick={() => fileInput.current?.click()}>Upload pictures</button>
-              <input ref={fileInput} type="file" multiple hidden accept={ACCEPTED_TYPES.join(",")}
+              <input ref={fileInput} type="file" multiple hidden accept={ACCEPT}
                 aria-label="Pictures to upload"
                 onChange={(e) => { queue.add([...(e.target.files ?? [])]); e.target.value = ""; }} />
               <button type="button" className="secondary" onClick={() => setAddingWebsite(true)}
@@ -188,7 +188,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
       {assets.length === 0 ? (
         <div className="empty drop-hint">
           {canUpload
-            ? "No pictures yet. Drop PNG, JPEG, WebP or GIF pictures or PDF decks here, use “Upload pictures”, or capture a web page with “Add website”."
+            ? "No pictures yet. Drop PNG, JPEG, WebP or GIF pictures, PDF decks or PowerPoint, Keynote and OpenDocument slides here, use “Upload pictures”, or capture a web page with “Add website”."
             : "No pictures yet. They appear here as soon as someone uploads them."}
         </div>
       ) : shown.length === 0 ? (
@@ -228,7 +228,7 @@ function AssetCard({ asset, canCapture }: { asset: Asset; canCapture: boolean })
           ) : (
             <span className="thumb-note">
               <span className="spinner" aria-hidden="true" /> {(v && CAPTURE_STATE_LABEL[v.state]) ?? (
-                rendering ? `Rendering page ${rendering.page} of ${rendering.pages}…` : "Processing…")}
+                asset.kind === "deck" && v ? deckProgress(v.content_type, rendering) : "Processing…")}
             </span>
           )}
         </div>
@@ -239,7 +239,7 @@ function AssetCard({ asset, canCapture }: { asset: Asset; canCapture: boolean })
               {shortAddress(asset.source_url)} · {widthLabel(asset.capture_width ?? 0)}
             </span>
           )}
-          {asset.kind === "deck" && v && <span className="source">{v.page_count} {v.page_count === 1 ? "page" : "pages"}</span>}
+          {asset.kind === "deck" && v && v.page_count > 0 && <span className="source">{v.page_count} {v.page_count === 1 ? "page" : "pages"}</span>}
           <span className={`badge ${asset.review_status}`}>{STATUS_LABEL[asset.review_status]}</span>
           <span className="counts">
             {openThreads > 0 && <span title="Open threads">💬 {openThreads}</span>}

@@ -29,6 +29,16 @@ interface Props {
   onMode?: (mode: FitMode | null) => void;
   /** A signed link expired (long sessions): the parent fetches fresh ones. */
   onImageError: () => void;
+  /** Where to start instead of fitted (a deck's page as it was left). */
+  remembered?: Remembered;
+  /** Told of every change of view, to be remembered. */
+  onView?: (remembered: Remembered) => void;
+}
+
+/** A view and how it was made: fitted views refit to the window when restored. */
+export interface Remembered {
+  view: View;
+  mode: FitMode | null;
 }
 
 type Gesture =
@@ -37,7 +47,7 @@ type Gesture =
   | { kind: "pinch"; distance: number };
 
 export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
-  { version, threads, selected, draft, commenting, onSelect, onDraft, onScale, onMode, onImageError }, ref,
+  { version, threads, selected, draft, commenting, onSelect, onDraft, onScale, onMode, onImageError, remembered, onView }, ref,
 ) {
   const box = useRef<HTMLDivElement>(null);
   const picture: Size = { width: version.width || 1, height: version.height || 1 };
@@ -86,10 +96,21 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
   }, []);
   // A new version (or the first measure) starts fitted: a long page at
   // its width from the top, anything else whole.
+  // A remembered view comes back as it was left (kept on screen).
+  const start = useRef(remembered);
   useEffect(() => {
-    if (viewport.width) refit(initialMode(viewport, picture));
+    if (!viewport.width) return;
+    const was = start.current;
+    start.current = undefined;
+    if (was && !was.mode) {
+      setMode(null);
+      setViewState(bounded(was.view, viewport, picture));
+    } else refit(was?.mode ?? initialMode(viewport, picture));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version.id, viewport.width > 0]);
+  useEffect(() => {
+    if (view) onView?.({ view, mode });
+  }, [view, mode, onView]);
   // The window or the panels changed size.
   useEffect(() => {
     if (!viewport.width) return;

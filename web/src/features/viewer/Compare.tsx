@@ -1,13 +1,15 @@
-// Two versions of a picture: side by side, or one over the other with a
-// slider that wipes between them.
+// Two versions of a picture (or the same page of two versions of a deck):
+// side by side, or one over the other with a slider that wipes between them.
 import { useState } from "react";
 import type { Version } from "../../api/client";
 
 const src = (v: Version) => v.thumbnails.view?.url ?? v.file_url;
 
-export function Compare({ versions, left, right, onLeft, onClose, onImageError }: {
+export function Compare({ versions, left, right, onLeft, onClose, onImageError, page }: {
   versions: Version[]; left: Version; right: Version; onLeft: (id: string) => void; onClose: () => void;
   onImageError: () => void;
+  /** On a deck: the page compared, and whether the left version lacks it. */
+  page?: { number: number; missing: boolean };
 }) {
   const [mode, setMode] = useState<"side" | "overlay">("side");
   const [split, setSplit] = useState(50);
@@ -46,19 +48,24 @@ export function Compare({ versions, left, right, onLeft, onClose, onImageError }
         )}
         <button type="button" className="secondary" onClick={onClose}>Done comparing</button>
       </div>
-      {mode === "side" ? (
+      {page?.missing ? (
+        <p className="viewer-note" role="status">
+          Version {left.number} has no page {page.number} (it has {left.page_count}).
+        </p>
+      ) : mode === "side" ? (
         <div className="side-by-side">
           {[left, right].map((v) => (
-            <figure key={v.id}>
+            // Keyed by picture: another page never shows the last one while it loads.
+            <figure key={src(v)}>
               <img src={src(v)} alt={`Version ${v.number}`} onError={onImageError} />
-              <figcaption>Version {v.number} · {v.original_name}</figcaption>
+              <figcaption>Version {v.number}{page ? `, page ${page.number}` : ""} · {v.original_name}</figcaption>
             </figure>
           ))}
         </div>
       ) : (
         <div className="overlay" style={{ aspectRatio: `${width} / ${height}` }}>
-          <img src={src(right)} alt={`Version ${right.number}`} style={box(right)} onError={onImageError} />
-          <img src={src(left)} alt={`Version ${left.number}`} className="top" onError={onImageError}
+          <img key={src(right)} src={src(right)} alt={`Version ${right.number}`} style={box(right)} onError={onImageError} />
+          <img key={src(left)} src={src(left)} alt={`Version ${left.number}`} className="top" onError={onImageError}
             style={{ ...box(left), clipPath: `inset(0 ${wipe}% 0 0)` }} />
           <span className="divider" style={{ left: `${split}%` }} aria-hidden="true" />
         </div>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { apiError, type AssetDetail, type ReviewStatus, type Version } from "../../api/client";
 import { useAssets, useBoard, useLiveBoard } from "../../api/boards";
@@ -11,11 +11,11 @@ import { UploadList } from "../../components/UploadList";
 import { ConfirmButton, Dialog, ErrorNote, Field, Link, useSubmit } from "../../components/ui/kit";
 import { STATUS_LABEL } from "../../lib/assets";
 import { href, navigate, signInHere } from "../../lib/router";
-import { ACCEPTED_TYPES, UploadQueue, type Item } from "../../lib/uploads/queue";
+import { ACCEPT, UploadQueue, type Item } from "../../lib/uploads/queue";
 import { browserTransport } from "../../lib/uploads/transport";
-import { Canvas, type CanvasHandle } from "./Canvas";
+import { Canvas, type CanvasHandle, type Remembered } from "./Canvas";
 import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, widthLabel } from "../../api/captures";
-import { usePages, useRenderProgress } from "../../api/decks";
+import { asPage, deckProgress, usePages, useRenderProgress } from "../../api/decks";
 import { ago } from "../../components/ui/kit";
 import { Compare } from "./Compare";
 import type { FitMode, Shape } from "./geometry";
@@ -68,6 +68,9 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const [help, setHelp] = useState(false);
   const [renaming, setRenaming] = useState(false);
   const canvas = useRef<CanvasHandle>(null);
+  const views = useRef(new Map<string, Remembered>());
+  const viewKeyRef = useRef("");
+  const rememberView = useCallback((r: Remembered) => views.current.set(viewKeyRef.current, r), []);
   const fileInput = useRef<HTMLInputElement>(null);
 
   // Another picture (←/→): start from its own address.
@@ -106,6 +109,8 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const lostPages = deck ? carried.filter((t) => t.page > pageCount).length : 0;
   const pages = usePages(deck && version?.state === "ready" ? version.id : null).data;
   const rendering = useRenderProgress(deck && version?.state === "processing" ? version.id : null);
+  // Compare shows the same page of the other version.
+  const comparedPages = usePages(deck ? comparing : null).data;
   // A thread linked from the inbox or an e-mail opens on its page.
   const selectedPage = threads?.find((t) => t.id === selected)?.page;
   useEffect(() => {
@@ -242,9 +247,10 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const visible = pageThreads.filter((t) => showResolved || t.state === "open" || t.id === selected);
   // The canvas shows the deck's page as if it were the version's picture.
   const pageInfo = pages?.[shownPage - 1];
-  const shown: Version = deck && pageInfo
-    ? { ...version, width: pageInfo.view.width, height: pageInfo.view.height, thumbnails: { grid: pageInfo.grid, view: pageInfo.view } }
-    : version;
+  const shown = deck ? asPage(version, pageInfo) : version;
+  // Each page keeps its zoom: turning back shows it as it was left.
+  const viewKey = `${version.id}:${shownPage}`;
+  viewKeyRef.current = viewKey;
   const isCapture = asset.kind === "capture";
   const canCapture = !!can?.capture;
   const inProgress = version.state !== "ready" && version.state !== "failed";
@@ -286,7 +292,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
             <button type="button" className="secondary" onClick={() => fileInput.current?.click()}>
               Upload new version
             </button>
-            <input ref={fileInput} type="file" hidden accept={ACCEPTED_TYPES.join(",")} aria-label="New version file"
+            <input ref={fileInput} type="file" hidden accept={ACCEPT} aria-label="New version file"
               onChange={(e) => { if (e.target.files?.[0]) queue?.add([e.target.files[0]], asset.id); e.target.value = ""; }} />
           </>
         )}
@@ -367,7 +373,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
         </p>
       )}
       {uploads.length > 0 && queue && <UploadList items={uploads} queue={queue} />}
-      {deck && pages && !comparing && (
+      {deck && pages && (
         <nav className="page-strip" aria-label="Pages">
           <button type="button" className="link" disabled={shownPage <= 1} onClick={() => turnTo(shownPage - 1)}
             aria-label="Previous page" title="Previous page (← or Page Up)">‹</button>
@@ -398,8 +404,9 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
       )}
       <div className="viewer-body">
         {comparing && left ? (
-          <Compare versions={versions} left={left} right={version} onLeft={setComparing}
-            onClose={() => setComparing(null)} onImageError={imageFailed} />
+          <Compare versions={versions} left={deck ? asPage(left, comparedPages?.[shownPage - 1]) : left}
+            right={shown} onLeft={setComparing} onClose={() => setComparing(null)} onImageError={imageFailed}
+            page={deck ? { number: shownPage, missing: !!comparedPages && !comparedPages[shownPage - 1] } : undefined} />
         ) : version.state === "failed" ? (
           <div className="viewer-note">
             <p className="error">
@@ -412,10 +419,11 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
         ) : (inProgress && !version.width) || (deck && !pageInfo) ? (
           <p className="viewer-note" role="status">
             <span className="spinner" aria-hidden="true" /> {CAPTURE_STATE_LABEL[version.state] ?? (
-              rendering ? `Rendering page ${rendering.page} of ${rendering.pages}…` : deck ? "Rendering pages…" : "Processing…")}
+              deck ? deckProgress(version.content_type, rendering) : "Processing…")}
           </p>
         ) : (
           <Canvas key={deck ? shownPage : undefined} ref={canvas} version={shown} onImageError={imageFailed} threads={visible} selected={selected} draft={draft}
+            remembered={deck ? views.current.get(viewKey) : undefined} onView={deck ? rememberView : undefined}
             commenting={canComment && commenting} onSelect={select} onScale={setScale} onMode={setFitMode}
             onDraft={(s) => { setDraft(s); setSelected(null); }} />
         )}

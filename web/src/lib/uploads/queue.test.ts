@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, type Problem } from "../../api/client";
-import { canRetry, refusal, UploadQueue, type Completed, type Item, type Transport, type UploadOut } from "./queue";
+import { canRetry, contentType, refusal, SLIDE_TYPES, UploadQueue, type Completed, type Item, type Transport, type UploadOut } from "./queue";
 
 const png = (name: string, size = 10) => new File([new Uint8Array(size)], name, { type: "image/png" });
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -47,6 +47,17 @@ function queueWith(net: ReturnType<typeof fakeNetwork>, parallel = 2) {
 }
 
 describe("UploadQueue", () => {
+  it("names slides by their extension when the system gives them no or another type", () => {
+    const key = new File(["x"], "Talk.KEY", { type: "" });
+    expect(contentType(key)).toBe(SLIDE_TYPES.key);
+    expect(refusal(key)).toBeNull();
+    expect(contentType(new File(["x"], "a.pptx", { type: "application/zip" }))).toBe(SLIDE_TYPES.pptx);
+    expect(contentType(new File(["x"], "b.key", { type: "application/x-iwork-keynote-sffkey" }))).toBe(SLIDE_TYPES.key);
+    expect(contentType(new File(["x"], "deck.pdf", { type: "application/pdf" }))).toBe("application/pdf");
+    // An extension alone makes nothing else acceptable.
+    expect(refusal(new File(["x"], "notes.txt", { type: "" }))).toMatch(/PowerPoint/);
+  });
+
   it("refuses wrong types and empty or huge files before sending anything", () => {
     expect(refusal(new File(["x"], "a.svg", { type: "image/svg+xml" }))).toMatch(/PNG, JPEG/);
     expect(refusal(new File([], "a.png", { type: "image/png" }))).toMatch(/empty/);

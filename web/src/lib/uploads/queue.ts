@@ -8,7 +8,26 @@ export type UploadOut = Schemas["UploadOut"];
 export type Completed = Schemas["CompletedOut"];
 export type Target = Schemas["UploadTarget"];
 
-export const ACCEPTED_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif", "application/pdf"];
+/** Slides the server converts with LibreOffice (when it has it), by extension. */
+export const SLIDE_TYPES: Record<string, string> = {
+  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  ppt: "application/vnd.ms-powerpoint",
+  odp: "application/vnd.oasis.opendocument.presentation",
+  key: "application/vnd.apple.keynote",
+};
+export const ACCEPTED_TYPES = [
+  "image/png", "image/jpeg", "image/webp", "image/gif", "application/pdf", ...Object.values(SLIDE_TYPES),
+];
+/** For file pickers: types, and the extensions of types systems often leave unnamed. */
+export const ACCEPT = [...ACCEPTED_TYPES, ...Object.keys(SLIDE_TYPES).map((e) => `.${e}`)].join(",");
+
+/** The type to declare: the browser's, or (for slides it gave no or another name) by extension. */
+export function contentType(file: File): string {
+  const ext = file.name.toLowerCase().match(/\.([a-z]+)$/)?.[1] ?? "";
+  if (SLIDE_TYPES[ext] && !ACCEPTED_TYPES.includes(file.type)) return SLIDE_TYPES[ext];
+  if (file.type === "application/x-iwork-keynote-sffkey") return SLIDE_TYPES.key;
+  return file.type;
+}
 export const MAX_BYTES = 100 * 1024 * 1024;
 const PARALLEL = 3;
 
@@ -39,8 +58,8 @@ export interface Transport {
 
 /** Why a file cannot be uploaded at all, before anything is sent. */
 export function refusal(file: File): string | null {
-  if (!ACCEPTED_TYPES.includes(file.type)) {
-    return "Only PNG, JPEG, WebP and GIF pictures and PDF decks can be uploaded.";
+  if (!ACCEPTED_TYPES.includes(contentType(file))) {
+    return "Only PNG, JPEG, WebP and GIF pictures, PDF decks and PowerPoint, Keynote or OpenDocument slides can be uploaded.";
   }
   if (file.size === 0) return "This file is empty.";
   if (file.size > MAX_BYTES) return "This file is larger than 100 MB.";

@@ -2,14 +2,14 @@
 // target with progress (XHR, since fetch cannot report upload progress) →
 // complete.
 import { ApiError, client, data, type Problem } from "../../api/client";
-import type { Transport } from "./queue";
+import { contentType, type Transport } from "./queue";
 
 export function browserTransport(boardId: string): Transport {
   return {
     create: (file, assetId, key) =>
       data(client.POST("/api/v1/boards/{id}/uploads", {
         params: { path: { id: boardId }, header: { "Idempotency-Key": key } },
-        body: { file_name: file.name, content_type: file.type, size: file.size, asset_id: assetId },
+        body: { file_name: file.name, content_type: contentType(file), size: file.size, asset_id: assetId },
       })),
     send: (target, file, onProgress, signal) =>
       new Promise<void>((resolve, reject) => {
