@@ -2,7 +2,8 @@
 """Decks end to end (issue 14): for each deck, the time `complete` takes
 (the PDF is opened and checked in a worker) and the time from its answer to
 the version being ready (every page rendered, thumbnailed and stored), on
-the release binary with the default settings (one deck worker).
+the release binary with the default settings (one deck worker). The anchor,
+in the same run: the worker alone rendering every page to PNG.
 
 The 40-page deck of the issue is the first 40 pages of the corpus's
 47-page Keynote deck, cut with pypdfium2 (pip install pypdfium2). Slides
@@ -60,6 +61,18 @@ def pptx(slides, folder):
     return os.path.join(folder, "slides.pptx")
 
 
+def render_only(path, work):
+    """The anchor: the worker rendering every page to PNG, nothing else."""
+    if not path.endswith(".pdf"):
+        return "-"
+    out = os.path.join(work, "pages")
+    os.makedirs(out, exist_ok=True)
+    t = time.monotonic()
+    subprocess.run([F.BIN, "pdf-worker", "bench", path, out, "1600"], check=True, capture_output=True)
+    shutil.rmtree(out)
+    return f"{time.monotonic() - t:.2f}s"
+
+
 def upload(c, board, path, ctype):
     size = os.path.getsize(path)
     up, _ = c.call("POST", f"/api/v1/boards/{board}/uploads",
@@ -103,15 +116,15 @@ def main():
             cases.append((slides, PPTX))
         else:
             print("LibreOffice not found: the .pptx case is skipped")
-        print(f"{'deck':<58} {'pages':>5} {'complete':>9} {'to ready':>9} {'per page':>9}")
+        print(f"{'deck':<62} {'pages':>5} {'complete':>9} {'to ready':>9} {'per page':>9} {'render only':>11}")
         for path, ctype in cases:
             checked, ready, v = upload(c, board["id"], path, ctype)
             pages = v["page_count"]
             if v["state"] != "ready":
-                print(f"{os.path.basename(path):<58} failed: {v.get('failure')}")
+                print(f"{os.path.basename(path):<62} failed: {v.get('failure')}")
                 continue
-            print(f"{os.path.basename(path):<58} {pages:>5} {checked:>8.2f}s {ready:>8.2f}s "
-                  f"{ready / max(pages, 1) * 1000:>7.0f}ms")
+            print(f"{os.path.basename(path):<62} {pages:>5} {checked:>8.2f}s {ready:>8.2f}s "
+                  f"{ready / max(pages, 1) * 1000:>7.0f}ms {render_only(path, work):>11}")
     finally:
         server.terminate()
         server.wait()

@@ -24,4 +24,6 @@ python3 scripts/bench/live.py
 python3 scripts/bench/digest.py
 python3 scripts/bench/digest.py --workers 4
 python3 scripts/bench/capture.py
+python3 -c "import pypdfium2, PIL" 2>/dev/null || python3 -m pip install --quiet pypdfium2 pillow
+python3 scripts/bench/deck.py
 (cd web && node e2e/bench-board.mjs)
