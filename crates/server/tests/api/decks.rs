@@ -111,7 +111,19 @@ async fn upload_pdf(
     bytes: &[u8],
     asset: Option<&str>,
 ) -> crate::helpers::Answer {
-    let up = send(user, board, name, PDF, bytes, asset).await;
+    upload_slides(user, board, name, PDF, bytes, asset).await
+}
+
+/// Uploads a deck of type `ctype` all the way; the completion's answer.
+async fn upload_slides(
+    user: &TestUser,
+    board: &str,
+    name: &str,
+    ctype: &str,
+    bytes: &[u8],
+    asset: Option<&str>,
+) -> crate::helpers::Answer {
+    let up = send(user, board, name, ctype, bytes, asset).await;
     complete(user, &up).await
 }
 
@@ -549,18 +561,6 @@ fn office_slides(ext: &str) -> Vec<u8> {
     std::fs::read(dir.path().join(format!("slides.{ext}"))).unwrap()
 }
 
-/// Uploads slides all the way; the completion's answer.
-async fn upload_slides(
-    user: &TestUser,
-    board: &str,
-    name: &str,
-    ctype: &str,
-    bytes: &[u8],
-    asset: Option<&str>,
-) -> crate::helpers::Answer {
-    let up = send(user, board, name, ctype, bytes, asset).await;
-    complete(user, &up).await
-}
 
 /// PowerPoint and OpenDocument slides are converted to PDF by LibreOffice
 /// in the sandbox and rendered as any deck; the original stays the
