@@ -3,7 +3,7 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type PointerEvent } from "react";
 import type { Thread, Version } from "../../api/client";
 import {
-  bounded, centred, fitted, initialMode, pan, reveal, shapeFromDrag, toScreen, zoomAt, type FitMode, type Shape, type Size,
+  bounded, centred, fitted, initialMode, pan, reveal, shapeFromDrag, toScreen, wheelZoom, zoomAt, type FitMode, type Shape, type Size,
   type View,
 } from "./geometry";
 
@@ -165,7 +165,7 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
       const r = el.getBoundingClientRect();
       setView((v) => {
         if (!v) return v;
-        if (e.ctrlKey || e.metaKey) return zoomAt(v, Math.exp(-e.deltaY * 0.01), e.clientX - r.left, e.clientY - r.top);
+        if (e.ctrlKey || e.metaKey) return zoomAt(v, wheelZoom(e.deltaY, e.deltaMode), e.clientX - r.left, e.clientY - r.top);
         return pan(v, -e.deltaX, -e.deltaY);
       });
     };

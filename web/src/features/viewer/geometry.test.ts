@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  bounded, centred, fit, fitWidth, initialMode, MARGIN, MAX_SCALE, pan, reveal, shapeFromDrag, toPicture, toScreen, zoomAt,
+  bounded, centred, fit, fitWidth, initialMode, MARGIN, MAX_SCALE, pan, reveal, shapeFromDrag, toPicture, toScreen, wheelZoom,
+  WHEEL_STEP, zoomAt,
 } from "./geometry";
 
 const viewport = { width: 1000, height: 800 };
@@ -102,5 +103,24 @@ describe("long pages", () => {
     expect(a.y).toBeGreaterThanOrEqual(0);
     expect(b.x).toBeLessThanOrEqual(viewport.width);
     expect(b.y).toBeLessThanOrEqual(viewport.height);
+  });
+});
+
+describe("wheel zoom", () => {
+  it("takes one fine step per mouse notch, in pixels, lines or pages", () => {
+    expect(wheelZoom(-100)).toBeCloseTo(WHEEL_STEP);
+    expect(wheelZoom(100)).toBeCloseTo(1 / WHEEL_STEP);
+    expect(wheelZoom(-3, 1)).toBeCloseTo(WHEEL_STEP);
+    expect(wheelZoom(1, 2)).toBeCloseTo(1 / WHEEL_STEP);
+    // Five notches from 28 % reach 56 %, not 77 % after one.
+    const five = [1, 2, 3, 4, 5].reduce((s) => s * wheelZoom(-100), 0.28);
+    expect(five).toBeGreaterThan(0.5);
+    expect(five).toBeLessThan(0.6);
+  });
+
+  it("follows a trackpad pinch's small deltas smoothly", () => {
+    expect(wheelZoom(-5)).toBeCloseTo(Math.exp(0.05));
+    expect(wheelZoom(2.5) * wheelZoom(-2.5)).toBeCloseTo(1);
+    expect(wheelZoom(0)).toBe(1);
   });
 });

@@ -85,6 +85,21 @@ export function zoomAt(view: View, factor: number, px: number, py: number): View
   return { scale, tx: px - (px - view.tx) * k, ty: py - (py - view.ty) * k };
 }
 
+/** A mouse wheel's notch zooms by this much: fine steps, as in design tools. */
+export const WHEEL_STEP = 1.15;
+
+/**
+ * The zoom factor of one Ctrl/⌘+wheel event. A trackpad pinch sends many
+ * small pixel deltas that follow the fingers; a mouse notch sends one large
+ * delta (100 px, or 3 lines) that would jump ×2.7 if followed, so it makes
+ * one fine step instead.
+ */
+export function wheelZoom(deltaY: number, deltaMode = 0): number {
+  const px = deltaMode === 1 ? deltaY * 33 : deltaMode === 2 ? deltaY * 800 : deltaY;
+  if (Math.abs(px) < 40) return Math.exp(-px * 0.01);
+  return px > 0 ? 1 / WHEEL_STEP : WHEEL_STEP;
+}
+
 export function pan(view: View, dx: number, dy: number): View {
   return { ...view, tx: view.tx + dx, ty: view.ty + dy };
 }
