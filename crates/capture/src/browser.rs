@@ -40,7 +40,9 @@ pub fn find(configured: Option<&Path>) -> Option<PathBuf> {
 pub fn find_program(configured: Option<&Path>, names: &[&str]) -> Option<PathBuf> {
     if let Some(path) = configured {
         if path.components().count() > 1 {
-            return executable(path).then(|| path.to_owned());
+            // Absolute: programs are started in folders of their own.
+            return executable(path)
+                .then(|| std::path::absolute(path).unwrap_or_else(|_| path.to_owned()));
         }
         return on_path(&path.to_string_lossy());
     }

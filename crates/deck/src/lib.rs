@@ -9,6 +9,7 @@
 //! before anything is stored; rendering then writes one PNG per page at
 //! viewer size.
 
+mod confine;
 pub mod office;
 mod sandbox;
 pub mod worker;
@@ -133,6 +134,19 @@ pub enum Refusal {
     NotConvertible,
     #[error("LibreOffice took longer than {seconds} s to convert the slides")]
     ConversionTooSlow { seconds: u64 },
+}
+
+impl Refusal {
+    /// Whether it speaks of a PDF (not of slides or their conversion).
+    pub fn is_of_the_pdf(&self) -> bool {
+        !matches!(
+            self,
+            Refusal::NoConverter
+                | Refusal::NotSlides { .. }
+                | Refusal::NotConvertible
+                | Refusal::ConversionTooSlow { .. }
+        )
+    }
 }
 
 /// A failure that is not the file's fault: the job should try again.

@@ -74,6 +74,16 @@ impl Slides {
         }
     }
 
+    /// LibreOffice's import filter (Impress's, for every format).
+    pub fn filter(self) -> &'static str {
+        match self {
+            Slides::Pptx => "Impress MS PowerPoint 2007 XML",
+            Slides::Ppt => "MS PowerPoint 97",
+            Slides::Odp => "impress8",
+            Slides::Key => "Apple Keynote",
+        }
+    }
+
     /// Whether the bytes are the container this format comes in: a ZIP
     /// archive, or the OLE compound file of a .ppt. What is inside is for
     /// LibreOffice to read, in the sandbox.

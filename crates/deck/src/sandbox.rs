@@ -85,17 +85,26 @@ impl Sandbox {
     /// confined as the PDF worker is (more memory: it maps much it never
     /// touches). Its profile and temporary files stay in `dir`.
     pub async fn convert(&self, dir: &Path, slides: Slides) -> Result<(), Error> {
+        let dir = &absolute(dir)?;
         let converter = self.converter.as_ref().ok_or(Refusal::NoConverter)?;
         let worker = |e: std::io::Error| Error::Worker(format!("LibreOffice: {e}"));
         let tmp = dir.join("tmp");
         std::fs::create_dir_all(&tmp).map_err(worker)?;
-        let mut command = Command::new(&converter.soffice);
+        // Its own binary confines itself (Landlock) and becomes LibreOffice.
+        let mut command = Command::new(&self.exe);
         command
+            .arg("pdf-worker")
+            .arg("exec")
+            .arg(dir)
+            .arg(&converter.soffice)
             .args(["--headless", "--norestore", "--nologo", "--nolockcheck"])
             .arg(format!(
                 "-env:UserInstallation=file://{}",
                 url_path(&dir.join("profile"))
             ))
+            // Impress's own import filter: a file that is really a text
+            // document or a spreadsheet is not handed to Writer or Calc.
+            .arg(format!("--infilter={}", slides.filter()))
             .args(["--convert-to", "pdf", "--outdir", "."])
             .arg(slides.input())
             .env_clear()
@@ -118,7 +127,9 @@ impl Sandbox {
             command.pre_exec(move || confine(caps));
         }
         let mut child = command.spawn().map_err(worker)?;
-        let pid = child.id().unwrap_or_default() as i32;
+        // LibreOffice forks, and a cancelled job drops this future: the
+        // whole group goes, whichever way this ends.
+        let _group = KillGroup(child.id().unwrap_or_default() as i32);
         let said = child.stderr.take().map(|mut stderr| {
             tokio::spawn(async move {
                 let mut text = Vec::new();
@@ -126,21 +137,14 @@ impl Sandbox {
                 String::from_utf8_lossy(&text).into_owned()
             })
         });
-        let status = match tokio::time::timeout(converter.timeout, child.wait()).await {
-            Ok(status) => status.map_err(worker)?,
-            Err(_) => {
-                // SAFETY: kill(2) on the converter's own process group.
-                unsafe { libc::kill(-pid, libc::SIGKILL) };
-                let _ = child.wait().await;
-                return Err(Refusal::ConversionTooSlow {
-                    seconds: converter.timeout.as_secs(),
-                }
-                .into());
+        let Ok(status) = tokio::time::timeout(converter.timeout, child.wait()).await else {
+            return Err(Refusal::ConversionTooSlow {
+                seconds: converter.timeout.as_secs(),
             }
+            .into());
         };
-        // LibreOffice forks: what it left behind goes with its group.
-        // SAFETY: kill(2) on the converter's own process group.
-        unsafe { libc::kill(-pid, libc::SIGKILL) };
+        let status = status.map_err(worker)?;
+        drop(_group);
         let said = match said {
             Some(task) => task.await.unwrap_or_default(),
             None => String::new(),
@@ -150,8 +154,9 @@ impl Sandbox {
             let n = std::io::Read::read(&mut f, &mut head)?;
             Ok(crate::sniff(&head[..n]))
         });
+        // A converter stopped half-way (by a limit) may leave half a PDF.
         match pdf {
-            Ok(true) => Ok(()),
+            Ok(true) if status.success() => Ok(()),
             _ => {
                 tracing::info!(%status, stderr = %said.trim_end(), "LibreOffice made no PDF");
                 Err(Refusal::NotConvertible.into())
@@ -181,6 +186,7 @@ impl Sandbox {
         mut progress: impl FnMut(usize, usize),
     ) -> Result<Outline, Error> {
         let worker = |e: std::io::Error| Error::Worker(e.to_string());
+        let dir = &absolute(dir)?;
         let mut command = Command::new(&self.exe);
         command
             .arg("pdf-worker")
@@ -328,6 +334,24 @@ fn confine(caps: Caps) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The worker runs in its folder and is told where that is: a relative
+/// data folder (the default `./critboard-data`) would point elsewhere.
+fn absolute(dir: &Path) -> Result<PathBuf, Error> {
+    std::path::absolute(dir).map_err(|e| Error::Worker(format!("{}: {e}", dir.display())))
+}
+
+/// Kills a process group when dropped.
+struct KillGroup(i32);
+
+impl Drop for KillGroup {
+    fn drop(&mut self) {
+        if self.0 > 0 {
+            // SAFETY: kill(2) on a process group this sandbox started.
+            unsafe { libc::kill(-self.0, libc::SIGKILL) };
+        }
+    }
 }
 
 /// A path as the path part of a `file://` URL (LibreOffice reads its

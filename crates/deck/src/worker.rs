@@ -11,8 +11,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// `check DIR MAX_PAGES`, `render DIR MAX_PAGES`, or `bench PDF OUT WIDTH`
-/// (renders every page at WIDTH px without limits, for scripts/bench/pdf.py).
+/// `check DIR MAX_PAGES`, `render DIR MAX_PAGES`, `exec DIR PROGRAM ARGS…`
+/// (runs a converter confined to DIR), or `bench PDF OUT WIDTH` (renders
+/// every page at WIDTH px without limits, for scripts/bench/pdf.py).
 pub fn main(args: &[String]) -> ExitCode {
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
     let outcome = match arg(0) {
@@ -21,7 +22,11 @@ pub fn main(args: &[String]) -> ExitCode {
             Err(_) => Err("MAX_PAGES must be a number".into()),
         },
         "bench" => bench(Path::new(arg(1)), Path::new(arg(2)), arg(3)),
-        _ => Err("usage: critboard pdf-worker check|render DIR MAX_PAGES".into()),
+        "exec" if args.len() > 2 => exec(Path::new(arg(1)), &args[2..]),
+        _ => Err(
+            "usage: critboard pdf-worker check|render DIR MAX_PAGES | exec DIR PROGRAM ARGS…"
+                .into(),
+        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -41,6 +46,8 @@ fn say(message: &Message) -> Result<(), String> {
 }
 
 fn run(dir: &Path, max_pages: usize, render_pages: bool) -> Result<(), String> {
+    // From here on, only its own folder exists for the worker.
+    crate::confine::restrict(dir, &[], false)?;
     let data = std::fs::read(dir.join(INPUT)).map_err(|e| format!("cannot read the input: {e}"))?;
     let pdf = match open(data, max_pages) {
         Ok(pdf) => pdf,
@@ -77,6 +84,16 @@ fn run(dir: &Path, max_pages: usize, render_pages: bool) -> Result<(), String> {
         say(&Message::Page(n))?;
     }
     Ok(())
+}
+
+/// Confines itself to `dir` and the system's files, then becomes
+/// `program` (LibreOffice), which inherits the confinement.
+fn exec(dir: &Path, program: &[String]) -> Result<(), String> {
+    use std::os::unix::process::CommandExt;
+    let exe = Path::new(&program[0]);
+    crate::confine::restrict(dir, &crate::confine::converter_reads(exe), true)?;
+    let e = std::process::Command::new(exe).args(&program[1..]).exec();
+    Err(format!("cannot start {}: {e}", exe.display()))
 }
 
 fn open(data: Vec<u8>, max_pages: usize) -> Result<Pdf, Refusal> {

@@ -446,10 +446,12 @@ async fn render_deck(state: &AppState, version_id: Uuid) -> Result<(), JobError>
         Ok(outline) => outline,
         Err(Error::Refused(refusal)) => {
             metrics::counter!("critboard_decks_total", "outcome" => "refused").increment(1);
-            store
-                .fail_version(version_id, &refusal.to_string())
-                .await
-                .map_err(retry)?;
+            // What is said of the PDF is said of the slides' conversion.
+            let why = match (slides, &refusal) {
+                (Some(_), r) if r.is_of_the_pdf() => format!("the slides as a PDF: {r}"),
+                _ => refusal.to_string(),
+            };
+            store.fail_version(version_id, &why).await.map_err(retry)?;
             return Ok(());
         }
         Err(e @ Error::Worker(_)) => return Err(retry(e)),

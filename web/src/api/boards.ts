@@ -113,6 +113,8 @@ export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) 
       // stream can lag behind a request).
       const v = listedVersion(qc, boardId, event);
       cardCurrent = v?.id === event.version_id && v.state === (event.kind === "version.ready" ? "ready" : "failed");
+      // A deck's page list asked for while it rendered was empty.
+      qc.invalidateQueries({ queryKey: keys.pages(event.version_id) });
       break;
     }
     case "capture.progress":

@@ -5046,7 +5046,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused: not an accepted picture or PDF, damaged, too large, encrypted, too many pages */
+            /** @description Refused: not an accepted picture, PDF or slides, damaged, too large, encrypted, too many pages; slides without LibreOffice on the server */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -336,7 +336,7 @@ pub struct CompletedOut {
         (status = 200, body = CompletedOut, description = "Completed before"),
         (status = 404, body = Problem),
         (status = 409, body = Problem, description = "Nothing uploaded yet"),
-        (status = 422, body = Problem, description = "Refused: not an accepted picture or PDF, damaged, too large, encrypted, too many pages")))]
+        (status = 422, body = Problem, description = "Refused: not an accepted picture, PDF or slides, damaged, too large, encrypted, too many pages; slides without LibreOffice on the server")))]
 async fn complete_upload(
     State(state): State<AppState>,
     me: CurrentUser,

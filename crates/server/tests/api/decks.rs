@@ -561,7 +561,6 @@ fn office_slides(ext: &str) -> Vec<u8> {
     std::fs::read(dir.path().join(format!("slides.{ext}"))).unwrap()
 }
 
-
 /// PowerPoint and OpenDocument slides are converted to PDF by LibreOffice
 /// in the sandbox and rendered as any deck; the original stays the
 /// version's file.
@@ -735,6 +734,49 @@ async fn without_libreoffice_slides_are_refused_and_pdfs_work() {
     assert_eq!(
         wait_ready(&ada, &id).await["current_version"]["state"],
         "ready"
+    );
+}
+
+/// What the converter runs as (`pdf-worker exec`) sees its folder and the
+/// system, not a data folder beside it, and opens no TCP connection.
+#[test]
+fn the_converter_sees_only_its_folder_and_the_system() {
+    let root = tempfile::tempdir().unwrap();
+    let job = root.path().join("job");
+    let data = root.path().join("data");
+    std::fs::create_dir_all(&job).unwrap();
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(job.join("input.pptx"), "slides").unwrap();
+    std::fs::write(data.join("critboard.db"), "secrets").unwrap();
+    let exec = |program: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_critboard"))
+            .args(["pdf-worker", "exec"])
+            .arg(&job)
+            .args(program)
+            .output()
+            .unwrap()
+    };
+    let own = exec(&["/bin/cat", job.join("input.pptx").to_str().unwrap()]);
+    assert_eq!(own.stdout, b"slides", "{own:?}");
+    let system = exec(&["/bin/cat", "/etc/hostname"]);
+    assert!(system.status.success(), "{system:?}");
+    let beside = exec(&["/bin/cat", data.join("critboard.db").to_str().unwrap()]);
+    assert!(
+        !beside.status.success() && beside.stdout.is_empty(),
+        "{beside:?}"
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let tcp = exec(&[
+        "/bin/bash",
+        "-c",
+        &format!("echo hi > /dev/tcp/127.0.0.1/{port}"),
+    ]);
+    assert!(!tcp.status.success(), "{tcp:?}");
+    listener.set_nonblocking(true).unwrap();
+    assert!(
+        listener.accept().is_err(),
+        "the converter reached a TCP port"
     );
 }
 

@@ -1,6 +1,5 @@
 //! PDF decks: a version has pages (one row each, with its rendered picture
-//! and grid thumbnail), and a thread sits on a page of its version. A
-//! version's type may be a slide format's (73 characters for .pptx).
+//! and grid thumbnail), and a thread sits on a page of its version.
 
 use super::m0001_foundation::{cascade, create, name};
 use sea_orm_migration::{prelude::*, schema::*};
@@ -36,17 +35,6 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(name(table))
                     .add_column(integer(name(col)).default(1).to_owned())
-                    .to_owned(),
-            )
-            .await?;
-        }
-        // Slides keep their own type, which is longer than a picture's
-        // (SQLite does not enforce lengths, nor can it alter a column).
-        if m.get_database_backend() != sea_orm::DatabaseBackend::Sqlite {
-            m.alter_table(
-                Table::alter()
-                    .table(name("versions"))
-                    .modify_column(string_len(name("content_type"), 100))
                     .to_owned(),
             )
             .await?;

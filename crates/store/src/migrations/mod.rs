@@ -15,6 +15,7 @@ mod m0008_mail;
 mod m0009_event_comments;
 mod m0010_captures;
 mod m0011_decks;
+mod m0012_slide_types;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_event_comments::Migration),
             Box::new(m0010_captures::Migration),
             Box::new(m0011_decks::Migration),
+            Box::new(m0012_slide_types::Migration),
         ]
     }
 }

@@ -8,8 +8,9 @@ const src = (v: Version) => v.thumbnails.view?.url ?? v.file_url;
 export function Compare({ versions, left, right, onLeft, onClose, onImageError, page }: {
   versions: Version[]; left: Version; right: Version; onLeft: (id: string) => void; onClose: () => void;
   onImageError: () => void;
-  /** On a deck: the page compared, and whether the left version lacks it. */
-  page?: { number: number; missing: boolean };
+  /** On a deck: the page compared, whether the left version lacks it, and
+   *  whether either version's pages are still on their way. */
+  page?: { number: number; missing: boolean; loading: boolean };
 }) {
   const [mode, setMode] = useState<"side" | "overlay">("side");
   const [split, setSplit] = useState(50);
@@ -52,6 +53,10 @@ export function Compare({ versions, left, right, onLeft, onClose, onImageError, 
         <p className="viewer-note" role="status">
           Version {left.number} has no page {page.number} (it has {left.page_count}).
         </p>
+      ) : page && left.state !== "ready" ? (
+        <p className="viewer-note" role="status">Version {left.number} is not ready to compare.</p>
+      ) : page?.loading ? (
+        <p className="viewer-note" role="status"><span className="spinner" aria-hidden="true" /> Loading pages…</p>
       ) : mode === "side" ? (
         <div className="side-by-side">
           {[left, right].map((v) => (

@@ -99,18 +99,20 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
 
   const threadsQuery = useVersionThreads(id, version?.id);
   const deck = asset?.kind === "deck";
-  const pageCount = deck ? version?.page_count ?? 1 : 1;
+  // Slides being converted have no pages yet (0): the viewer waits on page 1.
+  const pageCount = deck ? Math.max(1, version?.page_count ?? 1) : 1;
   const shownPage = Math.min(page, pageCount);
   const onPage = (t: { page: number }) => !deck || t.page === shownPage;
   const threads = threadsQuery.data?.items ?? null;
   const carried = threadsQuery.data?.previous ?? [];
   const previousOpen = carried.filter(onPage);
   // Open threads of pages this version no longer has.
-  const lostPages = deck ? carried.filter((t) => t.page > pageCount).length : 0;
+  const lostPages = deck && version?.state === "ready" ? carried.filter((t) => t.page > pageCount).length : 0;
   const pages = usePages(deck && version?.state === "ready" ? version.id : null).data;
   const rendering = useRenderProgress(deck && version?.state === "processing" ? version.id : null);
   // Compare shows the same page of the other version.
-  const comparedPages = usePages(deck ? comparing : null).data;
+  const compared = versions.find((v) => v.id === comparing);
+  const comparedPages = usePages(deck && compared?.state === "ready" ? compared.id : null).data;
   // A thread linked from the inbox or an e-mail opens on its page.
   const selectedPage = threads?.find((t) => t.id === selected)?.page;
   useEffect(() => {
@@ -406,7 +408,11 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
         {comparing && left ? (
           <Compare versions={versions} left={deck ? asPage(left, comparedPages?.[shownPage - 1]) : left}
             right={shown} onLeft={setComparing} onClose={() => setComparing(null)} onImageError={imageFailed}
-            page={deck ? { number: shownPage, missing: !!comparedPages && !comparedPages[shownPage - 1] } : undefined} />
+            page={deck ? {
+              number: shownPage,
+              missing: !!comparedPages && !comparedPages[shownPage - 1],
+              loading: !comparedPages || !pageInfo,
+            } : undefined} />
         ) : version.state === "failed" ? (
           <div className="viewer-note">
             <p className="error">
@@ -422,7 +428,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
               deck ? deckProgress(version.content_type, rendering) : "Processing…")}
           </p>
         ) : (
-          <Canvas key={deck ? shownPage : undefined} ref={canvas} version={shown} onImageError={imageFailed} threads={visible} selected={selected} draft={draft}
+          <Canvas key={deck ? viewKey : undefined} ref={canvas} version={shown} onImageError={imageFailed} threads={visible} selected={selected} draft={draft}
             remembered={deck ? views.current.get(viewKey) : undefined} onView={deck ? rememberView : undefined}
             commenting={canComment && commenting} onSelect={select} onScale={setScale} onMode={setFitMode}
             onDraft={(s) => { setDraft(s); setSelected(null); }} />
