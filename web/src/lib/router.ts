@@ -61,8 +61,10 @@ export function href(
   return s ? `${path}?${s}` : path;
 }
 
-export function navigate(path: string) {
-  window.history.pushState(null, "", path);
+/** `replace`: stepping through pictures, where Back should leave the viewer, not retrace every step. */
+export function navigate(path: string, { replace = false } = {}) {
+  if (replace) window.history.replaceState(null, "", path);
+  else window.history.pushState(null, "", path);
   window.dispatchEvent(new PopStateEvent("popstate"));
 }
 

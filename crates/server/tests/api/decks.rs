@@ -737,6 +737,20 @@ async fn without_libreoffice_slides_are_refused_and_pdfs_work() {
     );
 }
 
+/// The default data folder is relative (`./critboard-data`): the worker,
+/// started in its folder, is still told where that is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relative_worker_folder_is_found() {
+    let sandbox =
+        critboard_deck::Sandbox::new(env!("CARGO_BIN_EXE_critboard").into(), Default::default());
+    let dir = tempfile::tempdir_in(".").unwrap();
+    let relative = dir.path();
+    assert!(relative.is_relative(), "{relative:?}");
+    std::fs::write(relative.join(critboard_deck::INPUT), slides(2)).unwrap();
+    let outline = sandbox.check(relative).await.unwrap();
+    assert_eq!(outline.pages.len(), 2);
+}
+
 /// What the converter runs as (`pdf-worker exec`) sees its folder and the
 /// system, not a data folder beside it, and opens no TCP connection.
 #[test]

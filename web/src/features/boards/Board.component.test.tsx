@@ -67,6 +67,31 @@ describe("board page", () => {
     await waitFor(() => expect(gets).toEqual(["a1"]));
   });
 
+  it("keeps the status filter in the address", async () => {
+    server.use(
+      http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: true, manage: true, capture: false }))),
+      http.get(`*/api/v1/boards/${BOARD}/assets`, () => HttpResponse.json({
+        items: [
+          { ...asset("a1", "Home", version("v1", "a1", "ready")), review_status: "approved" },
+          asset("a2", "Pricing", version("v2", "a2", "ready")),
+        ],
+        next_cursor: null,
+      })),
+      http.get("*/api/v1/me/notification-settings", () => HttpResponse.json(noSettings)),
+    );
+    window.history.replaceState(null, "", `/b/${BOARD}?status=approved`);
+    renderWithApp(<BoardPage id={BOARD} signedIn />);
+    await screen.findByText("Home");
+    expect(screen.queryByText("Pricing")).toBeNull();
+    expect(screen.getByRole("button", { name: "Approved", pressed: true })).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: /^All/ }));
+    await screen.findByText("Pricing");
+    expect(window.location.search).toBe("");
+    fireEvent.click(screen.getByRole("button", { name: "Changes requested" }));
+    expect(window.location.search).toBe("?status=changes_requested");
+    window.history.replaceState(null, "", "/");
+  });
+
   it("offers uploads only to those who may edit, as the board says", async () => {
     server.use(
       http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: false, manage: false, capture: false }))),

@@ -19,6 +19,14 @@ import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, useRecaptureBoard, wid
 import { deckProgress, useRenderProgress } from "../../api/decks";
 import "./board.css";
 
+type StatusFilter = ReviewStatus | "all";
+const FILTERS: StatusFilter[] = ["all", "in_review", "changes_requested", "approved"];
+
+function statusParam(): StatusFilter {
+  const s = new URLSearchParams(window.location.search).get("status");
+  return FILTERS.find((f) => f === s) ?? "all";
+}
+
 /** The board: its pictures as a grid, uploads, live changes and sharing. */
 export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
   const qc = useQueryClient();
@@ -27,7 +35,15 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
   const board = boardQuery.data;
   const assets = assetsQuery.data;
   const error = apiError(boardQuery.error ?? assetsQuery.error);
-  const [status, setStatus] = useState<ReviewStatus | "all">("all");
+  // The filter lives in the address: reloads, links and Back keep it.
+  const [status, setStatusState] = useState<StatusFilter>(statusParam);
+  const setStatus = (s: StatusFilter) => {
+    setStatusState(s);
+    const url = new URL(window.location.href);
+    if (s === "all") url.searchParams.delete("status");
+    else url.searchParams.set("status", s);
+    window.history.replaceState(window.history.state, "", url);
+  };
   const [sharing, setSharing] = useState(false);
   const [addingWebsite, setAddingWebsite] = useState(false);
   const recaptureAll = useRecaptureBoard(id);
@@ -177,7 +193,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
       </p>
 
       <div className="status-filter" role="group" aria-label="Show pictures by review status">
-        {(["all", "in_review", "changes_requested", "approved"] as const).map((s) => (
+        {FILTERS.map((s) => (
           <button key={s} type="button" className={status === s ? "chip on" : "chip"} aria-pressed={status === s}
             onClick={() => setStatus(s)}>
             {s === "all" ? `All (${assets.length})` : STATUS_LABEL[s]}

@@ -186,7 +186,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const index = order.findIndex((a) => a.id === id);
   const step = (d: number) => {
     const next = order[index + d];
-    if (next) navigate(href("asset", { id: next.id }));
+    if (next) navigate(href("asset", { id: next.id }), { replace: true });
   };
 
   // Keyboard shortcuts, except while typing.
