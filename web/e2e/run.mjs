@@ -599,7 +599,11 @@ test("a deck: drop a PDF on the board, pin on page 3, upload a revised deck, see
   await page.keyboard.press("PageDown");
   await page.getByText("Version 1, page 4 · icons.pdf").waitFor();
   await shot(page, "28-deck-compare");
-  await page.getByRole("button", { name: "Done comparing" }).click();
+  // Esc leaves compare even from the version picker.
+  await page.getByLabel("Compare with").focus();
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Done comparing" }).waitFor({ state: "detached" });
+  await page.getByRole("button", { name: "Compare" }).waitFor();
 });
 
 test("settings: profile, e-mail frequency and an API token", async ({ page, base }) => {

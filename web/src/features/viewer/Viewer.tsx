@@ -193,8 +193,18 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   useEffect(() => {
     const key = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
+      if (document.querySelector('[aria-modal="true"]') || e.defaultPrevented) return;
+      // Esc leaves compare or closes the thread wherever focus is, unless
+      // it would drop words being typed (the composer handles its own).
+      if (e.key === "Escape" && !(t.closest("textarea, input") as HTMLInputElement | null)?.value) {
+        if (draft) setDraft(null);
+        else if (comparing) setComparing(null);
+        else if (selected) select(null);
+        else return;
+        e.preventDefault();
+        return;
+      }
       if (t.closest("input, textarea, select, [role=dialog]") || e.metaKey || e.ctrlKey || e.altKey) return;
-      if (document.querySelector('[aria-modal="true"]')) return;
       switch (e.key) {
         case "ArrowRight": if (deck) turnTo(shownPage + 1); else step(1); break;
         case "ArrowLeft": if (deck) turnTo(shownPage - 1); else step(-1); break;
@@ -209,11 +219,6 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
         case "w": case "W": canvas.current?.fitWidth(); break;
         case "1": canvas.current?.actualSize(); break;
         case "?": setHelp(true); break;
-        case "Escape":
-          if (draft) setDraft(null);
-          else if (comparing) setComparing(null);
-          else if (selected) select(null);
-          break;
         default: return;
       }
       e.preventDefault();
