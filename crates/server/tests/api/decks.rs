@@ -744,7 +744,10 @@ async fn a_relative_worker_folder_is_found() {
     let sandbox =
         critboard_deck::Sandbox::new(env!("CARGO_BIN_EXE_critboard").into(), Default::default());
     let dir = tempfile::tempdir_in(".").unwrap();
-    let relative = dir.path();
+    let relative = dir
+        .path()
+        .strip_prefix(std::env::current_dir().unwrap())
+        .unwrap();
     assert!(relative.is_relative(), "{relative:?}");
     std::fs::write(relative.join(critboard_deck::INPUT), slides(2)).unwrap();
     let outline = sandbox.check(relative).await.unwrap();
