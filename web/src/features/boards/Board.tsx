@@ -17,6 +17,7 @@ import { ShareDialog } from "./ShareDialog";
 import { AddWebsite } from "./AddWebsite";
 import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, useRecaptureBoard, widthLabel } from "../../api/captures";
 import { deckProgress, useRenderProgress } from "../../api/decks";
+import { carriesFiles } from "../../lib/drops";
 import "./board.css";
 
 type StatusFilter = ReviewStatus | "all";
@@ -73,7 +74,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
   const canUploadHere = !!board?.can.edit;
   useEffect(() => {
     let depth = 0;
-    const hasFiles = (e: DragEvent) => !!e.dataTransfer?.types.includes("Files");
+    const hasFiles = carriesFiles;
     const enter = (e: DragEvent) => {
       if (!hasFiles(e)) return;
       depth++;
