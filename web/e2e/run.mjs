@@ -584,9 +584,12 @@ test("a deck: drop a PDF on the board, pin on page 3, upload a revised deck, see
   await page.getByRole("group", { name: "Zoom" }).getByText(zoomed, { exact: true }).waitFor();
 
   // A revised deck: version 2, and the open thread shows on its page 3.
-  await page.getByLabel("New version file").setInputFiles({
-    name: "icons-v2.pdf", mimeType: "application/pdf", buffer: readFileSync(join(decks, "keynote-nlp-summit-2020-ray.pdf")),
-  });
+  // Dropped on the viewer, a file is a new version of what it shows.
+  const revised = readFileSync(join(decks, "keynote-nlp-summit-2020-ray.pdf")).toString("base64");
+  const drop = await filesToDrop(page, [{ name: "icons-v2.pdf", type: "application/pdf", b64: revised }]);
+  await page.dispatchEvent(".viewer", "dragenter", { dataTransfer: drop });
+  await page.getByText("Drop to upload a new version of icons").waitFor();
+  await page.dispatchEvent(".viewer", "drop", { dataTransfer: drop });
   await page.getByRole("option", { name: "Version 2 (latest)", selected: true }).waitFor({ state: "attached" });
   await page.getByText("Page 3 of 26").waitFor({ timeout: 60_000 });
   await page.getByRole("heading", { name: "Still open on the previous version" }).waitFor();

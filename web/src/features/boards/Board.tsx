@@ -17,7 +17,7 @@ import { ShareDialog } from "./ShareDialog";
 import { AddWebsite } from "./AddWebsite";
 import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, useRecaptureBoard, widthLabel } from "../../api/captures";
 import { deckProgress, useRenderProgress } from "../../api/decks";
-import { carriesFiles } from "../../lib/drops";
+import { useFileDrop } from "../../lib/drops";
 import "./board.css";
 
 type StatusFilter = ReviewStatus | "all";
@@ -49,7 +49,6 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
   const [addingWebsite, setAddingWebsite] = useState(false);
   const recaptureAll = useRecaptureBoard(id);
   const [uploads, setUploads] = useState<Item[]>([]);
-  const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const queue = useMemo(
@@ -72,46 +71,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
   // Files may be dropped anywhere on the page; a drop Critboard does not
   // take must not make the browser open the file and leave the board.
   const canUploadHere = !!board?.can.edit;
-  useEffect(() => {
-    let depth = 0;
-    const hasFiles = carriesFiles;
-    const enter = (e: DragEvent) => {
-      if (!hasFiles(e)) return;
-      depth++;
-      if (canUploadHere) setDragging(true);
-    };
-    const leave = (e: DragEvent) => {
-      if (!hasFiles(e)) return;
-      depth = Math.max(0, depth - 1);
-      if (depth === 0) setDragging(false);
-    };
-    const over = (e: DragEvent) => {
-      if (hasFiles(e)) e.preventDefault();
-    };
-    const drop = (e: DragEvent) => {
-      if (!hasFiles(e)) return;
-      e.preventDefault();
-      depth = 0;
-      setDragging(false);
-      if (canUploadHere) queue.add([...(e.dataTransfer?.files ?? [])]);
-    };
-    const end = () => {
-      depth = 0;
-      setDragging(false);
-    };
-    window.addEventListener("dragenter", enter);
-    window.addEventListener("dragleave", leave);
-    window.addEventListener("dragover", over);
-    window.addEventListener("drop", drop);
-    window.addEventListener("dragend", end);
-    return () => {
-      window.removeEventListener("dragenter", enter);
-      window.removeEventListener("dragleave", leave);
-      window.removeEventListener("dragover", over);
-      window.removeEventListener("drop", drop);
-      window.removeEventListener("dragend", end);
-    };
-  }, [canUploadHere, queue]);
+  const dragging = useFileDrop(canUploadHere, (files) => queue.add(files));
 
   // Live events keep the cache current, thumbnails included (no polling).
   const viewers = useLiveBoard(board ? id : null);

@@ -12,6 +12,7 @@ import { ConfirmButton, Dialog, ErrorNote, Field, Link, useSubmit } from "../../
 import { STATUS_LABEL } from "../../lib/assets";
 import { href, navigate, signInHere } from "../../lib/router";
 import { ACCEPT, UploadQueue, type Item } from "../../lib/uploads/queue";
+import { useFileDrop } from "../../lib/drops";
 import { browserTransport } from "../../lib/uploads/transport";
 import { Canvas, type CanvasHandle, type Remembered } from "./Canvas";
 import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, widthLabel } from "../../api/captures";
@@ -159,6 +160,11 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);
   }, [queue]);
+
+  // A file dropped on the viewer is a new version of this picture or deck.
+  const dragging = useFileDrop(!!can?.edit && !!asset && asset.kind !== "capture" && !!queue, (files) => {
+    if (files[0] && asset) queue?.add([files[0]], asset.id);
+  });
 
   const canComment = !!can?.comment;
   const canEdit = !!can?.edit;
@@ -380,6 +386,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
         </p>
       )}
       {uploads.length > 0 && queue && <UploadList items={uploads} queue={queue} />}
+      {dragging && <div className="drop-overlay" aria-hidden="true">Drop to upload a new version of {asset.title}</div>}
       {deck && pages && (
         <nav className="page-strip" aria-label="Pages">
           <button type="button" className="link" disabled={shownPage <= 1} onClick={() => turnTo(shownPage - 1)}
