@@ -67,3 +67,35 @@ export function useFileDrop(enabled: boolean, onFiles: (files: File[]) => void):
   }, [enabled]);
   return dragging;
 }
+
+/**
+ * Pictures pasted on the page (a screenshot copied to the clipboard) go to
+ * `onFiles` while `enabled`, named for when they were pasted; pasting into
+ * a text field pastes text as usual.
+ */
+export function usePastedFiles(enabled: boolean, onFiles: (files: File[]) => void) {
+  const take = useRef(onFiles);
+  take.current = onFiles;
+  useEffect(() => {
+    if (!enabled) return;
+    const paste = (e: ClipboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (t?.closest?.("input, textarea, [contenteditable=true]")) return;
+      const files = [...(e.clipboardData?.files ?? [])];
+      if (!files.length) return;
+      e.preventDefault();
+      take.current(files.map((f) => pastedName(f)));
+    };
+    window.addEventListener("paste", paste);
+    return () => window.removeEventListener("paste", paste);
+  }, [enabled]);
+}
+
+/** Clipboards call every picture "image.png": name it for when it came. */
+export function pastedName(file: File, at = new Date()): File {
+  if (!/^image\.\w+$/.test(file.name) && file.name) return file;
+  const ext = file.type.split("/")[1] === "jpeg" ? "jpg" : file.type.split("/")[1] ?? "png";
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const stamp = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}.${pad(at.getMinutes())}.${pad(at.getSeconds())}`;
+  return new File([file], `Pasted ${stamp}.${ext}`, { type: file.type });
+}

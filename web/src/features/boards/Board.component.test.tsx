@@ -92,6 +92,35 @@ describe("board page", () => {
     window.history.replaceState(null, "", "/");
   });
 
+  it("uploads a picture pasted on the board, but not text pasted in a field", async () => {
+    const created: string[] = [];
+    server.use(
+      http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: true, manage: true, capture: false }))),
+      http.get(`*/api/v1/boards/${BOARD}/assets`, () => HttpResponse.json({ items: [], next_cursor: null })),
+      http.get("*/api/v1/me/notification-settings", () => HttpResponse.json(noSettings)),
+      http.post(`*/api/v1/boards/${BOARD}/uploads`, async ({ request }) => {
+        created.push(((await request.json()) as { file_name: string }).file_name);
+        return HttpResponse.json({ type: "about:blank", title: "No", status: 422, detail: "no" }, { status: 422 });
+      }),
+    );
+    renderWithApp(<BoardPage id={BOARD} signedIn />);
+    await screen.findByRole("button", { name: "Upload pictures" });
+    const paste = (target: EventTarget) => {
+      const e = new Event("paste", { bubbles: true, cancelable: true });
+      const file = new File([new Uint8Array([137, 80, 78, 71])], "image.png", { type: "image/png" });
+      Object.defineProperty(e, "clipboardData", { value: { files: [file] } });
+      act(() => { target.dispatchEvent(e); });
+      return e;
+    };
+    const field = document.createElement("textarea");
+    document.body.append(field);
+    expect(paste(field).defaultPrevented).toBe(false);
+    field.remove();
+    expect(paste(document.body).defaultPrevented).toBe(true);
+    await waitFor(() => expect(created).toHaveLength(1));
+    expect(created[0]).toMatch(/^Pasted \d{4}-\d\d-\d\d \d\d\.\d\d\.\d\d\.png$/);
+  });
+
   it("offers uploads only to those who may edit, as the board says", async () => {
     server.use(
       http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: false, manage: false, capture: false }))),

@@ -17,7 +17,7 @@ import { ShareDialog } from "./ShareDialog";
 import { AddWebsite } from "./AddWebsite";
 import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, useRecaptureBoard, widthLabel } from "../../api/captures";
 import { deckProgress, useRenderProgress } from "../../api/decks";
-import { useFileDrop } from "../../lib/drops";
+import { useFileDrop, usePastedFiles } from "../../lib/drops";
 import "./board.css";
 
 type StatusFilter = ReviewStatus | "all";
@@ -72,6 +72,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
   // take must not make the browser open the file and leave the board.
   const canUploadHere = !!board?.can.edit;
   const dragging = useFileDrop(canUploadHere, (files) => queue.add(files));
+  usePastedFiles(canUploadHere, (files) => queue.add(files));
 
   // Live events keep the cache current, thumbnails included (no polling).
   const viewers = useLiveBoard(board ? id : null);
