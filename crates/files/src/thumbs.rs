@@ -3,6 +3,11 @@
 //! DCT (jpeg-decoder), which is most of what makes photos fast; everything
 //! else is decoded with `image` under limits and resized with
 //! `fast_image_resize` (SIMD). See docs/adr/005-images.md.
+//!
+//! Pictures with transparent pixels keep them in the viewer size (a PNG, so
+//! the viewer can show a checkerboard or dark backdrop); their grid size is
+//! flattened onto a checkerboard. An animated GIF's viewer size is the GIF
+//! itself while it is small enough, so it plays.
 
 use crate::probe::{ImageKind, Limits};
 use fast_image_resize::images::{Image, ImageRef};
@@ -17,6 +22,11 @@ pub const GRID_MAX_HEIGHT: u32 = 640;
 /// Asset viewer: at most this wide.
 pub const VIEW_WIDTH: u32 = 1600;
 const QUALITY: u8 = 82;
+/// Animated GIFs up to this size are shown as they are; bigger ones show
+/// their first frame, as a phone would choke on them.
+pub const ANIMATED_GIF_MAX_BYTES: u64 = 16 * 1024 * 1024;
+/// Side of a checkerboard square in the grid size, in pixels.
+const CHECKER: u32 = 8;
 
 #[derive(Debug)]
 pub struct Thumb {
@@ -25,10 +35,26 @@ pub struct Thumb {
     pub data: Vec<u8>,
     pub width: u32,
     pub height: u32,
+    pub content_type: &'static str,
 }
 
 impl Thumb {
+    /// What the grid size and deck pages always are.
     pub const CONTENT_TYPE: &'static str = "image/jpeg";
+
+    /// The file name extension for this thumbnail's type.
+    pub fn extension(&self) -> &'static str {
+        extension_of(self.content_type)
+    }
+}
+
+/// The extension stored thumbnails of this type are named with.
+pub fn extension_of(content_type: &str) -> &'static str {
+    match content_type {
+        "image/png" => "png",
+        "image/gif" => "gif",
+        _ => "jpg",
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,11 +65,22 @@ fn err(e: impl std::fmt::Display) -> ThumbError {
     ThumbError(e.to_string())
 }
 
-/// An RGB picture in memory.
+/// A picture in memory: RGB, or RGBA when some pixels are transparent.
 struct Rgb {
     width: u32,
     height: u32,
     pixels: Vec<u8>,
+    alpha: bool,
+}
+
+impl Rgb {
+    fn pixel_type(&self) -> PixelType {
+        if self.alpha {
+            PixelType::U8x4
+        } else {
+            PixelType::U8x3
+        }
+    }
 }
 
 /// Renders the grid and viewer thumbnails of the picture at `path`.
@@ -62,7 +99,35 @@ pub fn render(path: &Path, kind: ImageKind, limits: Limits) -> Result<Vec<Thumb>
         .min(scaled(GRID_MAX_HEIGHT, view.width, grid_width).max(1));
     let grid_height = scaled(crop_height, grid_width, view.width).max(1);
     let grid = resize(&view, 0, crop_height, grid_width, grid_height)?;
-    Ok(vec![encode("grid", &grid)?, encode("view", &view)?])
+    let view = match animated_gif(path, kind)? {
+        Some(gif) => gif,
+        None => encode("view", &view)?,
+    };
+    Ok(vec![encode("grid", &grid)?, view])
+}
+
+/// The GIF itself when it has more than one frame and is small enough to
+/// be shown as it is.
+fn animated_gif(path: &Path, kind: ImageKind) -> Result<Option<Thumb>, ThumbError> {
+    use image::AnimationDecoder;
+    if kind != ImageKind::Gif || std::fs::metadata(path).map_err(err)?.len() > ANIMATED_GIF_MAX_BYTES
+    {
+        return Ok(None);
+    }
+    let data = std::fs::read(path).map_err(err)?;
+    let decoder = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(&data)).map_err(err)?;
+    let (width, height) = image::ImageDecoder::dimensions(&decoder);
+    // The second frame is enough to know; a broken one means a still.
+    if decoder.into_frames().take(2).filter(Result::is_ok).count() < 2 {
+        return Ok(None);
+    }
+    Ok(Some(Thumb {
+        size: "view",
+        data,
+        width,
+        height,
+        content_type: "image/gif",
+    }))
 }
 
 /// Only the grid thumbnail (what `vipsthumbnail -s 480` makes), for
@@ -109,11 +174,13 @@ fn resize(
             width,
             height,
             pixels: src.pixels.clone(),
+            alpha: src.alpha,
         });
     }
     // Borrowed, not copied: the source may be a 100-megapixel picture.
-    let source = ImageRef::new(src.width, src.height, &src.pixels, PixelType::U8x3).map_err(err)?;
-    let mut target = Image::new(width, height, PixelType::U8x3);
+    // With alpha, the resizer premultiplies so clear pixels do not bleed.
+    let source = ImageRef::new(src.width, src.height, &src.pixels, src.pixel_type()).map_err(err)?;
+    let mut target = Image::new(width, height, src.pixel_type());
     let options = ResizeOptions::new()
         .resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom))
         .crop(
@@ -129,25 +196,70 @@ fn resize(
         width,
         height,
         pixels: target.into_vec(),
+        alpha: src.alpha,
     })
 }
 
+/// The viewer size of a transparent picture is a PNG that keeps its alpha;
+/// everything else (and every grid size) is a JPEG.
 fn encode(size: &'static str, picture: &Rgb) -> Result<Thumb, ThumbError> {
     let mut data = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, QUALITY)
-        .encode(
+    let content_type = if picture.alpha && size == "view" {
+        use image::ImageEncoder;
+        image::codecs::png::PngEncoder::new_with_quality(
+            &mut data,
+            image::codecs::png::CompressionType::Fast,
+            image::codecs::png::FilterType::Adaptive,
+        )
+        .write_image(
             &picture.pixels,
             picture.width,
             picture.height,
-            image::ExtendedColorType::Rgb8,
+            image::ExtendedColorType::Rgba8,
         )
         .map_err(err)?;
+        "image/png"
+    } else {
+        let flat;
+        let rgb = if picture.alpha {
+            flat = on_checkerboard(picture);
+            &flat
+        } else {
+            &picture.pixels
+        };
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, QUALITY)
+            .encode(
+                rgb,
+                picture.width,
+                picture.height,
+                image::ExtendedColorType::Rgb8,
+            )
+            .map_err(err)?;
+        Thumb::CONTENT_TYPE
+    };
     Ok(Thumb {
         size,
         data,
         width: picture.width,
         height: picture.height,
+        content_type,
     })
+}
+
+/// RGBA flattened onto light grey and white squares, the usual sign of
+/// transparency, for sizes that are JPEGs.
+fn on_checkerboard(picture: &Rgb) -> Vec<u8> {
+    let width = picture.width.max(1) as usize;
+    let mut out = Vec::with_capacity(picture.pixels.len() / 4 * 3);
+    for (i, px) in picture.pixels.chunks_exact(4).enumerate() {
+        let (x, y) = ((i % width) as u32, (i / width) as u32);
+        let back: u16 = if (x / CHECKER + y / CHECKER) % 2 == 0 { 255 } else { 214 };
+        let a = u16::from(px[3]);
+        for c in &px[..3] {
+            out.push(((u16::from(*c) * a + back * (255 - a) + 127) / 255) as u8);
+        }
+    }
+    out
 }
 
 /// Decodes a JPEG at the smallest DCT scale (1/8 … 1) that is still at
@@ -183,6 +295,7 @@ fn decode_jpeg_scaled(path: &Path, limits: Limits, want_width: u32) -> Result<Rg
         width: u32::from(sw),
         height: u32::from(sh),
         pixels,
+        alpha: false,
     })
 }
 
@@ -194,8 +307,8 @@ fn check_limits(w: u32, h: u32, limits: Limits) -> Result<(), ThumbError> {
     Ok(())
 }
 
-/// Decodes PNG, GIF (first frame) or WebP under the limits, flattening
-/// transparency onto white.
+/// Decodes PNG, GIF (first frame) or WebP under the limits, keeping the
+/// alpha channel only when some pixel is not opaque.
 fn decode_any(path: &Path, kind: ImageKind, limits: Limits) -> Result<Rgb, ThumbError> {
     let mut reader = image::ImageReader::open(path).map_err(err)?;
     reader.set_format(kind_format(kind));
@@ -208,23 +321,33 @@ fn decode_any(path: &Path, kind: ImageKind, limits: Limits) -> Result<Rgb, Thumb
     let decoded = reader.decode().map_err(err)?;
     let (width, height) = (decoded.width(), decoded.height());
     check_limits(width, height, limits)?;
-    let pixels = if decoded.color().has_alpha() {
-        let rgba = decoded.into_rgba8();
-        let mut out = Vec::with_capacity(width as usize * height as usize * 3);
-        for px in rgba.pixels() {
-            let a = u16::from(px[3]);
-            for c in &px.0[..3] {
-                out.push(((u16::from(*c) * a + 255 * (255 - a) + 127) / 255) as u8);
-            }
+    if decoded.color().has_alpha() {
+        let rgba = decoded.into_rgba8().into_raw();
+        if rgba.chunks_exact(4).any(|px| px[3] < 255) {
+            return Ok(Rgb {
+                width,
+                height,
+                pixels: rgba,
+                alpha: true,
+            });
         }
-        out
-    } else {
-        decoded.into_rgb8().into_raw()
-    };
+        // An alpha channel with nothing clear in it: a plain picture.
+        let pixels = rgba
+            .chunks_exact(4)
+            .flat_map(|px| [px[0], px[1], px[2]])
+            .collect();
+        return Ok(Rgb {
+            width,
+            height,
+            pixels,
+            alpha: false,
+        });
+    }
     Ok(Rgb {
         width,
         height,
-        pixels,
+        pixels: decoded.into_rgb8().into_raw(),
+        alpha: false,
     })
 }
 
@@ -294,18 +417,71 @@ mod tests {
     }
 
     #[test]
-    fn transparency_is_flattened_onto_white() {
+    fn transparent_pictures_keep_their_alpha_in_the_viewer() {
         let dir = tempfile::tempdir().unwrap();
-        let clear = image::RgbaImage::from_pixel(10, 10, image::Rgba([0, 0, 0, 0]));
-        let path = write(&dir, "c.png", clear.into(), image::ImageFormat::Png);
+        // Left half clear, right half opaque red.
+        let logo = image::RgbaImage::from_fn(64, 32, |x, _| {
+            if x < 32 {
+                image::Rgba([0, 0, 0, 0])
+            } else {
+                image::Rgba([200, 0, 0, 255])
+            }
+        });
+        let path = write(&dir, "c.png", logo.into(), image::ImageFormat::Png);
         let thumbs = render(&path, ImageKind::Png, Limits::default()).unwrap();
-        let grid = image::load_from_memory(&thumbs[0].data)
-            .unwrap()
-            .into_rgb8();
-        assert!(
-            grid.pixels().all(|p| p.0.iter().all(|c| *c > 245)),
-            "white, not black"
-        );
+        let view = thumbs.iter().find(|t| t.size == "view").unwrap();
+        assert_eq!((view.content_type, view.extension()), ("image/png", "png"));
+        let view = image::load_from_memory(&view.data).unwrap().into_rgba8();
+        assert_eq!(view.get_pixel(2, 2).0[3], 0, "clear stays clear");
+        assert_eq!(view.get_pixel(60, 2).0, [200, 0, 0, 255]);
+        // The grid is a JPEG with the clear half on a checkerboard.
+        let grid = thumbs.iter().find(|t| t.size == "grid").unwrap();
+        assert_eq!(grid.content_type, "image/jpeg");
+        let grid = image::load_from_memory(&grid.data).unwrap().into_rgb8();
+        let (light, dark) = (grid.get_pixel(3, 3).0[0], grid.get_pixel(11, 3).0[0]);
+        assert!(light > 240 && (200..230).contains(&dark), "{light} {dark}");
+        assert!(grid.get_pixel(60, 20).0[0] > 150 && grid.get_pixel(60, 20).0[1] < 60);
+    }
+
+    #[test]
+    fn an_opaque_alpha_channel_makes_a_plain_jpeg() {
+        let dir = tempfile::tempdir().unwrap();
+        let solid = image::RgbaImage::from_pixel(20, 20, image::Rgba([10, 20, 30, 255]));
+        let path = write(&dir, "o.png", solid.into(), image::ImageFormat::Png);
+        let thumbs = render(&path, ImageKind::Png, Limits::default()).unwrap();
+        assert!(thumbs.iter().all(|t| t.content_type == "image/jpeg"));
+    }
+
+    fn gif(dir: &tempfile::TempDir, frames: u8) -> std::path::PathBuf {
+        let path = dir.path().join(format!("{frames}.gif"));
+        let mut encoder = image::codecs::gif::GifEncoder::new(File::create(&path).unwrap());
+        encoder
+            .encode_frames((0..frames).map(|i| {
+                image::Frame::new(image::RgbaImage::from_pixel(
+                    40,
+                    30,
+                    image::Rgba([i * 60, 0, 0, 255]),
+                ))
+            }))
+            .unwrap();
+        drop(encoder);
+        path
+    }
+
+    #[test]
+    fn animated_gifs_play_in_the_viewer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = gif(&dir, 3);
+        let thumbs = render(&path, ImageKind::Gif, Limits::default()).unwrap();
+        let view = thumbs.iter().find(|t| t.size == "view").unwrap();
+        assert_eq!(view.content_type, "image/gif");
+        assert_eq!(view.data, std::fs::read(&path).unwrap(), "the GIF itself");
+        assert_eq!((view.width, view.height), (40, 30));
+        let grid = thumbs.iter().find(|t| t.size == "grid").unwrap();
+        assert_eq!(grid.content_type, "image/jpeg", "the first frame");
+        // One frame: nothing to play, a JPEG like any picture.
+        let still = render(&gif(&dir, 1), ImageKind::Gif, Limits::default()).unwrap();
+        assert!(still.iter().all(|t| t.content_type == "image/jpeg"));
     }
 
     #[test]

@@ -336,13 +336,13 @@ async fn make_thumbnails(state: &AppState, version_id: Uuid) -> Result<(), JobEr
     };
     let mut rows = Vec::new();
     for t in thumbs {
-        let key = format!("t/{version_id}/{}.jpg", t.size);
+        let key = format!("t/{version_id}/{}.{}", t.size, t.extension());
         let bytes = t.data.len() as i64;
         state.storage.put(&key, t.data).await.map_err(retry)?;
         rows.push(NewThumbnail {
             size: t.size,
             object_key: key,
-            content_type: Thumb::CONTENT_TYPE,
+            content_type: t.content_type,
             width: t.width as i32,
             height: t.height as i32,
             bytes,

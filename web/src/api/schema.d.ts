@@ -936,6 +936,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/versions/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version's original file as a download, under the name it was
+         *     uploaded with (everyone who can see the board; guests too). Answers
+         *     with a redirect to a short-lived signed link, so a plain link works.
+         */
+        get: operations["download_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/versions/{id}/pages": {
         parameters: {
             query?: never;
@@ -1579,6 +1600,11 @@ export interface components {
             role: components["schemas"]["BoardRole"];
         };
         ImageLink: {
+            /**
+             * @description `image/jpeg`; a transparent picture's viewer size is `image/png`
+             *     and an animated GIF's is the `image/gif` itself.
+             */
+            content_type: string;
             /** Format: int32 */
             height: number;
             /** @description Signed, short-lived URL. */
@@ -5147,6 +5173,36 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["VersionOut"];
                 };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To a signed link that downloads the original file */
+            303: {
+                headers: {
+                    /** @description The signed link */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             404: {
                 headers: {

@@ -1,6 +1,6 @@
 //! Assets (pictures on a board) and their versions.
 
-use super::files::file_url;
+use super::files::{download_url, file_url};
 use super::{access, encode_cursor, no_content, Page, PageQuery};
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem, Result};
@@ -9,6 +9,7 @@ use crate::state::AppState;
 use crate::work::{DeleteObjectsJob, DELETE_OBJECTS};
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use critboard_domain::{AssetKind, BoardAction, FieldErrors, ReviewStatus, VersionState};
@@ -28,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_asset, update_asset, delete_asset))
         .routes(routes!(list_versions))
         .routes(routes!(get_version))
+        .routes(routes!(download_version))
 }
 
 #[derive(Clone, Serialize, ToSchema)]
@@ -36,6 +38,9 @@ pub struct ImageLink {
     pub url: String,
     pub width: i32,
     pub height: i32,
+    /// `image/jpeg`; a transparent picture's viewer size is `image/png`
+    /// and an animated GIF's is the `image/gif` itself.
+    pub content_type: String,
 }
 
 #[derive(Clone, Serialize, ToSchema)]
@@ -127,11 +132,16 @@ pub fn version_out(
         view: None,
     };
     for t in thumbs {
-        let name = format!("{}.jpg", t.size);
+        let name = format!(
+            "{}.{}",
+            t.size,
+            critboard_files::thumbs::extension_of(&t.content_type)
+        );
         let link = Some(ImageLink {
             url: file_url(state, &t.object_key, &t.content_type, &name),
             width: t.width,
             height: t.height,
+            content_type: t.content_type.clone(),
         });
         match t.size.as_str() {
             "grid" => links.grid = link,
@@ -383,4 +393,27 @@ async fn get_version(
     access::allowed_to(&me, &board, BoardAction::View)?;
     let mut out = versions_out(&state, vec![v]).await?;
     out.pop().map(Json).ok_or(ApiError::NotFound)
+}
+
+/// A version's original file as a download, under the name it was
+/// uploaded with (everyone who can see the board; guests too). Answers
+/// with a redirect to a short-lived signed link, so a plain link works.
+#[utoipa::path(get, path = "/api/v1/versions/{id}/download", tag = "assets",
+    params(("id" = Uuid, Path)),
+    responses((status = 303, description = "To a signed link that downloads the original file",
+        headers(("location" = String, description = "The signed link"))),
+        (status = 404, body = Problem)))]
+async fn download_version(
+    State(state): State<AppState>,
+    me: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Response> {
+    let (v, board) = state
+        .store
+        .version_for(me.user_id(), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    access::allowed_to(&me, &board, BoardAction::View)?;
+    let url = download_url(&state, &v.object_key, &v.content_type, &v.original_name);
+    Ok(Redirect::to(&url).into_response())
 }

@@ -60,6 +60,7 @@ async fn list_pages(
         ),
         width,
         height,
+        content_type: critboard_files::thumbs::Thumb::CONTENT_TYPE.to_owned(),
     };
     let items = pages
         .into_iter()

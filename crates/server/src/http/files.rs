@@ -39,11 +39,29 @@ struct Claims {
     n: String,
     /// Expiry, Unix seconds.
     e: i64,
+    /// Offered as a download rather than shown.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    a: bool,
 }
 
 /// A signed, expiring link to a stored object: through Critboard, or
 /// straight to S3 when the operator chose direct downloads.
 pub fn file_url(state: &AppState, key: &str, content_type: &str, name: &str) -> String {
+    signed_url(state, key, content_type, name, false)
+}
+
+/// Like [`file_url`], but the browser saves the file under its name.
+pub fn download_url(state: &AppState, key: &str, content_type: &str, name: &str) -> String {
+    signed_url(state, key, content_type, name, true)
+}
+
+fn signed_url(
+    state: &AppState,
+    key: &str,
+    content_type: &str,
+    name: &str,
+    attachment: bool,
+) -> String {
     let now = state.store.now().timestamp();
     let expires = (now / LINK_WINDOW) * LINK_WINDOW + LINK_WINDOW + LINK_LIFETIME;
     if state.config.s3_direct_downloads {
@@ -51,7 +69,7 @@ pub fn file_url(state: &AppState, key: &str, content_type: &str, name: &str) -> 
         if let Some(url) =
             state
                 .storage
-                .presign_get(key, content_type, &content_disposition(name), lifetime)
+                .presign_get(key, content_type, &disposition(name, attachment), lifetime)
         {
             return url;
         }
@@ -61,6 +79,7 @@ pub fn file_url(state: &AppState, key: &str, content_type: &str, name: &str) -> 
         t: content_type.to_owned(),
         n: name.to_owned(),
         e: expires,
+        a: attachment,
     };
     let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap_or_default());
     let sig = state.signer.sign(&["file", &body]);
@@ -69,7 +88,7 @@ pub fn file_url(state: &AppState, key: &str, content_type: &str, name: &str) -> 
 
 /// `Content-Disposition` that cannot break out of its header: quotes,
 /// slashes and control characters removed, non-ASCII in `filename*`.
-pub fn content_disposition(name: &str) -> String {
+fn disposition(name: &str, attachment: bool) -> String {
     let clean: String = name
         .chars()
         .filter(|c| !c.is_control() && !matches!(c, '"' | '\\' | '/' | ';'))
@@ -94,7 +113,8 @@ pub fn content_disposition(name: &str) -> String {
             }
         })
         .collect();
-    format!("inline; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+    let kind = if attachment { "attachment" } else { "inline" };
+    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 /// A stored file, through a link from the API.
@@ -148,7 +168,7 @@ async fn get_file(
     );
     h.insert(
         header::CONTENT_DISPOSITION,
-        value(&content_disposition(&claims.n)),
+        value(&disposition(&claims.n, claims.a)),
     );
     h.insert(
         header::CACHE_CONTROL,
@@ -165,7 +185,7 @@ async fn get_file(
 mod tests {
     #[test]
     fn file_names_cannot_break_the_header() {
-        let d = super::content_disposition("a\"b\r\nX-Evil: 1/../é.png");
+        let d = super::disposition("a\"b\r\nX-Evil: 1/../é.png", false);
         assert!(!d.contains('\r') && !d.contains('\n'));
         assert!(
             d.starts_with("inline; filename=\"abX-Evil: 1.._.png\""),
@@ -175,6 +195,9 @@ mod tests {
             d.contains("filename*=UTF-8''abX-Evil%3A%201..%C3%A9.png"),
             "{d}"
         );
-        assert!(super::content_disposition("\"\"").contains("filename=\"file\""));
+        assert_eq!(
+            super::disposition("\"\"", true),
+            "attachment; filename=\"file\"; filename*=UTF-8''file"
+        );
     }
 }

@@ -204,6 +204,28 @@ async fn uploaded_pictures_become_assets_with_thumbnails(app: TestApp) {
     assert_eq!(grid.headers()["content-type"], "image/jpeg");
     let bytes = grid.bytes().await.unwrap();
     assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 480);
+    // The original, as a download under its name; nobody else gets it.
+    let version = v["id"].as_str().unwrap();
+    let to = ada
+        .get(&format!("/api/v1/versions/{version}/download"))
+        .await
+        .expect(303);
+    let saved = reqwest::get(to.headers["location"].to_str().unwrap())
+        .await
+        .unwrap();
+    let h = saved.headers().clone();
+    assert!(h["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment; filename=\"Pricing.jpg\""));
+    assert_eq!(h["content-type"], "image/png");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(saved.bytes().await.unwrap().as_ref(), png(800, 600));
+    app.user("Out")
+        .await
+        .get(&format!("/api/v1/versions/{version}/download"))
+        .await
+        .expect(404);
     // An altered link is refused.
     let url = v["file_url"].as_str().unwrap();
     let flipped = if url.ends_with('0') { '1' } else { '0' };
@@ -795,6 +817,66 @@ async fn a_tall_page_screenshot_works() {
     );
     assert_eq!(v["thumbnails"]["grid"]["height"], 640);
     assert_eq!(v["thumbnails"]["view"]["height"], 20_000);
+}
+
+/// A logo with a clear background keeps it in the viewer (a PNG, for the
+/// checkerboard); an animated GIF is shown as itself so it plays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transparent_and_animated_pictures_are_shown_as_they_are() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await.unwrap();
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let logo = image::RgbaImage::from_fn(300, 200, |x, _| {
+        image::Rgba([20, 90, 200, if x < 150 { 0 } else { 255 }])
+    });
+    let mut bytes = Vec::new();
+    logo.write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Png)
+        .unwrap();
+    let asset = upload(&ada, &b, "Logo.png", &bytes).await;
+    let ready = wait_ready(&ada, asset["id"].as_str().unwrap()).await;
+    let view = &ready["current_version"]["thumbnails"]["view"];
+    assert_eq!(view["content_type"], "image/png", "{view}");
+    let got = reqwest::get(view["url"].as_str().unwrap()).await.unwrap();
+    assert_eq!(got.headers()["content-type"], "image/png");
+    assert!(got.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("view.png"));
+    let shown = image::load_from_memory(&got.bytes().await.unwrap())
+        .unwrap()
+        .into_rgba8();
+    assert_eq!(shown.get_pixel(10, 10).0[3], 0);
+    assert_eq!(shown.get_pixel(290, 10).0, [20, 90, 200, 255]);
+    let grid = &ready["current_version"]["thumbnails"]["grid"];
+    assert_eq!(grid["content_type"], "image/jpeg");
+
+    let mut gif = Vec::new();
+    {
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut gif);
+        encoder
+            .encode_frames((0..4u8).map(|i| {
+                image::Frame::new(image::RgbaImage::from_pixel(
+                    64,
+                    48,
+                    image::Rgba([i * 50, 100, 0, 255]),
+                ))
+            }))
+            .unwrap();
+    }
+    let asset = upload(&ada, &b, "Spinner.gif", &gif).await;
+    let ready = wait_ready(&ada, asset["id"].as_str().unwrap()).await;
+    let view = &ready["current_version"]["thumbnails"]["view"];
+    assert_eq!(view["content_type"], "image/gif", "{view}");
+    let got = reqwest::get(view["url"].as_str().unwrap()).await.unwrap();
+    assert_eq!(got.headers()["content-type"], "image/gif");
+    assert_eq!(got.bytes().await.unwrap().as_ref(), gif.as_slice());
+    // A plain picture is still a JPEG everywhere.
+    let asset = upload(&ada, &b, "Photo.png", &png(200, 100)).await;
+    let ready = wait_ready(&ada, asset["id"].as_str().unwrap()).await;
+    assert_eq!(
+        ready["current_version"]["thumbnails"]["view"]["content_type"],
+        "image/jpeg"
+    );
 }
 
 /// Completions racing each other and the thumbnail worker's writes all

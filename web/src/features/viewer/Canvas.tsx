@@ -1,10 +1,10 @@
 // The picture with its pins and areas: wheel/pinch/buttons zoom, drag or
 // Space-drag pans, click pins, drag marks an area.
-import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type PointerEvent } from "react";
+import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent as KeyEvent, type PointerEvent } from "react";
 import type { Thread, Version } from "../../api/client";
 import {
-  bounded, centred, fitted, initialMode, pan, reveal, shapeFromDrag, toScreen, wheelZoom, zoomAt, type FitMode, type Shape, type Size,
-  type View,
+  bounded, centred, fitted, initialMode, nudge, NUDGE, pan, pinAtCentre, reveal, shapeFromDrag, toScreen, wheelZoom, zoomAt,
+  type FitMode, type Shape, type Size, type View,
 } from "./geometry";
 
 export interface CanvasHandle {
@@ -22,8 +22,15 @@ interface Props {
   selected: string | null;
   draft: Shape | null;
   commenting: boolean;
+  /** Enter on the focused picture pins a comment at the middle of the view. */
+  canPin?: boolean;
+  /** Behind transparent pixels. */
+  backdrop?: Backdrop;
   onSelect: (threadId: string) => void;
-  onDraft: (shape: Shape) => void;
+  /** A new pin or area; `byKeyboard` when placed or moved with keys (focus stays here). */
+  onDraft: (shape: Shape, byKeyboard?: boolean) => void;
+  /** Enter again on a pin placed with keys: on to writing the comment. */
+  onWrite?: () => void;
   onScale: (scale: number) => void;
   /** How the picture is fitted now; null once zoomed or moved by hand. */
   onMode?: (mode: FitMode | null) => void;
@@ -34,6 +41,8 @@ interface Props {
   /** Told of every change of view, to be remembered. */
   onView?: (remembered: Remembered) => void;
 }
+
+export type Backdrop = "checker" | "dark" | "light";
 
 /** A view and how it was made: fitted views refit to the window when restored. */
 export interface Remembered {
@@ -47,7 +56,10 @@ type Gesture =
   | { kind: "pinch"; distance: number };
 
 export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
-  { version, threads, selected, draft, commenting, onSelect, onDraft, onScale, onMode, onImageError, remembered, onView }, ref,
+  {
+    version, threads, selected, draft, commenting, canPin, backdrop, onSelect, onDraft, onWrite, onScale, onMode, onImageError,
+    remembered, onView,
+  }, ref,
 ) {
   const box = useRef<HTMLDivElement>(null);
   const picture: Size = { width: version.width || 1, height: version.height || 1 };
@@ -247,6 +259,24 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
     setGesture(null);
   };
 
+  // Keys on the focused picture: Enter pins at the middle of the view, the
+  // arrows then move the pin (the window's arrows turn pictures otherwise).
+  const keys = (e: KeyEvent<HTMLDivElement>) => {
+    if (e.target !== box.current || !view || e.metaKey || e.ctrlKey || e.altKey) return;
+    if (e.key === "Enter" && canPin) {
+      if (draft) onWrite?.();
+      else onDraft(pinAtCentre(view, viewport, picture), true);
+      e.preventDefault();
+      return;
+    }
+    const arrow = ARROWS[e.key];
+    if (arrow && draft) {
+      const step = e.shiftKey ? NUDGE * 5 : NUDGE;
+      onDraft(nudge(draft, view, picture, arrow[0] * step, arrow[1] * step), true);
+      e.preventDefault();
+    }
+  };
+
   const dpr = typeof window === "undefined" ? 1 : window.devicePixelRatio || 1;
   const src = view && version.thumbnails.view && view.scale * picture.width * dpr <= version.thumbnails.view.width
     ? version.thumbnails.view.url
@@ -254,15 +284,16 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
 
   return (
     // The picture is one keyboard-operable region (zoom and pan keys, Space
-    // to drag); jsx-a11y does not count `application` as interactive.
+    // to drag, Enter to pin); jsx-a11y does not count `application` as interactive.
+    // eslint-disable-next-line jsx-a11y-x/no-noninteractive-element-interactions
     <div ref={box} className={`canvas${commenting && !space ? " commenting" : ""}${gesture?.kind === "pan" ? " panning" : ""}`}
-      onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={cancel}
+      onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={cancel} onKeyDown={keys}
       // eslint-disable-next-line jsx-a11y-x/no-noninteractive-tabindex
       onContextMenu={(e) => e.preventDefault()} tabIndex={0}
-      role="application" aria-label={commenting ? "Picture: click to pin a comment, drag to mark an area" : "Picture"}>
+      role="application" aria-label={label(commenting, !!canPin, !!draft)}>
       {view && (
         <>
-          <img className="picture" src={src} alt={version.original_name} draggable={false}
+          <img className={`picture${backdrop ? ` backdrop-${backdrop}` : ""}`} src={src} alt={version.original_name} draggable={false}
             onError={onImageError}
             style={{ left: view.tx, top: view.ty, width: picture.width * view.scale, height: picture.height * view.scale }} />
           {threads.map((t) => (
@@ -280,6 +311,16 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
     </div>
   );
 });
+
+const ARROWS: Record<string, [number, number]> = {
+  ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1],
+};
+
+function label(commenting: boolean, canPin: boolean, placing: boolean): string {
+  if (placing) return "Picture: arrow keys move the new pin, Enter to write the comment, Escape to drop it";
+  const pin = canPin ? "; Enter pins a comment at the middle of the view" : "";
+  return commenting ? `Picture: click to pin a comment, drag to mark an area${pin}` : `Picture${pin}`;
+}
 
 function Marker({ view, picture, shape, label, className, onClick, title }: {
   view: View; picture: Size; shape: { x: number; y: number; w?: number | null; h?: number | null };

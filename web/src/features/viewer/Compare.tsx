@@ -2,8 +2,12 @@
 // side by side, or one over the other with a slider that wipes between them.
 import { useState } from "react";
 import type { Version } from "../../api/client";
+import { isTransparent } from "./backdrop";
 
 const src = (v: Version) => v.thumbnails.view?.url ?? v.file_url;
+// Transparent parts on a checkerboard: in overlay, the version underneath
+// must not show through the one on top.
+const look = (v: Version, extra = "") => [isTransparent(v) ? "backdrop-checker" : "", extra].filter(Boolean).join(" ") || undefined;
 
 export function Compare({ versions, left, right, onLeft, onClose, onImageError, page }: {
   versions: Version[]; left: Version; right: Version; onLeft: (id: string) => void; onClose: () => void;
@@ -62,15 +66,16 @@ export function Compare({ versions, left, right, onLeft, onClose, onImageError, 
           {[left, right].map((v) => (
             // Keyed by picture: another page never shows the last one while it loads.
             <figure key={src(v)}>
-              <img src={src(v)} alt={`Version ${v.number}`} onError={onImageError} />
+              <img src={src(v)} alt={`Version ${v.number}`} className={look(v)} onError={onImageError} />
               <figcaption>Version {v.number}{page ? `, page ${page.number}` : ""} · {v.original_name}</figcaption>
             </figure>
           ))}
         </div>
       ) : (
         <div className="overlay" style={{ aspectRatio: `${width} / ${height}` }}>
-          <img key={src(right)} src={src(right)} alt={`Version ${right.number}`} style={box(right)} onError={onImageError} />
-          <img key={src(left)} src={src(left)} alt={`Version ${left.number}`} className="top" onError={onImageError}
+          <img key={src(right)} src={src(right)} alt={`Version ${right.number}`} className={look(right)} style={box(right)}
+            onError={onImageError} />
+          <img key={src(left)} src={src(left)} alt={`Version ${left.number}`} className={look(left, "top")} onError={onImageError}
             style={{ ...box(left), clipPath: `inset(0 ${wipe}% 0 0)` }} />
           <span className="divider" style={{ left: `${split}%` }} aria-hidden="true" />
         </div>

@@ -21,6 +21,8 @@ interface Props {
   previousOpen: Thread[];
   selected: string | null;
   draft: Shape | null;
+  /** The new comment's box takes focus (not while a pin is moved with keys). */
+  focusComposer?: boolean;
   showResolved: boolean;
   people: Person[];
   me: Me;
@@ -60,7 +62,7 @@ export function ThreadPanel(props: Props) {
       {draft && (
         <div className="new-thread">
           <h3>New comment</h3>
-          <Composer label="New comment" submitLabel="Post" people={people} focusOnOpen
+          <Composer label="New comment" submitLabel="Post" people={people} focusOnOpen={props.focusComposer ?? true}
             onSubmit={props.onCreate} onCancel={props.onCancelDraft} />
         </div>
       )}

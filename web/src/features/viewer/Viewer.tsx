@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { apiError, type AssetDetail, type ReviewStatus, type Version } from "../../api/client";
+import { API_BASE, apiError, type AssetDetail, type ReviewStatus, type Version } from "../../api/client";
 import { useAssets, useBoard, useLiveBoard } from "../../api/boards";
 import { keys } from "../../api/keys";
 import { useMe } from "../../api/me";
@@ -19,6 +19,7 @@ import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, widthLabel } from "../
 import { asPage, deckProgress, usePages, useRenderProgress } from "../../api/decks";
 import { ago } from "../../components/ui/kit";
 import { Compare } from "./Compare";
+import { BackdropButton, isTransparent, useBackdrop } from "./backdrop";
 import type { FitMode, Shape } from "./geometry";
 import { ThreadPanel, type Me } from "./ThreadPanel";
 import {
@@ -60,6 +61,9 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const [selected, setSelected] = useState<string | null>(param("thread"));
   const [page, setPage] = useState(() => Math.max(1, Number(param("page")) || 1));
   const [draft, setDraft] = useState<Shape | null>(null);
+  // A pin placed with keys keeps focus on the picture until Enter again.
+  const [keyDraft, setKeyDraft] = useState(false);
+  const [backdrop, nextBackdrop] = useBackdrop();
   const [showResolved, setShowResolved] = useState(false);
   const [commenting, setCommenting] = useState(true);
   const [comparing, setComparing] = useState<string | null>(null);
@@ -97,6 +101,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
     if (version && versionId !== version.id) setVersionId(version.id);
   }, [version, versionId]);
   const newer = version && versions[0] && versions[0].id !== version.id ? versions[0] : null;
+  const transparent = !!version && isTransparent(version);
 
   const threadsQuery = useVersionThreads(id, version?.id);
   const deck = asset?.kind === "deck";
@@ -225,6 +230,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
         case "w": case "W": canvas.current?.fitWidth(); break;
         case "1": canvas.current?.actualSize(); break;
         case "?": setHelp(true); break;
+        case "b": case "B": if (transparent) nextBackdrop(); break;
         default: return;
       }
       e.preventDefault();
@@ -321,6 +327,8 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
               }} />
           </>
         )}
+        <a className="button secondary" href={`${API_BASE}/api/v1/versions/${version.id}/download`} download
+          title={`Download the original file (${version.original_name})`}>Download</a>
         <span className="spacer" />
         <Presence viewers={viewers} />
       </header>
@@ -353,6 +361,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
             <button type="button" onClick={() => canvas.current?.fit()} title="Fit page (0)"
               aria-pressed={fitMode === "page"} className={fitMode === "page" ? "on" : ""}>Fit page</button>
             <button type="button" onClick={() => canvas.current?.actualSize()} title="Actual size (1)">100%</button>
+            {transparent && <BackdropButton backdrop={backdrop} onNext={nextBackdrop} />}
             <button type="button" className="link" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">?</button>
           </div>
         )}
@@ -442,10 +451,13 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
         ) : (
           <Canvas key={deck ? viewKey : undefined} ref={canvas} version={shown} onImageError={imageFailed} threads={visible} selected={selected} draft={draft}
             remembered={deck ? views.current.get(viewKey) : undefined} onView={deck ? rememberView : undefined}
-            commenting={canComment && commenting} onSelect={select} onScale={setScale} onMode={setFitMode}
-            onDraft={(s) => { setDraft(s); setSelected(null); }} />
+            commenting={canComment && commenting} canPin={canComment} backdrop={transparent ? backdrop : undefined}
+            onSelect={select} onScale={setScale} onMode={setFitMode}
+            onDraft={(s, byKeyboard) => { setDraft(s); setKeyDraft(!!byKeyboard); setSelected(null); }}
+            onWrite={() => setKeyDraft(false)} />
         )}
         <ThreadPanel assetId={id} threads={deck ? pageThreads : threads ?? []} previousOpen={previousOpen} selected={selected} draft={draft}
+          focusComposer={!keyDraft}
           showResolved={showResolved} people={people} me={me} canComment={canComment} canModerate={canEdit}
           canDeleteAny={canDeleteAny}
           onShowResolved={setShowResolved} onSelect={select} onCreate={createThread}
@@ -461,10 +473,12 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
             <dt>→ or J / ← or K</dt><dd>Next / previous picture (on a deck, → / ← turn its pages; J / K go to the next picture)</dd>
             <dt>Page Down / Page Up</dt><dd>Next / previous page of a deck</dd>
             <dt>C</dt><dd>Comment mode on or off (click to pin, drag for an area)</dd>
+            <dt>Enter, then arrows</dt><dd>On the picture: pin a comment at the middle of the view, move it (Shift: further), Enter again to write</dd>
             <dt>Space + drag</dt><dd>Move the picture</dd>
             <dt>+ / −, Ctrl + wheel, pinch</dt><dd>Zoom</dd>
             <dt>W / 0 / 1</dt><dd>Fit width / fit page / actual size</dd>
             <dt>Ctrl + Enter</dt><dd>Post a comment</dd>
+            <dt>B</dt><dd>Backdrop of a transparent picture: checkerboard, dark, light</dd>
             <dt>Esc</dt><dd>Cancel the new pin, leave compare, close the thread</dd>
           </dl>
         </Dialog>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  bounded, centred, fit, fitWidth, initialMode, MARGIN, MAX_SCALE, pan, reveal, shapeFromDrag, toPicture, toScreen, wheelZoom,
+  bounded, centred, fit, fitWidth, initialMode, MARGIN, MAX_SCALE, nudge, NUDGE, pan, pinAtCentre, reveal, shapeFromDrag, toPicture, toScreen, wheelZoom,
   WHEEL_STEP, zoomAt,
 } from "./geometry";
 
@@ -122,5 +122,38 @@ describe("wheel zoom", () => {
     expect(wheelZoom(-5)).toBeCloseTo(Math.exp(0.05));
     expect(wheelZoom(2.5) * wheelZoom(-2.5)).toBeCloseTo(1);
     expect(wheelZoom(0)).toBe(1);
+  });
+});
+
+describe("pins placed and moved with the keyboard", () => {
+  const picture = { width: 1000, height: 4000 };
+  const viewport = { width: 800, height: 600 };
+
+  it("puts the pin in the middle of what is on screen", () => {
+    // Zoomed to 100 %, scrolled 1000 px down the page.
+    const view = { scale: 1, tx: -100, ty: -1000 };
+    const pin = pinAtCentre(view, viewport, picture);
+    expect(pin.x).toBeCloseTo(0.5);
+    expect(pin.y).toBeCloseTo((1000 + 300) / 4000);
+    expect(pin.w).toBeUndefined();
+  });
+
+  it("keeps a pin on the picture when its middle is off it", () => {
+    const small = { scale: 0.1, tx: 500, ty: 10 };
+    expect(pinAtCentre(small, viewport, picture)).toEqual({ x: 0, y: 0.725 });
+  });
+
+  it("moves a steady distance on screen at any zoom", () => {
+    const pin = { x: 0.5, y: 0.5 };
+    expect(nudge(pin, { scale: 1, tx: 0, ty: 0 }, picture, NUDGE, 0).x).toBeCloseTo(0.508);
+    expect(nudge(pin, { scale: 2, tx: 0, ty: 0 }, picture, NUDGE, 0).x).toBeCloseTo(0.504);
+    expect(nudge(pin, { scale: 1, tx: 0, ty: 0 }, picture, 0, -NUDGE * 5).y).toBeCloseTo(0.49);
+  });
+
+  it("never leaves the picture, and an area keeps its size", () => {
+    const view = { scale: 1, tx: 0, ty: 0 };
+    expect(nudge({ x: 0.999, y: 0 }, view, picture, 50, -50)).toEqual({ x: 1, y: 0 });
+    const area = { x: 0.7, y: 0.2, w: 0.25, h: 0.1 };
+    expect(nudge(area, view, picture, 200, 0)).toEqual({ x: 0.75, y: 0.2, w: 0.25, h: 0.1 });
   });
 });

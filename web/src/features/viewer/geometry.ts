@@ -173,3 +173,26 @@ export function shapeFromDrag(view: View, picture: Size, from: { x: number; y: n
   if (x1 - x0 <= 0 || y1 - y0 <= 0) return { x: a.x, y: a.y };
   return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }
+
+/** A pin where the keyboard puts it: the middle of what is on screen. */
+export function pinAtCentre(view: View, viewport: Size, picture: Size): Shape {
+  const c = toPicture(view, picture, viewport.width / 2, viewport.height / 2);
+  return { x: clamp(c.x, 0, 1), y: clamp(c.y, 0, 1) };
+}
+
+/** Screen pixels an arrow key moves a pin by (with Shift, five times as far). */
+export const NUDGE = 8;
+
+/**
+ * A pin or area moved by arrow keys: a steady distance on screen whatever
+ * the zoom, and never off the picture (an area keeps its size).
+ */
+export function nudge(shape: Shape, view: View, picture: Size, dx: number, dy: number): Shape {
+  const fx = dx / (picture.width * view.scale);
+  const fy = dy / (picture.height * view.scale);
+  return {
+    ...shape,
+    x: clamp(shape.x + fx, 0, 1 - (shape.w ?? 0)),
+    y: clamp(shape.y + fy, 0, 1 - (shape.h ?? 0)),
+  };
+}
