@@ -164,5 +164,5 @@ pub use assets::{AssetKind, ReviewStatus, UploadState, VersionState};
 pub use discussion::ThreadState;
 pub use events::BoardEvent;
 pub use notifications::EmailFrequency;
-pub use roles::{BoardAction, BoardRole, WorkspaceRole};
+pub use roles::{BoardAction, BoardRole, Deciders, WorkspaceRole};
 pub use validation::{FieldError, FieldErrors};

@@ -19,6 +19,28 @@ stored_enum!(
     WorkspaceRole { Member = 1 => "member", Admin = 2 => "admin", Owner = 3 => "owner" }
 );
 
+stored_enum!(
+    /// Who may approve a board's pictures and decks or request changes:
+    /// its editors (and owners), or also the people who review it
+    /// (commenters, and guests of a commenter link).
+    Deciders { Editors = 1 => "editors", Reviewers = 2 => "reviewers" }
+);
+
+impl Deciders {
+    /// What deciding takes on a board with this setting.
+    pub fn action(self) -> BoardAction {
+        match self {
+            Self::Editors => BoardAction::Edit,
+            Self::Reviewers => BoardAction::Comment,
+        }
+    }
+
+    /// Whether `role` may decide on a board with this setting.
+    pub fn allow(self, role: BoardRole) -> bool {
+        role.allows(self.action())
+    }
+}
+
 /// Things a person can do on a board; the rows of the role table in SPEC.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BoardAction {
@@ -122,6 +144,21 @@ mod tests {
             let got = [View, Comment, Edit, Manage].map(|a| role.allows(a));
             assert_eq!(got, expected, "{role:?}");
         }
+    }
+
+    #[test]
+    fn who_decides_follows_the_board_setting() {
+        use BoardRole::*;
+        let table = [
+            (Deciders::Editors, [false, false, true, true]),
+            (Deciders::Reviewers, [false, true, true, true]),
+        ];
+        for (deciders, expected) in table {
+            let got = [Viewer, Commenter, Editor, Owner].map(|r| deciders.allow(r));
+            assert_eq!(got, expected, "{deciders:?}");
+        }
+        assert_eq!(Deciders::from_i16(2), Some(Deciders::Reviewers));
+        assert_eq!(Deciders::parse("editors"), Some(Deciders::Editors));
     }
 
     #[test]

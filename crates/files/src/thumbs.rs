@@ -110,7 +110,8 @@ pub fn render(path: &Path, kind: ImageKind, limits: Limits) -> Result<Vec<Thumb>
 /// be shown as it is.
 fn animated_gif(path: &Path, kind: ImageKind) -> Result<Option<Thumb>, ThumbError> {
     use image::AnimationDecoder;
-    if kind != ImageKind::Gif || std::fs::metadata(path).map_err(err)?.len() > ANIMATED_GIF_MAX_BYTES
+    if kind != ImageKind::Gif
+        || std::fs::metadata(path).map_err(err)?.len() > ANIMATED_GIF_MAX_BYTES
     {
         return Ok(None);
     }
@@ -179,7 +180,8 @@ fn resize(
     }
     // Borrowed, not copied: the source may be a 100-megapixel picture.
     // With alpha, the resizer premultiplies so clear pixels do not bleed.
-    let source = ImageRef::new(src.width, src.height, &src.pixels, src.pixel_type()).map_err(err)?;
+    let source =
+        ImageRef::new(src.width, src.height, &src.pixels, src.pixel_type()).map_err(err)?;
     let mut target = Image::new(width, height, src.pixel_type());
     let options = ResizeOptions::new()
         .resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom))
@@ -253,7 +255,11 @@ fn on_checkerboard(picture: &Rgb) -> Vec<u8> {
     let mut out = Vec::with_capacity(picture.pixels.len() / 4 * 3);
     for (i, px) in picture.pixels.chunks_exact(4).enumerate() {
         let (x, y) = ((i % width) as u32, (i / width) as u32);
-        let back: u16 = if (x / CHECKER + y / CHECKER) % 2 == 0 { 255 } else { 214 };
+        let back: u16 = if (x / CHECKER + y / CHECKER) % 2 == 0 {
+            255
+        } else {
+            214
+        };
         let a = u16::from(px[3]);
         for c in &px[..3] {
             out.push(((u16::from(*c) * a + back * (255 - a) + 127) / 255) as u8);

@@ -215,6 +215,7 @@ async fn housekeeping(state: AppState) {
         state.capture_limiter.shrink();
         crate::work::schedule(&state).await;
         crate::mail::digest::schedule(&state).await;
+        crate::mail::reminders::schedule(&state).await;
         if let Err(e) = state.store.delete_expired_sessions().await {
             tracing::warn!(error = %e, "could not delete expired sessions");
         }

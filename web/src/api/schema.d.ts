@@ -936,6 +936,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/versions/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version's decisions, newest first: who approved or asked for changes,
+         *     and when (everyone who can see the board). At most the last 100.
+         */
+        get: operations["list_decisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/versions/{id}/download": {
         parameters: {
             query?: never;
@@ -983,8 +1003,10 @@ export interface paths {
         };
         get?: never;
         /**
-         * Set a version's review status: in review, changes requested or approved
-         *     (editors and owners). The asset shows its current version's status.
+         * Decide on a version: in review, changes requested or approved. Editors
+         *     and owners may; on a board whose `deciders` are `reviewers`, so may its
+         *     commenters and guests of a commenter link. The asset shows its current
+         *     version's status; every decision is kept (`GET …/decisions`).
          */
         put: operations["set_review"];
         post?: never;
@@ -1215,6 +1237,8 @@ export interface components {
             capture: boolean;
             /** @description Pin, reply, resolve one's own threads. */
             comment: boolean;
+            /** @description Approve or request changes (the board's `deciders` say who may). */
+            decide: boolean;
             /** @description Upload, add versions, rename, set review status, resolve any thread. */
             edit: boolean;
             /** @description Members, share links, archive, delete; delete anyone's comment. */
@@ -1364,7 +1388,18 @@ export interface components {
             changes_requested_count: number;
             /** Format: date-time */
             created_at: string;
+            /**
+             * @description Who may approve or request changes: `editors` (and owners), or
+             *     `reviewers` (also commenters and guests of a commenter link).
+             */
+            deciders: components["schemas"]["Deciders"];
             description: string;
+            /**
+             * Format: date-time
+             * @description When the review should be done; those who may decide and have not
+             *     are reminded by e-mail a day before.
+             */
+            due_at?: string | null;
             /** Format: uuid */
             folder_id?: string | null;
             /** Format: uuid */
@@ -1387,7 +1422,13 @@ export interface components {
         };
         BoardPatch: {
             archived?: boolean | null;
+            deciders?: null | components["schemas"]["Deciders"];
             description?: string | null;
+            /**
+             * Format: date-time
+             * @description When the review should be done, or null for no date (editors).
+             */
+            due_at?: string | null;
             /**
              * Format: uuid
              * @description Move to another folder of the workspace, or null for the top level.
@@ -1507,6 +1548,29 @@ export interface components {
             /** @description The asset the file became (or got a new version of). */
             asset: components["schemas"]["AssetOut"];
             upload: components["schemas"]["UploadOut"];
+        };
+        /**
+         * @description Who may approve a board's pictures and decks or request changes:
+         *     its editors (and owners), or also the people who review it
+         *     (commenters, and guests of a commenter link).
+         * @enum {string}
+         */
+        Deciders: "editors" | "reviewers";
+        /** @description One decision on a version, as kept in its history. */
+        DecisionOut: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Who decided, and their role on the board then: `owner`, `editor`,
+             *     `commenter`, or `guest` (of a share link).
+             */
+            name: string;
+            role: string;
+            status: components["schemas"]["ReviewStatus"];
+            /** Format: uuid */
+            user_id?: string | null;
         };
         /**
          * @description How often someone gets e-mail about their notifications (stored as
@@ -1821,7 +1885,18 @@ export interface components {
                 changes_requested_count: number;
                 /** Format: date-time */
                 created_at: string;
+                /**
+                 * @description Who may approve or request changes: `editors` (and owners), or
+                 *     `reviewers` (also commenters and guests of a commenter link).
+                 */
+                deciders: components["schemas"]["Deciders"];
                 description: string;
+                /**
+                 * Format: date-time
+                 * @description When the review should be done; those who may decide and have not
+                 *     are reminded by e-mail a day before.
+                 */
+                due_at?: string | null;
                 /** Format: uuid */
                 folder_id?: string | null;
                 /** Format: uuid */
@@ -1841,6 +1916,26 @@ export interface components {
                 updated_at: string;
                 /** Format: uuid */
                 workspace_id: string;
+            }[];
+            /** @description Absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. Pass `next_cursor` back as `?cursor=` for the next. */
+        Page_DecisionOut: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                /**
+                 * @description Who decided, and their role on the board then: `owner`, `editor`,
+                 *     `commenter`, or `guest` (of a share link).
+                 */
+                name: string;
+                role: string;
+                status: components["schemas"]["ReviewStatus"];
+                /** Format: uuid */
+                user_id?: string | null;
             }[];
             /** @description Absent on the last page. */
             next_cursor?: string | null;
@@ -2040,8 +2135,12 @@ export interface components {
                 review_status: components["schemas"]["ReviewStatus"];
                 /** Format: date-time */
                 reviewed_at?: string | null;
-                /** Format: uuid */
+                /**
+                 * Format: uuid
+                 * @description The signed-in person who made the latest decision (null for a guest).
+                 */
                 reviewed_by?: string | null;
+                reviewer?: null | components["schemas"]["Reviewer"];
                 sha256?: string | null;
                 state: components["schemas"]["VersionState"];
                 /** Format: int64 */
@@ -2159,6 +2258,14 @@ export interface components {
          * @enum {string}
          */
         ReviewStatus: "in_review" | "changes_requested" | "approved";
+        Reviewer: {
+            name: string;
+            /**
+             * @description Their role on the board when they decided (`owner`, `editor`,
+             *     `commenter`, `guest`); null for decisions made before roles were kept.
+             */
+            role?: string | null;
+        };
         /**
          * @description A new session: the user, and the CSRF token to send back in the
          *     `X-CSRF-Token` header (also set as the `critboard_csrf` cookie).
@@ -2473,8 +2580,12 @@ export interface components {
             review_status: components["schemas"]["ReviewStatus"];
             /** Format: date-time */
             reviewed_at?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The signed-in person who made the latest decision (null for a guest).
+             */
             reviewed_by?: string | null;
+            reviewer?: null | components["schemas"]["Reviewer"];
             sha256?: string | null;
             state: components["schemas"]["VersionState"];
             /** Format: int64 */
@@ -5172,6 +5283,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VersionOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_decisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DecisionOut"];
                 };
             };
             404: {

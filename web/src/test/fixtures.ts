@@ -4,10 +4,12 @@ import type { Asset, Board, Comment, Schemas, Thread, Version } from "../api/cli
 export const BOARD = "01936f4e-0000-7000-8000-0000000000b1";
 export const WORKSPACE = "01936f4e-0000-7000-8000-0000000000a0";
 
-export function board(can: Board["can"], extra: Partial<Board> = {}): Board {
+/** A board whose abilities are `can` (deciding, if not given, goes with editing). */
+export function board(can: Omit<Board["can"], "decide"> & { decide?: boolean }, extra: Partial<Board> = {}): Board {
   return {
     id: BOARD, workspace_id: WORKSPACE, name: "Launch", description: "", archived: false,
-    role: can.manage ? "owner" : can.edit ? "editor" : can.comment ? "commenter" : "viewer", can,
+    role: can.manage ? "owner" : can.edit ? "editor" : can.comment ? "commenter" : "viewer",
+    can: { ...can, decide: can.decide ?? can.edit }, deciders: "editors", due_at: null,
     asset_count: 0, open_thread_count: 0, approved_count: 0, changes_requested_count: 0, folder_id: null,
     created_at: "", updated_at: "", ...extra,
   };

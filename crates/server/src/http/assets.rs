@@ -69,8 +69,11 @@ pub struct VersionOut {
     pub sha256: Option<String>,
     pub state: VersionState,
     pub review_status: ReviewStatus,
+    /// The signed-in person who made the latest decision (null for a guest).
     pub reviewed_by: Option<Uuid>,
     pub reviewed_at: Option<DateTime<Utc>>,
+    /// Who made the latest decision, for "Approved by Ana (guest)".
+    pub reviewer: Option<Reviewer>,
     /// Threads on this version: open ones and all.
     pub open_thread_count: i64,
     pub thread_count: i64,
@@ -82,6 +85,14 @@ pub struct VersionOut {
     /// How the page was captured (website captures only).
     pub capture: Option<CaptureOut>,
     pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Serialize, ToSchema)]
+pub struct Reviewer {
+    pub name: String,
+    /// Their role on the board when they decided (`owner`, `editor`,
+    /// `commenter`, `guest`); null for decisions made before roles were kept.
+    pub role: Option<String>,
 }
 
 #[derive(Clone, Serialize, ToSchema)]
@@ -163,6 +174,10 @@ pub fn version_out(
         review_status: v.review_status,
         reviewed_by: v.reviewed_by,
         reviewed_at: v.reviewed_at,
+        reviewer: v.reviewer_name.map(|name| Reviewer {
+            name,
+            role: v.reviewer_role,
+        }),
         open_thread_count: counts.0,
         thread_count: counts.1,
         id: v.id,

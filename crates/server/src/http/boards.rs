@@ -14,7 +14,7 @@ use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use critboard_domain::validation::{DESCRIPTION_MAX, NAME_MAX};
-use critboard_domain::{BoardAction, BoardRole, FieldErrors};
+use critboard_domain::{BoardAction, BoardRole, Deciders, FieldErrors};
 use critboard_store::queries::boards::MemberChange;
 use critboard_store::queries::boards::{
     BoardChanges, BoardCursor, BoardFilter, BoardSummary, NewBoard,
@@ -61,6 +61,12 @@ pub struct BoardOut {
     /// Review summary: assets approved / with changes requested.
     pub approved_count: i64,
     pub changes_requested_count: i64,
+    /// Who may approve or request changes: `editors` (and owners), or
+    /// `reviewers` (also commenters and guests of a commenter link).
+    pub deciders: Deciders,
+    /// When the review should be done; those who may decide and have not
+    /// are reminded by e-mail a day before.
+    pub due_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -74,6 +80,8 @@ pub struct Abilities {
     pub edit: bool,
     /// Members, share links, archive, delete; delete anyone's comment.
     pub manage: bool,
+    /// Approve or request changes (the board's `deciders` say who may).
+    pub decide: bool,
     /// Capture websites: an editor's right, on a server with a browser.
     /// When `edit` is true and this is false, the server has no Chromium.
     pub capture: bool,
@@ -81,12 +89,13 @@ pub struct Abilities {
 
 impl Abilities {
     /// What `role` may do, on a server that can (or cannot) capture pages.
-    pub fn of(role: BoardRole, browser: bool) -> Self {
+    pub fn of(role: BoardRole, deciders: Deciders, browser: bool) -> Self {
         let edit = role.allows(BoardAction::Edit);
         Abilities {
             comment: role.allows(BoardAction::Comment),
             edit,
             manage: role.allows(BoardAction::Manage),
+            decide: deciders.allow(role),
             capture: edit && browser,
         }
     }
@@ -101,7 +110,7 @@ impl BoardOut {
     fn with_role(state: &AppState, s: BoardSummary, role: BoardRole) -> Self {
         let BoardSummary { board: b, counts } = s;
         BoardOut {
-            can: Abilities::of(role, state.capturer.chromium().is_some()),
+            can: Abilities::of(role, b.deciders, state.capturer.chromium().is_some()),
             role,
             id: b.id,
             workspace_id: b.workspace_id,
@@ -114,6 +123,8 @@ impl BoardOut {
             open_thread_count: counts.open_thread_count,
             approved_count: counts.approved_count,
             changes_requested_count: counts.changes_requested_count,
+            deciders: b.deciders,
+            due_at: b.due_at,
             created_at: b.created_at,
             updated_at: b.updated_at,
         }
@@ -239,6 +250,12 @@ pub struct BoardPatch {
     #[schema(value_type = Option<Uuid>)]
     pub folder_id: Option<Option<Uuid>>,
     pub archived: Option<bool>,
+    /// Who may approve or request changes (owners change it).
+    pub deciders: Option<Deciders>,
+    /// When the review should be done, or null for no date (editors).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub due_at: Option<Option<DateTime<Utc>>>,
 }
 
 /// Checks that the caller may put boards into `folder` of `workspace_id`.
@@ -331,7 +348,7 @@ async fn update_board(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<BoardPatch>,
 ) -> Result<Json<BoardOut>> {
-    let manages = body.folder_id.is_some() || body.archived.is_some();
+    let manages = body.folder_id.is_some() || body.archived.is_some() || body.deciders.is_some();
     let action = if manages {
         BoardAction::Manage
     } else {
@@ -358,6 +375,8 @@ async fn update_board(
                 description: body.description.as_deref(),
                 folder_id: body.folder_id,
                 archived: body.archived,
+                deciders: body.deciders,
+                due_at: body.due_at,
             },
         )
         .await?;

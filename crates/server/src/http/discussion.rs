@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(edit_comment, delete_comment))
         .routes(routes!(mentionable_people))
         .routes(routes!(set_review))
+        .routes(routes!(list_decisions))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -42,8 +43,10 @@ pub struct ReviewIn {
     pub status: ReviewStatus,
 }
 
-/// Set a version's review status: in review, changes requested or approved
-/// (editors and owners). The asset shows its current version's status.
+/// Decide on a version: in review, changes requested or approved. Editors
+/// and owners may; on a board whose `deciders` are `reviewers`, so may its
+/// commenters and guests of a commenter link. The asset shows its current
+/// version's status; every decision is kept (`GET …/decisions`).
 #[utoipa::path(put, path = "/api/v1/versions/{id}/review", tag = "discussion",
     params(("id" = Uuid, Path)), request_body = ReviewIn,
     responses((status = 200, body = VersionOut), (status = 403, body = Problem),
@@ -59,10 +62,16 @@ async fn set_review(
         .version_for(me.user_id(), id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    access::allowed_to(&me, &board, BoardAction::Edit)?;
+    let role = access::allowed_to(&me, &board, board.deciders.action())?;
+    let actor = me.actor(board.id)?;
+    let label = if actor.guest_id().is_some() {
+        "guest"
+    } else {
+        role.as_str()
+    };
     state
         .store
-        .set_review(&me.actor(board.id)?, board.id, &v, body.status)
+        .set_review(&actor, label, board.id, &v, body.status)
         .await?;
     let v = state.store.version(id).await?.ok_or(ApiError::NotFound)?;
     versions_out(&state, vec![v])
@@ -70,6 +79,47 @@ async fn set_review(
         .pop()
         .map(Json)
         .ok_or(ApiError::NotFound)
+}
+
+/// One decision on a version, as kept in its history.
+#[derive(Serialize, ToSchema)]
+pub struct DecisionOut {
+    pub id: Uuid,
+    pub status: ReviewStatus,
+    /// Who decided, and their role on the board then: `owner`, `editor`,
+    /// `commenter`, or `guest` (of a share link).
+    pub name: String,
+    pub role: String,
+    pub user_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A version's decisions, newest first: who approved or asked for changes,
+/// and when (everyone who can see the board). At most the last 100.
+#[utoipa::path(get, path = "/api/v1/versions/{id}/decisions", tag = "discussion",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Page<DecisionOut>), (status = 404, body = Problem)))]
+async fn list_decisions(
+    State(state): State<AppState>,
+    me: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Page<DecisionOut>>> {
+    version_board(&state, &me, id, BoardAction::View).await?;
+    let items = state
+        .store
+        .decisions_of(id, 100)
+        .await?
+        .into_iter()
+        .map(|d| DecisionOut {
+            id: d.id,
+            status: d.status,
+            name: d.name,
+            role: d.role,
+            user_id: d.user_id,
+            created_at: d.created_at,
+        })
+        .collect();
+    Ok(Json(Page::all(items)))
 }
 
 /// A version's threads, and the threads still open on the version before

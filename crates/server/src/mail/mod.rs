@@ -3,6 +3,7 @@
 //! See docs/adr/008-email.md.
 
 pub mod digest;
+pub mod reminders;
 pub mod templates;
 
 use crate::config::Config;

@@ -345,6 +345,9 @@ async fn seed_boards(app: &TestApp, ws: &str, folder: &str, n: usize, member: &s
             archived_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
+            deciders: Set(critboard_domain::Deciders::Editors),
+            due_at: Set(None),
+            due_reminded_at: Set(None),
         });
         board::Entity::insert_many(rows)
             .exec_without_returning(app.store.conn())

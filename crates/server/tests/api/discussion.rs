@@ -1,7 +1,7 @@
 //! Pins, areas, threads, comments, resolving and the activity feed.
 
 use crate::backend_tests;
-use crate::helpers::{TestApp, TestUser};
+use crate::helpers::{Answer, TestApp, TestUser};
 use crate::uploads::{board, png, upload};
 use serde_json::{json, Value};
 
@@ -696,6 +696,151 @@ async fn review_status_per_version_with_a_board_summary(app: TestApp) {
     );
 }
 
+async fn review(user: &TestUser, version: &str, status: &str) -> Answer {
+    user.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/versions/{version}/review"),
+        Some(json!({ "status": status })),
+    )
+    .await
+}
+
+/// The owner lets reviewers decide: commenters and guests of a commenter
+/// link then may, viewers and guests of a view link still may not; every
+/// decision is kept with who made it and their role.
+async fn reviewers_may_decide_when_the_board_says_so(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let com = app.user("Com").await;
+    let ed = app.user("Ed").await;
+    let vic = app.user("Vic").await;
+    let (b, v1) = picture(
+        &app,
+        &ada,
+        &[(&com, "commenter"), (&ed, "editor"), (&vic, "viewer")],
+    )
+    .await;
+    let board = ada.get(&format!("/api/v1/boards/{b}")).await.expect(200);
+    assert_eq!(board.body["deciders"], "editors");
+    let commenting = crate::sharing::link(&ada, &b, json!({"role": "commenter"})).await;
+    let viewing = crate::sharing::link(&ada, &b, json!({"role": "viewer"})).await;
+    let client = crate::sharing::guest(&app, &commenting, "Cleo Client").await;
+    let looker = crate::sharing::guest(&app, &viewing, "Lou").await;
+    // Editors only, as before.
+    review(&com, &v1, "approved").await.expect(403);
+    review(&client, &v1, "approved").await.expect(403);
+    let got = com.get(&format!("/api/v1/boards/{b}")).await.expect(200);
+    assert_eq!(got.body["can"]["decide"], false);
+
+    // Only owners say who decides; editors may set the due date.
+    ada.patch(
+        &format!("/api/v1/boards/{b}"),
+        json!({"deciders": "everyone"}),
+    )
+    .await
+    .expect(422);
+    ed.patch(
+        &format!("/api/v1/boards/{b}"),
+        json!({"deciders": "reviewers"}),
+    )
+    .await
+    .expect(403);
+    let due = "2030-01-15T17:00:00Z";
+    let set = ed
+        .patch(&format!("/api/v1/boards/{b}"), json!({"due_at": due}))
+        .await
+        .expect(200);
+    assert_eq!(set.body["due_at"], due);
+    let set = ada
+        .patch(
+            &format!("/api/v1/boards/{b}"),
+            json!({"deciders": "reviewers"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(set.body["deciders"], "reviewers");
+    let got = com.get(&format!("/api/v1/boards/{b}")).await.expect(200);
+    assert_eq!(got.body["can"]["decide"], true);
+    let got = vic.get(&format!("/api/v1/boards/{b}")).await.expect(200);
+    assert_eq!(got.body["can"]["decide"], false);
+
+    review(&vic, &v1, "approved").await.expect(403);
+    review(&looker, &v1, "approved").await.expect(403);
+    let by_com = review(&com, &v1, "changes_requested").await.expect(200);
+    assert_eq!(
+        by_com.body["reviewer"],
+        json!({"name": "Com", "role": "commenter"})
+    );
+    let by_client = review(&client, &v1, "approved").await.expect(200);
+    assert_eq!(by_client.body["review_status"], "approved");
+    assert_eq!(
+        by_client.body["reviewer"],
+        json!({"name": "Cleo Client", "role": "guest"})
+    );
+    assert!(
+        by_client.body["reviewed_by"].is_null(),
+        "a guest is no user"
+    );
+    // Cards show it too.
+    let assets = ada
+        .get(&format!("/api/v1/boards/{b}/assets"))
+        .await
+        .expect(200);
+    let card = &assets.body["items"][0];
+    assert_eq!(card["review_status"], "approved");
+    assert_eq!(card["current_version"]["reviewer"]["name"], "Cleo Client");
+
+    // The history, newest first, for everyone who sees the board.
+    let history = client
+        .get(&format!("/api/v1/versions/{v1}/decisions"))
+        .await
+        .expect(200);
+    let rows: Vec<(String, String, String)> = history.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["status"].as_str().unwrap().to_owned(),
+                d["name"].as_str().unwrap().to_owned(),
+                d["role"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let row = |s: &str, n: &str, r: &str| (s.to_owned(), n.to_owned(), r.to_owned());
+    assert_eq!(
+        rows,
+        [
+            row("approved", "Cleo Client", "guest"),
+            row("changes_requested", "Com", "commenter")
+        ]
+    );
+    assert_eq!(history.body["items"][1]["user_id"], com.id.as_str());
+    app.user("Out")
+        .await
+        .get(&format!("/api/v1/versions/{v1}/decisions"))
+        .await
+        .expect(404);
+    // The activity feed names them as well.
+    let feed = ada
+        .get(&format!("/api/v1/boards/{b}/activity"))
+        .await
+        .expect(200);
+    assert_eq!(feed.body["items"][0]["event"]["kind"], "review.changed");
+    assert_eq!(feed.body["items"][0]["actor_name"], "Cleo Client");
+
+    // Back to editors only: the reviewers' rights go with it.
+    ada.patch(
+        &format!("/api/v1/boards/{b}"),
+        json!({"deciders": "editors", "due_at": null}),
+    )
+    .await
+    .expect(200);
+    review(&client, &v1, "in_review").await.expect(403);
+    review(&com, &v1, "in_review").await.expect(403);
+    let board = ada.get(&format!("/api/v1/boards/{b}")).await.expect(200);
+    assert!(board.body["due_at"].is_null());
+}
+
 async fn threads_stay_on_their_version_and_open_ones_carry_over(app: TestApp) {
     let ada = app.user("Ada").await;
     let (b, v1) = picture(&app, &ada, &[]).await;
@@ -893,6 +1038,7 @@ backend_tests!(
     board_page_pages_through_assets_in_board_order,
     membership_changes_are_events,
     review_status_per_version_with_a_board_summary,
+    reviewers_may_decide_when_the_board_says_so,
     threads_stay_on_their_version_and_open_ones_carry_over,
     board_and_asset_pages_run_constant_queries,
     pins_and_areas_are_numbered_and_carry_comments,

@@ -4,7 +4,7 @@
 use crate::discussion::{picture, pin};
 use crate::helpers::{spawn_app_with, Backend, TestApp, TestUser};
 use critboard_domain::EmailFrequency;
-use critboard_server::mail::digest;
+use critboard_server::mail::{digest, reminders};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -790,6 +790,148 @@ async fn invitations_let_people_in_with_or_without_an_account(backend: Backend) 
     let _ = inv;
 }
 
+fn reminders_in(app: &TestApp) -> Vec<Mail> {
+    read_mails(&app.dir.join("outbox"))
+        .into_iter()
+        .filter(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Review due"))
+        })
+        .collect()
+}
+
+/// The reminders `address` got, once there is one (10 s at most).
+async fn reminders_to(app: &TestApp, address: &str) -> Vec<Mail> {
+    let started = Instant::now();
+    loop {
+        let got: Vec<Mail> = reminders_in(app)
+            .into_iter()
+            .filter(|m| m.header("To").is_some_and(|t| t.contains(address)))
+            .collect();
+        if !got.is_empty() || started.elapsed() > Duration::from_secs(10) {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn decide(u: &TestUser, v: &str) -> crate::helpers::Answer {
+    u.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/versions/{v}/review"),
+        Some(json!({"status": "approved"})),
+    )
+    .await
+}
+
+/// A day before a board's review is due, those who may decide and have
+/// not decided on everything get one e-mail (two runs at once included);
+/// viewers, people who decided, muted the board or turned e-mail off, and
+/// unconfirmed addresses get none. A new due date re-arms the reminder.
+async fn due_dates_remind_those_who_have_not_decided(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |_| {}).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    let com = app.user("Com").await;
+    let ed = app.user("Ed").await;
+    let vic = app.user("Vic").await;
+    let mo = app.user("Mo").await;
+    let off = app.user("Off").await;
+    let new = app.user("Newcomer").await;
+    for u in [&com, &ed, &vic, &mo, &off] {
+        verify(&app, u).await;
+    }
+    off.send(
+        reqwest::Method::PUT,
+        "/api/v1/me/notification-settings",
+        Some(json!({"email": "off"})),
+    )
+    .await
+    .expect(200);
+    let (b, v1) = picture(
+        &app,
+        &ada,
+        &[
+            (&com, "commenter"),
+            (&ed, "editor"),
+            (&vic, "viewer"),
+            (&mo, "commenter"),
+            (&off, "commenter"),
+            (&new, "commenter"),
+        ],
+    )
+    .await;
+    let second = crate::uploads::upload(&ada, &b, "About.png", &crate::uploads::png(120, 90)).await;
+    crate::uploads::wait_ready(&ada, second["id"].as_str().unwrap()).await;
+    let v2 = second["current_version"]["id"].as_str().unwrap().to_owned();
+    mo.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/boards/{b}/mute"),
+        None,
+    )
+    .await
+    .expect(204);
+    ada.patch(
+        &format!("/api/v1/boards/{b}"),
+        json!({"deciders": "reviewers"}),
+    )
+    .await
+    .expect(200);
+    decide(&ed, &v1).await.expect(200);
+    decide(&ed, &v2).await.expect(200);
+    decide(&com, &v1).await.expect(200);
+
+    // Due in three days: too early.
+    let in_days = |d: i64| (app.store.now() + chrono::Duration::hours(d * 24)).to_rfc3339();
+    ada.patch(
+        &format!("/api/v1/boards/{b}"),
+        json!({"due_at": in_days(3)}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(reminders::run(&app.state).await.unwrap(), 0);
+    // Due in half a day: Com alone, once, whatever the runs at once.
+    let soon = (app.store.now() + chrono::Duration::hours(12)).to_rfc3339();
+    ada.patch(&format!("/api/v1/boards/{b}"), json!({"due_at": soon}))
+        .await
+        .expect(200);
+    let (x, y) = tokio::join!(reminders::run(&app.state), reminders::run(&app.state));
+    assert_eq!(x.unwrap() + y.unwrap(), 1);
+    assert_eq!(reminders::run(&app.state).await.unwrap(), 0, "sent already");
+    let got = reminders_to(&app, &com.email).await;
+    let mail = got.first().expect("Com is reminded");
+    assert!(
+        mail.raw.contains("1 picture waits for your decision"),
+        "{}",
+        mail.raw
+    );
+    assert!(mail.raw.contains(&format!("/b/{b}")));
+    assert!(mail.header("List-Unsubscribe").is_some());
+    app.jobs_settled().await;
+    let all = reminders_in(&app);
+    assert_eq!(
+        all.len(),
+        1,
+        "{:?}",
+        all.iter().map(Mail::to).collect::<Vec<_>>()
+    );
+
+    // A later due date re-arms it; editors-only boards remind editors only.
+    ada.patch(
+        &format!("/api/v1/boards/{b}"),
+        json!({"due_at": in_days(2), "deciders": "editors"}),
+    )
+    .await
+    .expect(200);
+    decide(&ada, &v2).await.expect(200);
+    verify(&app, &ada).await; // unconfirmed till now, so left out before
+    app.store.clock().advance(Duration::from_secs(30 * 3600));
+    assert_eq!(reminders::run(&app.state).await.unwrap(), 1, "Ada, not Com");
+    let got = reminders_to(&app, &ada.email).await;
+    assert!(got.iter().any(|m| m.raw.contains("1 picture waits")));
+}
+
 /// Two digest runs at once (say a slow run and the next one): one e-mail.
 async fn overlapping_digest_runs_send_one_email(backend: Backend) {
     let Some(app) = spawn_app_with(backend, |_| {}).await else {
@@ -869,6 +1011,7 @@ async fn two_nodes_send_one_digest(backend: Backend) {
 }
 
 crate::backend_tests_with_config!(
+    due_dates_remind_those_who_have_not_decided,
     overlapping_digest_runs_send_one_email,
     each_rhythm_mails_its_own_people,
     two_nodes_send_one_digest,

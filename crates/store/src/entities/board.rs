@@ -1,3 +1,4 @@
+use critboard_domain::Deciders;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,6 +14,12 @@ pub struct Model {
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Who may approve or request changes.
+    pub deciders: Deciders,
+    /// When the review should be done; reviewers who have not decided are
+    /// reminded a day before, once (`due_reminded_at`).
+    pub due_at: Option<DateTimeUtc>,
+    pub due_reminded_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub mod asset;
 pub mod board;
 pub mod board_member;
 pub mod comment;
+pub mod decision;
 pub mod email;
 pub mod email_token;
 pub mod event;

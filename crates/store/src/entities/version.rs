@@ -21,6 +21,11 @@ pub struct Model {
     pub review_status: ReviewStatus,
     pub reviewed_by: Option<Uuid>,
     pub reviewed_at: Option<DateTimeUtc>,
+    /// A guest's decision: their guest session (`reviewed_by` is then null).
+    pub reviewed_by_guest: Option<Uuid>,
+    /// Who made the latest decision, and their role on the board then.
+    pub reviewer_name: Option<String>,
+    pub reviewer_role: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     /// When its page was captured (captures only).

@@ -16,6 +16,7 @@ mod m0009_event_comments;
 mod m0010_captures;
 mod m0011_decks;
 mod m0012_slide_types;
+mod m0013_decisions;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_captures::Migration),
             Box::new(m0011_decks::Migration),
             Box::new(m0012_slide_types::Migration),
+            Box::new(m0013_decisions::Migration),
         ]
     }
 }

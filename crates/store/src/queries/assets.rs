@@ -3,7 +3,7 @@
 use super::boards::BoardRow;
 use super::discussion::asset_title;
 use super::events::{forget_quotes_of_asset, Actor};
-use crate::entities::{asset, job, page, setting, thumbnail, upload, version};
+use crate::entities::{asset, decision, job, page, setting, thumbnail, upload, version};
 use crate::{new_id, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use critboard_domain::events::{RenderStage, ReviewNews, VersionFailure, VersionNews};
@@ -356,9 +356,14 @@ impl Store {
 
     /// Sets a version's review status, and its asset's when it is the
     /// current version, with the event, in one transaction.
+    /// Records a decision on a version: the version's status and who set
+    /// it (`role`: their role on the board, or "guest"), a row of its
+    /// history, the asset's status when it is the current version, and
+    /// the event, in one transaction.
     pub async fn set_review(
         &self,
         actor: &Actor,
+        role: &str,
         board_id: Uuid,
         version: &version::Model,
         status: ReviewStatus,
@@ -366,14 +371,31 @@ impl Store {
         let tx = self.begin_write().await?;
         let at = self.now();
         tx.execute(self.stmt(
-            "UPDATE versions SET review_status = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?",
+            "UPDATE versions SET review_status = ?, reviewed_by = ?, reviewed_at = ?, \
+             reviewed_by_guest = ?, reviewer_name = ?, reviewer_role = ? WHERE id = ?",
             vec![
                 status.into(),
                 sea_orm::Value::from(actor.user_id()),
                 at.into(),
+                sea_orm::Value::from(actor.guest_id()),
+                actor.name().into(),
+                role.into(),
                 version.id.into(),
             ],
         ))
+        .await?;
+        decision::ActiveModel {
+            id: Set(new_id()),
+            version_id: Set(version.id),
+            board_id: Set(board_id),
+            status: Set(status),
+            user_id: Set(actor.user_id()),
+            guest_id: Set(actor.guest_id()),
+            name: Set(actor.name().to_owned()),
+            role: Set(role.to_owned()),
+            created_at: Set(at),
+        }
+        .insert(&*tx)
         .await?;
         tx.execute(self.stmt(
             "UPDATE assets SET review_status = ?, updated_at = ? WHERE id = ? AND current_version_id = ?",
@@ -393,6 +415,17 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// A version's decisions, newest first (at most `limit`).
+    pub async fn decisions_of(&self, version_id: Uuid, limit: u64) -> Result<Vec<decision::Model>> {
+        Ok(decision::Entity::find()
+            .filter(decision::Column::VersionId.eq(version_id))
+            .order_by_desc(decision::Column::CreatedAt)
+            .order_by_desc(decision::Column::Id)
+            .limit(limit)
+            .all(self.conn())
+            .await?)
     }
 
     /// Open and total thread counts per version, in one query.
@@ -817,6 +850,9 @@ pub(crate) fn new_version(
         review_status: Set(ReviewStatus::InReview),
         reviewed_by: Set(None),
         reviewed_at: Set(None),
+        reviewed_by_guest: Set(None),
+        reviewer_name: Set(None),
+        reviewer_role: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
         captured_at: Set(None),

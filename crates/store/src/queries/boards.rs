@@ -6,7 +6,7 @@ use super::workspaces::MemberRow;
 use crate::entities::{board, board_member};
 use crate::{like_contains, new_id, Result, Store, StoreError};
 use critboard_domain::events::{MemberLeft, MemberNews};
-use critboard_domain::{BoardEvent, BoardRole, WorkspaceRole};
+use critboard_domain::{BoardEvent, BoardRole, Deciders, WorkspaceRole};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
@@ -32,6 +32,8 @@ pub struct BoardRow {
     pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub deciders: Deciders,
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
     pub board_role: Option<BoardRole>,
     pub folder_role: Option<BoardRole>,
     pub parent_folder_role: Option<BoardRole>,
@@ -85,7 +87,7 @@ impl BoardRow {
 }
 
 const BOARD_COLUMNS: &str = "b.id, b.workspace_id, b.folder_id, b.name, b.description, \
-     b.archived_at, b.created_at, b.updated_at";
+     b.archived_at, b.created_at, b.updated_at, b.deciders, b.due_at";
 
 /// A board's counts as correlated subqueries, so a page of boards with all
 /// its counts is still one query.
@@ -128,6 +130,9 @@ pub struct BoardChanges<'a> {
     pub description: Option<&'a str>,
     pub folder_id: Option<Option<Uuid>>,
     pub archived: Option<bool>,
+    pub deciders: Option<Deciders>,
+    /// A new due date (or none) also re-arms its reminder.
+    pub due_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 impl Store {
@@ -144,6 +149,9 @@ impl Store {
             archived_at: Set(None),
             created_at: Set(at),
             updated_at: Set(at),
+            deciders: Set(Deciders::Editors),
+            due_at: Set(None),
+            due_reminded_at: Set(None),
         }
         .insert(&*tx)
         .await?;
@@ -241,6 +249,13 @@ impl Store {
         }
         if let Some(folder) = changes.folder_id {
             b.folder_id = Set(folder);
+        }
+        if let Some(deciders) = changes.deciders {
+            b.deciders = Set(deciders);
+        }
+        if let Some(due) = changes.due_at {
+            b.due_at = Set(due);
+            b.due_reminded_at = Set(None);
         }
         match changes.archived {
             Some(true) if !was_archived => b.archived_at = Set(Some(self.now())),

@@ -294,3 +294,110 @@ impl Store {
         Ok(())
     }
 }
+
+/// A board whose review is due soon and whose reminder has not gone out.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct DueBoard {
+    pub id: Uuid,
+    pub name: String,
+    pub due_at: DateTime<Utc>,
+    pub deciders: critboard_domain::Deciders,
+}
+
+/// Someone who may decide on a due board, and how many of its pictures
+/// and decks still wait for their decision.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Undecided {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub waiting: i64,
+}
+
+impl Store {
+    /// Boards due by `until` (and not yet due at `now`) whose reminder has
+    /// not been sent; archived boards are left alone.
+    pub async fn boards_due(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<DueBoard>> {
+        let sql = "SELECT id, name, due_at, deciders FROM boards WHERE due_at > ? AND due_at <= ? \
+                   AND due_reminded_at IS NULL AND archived_at IS NULL ORDER BY due_at, id";
+        Ok(
+            DueBoard::find_by_statement(self.stmt(sql, vec![now.into(), until.into()]))
+                .all(self.conn())
+                .await?,
+        )
+    }
+
+    /// Everyone who may decide on `board`, has a confirmed address, wants
+    /// e-mail and has not muted the board, with the ready current versions
+    /// they have not decided on; those with none waiting are left out.
+    pub async fn undecided(&self, board: &DueBoard) -> Result<Vec<Undecided>> {
+        let min = match board.deciders {
+            critboard_domain::Deciders::Editors => critboard_domain::BoardRole::Editor,
+            critboard_domain::Deciders::Reviewers => critboard_domain::BoardRole::Commenter,
+        };
+        let waiting = self.as_bigint(
+            "(SELECT COUNT(*) FROM assets a JOIN versions v ON v.id = a.current_version_id \
+              WHERE a.board_id = ? AND v.state = ? AND NOT EXISTS \
+              (SELECT 1 FROM decisions d WHERE d.version_id = v.id AND d.user_id = u.id))",
+        );
+        let sql = format!(
+            "SELECT * FROM (SELECT u.id, u.email, u.display_name, {waiting} AS waiting FROM users u \
+             WHERE u.id IN ({}) AND u.email_verified = ? AND u.notification_frequency <> ? \
+             AND NOT EXISTS (SELECT 1 FROM board_mutes m WHERE m.user_id = u.id AND m.board_id = ?)) w \
+             WHERE w.waiting > 0 ORDER BY w.id",
+            super::events::BOARD_AUDIENCE_IDS
+        );
+        let mut binds: Vec<Value> = vec![
+            board.id.into(),
+            critboard_domain::VersionState::Ready.into(),
+        ];
+        binds.extend(super::events::audience_binds(board.id, min));
+        binds.extend([
+            true.into(),
+            critboard_domain::EmailFrequency::Off.as_str().into(),
+            board.id.into(),
+        ]);
+        Ok(Undecided::find_by_statement(self.stmt(&sql, binds))
+            .all(self.conn())
+            .await?)
+    }
+
+    /// Marks the board's reminder sent and queues its e-mails, in one
+    /// transaction; false (and nothing queued) when another run got there
+    /// first, or the due date was removed since it was read.
+    pub async fn queue_due_reminders(
+        &self,
+        board: &DueBoard,
+        emails: Vec<NewEmail>,
+        send_job: impl Fn(&[Uuid]) -> job::ActiveModel,
+    ) -> Result<bool> {
+        let tx = self.begin_write().await?;
+        let at = self.now();
+        let claimed = tx
+            .execute(self.stmt(
+                "UPDATE boards SET due_reminded_at = ? WHERE id = ? AND due_at IS NOT NULL \
+                 AND due_reminded_at IS NULL",
+                vec![at.into(), board.id.into()],
+            ))
+            .await?
+            .rows_affected();
+        if claimed != 1 {
+            return Ok(false);
+        }
+        let mut ids = Vec::with_capacity(emails.len());
+        for e in emails {
+            let id = new_id();
+            email_model(id, e, at).insert(&*tx).await?;
+            ids.push(id);
+        }
+        if !ids.is_empty() {
+            send_job(&ids).insert(&*tx).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}

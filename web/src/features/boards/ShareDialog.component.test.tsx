@@ -2,7 +2,8 @@
 import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Board, Schemas } from "../../api/client";
+import type { Schemas } from "../../api/client";
+import { board, BOARD } from "../../test/fixtures";
 import { standInNetwork } from "../../test/network";
 import { renderWithApp } from "../../test/render";
 import { ShareDialog } from "./ShareDialog";
@@ -10,12 +11,6 @@ import { ShareDialog } from "./ShareDialog";
 const server = standInNetwork();
 afterEach(cleanup);
 
-const BOARD = "01936f4e-0000-7000-8000-0000000000b1";
-const board = (can: Board["can"]): Board => ({
-  id: BOARD, workspace_id: "01936f4e-0000-7000-8000-0000000000a0", name: "Launch", description: "",
-  archived: false, role: can.manage ? "owner" : "viewer", can, asset_count: 0, open_thread_count: 0,
-  approved_count: 0, changes_requested_count: 0, folder_id: null, created_at: "", updated_at: "",
-});
 const member = (id: string, name: string, role: Schemas["BoardRole"]) => ({
   user_id: id, email: `${name.toLowerCase()}@example.com`, display_name: name, role, since: "",
 });

@@ -16,7 +16,7 @@ const folder = (id: string, name: string, parent_id: string | null = null): Fold
 
 const board = (id: string, name: string, extra: Partial<Board> = {}): Board => ({
   id, name, workspace_id: WS, description: "", archived: false, role: "owner",
-  can: { comment: true, edit: true, manage: true, capture: true }, asset_count: 0,
+  can: { comment: true, edit: true, manage: true, capture: true, decide: true }, deciders: "editors", asset_count: 0,
   open_thread_count: 0, approved_count: 0, changes_requested_count: 0, folder_id: null,
   created_at: "", updated_at: "", ...extra,
 });
@@ -102,7 +102,7 @@ describe("wording and rights", () => {
     expect(emptyText({ kind: "all" }, " x ")).toBe("No boards match “x”.");
   });
   it("follows what the API says the caller can do", () => {
-    const can = (edit: boolean, manage: boolean) => board("b", "B", { can: { comment: true, edit, manage, capture: edit } });
+    const can = (edit: boolean, manage: boolean) => board("b", "B", { can: { comment: true, edit, manage, capture: edit, decide: edit } });
     expect(boardAbilities(can(false, false))).toEqual({ rename: false, manage: false });
     expect(boardAbilities(can(true, false))).toEqual({ rename: true, manage: false });
     expect(boardAbilities(can(true, true))).toEqual({ rename: true, manage: true });
