@@ -369,10 +369,23 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   // Approve the new version.
   await ada.getByRole("button", { name: "Approve" }).click();
   await ada.locator(".review-bar .badge.approved").waitFor();
+  await ada.getByText(/^Approved by Ada .*\(owner\)/).waitFor();
   await shot(ada, "15-approved");
+  // The original file, under the name it was uploaded with.
+  const [saved] = await Promise.all([ada.waitForEvent("download"), ada.getByRole("link", { name: "Download" }).click()]);
+  if (saved.suggestedFilename() !== "home-v2.png") throw new Error(`downloaded ${saved.suggestedFilename()}`);
+
+  // Clients may decide too, by tomorrow.
+  await ada.goto(base + story.board);
+  await ada.getByRole("button", { name: "Review settings" }).click();
+  await ada.getByRole("radio", { name: /Reviewers too/ }).check();
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  const day = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, "0")}-${String(tomorrow.getDate()).padStart(2, "0")}`;
+  await ada.getByLabel(/Due date/).fill(day);
+  await ada.getByRole("button", { name: "Save" }).click();
+  await ada.getByText("Due tomorrow").waitFor();
 
   // A guest comments through a commenter share link.
-  await ada.goto(base + story.board);
   await ada.getByRole("button", { name: "Share" }).click();
   // New links let guests comment unless the owner picks "Can view".
   await ada.getByRole("button", { name: "Create link" }).click();
@@ -403,6 +416,9 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await guest.getByRole("button", { name: "Thread 1" }).waitFor();
   await guest.getByText("Grace from Client Co (guest)").waitFor();
   await shot(guest, "16-guest-comment");
+  // The client decides, and the board says who did.
+  await guest.getByRole("button", { name: "Request changes" }).click();
+  await guest.getByText(/^Changes requested by Grace from Client Co \(guest\)/).waitFor();
   const guestPage = guest.url();
 
   // Ada's inbox shows what happened while she was away.

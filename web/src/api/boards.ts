@@ -2,10 +2,19 @@
 // viewer both show its pictures, and both follow its live stream), and how
 // a live event updates the cache: each event names what it changed.
 import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { ApiError, client, data, type Asset, type Board, type Version } from "./client";
+import { ApiError, client, data, type Asset, type Board, type Schemas, type Version } from "./client";
 import { keys } from "./keys";
 import { assetOf, threadOf, type BoardEvent } from "../lib/events";
 import { useBoardStream, type Viewer } from "../lib/live";
+
+/** Changes a board: name, description, folder, archive, who decides, due date. */
+export const patchBoard = (
+  id: string,
+  body: {
+    name?: string; description?: string; archived?: boolean; folder_id?: string | null; deciders?: Schemas["Deciders"];
+    due_at?: string | null;
+  },
+): Promise<Board> => data(client.PATCH("/api/v1/boards/{id}", { params: { path: { id } }, body }));
 
 export function useBoard(id: string | null) {
   return useQuery({

@@ -19,6 +19,8 @@ export const keys = {
   asset: (id: string) => ["asset", id] as const,
   threads: (asset: string, version: string) => ["asset", asset, "threads", version] as const,
   thread: (id: string) => ["thread", id] as const,
+  /** Under the asset: a review event naming it refreshes the history. */
+  decisions: (asset: string, version: string) => ["asset", asset, "decisions", version] as const,
   pages: (version: string) => ["version", version, "pages"] as const,
   renderProgress: (version: string) => ["version", version, "render-progress"] as const,
   inbox: ["inbox"] as const,

@@ -6,3 +6,27 @@ export const STATUS_LABEL: Record<ReviewStatus, string> = {
   changes_requested: "Changes requested",
   approved: "Approved",
 };
+
+const DECIDED: Record<ReviewStatus, string> = {
+  approved: "Approved",
+  changes_requested: "Changes requested",
+  in_review: "Back in review",
+};
+
+/** Who made a decision, with their role on the board: "Cleo (guest)". */
+export function reviewerName(name: string, role?: string | null): string {
+  return role ? `${name} (${role})` : name;
+}
+
+/**
+ * A decision in words: "Approved by Cleo (guest) · 2 h ago". Null while a
+ * version is simply in review (nobody decided, or nobody is known).
+ */
+export function decisionText(
+  status: ReviewStatus, reviewer: { name: string; role?: string | null } | null | undefined, at: string | null | undefined,
+  ago: (iso: string) => string,
+): string | null {
+  if (!reviewer || (status === "in_review" && !at)) return null;
+  const when = at ? ` · ${ago(at)}` : "";
+  return `${DECIDED[status]} by ${reviewerName(reviewer.name, reviewer.role)}${when}`;
+}

@@ -3,8 +3,10 @@ import { useQueryClient } from "@tanstack/react-query";
 import { apiError, type Asset, type ReviewStatus } from "../../api/client";
 import { upsertAsset, useAssets, useBoard, useLiveBoard } from "../../api/boards";
 import { keys } from "../../api/keys";
-import { STATUS_LABEL } from "../../lib/assets";
-import { ErrorNote, Link } from "../../components/ui/kit";
+import { decisionText, reviewerName, STATUS_LABEL } from "../../lib/assets";
+import { dueLabel } from "../../lib/dates";
+import { ReviewSettings } from "./ReviewSettings";
+import { ago, ErrorNote, Link } from "../../components/ui/kit";
 import { Presence } from "../../components/Presence";
 import { UploadList } from "../../components/UploadList";
 import { href, signInHere } from "../../lib/router";
@@ -46,6 +48,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
     window.history.replaceState(window.history.state, "", url);
   };
   const [sharing, setSharing] = useState(false);
+  const [reviewSettings, setReviewSettings] = useState(false);
   const [addingWebsite, setAddingWebsite] = useState(false);
   const recaptureAll = useRecaptureBoard(id);
   const [uploads, setUploads] = useState<Item[]>([]);
@@ -117,6 +120,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
           <p className="meta">
             {board.asset_count} pictures · {board.open_thread_count} open threads ·{" "}
             {board.approved_count} approved · {board.changes_requested_count} changes requested
+            {board.due_at && <> · <Due at={board.due_at} /></>}
           </p>
         </div>
         <div className="board-actions">
@@ -124,6 +128,10 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
           {signedIn && <MuteToggle boardId={id} />}
           {signedIn && (
             <button type="button" className="secondary" onClick={() => setSharing(true)}>Share</button>
+          )}
+          {board.can.edit && (
+            <button type="button" className="secondary" onClick={() => setReviewSettings(true)}
+              title="Who may approve, and the due date">Review settings</button>
           )}
           {canUpload && (
             <>
@@ -178,6 +186,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
       )}
       {dragging && <div className="drop-overlay" aria-hidden="true">Drop to upload to {board.name}</div>}
       {sharing && <ShareDialog board={board} onClose={() => setSharing(false)} />}
+      {reviewSettings && <ReviewSettings board={board} onClose={() => setReviewSettings(false)} />}
       {addingWebsite && (
         <AddWebsite boardId={id} canCapture={board.can.capture} onClose={() => setAddingWebsite(false)} />
       )}
@@ -219,6 +228,11 @@ function AssetCard({ asset, canCapture }: { asset: Asset; canCapture: boolean })
           )}
           {asset.kind === "deck" && v && v.page_count > 0 && <span className="source">{v.page_count} {v.page_count === 1 ? "page" : "pages"}</span>}
           <span className={`badge ${asset.review_status}`}>{STATUS_LABEL[asset.review_status]}</span>
+          {v?.reviewer && asset.review_status !== "in_review" && (
+            <span className="decided" title={decisionText(v.review_status, v.reviewer, v.reviewed_at, ago) ?? undefined}>
+              by {reviewerName(v.reviewer.name, v.reviewer.role)}
+            </span>
+          )}
           <span className="counts">
             {openThreads > 0 && <span title="Open threads">💬 {openThreads}</span>}
             {asset.version_count > 1 && <span title="Versions">v{asset.version_count}</span>}
@@ -235,6 +249,11 @@ function AssetCard({ asset, canCapture }: { asset: Asset; canCapture: boolean })
       )}
     </li>
   );
+}
+
+function Due({ at }: { at: string }) {
+  const { text, overdue } = dueLabel(at);
+  return <time dateTime={at} className={overdue ? "due overdue" : "due"} title={new Date(at).toLocaleString()}>{text}</time>;
 }
 
 /** Mute a noisy board: only @mentions still notify. */

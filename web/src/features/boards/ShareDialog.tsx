@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { apiError, sentence, type Board, type BoardRole, type Member, type Schemas } from "../../api/client";
 import { Dialog, Field, ConfirmButton, copyText } from "../../components/ui/kit";
 import { useChangeRole, useCreateLink, useInvite, useMembers, useRemoveMember, useRevokeLink, useShareLinks } from "./api";
+import { expiryFromDate, localDate } from "../../lib/dates";
 import "./share.css";
 
 type ShareLink = Schemas["ShareLinkOut"];
@@ -16,20 +17,6 @@ const ROLES: { value: BoardRole; label: string }[] = [
 ];
 /** Links farthest in the future the server accepts. */
 const LINK_DAYS_MAX = 730;
-
-/** A date as the `YYYY-MM-DD` of a date input, in local time. */
-export function localDate(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-/** A date input's day as the instant a link expires: the end of that day, local time. */
-export function expiryFromDate(day: string): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!m) return null;
-  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 23, 59, 59).toISOString();
-}
-
 
 export function ShareDialog({ board, onClose }: { board: Board; onClose: () => void }) {
   // The dialog re-runs its focus effect when `onClose` changes; the board

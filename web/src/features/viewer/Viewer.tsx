@@ -20,6 +20,7 @@ import { asPage, deckProgress, usePages, useRenderProgress } from "../../api/dec
 import { ago } from "../../components/ui/kit";
 import { Compare } from "./Compare";
 import { BackdropButton, isTransparent, useBackdrop } from "./backdrop";
+import { Decision } from "./Decisions";
 import type { FitMode, Shape } from "./geometry";
 import { ThreadPanel, type Me } from "./ThreadPanel";
 import {
@@ -334,7 +335,8 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
       </header>
       <div className="review-bar">
         <span className={`badge ${version.review_status}`}>{STATUS_LABEL[version.review_status]}</span>
-        {canEdit && (
+        <Decision assetId={id} version={version} />
+        {can?.decide && (
           <div role="group" aria-label="Review status" className="segmented">
             <button type="button" aria-pressed={version.review_status === "changes_requested"}
               className={version.review_status === "changes_requested" ? "on" : ""}

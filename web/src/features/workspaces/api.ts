@@ -1,7 +1,7 @@
 // Workspaces, their folders and board lists, and the changes made from
 // the workspace screens.
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { client, data, type Board } from "../../api/client";
+import { client, data } from "../../api/client";
 import { keys } from "../../api/keys";
 
 /** Which boards the grid shows. */
@@ -75,7 +75,4 @@ export const renameFolder = (id: string, name: string) =>
 export const deleteFolder = (id: string) => client.DELETE("/api/v1/folders/{id}", { params: { path: { id } } });
 export const createBoard = (ws: string, name: string, folder_id: string | null) =>
   data(client.POST("/api/v1/workspaces/{id}/boards", { params: { path: { id: ws } }, body: { name, folder_id } }));
-export const patchBoard = (
-  id: string,
-  body: { name?: string; description?: string; archived?: boolean; folder_id?: string | null },
-): Promise<Board> => data(client.PATCH("/api/v1/boards/{id}", { params: { path: { id } }, body }));
+export { patchBoard } from "../../api/boards";
