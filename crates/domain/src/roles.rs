@@ -14,9 +14,11 @@ stored_enum!(
 );
 
 stored_enum!(
-    /// A person's role in a workspace (the tenant boundary).
+    /// A person's role in a workspace (the tenant boundary). A client is
+    /// someone from outside (a customer, a freelancer) who sees only the
+    /// boards shared with them: no folders, no member list, no new boards.
     #[derive(PartialOrd, Ord)]
-    WorkspaceRole { Member = 1 => "member", Admin = 2 => "admin", Owner = 3 => "owner" }
+    WorkspaceRole { Client = 0 => "client", Member = 1 => "member", Admin = 2 => "admin", Owner = 3 => "owner" }
 );
 
 stored_enum!(
@@ -77,13 +79,19 @@ impl WorkspaceRole {
         self >= Self::Admin
     }
 
+    /// Members and up belong to the team: they create boards, see the
+    /// workspace's folders and its people. Clients do not.
+    pub fn is_team(self) -> bool {
+        self >= Self::Member
+    }
+
     /// Whether someone with this role may give `target` to another member or
     /// change a member who currently holds `target`: only owners touch owners.
     pub fn may_manage_member_role(self, target: WorkspaceRole) -> bool {
         match self {
             Self::Owner => true,
             Self::Admin => target < Self::Owner,
-            Self::Member => false,
+            Self::Member | Self::Client => false,
         }
     }
 }
@@ -172,6 +180,38 @@ mod tests {
         }
         assert_eq!(BoardRole::from_i16(0), None);
         assert_eq!(WorkspaceRole::from_i16(9), None);
+    }
+
+    #[test]
+    fn workspace_role_table() {
+        use WorkspaceRole::*;
+        // (role, is team, administers, may manage a member)
+        let table = [
+            (Client, false, false, false),
+            (Member, true, false, false),
+            (Admin, true, true, true),
+            (Owner, true, true, true),
+        ];
+        for (role, team, admin, manages) in table {
+            assert_eq!(
+                (
+                    role.is_team(),
+                    role.administers(),
+                    role.may_manage_member_role(Member)
+                ),
+                (team, admin, manages),
+                "{role:?}"
+            );
+        }
+        assert!(Client < Member, "a board invitation never lowers a member");
+        assert!(Admin.may_manage_member_role(Client));
+        assert_eq!(
+            effective_board_role(None, None, Some(Client)),
+            None,
+            "clients see only what they were given"
+        );
+        assert_eq!(WorkspaceRole::parse("client"), Some(Client));
+        assert_eq!(Client.as_i16(), 0);
     }
 
     #[test]

@@ -20,6 +20,8 @@ use uuid::Uuid;
 pub use migrations::Migrator;
 pub use sea_orm;
 pub use sea_orm::sqlx;
+/// For tests that run migrations down and up again.
+pub use sea_orm_migration;
 
 /// Why the store refused or failed. Each refusal is its own variant, so the
 /// HTTP layer maps every one on purpose (a unique violation it did not

@@ -265,11 +265,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Pending invitations to this board (its owners), newest first. */
+        get: operations["list_board_invitations"];
         put?: never;
         /**
          * Invite someone by e-mail to a board (its owners); they join the
-         *     workspace as members.
+         *     workspace as a client, who sees only the boards shared with them (a
+         *     member or admin already keeps their role).
          */
         post: operations["invite_to_board"];
         delete?: never;
@@ -564,6 +566,27 @@ export interface paths {
          *     owners for a board invitation).
          */
         delete: operations["revoke_invitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an invitation again, with a fresh link valid for another week; the
+         *     old link stops working (whoever may withdraw it). 404 once it was
+         *     accepted, withdrawn or expired: invite again instead.
+         */
+        post: operations["resend_invitation"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1090,6 +1113,7 @@ export interface paths {
         /**
          * Create a board; you become its owner. Any workspace member may create
          *     boards at the top level; in a folder you need editor rights there.
+         *     Clients may not.
          */
         post: operations["create_board"];
         delete?: never;
@@ -1105,7 +1129,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Folders of a workspace. */
+        /** Folders of a workspace (none for clients). */
         get: operations["list_folders"];
         put?: never;
         /** Create a folder (workspace owners and admins). */
@@ -1141,7 +1165,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Members of a workspace. */
+        /** Members of a workspace (its team; clients may not list them). */
         get: operations["list_members"];
         put?: never;
         /**
@@ -1760,10 +1784,12 @@ export interface components {
             display_name: string;
             email: string;
             /**
-             * @description A person's role in a workspace (the tenant boundary).
+             * @description A person's role in a workspace (the tenant boundary). A client is
+             *     someone from outside (a customer, a freelancer) who sees only the
+             *     boards shared with them: no folders, no member list, no new boards.
              * @enum {string}
              */
-            role: "member" | "admin" | "owner";
+            role: "client" | "member" | "admin" | "owner";
             /** Format: date-time */
             since: string;
             /** Format: uuid */
@@ -2027,10 +2053,12 @@ export interface components {
                 display_name: string;
                 email: string;
                 /**
-                 * @description A person's role in a workspace (the tenant boundary).
+                 * @description A person's role in a workspace (the tenant boundary). A client is
+                 *     someone from outside (a customer, a freelancer) who sees only the
+                 *     boards shared with them: no folders, no member list, no new boards.
                  * @enum {string}
                  */
-                role: "member" | "admin" | "owner";
+                role: "client" | "member" | "admin" | "owner";
                 /** Format: date-time */
                 since: string;
                 /** Format: uuid */
@@ -2651,10 +2679,12 @@ export interface components {
             storage_quota_bytes?: number | null;
         };
         /**
-         * @description A person's role in a workspace (the tenant boundary).
+         * @description A person's role in a workspace (the tenant boundary). A client is
+         *     someone from outside (a customer, a freelancer) who sees only the
+         *     boards shared with them: no folders, no member list, no new boards.
          * @enum {string}
          */
-        WorkspaceRole: "member" | "admin" | "owner";
+        WorkspaceRole: "client" | "member" | "admin" | "owner";
         WorkspaceRoleIn: {
             role: components["schemas"]["WorkspaceRole"];
         };
@@ -3363,6 +3393,43 @@ export interface operations {
             };
             /** @description No browser on this server */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_board_invitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_InvitationOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4327,6 +4394,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resend_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"];
+                };
             };
             403: {
                 headers: {
@@ -5963,6 +6067,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_MemberOut_WorkspaceRole"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             404: {

@@ -31,7 +31,19 @@ pub fn require_admin(role: WorkspaceRole) -> Result<()> {
     }
 }
 
-/// The folder if the caller belongs to its workspace.
+/// Clients (outside collaborators) see only the boards shared with them.
+pub fn require_team(role: WorkspaceRole) -> Result<()> {
+    if role.is_team() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "clients see only the boards shared with them; ask an admin to make you a member",
+        ))
+    }
+}
+
+/// The folder if the caller belongs to its workspace (clients: if it was
+/// shared with them).
 pub async fn folder(state: &AppState, user: Uuid, id: Uuid) -> Result<(FolderRow, WorkspaceRole)> {
     let row = state
         .store
@@ -39,6 +51,10 @@ pub async fn folder(state: &AppState, user: Uuid, id: Uuid) -> Result<(FolderRow
         .await?
         .ok_or(ApiError::NotFound)?;
     let role = row.workspace_role().ok_or(ApiError::NotFound)?;
+    // A client knows only folders shared with them, not the team's others.
+    if !role.is_team() && row.grant().is_none() {
+        return Err(ApiError::NotFound);
+    }
     Ok((row, role))
 }
 

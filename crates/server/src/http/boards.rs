@@ -282,6 +282,7 @@ async fn check_target_folder(
 
 /// Create a board; you become its owner. Any workspace member may create
 /// boards at the top level; in a folder you need editor rights there.
+/// Clients may not.
 #[utoipa::path(post, path = "/api/v1/workspaces/{id}/boards", tag = "boards",
     params(("id" = Uuid, Path)), request_body = BoardIn,
     responses((status = 201, body = BoardOut), (status = 403, body = Problem),
@@ -292,7 +293,8 @@ async fn create_board(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<BoardIn>,
 ) -> Result<Response> {
-    access::workspace(&state, me.id(), id).await?;
+    let ws = access::workspace(&state, me.id(), id).await?;
+    access::require_team(ws.role())?;
     FieldErrors::single_check(|e| {
         e.check_name("name", &body.name, NAME_MAX);
         e.check_text("description", &body.description, DESCRIPTION_MAX);

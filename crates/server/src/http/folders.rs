@@ -88,7 +88,7 @@ async fn check_parent(
     Ok(())
 }
 
-/// Folders of a workspace.
+/// Folders of a workspace (none for clients).
 #[utoipa::path(get, path = "/api/v1/workspaces/{id}/folders", tag = "folders",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Page<FolderOut>), (status = 404, body = Problem)))]
@@ -97,7 +97,11 @@ async fn list_folders(
     me: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<Page<FolderOut>>> {
-    access::workspace(&state, me.id(), id).await?;
+    let ws = access::workspace(&state, me.id(), id).await?;
+    // Clients see no folder names, only the boards shared with them.
+    if !ws.role().is_team() {
+        return Ok(Json(Page::all(Vec::new())));
+    }
     let folders = state.store.folders_in(id).await?;
     Ok(Json(Page::all(
         folders.into_iter().map(Into::into).collect(),

@@ -31,8 +31,9 @@ const INVITE_DAYS: i64 = 7;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_invitations, invite_to_workspace))
-        .routes(routes!(invite_to_board))
+        .routes(routes!(list_board_invitations, invite_to_board))
         .routes(routes!(revoke_invitation))
+        .routes(routes!(resend_invitation))
         .routes(routes!(invitation_info))
         .routes(routes!(accept_invitation))
 }
@@ -72,7 +73,8 @@ fn invitation_out(t: email_token::Model) -> Option<InvitationOut> {
 #[derive(Deserialize, ToSchema)]
 pub struct WorkspaceInviteIn {
     pub email: String,
-    /// `member` (default) or `admin`.
+    /// `member` (default), `admin`, or `client` (sees only boards shared
+    /// with them later).
     pub role: Option<WorkspaceRole>,
 }
 
@@ -174,7 +176,8 @@ async fn invite_to_workspace(
 }
 
 /// Invite someone by e-mail to a board (its owners); they join the
-/// workspace as members.
+/// workspace as a client, who sees only the boards shared with them (a
+/// member or admin already keeps their role).
 #[utoipa::path(post, path = "/api/v1/boards/{id}/invitations", tag = "boards",
     params(("id" = Uuid, Path)), request_body = BoardInviteIn,
     responses((status = 201, body = InvitationOut), (status = 403, body = Problem),
@@ -188,7 +191,7 @@ async fn invite_to_board(
     let (board, _) = access::board(&state, me.id(), id, BoardAction::Manage).await?;
     let grant = Grant {
         workspace_id: board.workspace_id,
-        workspace_role: WorkspaceRole::Member,
+        workspace_role: WorkspaceRole::Client,
         board_id: Some(id),
         board_role: Some(body.role),
     };
@@ -219,6 +222,36 @@ async fn list_invitations(
     )))
 }
 
+/// A pending invitation, if the caller may withdraw or resend it:
+/// workspace owners and admins, or the board's owners for a board
+/// invitation.
+async fn handled_invitation(
+    state: &AppState,
+    me: &CurrentUser,
+    id: Uuid,
+) -> Result<(email_token::Model, Grant)> {
+    let t = state
+        .store
+        .invitation(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let g = grant_of(&t).ok_or(ApiError::NotFound)?;
+    let ws = access::workspace(state, me.id(), g.workspace_id).await?;
+    let allowed = match (ws.role().administers(), g.board_id) {
+        (true, _) => true,
+        (false, Some(b)) => access::board(state, me.id(), b, BoardAction::Manage)
+            .await
+            .is_ok(),
+        (false, None) => false,
+    };
+    if !allowed {
+        return Err(ApiError::Forbidden(
+            "only admins and the board's owners may withdraw or resend it",
+        ));
+    }
+    Ok((t, g))
+}
+
 /// Withdraw an invitation (workspace owners and admins, or the board's
 /// owners for a board invitation).
 #[utoipa::path(delete, path = "/api/v1/invitations/{id}", tag = "workspaces",
@@ -229,27 +262,70 @@ async fn revoke_invitation(
     me: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode> {
-    let t = state
-        .store
-        .invitation(id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let g = grant_of(&t).ok_or(ApiError::NotFound)?;
-    let ws = access::workspace(&state, me.id(), g.workspace_id).await?;
-    let allowed = match (ws.role().administers(), g.board_id) {
-        (true, _) => true,
-        (false, Some(b)) => access::board(&state, me.id(), b, BoardAction::Manage)
-            .await
-            .is_ok(),
-        (false, None) => false,
-    };
-    if !allowed {
-        return Err(ApiError::Forbidden(
-            "only admins and the board's owners may withdraw it",
-        ));
-    }
+    handled_invitation(&state, &me, id).await?;
     state.store.revoke_invitation(id).await?;
     Ok(no_content())
+}
+
+/// Send an invitation again, with a fresh link valid for another week; the
+/// old link stops working (whoever may withdraw it). 404 once it was
+/// accepted, withdrawn or expired: invite again instead.
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/resend", tag = "workspaces",
+    params(("id" = Uuid, Path)),
+    responses((status = 201, body = InvitationOut), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+async fn resend_invitation(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Response> {
+    let (t, grant) = handled_invitation(&state, &me, id).await?;
+    if t.used_at.is_some() || t.expires_at <= state.store.now() {
+        return Err(ApiError::NotFound);
+    }
+    let place = place_of(&state, &grant).await?;
+    let answer = invite(&state, &me, &t.email, grant, &place).await?;
+    state.store.revoke_invitation(id).await?;
+    Ok(answer)
+}
+
+/// "the board X" or "the workspace Y", as the invitation e-mail says.
+async fn place_of(state: &AppState, grant: &Grant) -> Result<String> {
+    if let Some(board) = grant.board_id {
+        let b = state
+            .store
+            .board_for(Uuid::nil(), board)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        return Ok(format!("the board {}", b.name));
+    }
+    let ws = state
+        .store
+        .workspace_name(grant.workspace_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(format!("the workspace {ws}"))
+}
+
+/// Pending invitations to this board (its owners), newest first.
+#[utoipa::path(get, path = "/api/v1/boards/{id}/invitations", tag = "boards",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Page<InvitationOut>), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+async fn list_board_invitations(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Page<InvitationOut>>> {
+    let (board, _) = access::board(&state, me.id(), id, BoardAction::Manage).await?;
+    let items = state.store.invitations(board.workspace_id).await?;
+    Ok(Json(Page::all(
+        items
+            .into_iter()
+            .filter_map(invitation_out)
+            .filter(|i| i.board_id == Some(id))
+            .collect(),
+    )))
 }
 
 /// What an invitation link offers, shown before accepting or signing up.

@@ -185,16 +185,18 @@ fn member_out(rows: Vec<MemberRow<WorkspaceRole>>) -> Vec<MemberOut<WorkspaceRol
     rows.into_iter().map(MemberOut::from).collect()
 }
 
-/// Members of a workspace.
+/// Members of a workspace (its team; clients may not list them).
 #[utoipa::path(get, path = "/api/v1/workspaces/{id}/members", tag = "workspaces",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Page<MemberOut<WorkspaceRole>>), (status = 404, body = Problem)))]
+    responses((status = 200, body = Page<MemberOut<WorkspaceRole>>), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
 async fn list_members(
     State(state): State<AppState>,
     me: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<Page<MemberOut<WorkspaceRole>>>> {
-    access::workspace(&state, me.id(), id).await?;
+    let ws = access::workspace(&state, me.id(), id).await?;
+    access::require_team(ws.role())?;
     let rows = state.store.workspace_members(id).await?;
     Ok(Json(Page::all(member_out(rows))))
 }

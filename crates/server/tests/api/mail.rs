@@ -932,6 +932,213 @@ async fn due_dates_remind_those_who_have_not_decided(backend: Backend) {
     assert!(got.iter().any(|m| m.raw.contains("1 picture waits")));
 }
 
+/// Someone invited to one board joins as a client: they see that board and
+/// nothing else of the agency's workspace (no folders, no people, no new
+/// boards) until an admin makes them a member. Board invitations are
+/// listed for the board, resent with a fresh link, and withdrawn. The
+/// migration turns such members of before into clients, and no one else.
+async fn board_invitations_bring_clients_who_see_only_their_boards(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |_| {}).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    let cat = app.user("Cat").await; // a team member, also on the board
+    verify(&app, &ada).await;
+    let (b, _) = picture(&app, &ada, &[(&cat, "editor")]).await;
+    let ws = ada.get(&format!("/api/v1/boards/{b}")).await.body["workspace_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let folder = ada
+        .post(
+            &format!("/api/v1/workspaces/{ws}/folders"),
+            json!({"name": "Secret pitches"}),
+        )
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = ada
+        .post(
+            &format!("/api/v1/workspaces/{ws}/boards"),
+            json!({"name": "Other client"}),
+        )
+        .await
+        .expect(201);
+    let path = format!("/api/v1/boards/{b}/invitations");
+    let first = ada
+        .post(
+            &path,
+            json!({"email": "cleo@client.example", "role": "commenter"}),
+        )
+        .await
+        .expect(201);
+    let first_id = first.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(first.body["workspace_role"], "client");
+    // The board lists it; a resend makes a fresh link and ends the old one.
+    let listed = ada.get(&path).await.expect(200);
+    assert_eq!(listed.item_texts("email"), ["cleo@client.example"]);
+    cat.get(&path).await.expect(403);
+    cat.post(&format!("/api/v1/invitations/{first_id}/resend"), json!({}))
+        .await
+        .expect(403);
+    let old = token_of(&link_in(
+        &mails_to(&app, "cleo@client.example", 1).await[0],
+        "/invite?token=",
+    ));
+    let again = ada
+        .post(&format!("/api/v1/invitations/{first_id}/resend"), json!({}))
+        .await
+        .expect(201);
+    assert_ne!(again.body["id"], first.body["id"]);
+    assert_eq!(
+        ada.get(&path).await.expect(200).body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    app.anon()
+        .get(&format!("/api/v1/invite/{old}"))
+        .await
+        .expect(404);
+    ada.post(&format!("/api/v1/invitations/{first_id}/resend"), json!({}))
+        .await
+        .expect(404);
+    let token = token_of(&link_in(
+        &mails_to(&app, "cleo@client.example", 2).await[1],
+        "/invite?token=",
+    ));
+    let mut cleo = app.anon();
+    let signed = cleo
+        .post(
+            "/api/v1/auth/signup",
+            json!({"email": "cleo@client.example", "display_name": "Cleo",
+                   "password": crate::helpers::PASSWORD, "invitation": token}),
+        )
+        .await
+        .expect(201);
+    cleo.csrf = Some(signed.body["csrf_token"].as_str().unwrap().to_owned());
+
+    // A client: the board, and nothing else of the workspace.
+    let w = cleo
+        .get(&format!("/api/v1/workspaces/{ws}"))
+        .await
+        .expect(200);
+    assert_eq!(w.body["role"], "client");
+    let boards = cleo
+        .get(&format!("/api/v1/workspaces/{ws}/boards"))
+        .await
+        .expect(200);
+    assert_eq!(boards.item_texts("name"), ["Site"]);
+    let folders = cleo
+        .get(&format!("/api/v1/workspaces/{ws}/folders"))
+        .await
+        .expect(200);
+    assert!(folders.body["items"].as_array().unwrap().is_empty());
+    cleo.get(&format!("/api/v1/folders/{folder}/boards"))
+        .await
+        .expect(404);
+    cleo.get(&format!("/api/v1/folders/{folder}/grants"))
+        .await
+        .expect(404);
+    cleo.get(&format!("/api/v1/workspaces/{ws}/members"))
+        .await
+        .expect(403);
+    cleo.post(
+        &format!("/api/v1/workspaces/{ws}/boards"),
+        json!({"name": "Mine"}),
+    )
+    .await
+    .expect(403);
+    cleo.get(&format!(
+        "/api/v1/boards/{}",
+        other.body["id"].as_str().unwrap()
+    ))
+    .await
+    .expect(404);
+    // The team sees them as a client, and an admin may make them a member.
+    let members = ada
+        .get(&format!("/api/v1/workspaces/{ws}/members"))
+        .await
+        .expect(200);
+    let roles: Vec<(String, String)> = members.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["display_name"].as_str().unwrap().to_owned(),
+                m["role"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let role = |n: &str, r: &str| (n.to_owned(), r.to_owned());
+    assert_eq!(
+        roles,
+        [
+            role("Ada", "owner"),
+            role("Cat", "member"),
+            role("Cleo", "client")
+        ]
+    );
+    let cleo_id = signed.body["user"]["id"].as_str().unwrap().to_owned();
+    ada.patch(
+        &format!("/api/v1/workspaces/{ws}/members/{cleo_id}"),
+        json!({"role": "member"}),
+    )
+    .await
+    .expect(200);
+    cleo.post(
+        &format!("/api/v1/workspaces/{ws}/boards"),
+        json!({"name": "Mine"}),
+    )
+    .await
+    .expect(201);
+
+    // The migration, again: Cleo (a board invitation, nothing of her own
+    // then) becomes a client; Cat and Ada stay.
+    ada.patch(
+        &format!("/api/v1/workspaces/{ws}/members/{cleo_id}"),
+        json!({"role": "member"}),
+    )
+    .await
+    .expect(200);
+    cleo.delete(&format!(
+        "/api/v1/boards/{}",
+        cleo.get(&format!("/api/v1/workspaces/{ws}/boards"))
+            .await
+            .body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["name"] == "Mine")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+    ))
+    .await
+    .expect(204);
+    use critboard_store::sea_orm_migration::MigratorTrait;
+    critboard_store::Migrator::down(app.store.conn(), Some(1))
+        .await
+        .unwrap();
+    critboard_store::Migrator::up(app.store.conn(), None)
+        .await
+        .unwrap();
+    let members = ada
+        .get(&format!("/api/v1/workspaces/{ws}/members"))
+        .await
+        .expect(200);
+    assert_eq!(
+        members.item_texts("role"),
+        ["owner", "member", "client"],
+        "Ada, Cat, Cleo"
+    );
+}
+
 /// Two digest runs at once (say a slow run and the next one): one e-mail.
 async fn overlapping_digest_runs_send_one_email(backend: Backend) {
     let Some(app) = spawn_app_with(backend, |_| {}).await else {
@@ -1011,6 +1218,7 @@ async fn two_nodes_send_one_digest(backend: Backend) {
 }
 
 crate::backend_tests_with_config!(
+    board_invitations_bring_clients_who_see_only_their_boards,
     due_dates_remind_those_who_have_not_decided,
     overlapping_digest_runs_send_one_email,
     each_rhythm_mails_its_own_people,

@@ -114,6 +114,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/workspaces/{id}/invitations"),
     ("post", "/api/v1/boards/{id}/invitations"),
     ("delete", "/api/v1/invitations/{id}"),
+    ("post", "/api/v1/invitations/{id}/resend"),
+    ("get", "/api/v1/boards/{id}/invitations"),
     ("get", "/api/v1/invite/{token}"),
     ("post", "/api/v1/invite/{token}/accept"),
     ("put", "/api/v1/versions/{id}/review"),

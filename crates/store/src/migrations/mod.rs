@@ -17,6 +17,7 @@ mod m0010_captures;
 mod m0011_decks;
 mod m0012_slide_types;
 mod m0013_decisions;
+mod m0014_clients;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_decks::Migration),
             Box::new(m0012_slide_types::Migration),
             Box::new(m0013_decisions::Migration),
+            Box::new(m0014_clients::Migration),
         ]
     }
 }
