@@ -9,6 +9,7 @@ import { BoardPage } from "./features/boards/Board";
 import { GuestEntry } from "./features/people/GuestEntry";
 import { Inbox, InboxBadge } from "./features/inbox/Inbox";
 import { InviteAccept } from "./features/people/Invite";
+import { WorkspacePeople } from "./features/people/WorkspacePeople";
 import { Settings } from "./features/settings/Settings";
 import { AssetViewer } from "./features/viewer/Viewer";
 import { WorkspaceHome } from "./features/workspaces/WorkspaceHome";
@@ -41,6 +42,7 @@ export const PAGES: Record<RouteName, Page> = {
   board: { framed: ({ m, user }) => <BoardPage id={m.params.id} signedIn={!!user} /> },
   asset: { framed: ({ m, user }) => <AssetViewer id={m.params.id} signedIn={!!user} /> },
   workspace: { framed: ({ m }) => <WorkspaceHome id={m.params.id} />, account: true },
+  workspace_people: { framed: ({ m }) => <WorkspacePeople id={m.params.id} />, account: true },
   inbox: { framed: () => <Inbox />, account: true },
   settings: { framed: ({ user, setUser }) => user && <Settings user={user} onUser={setUser} />, account: true },
   notification_settings: {

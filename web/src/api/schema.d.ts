@@ -1166,13 +1166,13 @@ export interface paths {
             cookie?: never;
         };
         /** Members of a workspace (its team; clients may not list them). */
-        get: operations["list_members"];
+        get: operations["list_workspace_members"];
         put?: never;
         /**
          * Add someone with an account to the workspace (owners and admins; only
          *     owners make owners).
          */
-        post: operations["add_member"];
+        post: operations["add_workspace_member"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1190,11 +1190,11 @@ export interface paths {
         put?: never;
         post?: never;
         /** Remove a member (owners and admins), or leave the workspace yourself. */
-        delete: operations["remove_member"];
+        delete: operations["remove_workspace_member"];
         options?: never;
         head?: never;
         /** Change a member's role. */
-        patch: operations["update_member"];
+        patch: operations["update_workspace_member"];
         trace?: never;
     };
     "/healthz": {
@@ -1725,6 +1725,8 @@ export interface components {
         InvitationOut: {
             /** Format: uuid */
             board_id?: string | null;
+            /** @description The board's name, in lists (null when creating one). */
+            board_name?: string | null;
             board_role?: null | components["schemas"]["BoardRole"];
             /** Format: date-time */
             created_at: string;
@@ -2010,6 +2012,8 @@ export interface components {
             items: {
                 /** Format: uuid */
                 board_id?: string | null;
+                /** @description The board's name, in lists (null when creating one). */
+                board_name?: string | null;
                 board_role?: null | components["schemas"]["BoardRole"];
                 /** Format: date-time */
                 created_at: string;
@@ -6050,7 +6054,7 @@ export interface operations {
             };
         };
     };
-    list_members: {
+    list_workspace_members: {
         parameters: {
             query?: never;
             header?: never;
@@ -6087,7 +6091,7 @@ export interface operations {
             };
         };
     };
-    add_member: {
+    add_workspace_member: {
         parameters: {
             query?: never;
             header?: never;
@@ -6144,7 +6148,7 @@ export interface operations {
             };
         };
     };
-    remove_member: {
+    remove_workspace_member: {
         parameters: {
             query?: never;
             header?: never;
@@ -6189,7 +6193,7 @@ export interface operations {
             };
         };
     };
-    update_member: {
+    update_workspace_member: {
         parameters: {
             query?: never;
             header?: never;

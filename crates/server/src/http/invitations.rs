@@ -45,6 +45,8 @@ pub struct InvitationOut {
     pub workspace_id: Uuid,
     pub workspace_role: WorkspaceRole,
     pub board_id: Option<Uuid>,
+    /// The board's name, in lists (null when creating one).
+    pub board_name: Option<String>,
     pub board_role: Option<BoardRole>,
     pub invited_by: Option<Uuid>,
     pub expires_at: DateTime<Utc>,
@@ -63,6 +65,7 @@ fn invitation_out(t: email_token::Model) -> Option<InvitationOut> {
         workspace_id: g.workspace_id,
         workspace_role: g.workspace_role,
         board_id: g.board_id,
+        board_name: None,
         board_role: g.board_role,
         invited_by: t.created_by,
         expires_at: t.expires_at,
@@ -217,9 +220,7 @@ async fn list_invitations(
     let ws = access::workspace(&state, me.id(), id).await?;
     access::require_admin(ws.role())?;
     let items = state.store.invitations(id).await?;
-    Ok(Json(Page::all(
-        items.into_iter().filter_map(invitation_out).collect(),
-    )))
+    Ok(Json(Page::all(named(&state, items).await?)))
 }
 
 /// A pending invitation, if the caller may withdraw or resend it:
@@ -307,6 +308,17 @@ async fn place_of(state: &AppState, grant: &Grant) -> Result<String> {
     Ok(format!("the workspace {ws}"))
 }
 
+/// Invitations as lists show them, with their boards' names (one query).
+async fn named(state: &AppState, tokens: Vec<email_token::Model>) -> Result<Vec<InvitationOut>> {
+    let mut items: Vec<InvitationOut> = tokens.into_iter().filter_map(invitation_out).collect();
+    let ids: Vec<Uuid> = items.iter().filter_map(|i| i.board_id).collect();
+    let names = state.store.board_names(&ids).await?;
+    for i in &mut items {
+        i.board_name = i.board_id.and_then(|b| names.get(&b).cloned());
+    }
+    Ok(items)
+}
+
 /// Pending invitations to this board (its owners), newest first.
 #[utoipa::path(get, path = "/api/v1/boards/{id}/invitations", tag = "boards",
     params(("id" = Uuid, Path)),
@@ -319,13 +331,9 @@ async fn list_board_invitations(
 ) -> Result<Json<Page<InvitationOut>>> {
     let (board, _) = access::board(&state, me.id(), id, BoardAction::Manage).await?;
     let items = state.store.invitations(board.workspace_id).await?;
-    Ok(Json(Page::all(
-        items
-            .into_iter()
-            .filter_map(invitation_out)
-            .filter(|i| i.board_id == Some(id))
-            .collect(),
-    )))
+    let mut items = named(&state, items).await?;
+    items.retain(|i| i.board_id == Some(id));
+    Ok(Json(Page::all(items)))
 }
 
 /// What an invitation link offers, shown before accepting or signing up.

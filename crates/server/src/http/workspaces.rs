@@ -186,7 +186,7 @@ fn member_out(rows: Vec<MemberRow<WorkspaceRole>>) -> Vec<MemberOut<WorkspaceRol
 }
 
 /// Members of a workspace (its team; clients may not list them).
-#[utoipa::path(get, path = "/api/v1/workspaces/{id}/members", tag = "workspaces",
+#[utoipa::path(get, path = "/api/v1/workspaces/{id}/members", tag = "workspaces", operation_id = "list_workspace_members",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Page<MemberOut<WorkspaceRole>>), (status = 403, body = Problem),
         (status = 404, body = Problem)))]
@@ -222,7 +222,7 @@ async fn member(state: &AppState, ws: Uuid, user: Uuid) -> Result<MemberOut<Work
 
 /// Add someone with an account to the workspace (owners and admins; only
 /// owners make owners).
-#[utoipa::path(post, path = "/api/v1/workspaces/{id}/members", tag = "workspaces",
+#[utoipa::path(post, path = "/api/v1/workspaces/{id}/members", tag = "workspaces", operation_id = "add_workspace_member",
     params(("id" = Uuid, Path)), request_body = WorkspaceMemberIn,
     responses((status = 201, body = MemberOut<WorkspaceRole>), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -250,7 +250,7 @@ async fn add_member(
 }
 
 /// Change a member's role.
-#[utoipa::path(patch, path = "/api/v1/workspaces/{id}/members/{user_id}", tag = "workspaces",
+#[utoipa::path(patch, path = "/api/v1/workspaces/{id}/members/{user_id}", tag = "workspaces", operation_id = "update_workspace_member",
     params(("id" = Uuid, Path), ("user_id" = Uuid, Path)), request_body = WorkspaceRoleIn,
     responses((status = 200, body = MemberOut<WorkspaceRole>), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem, description = "Last owner")))]
@@ -281,7 +281,7 @@ async fn update_member(
 }
 
 /// Remove a member (owners and admins), or leave the workspace yourself.
-#[utoipa::path(delete, path = "/api/v1/workspaces/{id}/members/{user_id}", tag = "workspaces",
+#[utoipa::path(delete, path = "/api/v1/workspaces/{id}/members/{user_id}", tag = "workspaces", operation_id = "remove_workspace_member",
     params(("id" = Uuid, Path), ("user_id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem, description = "Last owner")))]

@@ -980,6 +980,7 @@ async fn board_invitations_bring_clients_who_see_only_their_boards(backend: Back
     // The board lists it; a resend makes a fresh link and ends the old one.
     let listed = ada.get(&path).await.expect(200);
     assert_eq!(listed.item_texts("email"), ["cleo@client.example"]);
+    assert_eq!(listed.body["items"][0]["board_name"], "Site");
     cat.get(&path).await.expect(403);
     cat.post(&format!("/api/v1/invitations/{first_id}/resend"), json!({}))
         .await

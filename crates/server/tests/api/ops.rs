@@ -153,6 +153,15 @@ async fn openapi_document_matches_the_served_routes(app: TestApp) {
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect();
     assert_eq!(documented, contract, "spec and route map differ");
+    // Clients generated from the document key operations by their id.
+    let mut ids = BTreeSet::new();
+    for item in paths.values() {
+        for method in METHODS {
+            if let Some(id) = item.get(method).and_then(|op| op["operationId"].as_str()) {
+                assert!(ids.insert(id.to_owned()), "operationId {id} is used twice");
+            }
+        }
+    }
 
     let nil = uuid::Uuid::nil().to_string();
     for (path, item) in paths {

@@ -267,6 +267,22 @@ impl Store {
         Ok(())
     }
 
+    /// The names of these boards, in one query (ids of deleted boards are
+    /// left out).
+    pub async fn board_names(
+        &self,
+        ids: &[Uuid],
+    ) -> Result<std::collections::HashMap<Uuid, String>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let rows = board::Entity::find()
+            .filter(board::Column::Id.is_in(ids.iter().copied()))
+            .all(self.conn())
+            .await?;
+        Ok(rows.into_iter().map(|b| (b.id, b.name)).collect())
+    }
+
     pub async fn delete_board(&self, id: Uuid) -> Result<()> {
         board::Entity::delete_by_id(id).exec(self.conn()).await?;
         Ok(())

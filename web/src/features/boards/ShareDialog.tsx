@@ -1,7 +1,10 @@
 // Who may see a board: its members, invitations by e-mail and share links
 // for people without an account. Owners change things; others only look.
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { apiError, sentence, type Board, type BoardRole, type Member, type Schemas } from "../../api/client";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { apiError, client, data, sentence, type Board, type BoardRole, type Member, type Schemas } from "../../api/client";
+import { useInvitationChanges } from "../../api/invitations";
+import { keys } from "../../api/keys";
 import { Dialog, Field, ConfirmButton, copyText } from "../../components/ui/kit";
 import { useChangeRole, useCreateLink, useInvite, useMembers, useRemoveMember, useRevokeLink, useShareLinks } from "./api";
 import { expiryFromDate, localDate } from "../../lib/dates";
@@ -95,6 +98,7 @@ function People({ board, owner }: { board: Board; owner: boolean }) {
         not listed here.
       </p>
       {owner && <Invite board={board} />}
+      {owner && <PendingInvitations board={board} />}
     </section>
   );
 }
@@ -103,12 +107,18 @@ function Invite({ board }: { board: Board }) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<BoardRole>("commenter");
   const invite = useInvite(board.id);
+  const qc = useQueryClient();
   const error = apiError(invite.error);
   const busy = invite.isPending;
   const sentTo = invite.data?.email ?? null;
   const run = (e: FormEvent) => {
     e.preventDefault();
-    invite.mutate({ email: email.trim(), role }, { onSuccess: () => setEmail("") });
+    invite.mutate({ email: email.trim(), role }, {
+      onSuccess: () => {
+        setEmail("");
+        void qc.invalidateQueries({ queryKey: keys.boardInvitations(board.id) });
+      },
+    });
   };
   return (
     <form onSubmit={run} className="share-form">
@@ -125,7 +135,10 @@ function Invite({ board }: { board: Board }) {
         </Field>
         <button type="submit" disabled={busy}>{busy ? "Sending…" : "Send invitation"}</button>
       </div>
-      <p className="hint">They get an e-mail with a link that works for 7 days, and join the workspace too.</p>
+      <p className="hint">
+        They get an e-mail with a link that works for 7 days. Someone new to the workspace joins it as a client,
+        who sees only the boards shared with them.
+      </p>
       {error && !error.field("email") && !error.field("role") && (
         <p role="alert" className="error">
           {error.message}
@@ -134,6 +147,43 @@ function Invite({ board }: { board: Board }) {
       )}
       {sentTo && <p role="status" className="share-ok">Invitation sent to {sentTo}.</p>}
     </form>
+  );
+}
+
+/** Invitations to this board nobody has accepted yet. */
+function PendingInvitations({ board }: { board: Board }) {
+  const key = keys.boardInvitations(board.id);
+  const pending = useQuery({
+    queryKey: key,
+    queryFn: async () => (await data(client.GET("/api/v1/boards/{id}/invitations", {
+      params: { path: { id: board.id } },
+    }))).items,
+  });
+  const { resend, withdraw } = useInvitationChanges(key);
+  const failed = apiError(resend.error) ?? apiError(withdraw.error) ?? apiError(pending.error);
+  if (!pending.data?.length && !failed) return null;
+  return (
+    <div className="share-pending">
+      <h4>Invited, not joined yet</h4>
+      {failed && <p role="alert" className="error">{failed.message}</p>}
+      <ul className="share-list">
+        {pending.data?.map((i) => (
+          <li key={i.id}>
+            <span className="share-grow">
+              <strong>{i.email}</strong>
+              <span className="share-meta">
+                {ROLES.find((r) => r.value === i.board_role)?.label ?? i.board_role} · link works until{" "}
+                {new Date(i.expires_at).toLocaleDateString()}
+              </span>
+            </span>
+            <button type="button" className="secondary" disabled={resend.isPending}
+              onClick={() => resend.mutate(i.id)} aria-label={`Resend the invitation to ${i.email}`}>Resend</button>
+            <ConfirmButton label="Withdraw" name={`Withdraw the invitation to ${i.email}`} confirm="Withdraw"
+              question={`Withdraw the invitation to ${i.email}?`} onConfirm={async () => { await withdraw.mutateAsync(i.id); }} />
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

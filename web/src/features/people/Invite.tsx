@@ -49,7 +49,7 @@ function tokenFromUrl(): string {
 
 const ROLE_NOUN: Record<string, string> = {
   viewer: "a viewer", commenter: "a commenter", editor: "an editor", owner: "an owner",
-  member: "a member", admin: "an admin",
+  member: "a member", admin: "an admin", client: "a client (you see only the boards shared with you)",
 };
 
 export function InviteAccept({ user, onUser }: { user: User | null; onUser: (u: User) => void }) {

@@ -284,7 +284,7 @@ function Home({ id }: { id: string }) {
               <input type="search" value={query} maxLength={120} placeholder="Board name"
                 onChange={(e) => setQuery(e.target.value)} />
             </label>
-            <div className="wh-create">
+            {workspace?.role !== "client" && <div className="wh-create">
               <CreateByName label="New board" button="Create board" placeholder="e.g. Homepage redesign"
                 create={async (name) => {
                   const folder_id = view.kind === "folder" ? view.id : null;
@@ -296,7 +296,7 @@ function Home({ id }: { id: string }) {
                 {folder ? <>Goes into <strong>{folder.name}</strong>.</>
                   : view.kind === "folder" ? "Goes into this folder." : "Goes to the top level of the workspace."}
               </p>
-            </div>
+            </div>}
           </div>}
 
           {notice && (
@@ -481,6 +481,9 @@ function WorkspaceHeader({ id, workspace, error, onRenamed }: {
           </button>
         )}
         <span className="wh-role" title="Your role in this workspace">{workspace.role}</span>
+        {workspace.role !== "client" && (
+          <Link to={href("workspace_people", { id: workspace.id })} className="wh-people">People</Link>
+        )}
       </div>
     </header>
   );
