@@ -450,6 +450,29 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await guest.goto(link);
   await guest.getByRole("heading", { name: "This link was revoked" }).waitFor();
   await shot(guest, "17b-link-revoked");
+
+  // The board's activity says who decided what.
+  await ada.goto(base + story.board);
+  await ada.getByRole("link", { name: "Activity" }).click();
+  await ada.getByRole("heading", { name: "Activity" }).waitFor();
+  await ada.getByRole("button", { name: "Decisions" }).click();
+  await ada.locator(".activity-list li", { hasText: "Grace from Client Co requested changes on version 1 of “pricing”" }).waitFor();
+  await axeCheck(ada, "activity");
+  await shot(ada, "17c-activity");
+
+  // Bob came in through a board invitation: a client of the workspace, whom Ada makes a member.
+  await ada.goto(base + story.board);
+  await ada.getByRole("link", { name: "← Workspace" }).click();
+  await ada.getByRole("link", { name: "People" }).click();
+  const bobRole = ada.getByRole("combobox", { name: /^Role of Bob/ });
+  if ((await bobRole.inputValue()) !== "client") throw new Error(`Bob is ${await bobRole.inputValue()}, not a client`);
+  await axeCheck(ada, "people");
+  await shot(ada, "17d-people");
+  const [changed] = await Promise.all([
+    ada.waitForResponse((r) => r.url().includes("/members/") && r.request().method() === "PATCH"),
+    bobRole.selectOption("member"),
+  ]);
+  if (changed.status() !== 200) throw new Error(`making Bob a member answered ${changed.status()}`);
   await bobContext.close();
   await guestContext.close();
 });

@@ -5,6 +5,7 @@ import { useMe, useSetMe } from "./api/me";
 import { afterSignIn, href, matchRoute, navigate, signInHere, usePath, type Match, type RouteName } from "./lib/router";
 import { ForgotPassword, ResetPassword, VerifyEmail } from "./features/auth/AccountLinks";
 import { AuthForm } from "./features/auth/AuthForm";
+import { BoardActivity } from "./features/boards/Activity";
 import { BoardPage } from "./features/boards/Board";
 import { GuestEntry } from "./features/people/GuestEntry";
 import { Inbox, InboxBadge } from "./features/inbox/Inbox";
@@ -40,6 +41,7 @@ export const PAGES: Record<RouteName, Page> = {
   home: { framed: () => <Workspaces />, account: true },
   signup: { framed: () => <Workspaces />, account: true },
   board: { framed: ({ m, user }) => <BoardPage id={m.params.id} signedIn={!!user} /> },
+  board_activity: { framed: ({ m }) => <BoardActivity id={m.params.id} /> },
   asset: { framed: ({ m, user }) => <AssetViewer id={m.params.id} signedIn={!!user} /> },
   workspace: { framed: ({ m }) => <WorkspaceHome id={m.params.id} />, account: true },
   workspace_people: { framed: ({ m }) => <WorkspacePeople id={m.params.id} />, account: true },

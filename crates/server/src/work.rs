@@ -70,6 +70,13 @@ pub fn deck_job(version_id: Uuid) -> NewJob {
     .unique(format!("{RENDER_DECK}:{version_id}"))
 }
 
+/// The job row that deletes these stored objects (after the rows that
+/// named them are gone, in the same transaction).
+pub fn delete_objects_job(state: &AppState, keys: Vec<String>) -> critboard_store::entities::job::ActiveModel {
+    let payload = serde_json::to_value(DeleteObjectsJob { keys }).unwrap_or_default();
+    NewJob::now(DELETE_OBJECTS, payload).into_active_model(state.store.now())
+}
+
 #[derive(Serialize, Deserialize)]
 pub struct DeleteObjectsJob {
     pub keys: Vec<String>,

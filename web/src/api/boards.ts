@@ -153,6 +153,8 @@ export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) 
   if (counts) {
     void qc.invalidateQueries({ queryKey: keys.board(boardId), exact: true });
     void qc.invalidateQueries({ queryKey: keys.unread });
+    // Fetched again only while the activity page is open.
+    void qc.invalidateQueries({ queryKey: keys.activity(boardId) });
   }
   if (asset) {
     // The picture's page (its versions and threads), and its card.

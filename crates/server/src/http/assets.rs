@@ -6,14 +6,12 @@ use crate::auth::Caller;
 use crate::error::{ApiError, Problem, Result};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
-use crate::work::{DeleteObjectsJob, DELETE_OBJECTS};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use critboard_domain::{AssetKind, BoardAction, FieldErrors, ReviewStatus, VersionState};
-use critboard_jobs::NewJob;
 use critboard_store::entities::{asset, thumbnail, version};
 use critboard_store::queries::assets::AssetAccess;
 use serde::{Deserialize, Serialize};
@@ -368,10 +366,7 @@ async fn delete_asset(
     asset_as(&state, &me, id, BoardAction::Edit).await?;
     state
         .store
-        .delete_asset(id, |keys| {
-            let payload = serde_json::to_value(DeleteObjectsJob { keys }).unwrap_or_default();
-            NewJob::now(DELETE_OBJECTS, payload).into_active_model(state.store.now())
-        })
+        .delete_asset(id, |keys| crate::work::delete_objects_job(&state, keys))
         .await?;
     state.queue.wake();
     Ok(no_content())

@@ -396,7 +396,11 @@ async fn delete_board(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode> {
     access::board(&state, me.id(), id, BoardAction::Manage).await?;
-    state.store.delete_board(id).await?;
+    state
+        .store
+        .delete_board(id, |keys| crate::work::delete_objects_job(&state, keys))
+        .await?;
+    state.queue.wake();
     Ok(no_content())
 }
 

@@ -177,7 +177,11 @@ async fn delete_workspace(
     if ws.role() != WorkspaceRole::Owner {
         return Err(ApiError::Forbidden("only workspace owners may delete it"));
     }
-    state.store.delete_workspace(id).await?;
+    state
+        .store
+        .delete_workspace(id, |keys| crate::work::delete_objects_job(&state, keys))
+        .await?;
+    state.queue.wake();
     Ok(no_content())
 }
 

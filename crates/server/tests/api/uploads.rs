@@ -578,6 +578,38 @@ async fn uploads_follow_the_role_table(app: TestApp) {
         .expect(404);
 }
 
+/// Deleting a board, or a whole workspace, deletes the files on it too:
+/// originals, thumbnails and uploads never completed; another workspace's
+/// files stay.
+async fn deleting_a_board_or_workspace_deletes_its_files(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let keep = board(&app, &ada, &[]).await;
+    let kept = upload(&ada, &keep, "kept.png", &png(40, 30)).await;
+    wait_ready(&ada, kept["id"].as_str().unwrap()).await;
+    let before = objects(&app);
+    assert_eq!(before.len(), 3, "an original and two thumbnails: {before:?}");
+
+    let b = board(&app, &ada, &[]).await;
+    for name in ["a.png", "b.png"] {
+        let a = upload(&ada, &b, name, &png(60, 40)).await;
+        wait_ready(&ada, a["id"].as_str().unwrap()).await;
+    }
+    // An upload sent but never completed.
+    send(&ada, &b, "half.png", "image/png", &png(20, 20), None).await;
+    assert_eq!(objects(&app).len(), 3 + 2 * 3 + 1);
+    ada.delete(&format!("/api/v1/boards/{b}")).await.expect(204);
+    app.jobs_settled().await;
+    assert_eq!(objects(&app), before, "only the other board's files are left");
+
+    let ws = ada.get(&format!("/api/v1/boards/{keep}")).await.body["workspace_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ada.delete(&format!("/api/v1/workspaces/{ws}")).await.expect(204);
+    app.jobs_settled().await;
+    assert!(objects(&app).is_empty(), "{:?}", objects(&app));
+}
+
 async fn assets_can_be_renamed_reordered_and_deleted(app: TestApp) {
     let ada = app.user("Ada").await;
     let b = board(&app, &ada, &[]).await;
@@ -931,6 +963,7 @@ async fn uploads_completed_at_once_all_succeed(app: TestApp) {
 }
 
 backend_tests!(
+    deleting_a_board_or_workspace_deletes_its_files,
     thumbnails_done_or_failed_are_events_for_live_viewers,
     uploads_completed_at_once_all_succeed,
     uploaded_pictures_become_assets_with_thumbnails,

@@ -3,7 +3,7 @@
 use super::access::{role_binds, Grants, BOARD_ROLE_COLUMNS, BOARD_ROLE_JOINS, BOARD_VISIBLE};
 use super::events::Actor;
 use super::workspaces::MemberRow;
-use crate::entities::{board, board_member};
+use crate::entities::{board, board_member, job};
 use crate::{like_contains, new_id, Result, Store, StoreError};
 use critboard_domain::events::{MemberLeft, MemberNews};
 use critboard_domain::{BoardEvent, BoardRole, Deciders, WorkspaceRole};
@@ -283,9 +283,49 @@ impl Store {
         Ok(rows.into_iter().map(|b| (b.id, b.name)).collect())
     }
 
-    pub async fn delete_board(&self, id: Uuid) -> Result<()> {
-        board::Entity::delete_by_id(id).exec(self.conn()).await?;
+    /// Deletes a board with everything on it; its stored files (originals,
+    /// thumbnails, pages, unfinished uploads) go to `delete_files` jobs
+    /// queued in the same transaction, so none is left behind or lost.
+    pub async fn delete_board(
+        &self,
+        id: Uuid,
+        delete_files: impl Fn(Vec<String>) -> job::ActiveModel,
+    ) -> Result<()> {
+        let tx = self.begin_write().await?;
+        let keys = self.stored_keys(&tx, "b.id = ?", id).await?;
+        board::Entity::delete_by_id(id).exec(&*tx).await?;
+        queue_deletions(&tx, keys, delete_files).await?;
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// Every stored object of the boards that `scope` (a condition on
+    /// boards `b`, with one value) selects, each key once.
+    pub(crate) async fn stored_keys(
+        &self,
+        tx: &crate::WriteTx,
+        scope: &str,
+        value: Uuid,
+    ) -> Result<Vec<String>> {
+        #[derive(FromQueryResult)]
+        struct Key {
+            k: String,
+        }
+        let versions = "FROM versions v JOIN assets a ON a.id = v.asset_id JOIN boards b ON b.id = a.board_id";
+        let sql = format!(
+            "SELECT v.object_key AS k {versions} WHERE {scope} \
+             UNION SELECT t.object_key AS k FROM thumbnails t JOIN versions v ON v.id = t.version_id \
+               JOIN assets a ON a.id = v.asset_id JOIN boards b ON b.id = a.board_id WHERE {scope} \
+             UNION SELECT p.view_key AS k FROM pages p JOIN versions v ON v.id = p.version_id \
+               JOIN assets a ON a.id = v.asset_id JOIN boards b ON b.id = a.board_id WHERE {scope} \
+             UNION SELECT p.grid_key AS k FROM pages p JOIN versions v ON v.id = p.version_id \
+               JOIN assets a ON a.id = v.asset_id JOIN boards b ON b.id = a.board_id WHERE {scope} \
+             UNION SELECT u.object_key AS k FROM uploads u JOIN boards b ON b.id = u.board_id WHERE {scope}"
+        );
+        let rows = Key::find_by_statement(self.stmt(&sql, vec![value.into(); 5]))
+            .all(&**tx)
+            .await?;
+        Ok(rows.into_iter().map(|r| r.k).collect())
     }
 
     pub async fn board_members(&self, board_id: Uuid) -> Result<Vec<MemberRow<BoardRole>>> {
@@ -405,6 +445,23 @@ async fn ensure_other_board_owner(
         .await?;
     if total > 0 && others == 0 {
         return Err(StoreError::LastOwner);
+    }
+    Ok(())
+}
+
+/// Keys per deletion job: a board of thousands of pictures makes several.
+const KEYS_PER_JOB: usize = 500;
+
+/// Queues the deletion of these stored objects, in jobs of a bounded size.
+pub(crate) async fn queue_deletions(
+    tx: &crate::WriteTx,
+    keys: Vec<String>,
+    delete_files: impl Fn(Vec<String>) -> job::ActiveModel,
+) -> Result<()> {
+    for chunk in keys.chunks(KEYS_PER_JOB) {
+        job::Entity::insert(delete_files(chunk.to_vec()))
+            .exec_without_returning(&**tx)
+            .await?;
     }
     Ok(())
 }

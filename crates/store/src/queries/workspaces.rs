@@ -130,10 +130,18 @@ impl Store {
     }
 
     /// Deletes a workspace; foreign keys cascade to folders, boards, grants.
-    pub async fn delete_workspace(&self, id: Uuid) -> Result<()> {
-        workspace::Entity::delete_by_id(id)
-            .exec(self.conn())
-            .await?;
+    /// Deletes a workspace with its folders and boards; their stored files
+    /// go to `delete_files` jobs queued in the same transaction.
+    pub async fn delete_workspace(
+        &self,
+        id: Uuid,
+        delete_files: impl Fn(Vec<String>) -> crate::entities::job::ActiveModel,
+    ) -> Result<()> {
+        let tx = self.begin_write().await?;
+        let keys = self.stored_keys(&tx, "b.workspace_id = ?", id).await?;
+        workspace::Entity::delete_by_id(id).exec(&*tx).await?;
+        super::boards::queue_deletions(&tx, keys, delete_files).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -129,6 +129,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
           {signedIn && (
             <button type="button" className="secondary" onClick={() => setSharing(true)}>Share</button>
           )}
+          <Link to={href("board_activity", { id })} className="button secondary">Activity</Link>
           {board.can.edit && (
             <button type="button" className="secondary" onClick={() => setReviewSettings(true)}
               title="Who may approve, and the due date">Review settings</button>

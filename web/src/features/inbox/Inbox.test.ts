@@ -34,6 +34,15 @@ describe("describeNotification", () => {
     expect(describeNotification(note("thread.opened", p))).toBe("started thread #3");
   });
 
+  it("names the picture when the event knows it", () => {
+    const p = { asset_id: ASSET, thread_id: THREAD, number: 3, title: "Home" };
+    expect(describeNotification(note("comment.added", p))).toBe("replied in #3 on “Home”");
+    expect(describeNotification(note("thread.resolved", p))).toBe("resolved #3 on “Home”");
+    expect(describeNotification(note("thread.opened", { ...p, page: 7 }))).toBe("started thread page 7, #3 on “Home”");
+    expect(describeNotification(note("review.changed", { number: 2, status: "approved", title: "Home" })))
+      .toBe("approved version 2 of “Home”");
+  });
+
   it("reads review changes as decisions", () => {
     expect(describeNotification(note("review.changed", { number: 2, status: "approved" }))).toBe("approved version 2");
     expect(describeNotification(note("review.changed", { number: 2, status: "changes_requested" })))

@@ -15,6 +15,7 @@ import {
 } from "./api";
 import { href, navigate } from "../../lib/router";
 import { ago, CreateByName, Dialog, ErrorNote, Field, Link, useSubmit } from "../../components/ui/kit";
+import { DeleteBoard, DeleteWorkspace } from "./Deletions";
 import "./workspaces.css";
 
 type BoardPage = Schemas["Page_BoardOut"];
@@ -141,7 +142,9 @@ type Open =
   | { kind: "rename-board"; board: Board }
   | { kind: "move-board"; board: Board }
   | { kind: "rename-folder"; folder: Folder }
-  | { kind: "delete-folder"; folder: Folder };
+  | { kind: "delete-folder"; folder: Folder }
+  | { kind: "delete-board"; board: Board }
+  | { kind: "delete-workspace"; workspace: Workspace };
 
 type Notice = { text: string; undo?: () => Promise<void> };
 
@@ -231,7 +234,8 @@ function Home({ id }: { id: string }) {
   return (
     <section className="wh">
       <WorkspaceHeader id={id} workspace={workspace} error={wsError}
-        onRenamed={(w) => qc.setQueryData(keys.workspace(id), w)} />
+        onRenamed={(w) => qc.setQueryData(keys.workspace(id), w)}
+        onDelete={(w) => setOpen({ kind: "delete-workspace", workspace: w })} />
 
       <div className="wh-layout">
         <aside className="wh-side">
@@ -331,7 +335,8 @@ function Home({ id }: { id: string }) {
                   folderName={view.kind === "folder" ? undefined : folderName(b.folder_id)}
                   onRename={() => setOpen({ kind: "rename-board", board: b })}
                   onMove={() => setOpen({ kind: "move-board", board: b })}
-                  onArchive={() => setArchived(b, !b.archived)} />
+                  onArchive={() => setArchived(b, !b.archived)}
+                  onDelete={() => setOpen({ kind: "delete-board", board: b })} />
               ))}
             </ul>
           )}
@@ -364,6 +369,22 @@ function Home({ id }: { id: string }) {
           onDone={(f) => {
             setFolders((all) => all?.map((x) => (x.id === f.id ? f : x)) ?? all);
             close();
+          }} />
+      )}
+      {open?.kind === "delete-board" && (
+        <DeleteBoard board={open.board} onClose={close}
+          onDone={() => {
+            close();
+            setNotice({ text: `“${open.board.name}” is deleted.` });
+            void qc.invalidateQueries({ queryKey: ["workspace", id, "boards"] });
+          }} />
+      )}
+      {open?.kind === "delete-workspace" && (
+        <DeleteWorkspace workspace={open.workspace} onClose={close}
+          onDone={() => {
+            qc.removeQueries({ queryKey: keys.workspace(id) });
+            void qc.invalidateQueries({ queryKey: keys.workspaces });
+            navigate(href("home"));
           }} />
       )}
       {open?.kind === "delete-folder" && folders && (
@@ -412,8 +433,9 @@ function UndoButton({ undo }: { undo: () => Promise<void> }) {
 }
 
 /** The workspace's name, renamed in place by its owners and admins. */
-function WorkspaceHeader({ id, workspace, error, onRenamed }: {
+function WorkspaceHeader({ id, workspace, error, onRenamed, onDelete }: {
   id: string; workspace: Workspace | null; error: ApiError | string | null; onRenamed: (w: Workspace) => void;
+  onDelete: (w: Workspace) => void;
 }) {
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState("");
@@ -484,14 +506,18 @@ function WorkspaceHeader({ id, workspace, error, onRenamed }: {
         {workspace.role !== "client" && (
           <Link to={href("workspace_people", { id: workspace.id })} className="wh-people">People</Link>
         )}
+        {workspace.role === "owner" && (
+          <button type="button" className="link danger-link" onClick={() => onDelete(workspace)}>Delete workspace</button>
+        )}
       </div>
     </header>
   );
 }
 
 /** One board as a card; the whole card opens the board. */
-function BoardCard({ board, folderName, onRename, onMove, onArchive }: {
+function BoardCard({ board, folderName, onRename, onMove, onArchive, onDelete }: {
   board: Board; folderName?: string; onRename: () => void; onMove: () => void; onArchive: () => void;
+  onDelete: () => void;
 }) {
   const can = boardAbilities(board);
   const actions: MenuAction[] = [];
@@ -499,6 +525,7 @@ function BoardCard({ board, folderName, onRename, onMove, onArchive }: {
   if (can.manage) {
     actions.push({ label: "Move to folder", run: onMove });
     actions.push({ label: board.archived ? "Unarchive" : "Archive", run: onArchive });
+    actions.push({ label: "Delete…", run: onDelete });
   }
   return (
     <li className="wh-card">
