@@ -419,6 +419,11 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   // The client decides, and the board says who did.
   await guest.getByRole("button", { name: "Request changes" }).click();
   await guest.getByText(/^Changes requested by Grace from Client Co \(guest\)/).waitFor();
+  // She leaves her address to hear of replies; it waits for her confirmation.
+  await guest.getByRole("button", { name: "Get an e-mail when someone replies" }).click();
+  await guest.getByLabel("Your e-mail address").fill("grace@client.example");
+  await guest.getByRole("button", { name: "Send a confirmation link" }).click();
+  await guest.getByText(/for a link to confirm it/).waitFor();
   const guestPage = guest.url();
 
   // Ada's inbox shows what happened while she was away.

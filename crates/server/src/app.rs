@@ -216,6 +216,7 @@ async fn housekeeping(state: AppState) {
         crate::work::schedule(&state).await;
         crate::mail::digest::schedule(&state).await;
         crate::mail::reminders::schedule(&state).await;
+        crate::mail::guest_replies::schedule(&state).await;
         if let Err(e) = state.store.delete_expired_sessions().await {
             tracing::warn!(error = %e, "could not delete expired sessions");
         }

@@ -68,6 +68,12 @@ impl Links {
     }
 
     /// A server page (not the app): it works without signing in.
+    /// The page that confirms a guest's address (served by the API, like
+    /// the unsubscribe page).
+    pub fn guest_email(&self, token: &str) -> String {
+        self.at(&format!("/api/v1/guest-email/{token}"))
+    }
+
     pub fn unsubscribe(&self, token: &str) -> String {
         self.at(&format!("/api/v1/unsubscribe/{token}"))
     }
@@ -169,6 +175,10 @@ mod tests {
                 let url = entry["url"].as_str().unwrap();
                 links.unsubscribe(url.rsplit('/').next().unwrap())
             }
+            "guest_email" => {
+                let url = entry["url"].as_str().unwrap();
+                links.guest_email(url.rsplit('/').next().unwrap())
+            }
             other => panic!("the fixture names a link this module does not build: {other}"),
         }
     }
@@ -194,6 +204,7 @@ mod tests {
             "reset_password",
             "notification_settings",
             "unsubscribe",
+            "guest_email",
         ] {
             assert!(kinds.contains(&kind), "the fixture lacks {kind}");
         }

@@ -72,7 +72,10 @@ pub fn deck_job(version_id: Uuid) -> NewJob {
 
 /// The job row that deletes these stored objects (after the rows that
 /// named them are gone, in the same transaction).
-pub fn delete_objects_job(state: &AppState, keys: Vec<String>) -> critboard_store::entities::job::ActiveModel {
+pub fn delete_objects_job(
+    state: &AppState,
+    keys: Vec<String>,
+) -> critboard_store::entities::job::ActiveModel {
     let payload = serde_json::to_value(DeleteObjectsJob { keys }).unwrap_or_default();
     NewJob::now(DELETE_OBJECTS, payload).into_active_model(state.store.now())
 }
@@ -101,6 +104,7 @@ pub fn handlers(state: &AppState) -> Vec<Arc<dyn Handler>> {
         Arc::new(crate::mail::SendEmail(state.clone())),
         Arc::new(crate::mail::digest::Digest(state.clone())),
         Arc::new(crate::mail::reminders::DueReminders(state.clone())),
+        Arc::new(crate::mail::guest_replies::GuestReplies(state.clone())),
     ]
 }
 

@@ -258,6 +258,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/boards/{id}/guest-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The address a guest left for replies, if any. */
+        get: operations["get_guest_email"];
+        /**
+         * Leave an address to be e-mailed replies in your threads: a link to
+         *     confirm it is sent there first (throttled like guest posting).
+         */
+        put: operations["set_guest_email"];
+        post?: never;
+        /** Forget the address: no more e-mail. */
+        delete: operations["forget_guest_email"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/boards/{id}/invitations": {
         parameters: {
             query?: never;
@@ -546,6 +568,30 @@ export interface paths {
         post?: never;
         /** Withdraw a folder grant. */
         delete: operations["delete_grant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guest-email/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The page a confirmation link opens: one button, so that mail scanners
+         *     following links confirm nothing.
+         */
+        get: operations["confirm_page"];
+        put?: never;
+        /**
+         * Confirm a guest's address (the link's button). 404 when the link was
+         *     used, expired, or the guest changed the address since.
+         */
+        post: operations["confirm"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -894,7 +940,10 @@ export interface paths {
          */
         get: operations["unsubscribe_page"];
         put?: never;
-        /** Unsubscribe (RFC 8058 one-click): turns notification e-mail off. */
+        /**
+         * Unsubscribe (RFC 8058 one-click): turns notification e-mail off, or a
+         *     guest's reply e-mail.
+         */
         post: operations["unsubscribe"];
         delete?: never;
         options?: never;
@@ -1655,6 +1704,18 @@ export interface components {
         };
         GrantIn: components["schemas"]["PersonRef"] & {
             role: components["schemas"]["BoardRole"];
+        };
+        GuestEmailIn: {
+            email: string;
+        };
+        GuestEmailOut: {
+            /**
+             * @description Whether it was confirmed through the e-mailed link (only then is
+             *     anything sent to it).
+             */
+            confirmed: boolean;
+            /** @description The address replies go to; null when none was left. */
+            email?: string | null;
         };
         GuestIn: {
             /**
@@ -3406,6 +3467,111 @@ export interface operations {
             };
         };
     };
+    get_guest_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuestEmailOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_guest_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuestEmailIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuestEmailOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    forget_guest_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_board_invitations: {
         parameters: {
             query?: never;
@@ -4370,6 +4536,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
             404: {

@@ -5,6 +5,7 @@ use crate::auth::{ClientIp, CurrentUser};
 use crate::error::{ApiError, Problem, Result};
 use crate::extract::{ApiJson, ApiPath};
 use crate::mail::templates::esc;
+use crate::mail::Unsubscriber;
 use crate::secrets::secret_digest;
 use crate::state::AppState;
 use axum::extract::State;
@@ -237,7 +238,7 @@ async fn resend_verification(
     Ok(StatusCode::ACCEPTED)
 }
 
-fn html_page(title: &str, body: &str) -> Response {
+pub(super) fn html_page(title: &str, body: &str) -> Response {
     let page = format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
          content=\"width=device-width\"><title>{t}</title></head><body style=\"font-family:\
@@ -264,24 +265,45 @@ async fn unsubscribe_page(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,
 ) -> Result<Response> {
-    let user = crate::mail::unsubscribe_user(&state, &token).ok_or(ApiError::NotFound)?;
-    let user = state
-        .store
-        .user_by_id(user)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let (address, what) =
+        match crate::mail::unsubscriber(&state, &token).ok_or(ApiError::NotFound)? {
+            Unsubscriber::User(id) => {
+                let user = state
+                    .store
+                    .user_by_id(id)
+                    .await?
+                    .ok_or(ApiError::NotFound)?;
+                (
+                    user.email,
+                    "all notification e-mail to {}? You will still see notifications in \
+                 Critboard, and can turn e-mail back on in your settings.",
+                )
+            }
+            Unsubscriber::Guest(id) => {
+                let guest = state
+                    .store
+                    .guest_session(id)
+                    .await?
+                    .ok_or(ApiError::NotFound)?;
+                (
+                    guest.email.ok_or(ApiError::NotFound)?,
+                    "e-mail about replies to your comments to {}? You can leave your address \
+                 again on the board.",
+                )
+            }
+        };
     Ok(html_page(
         "Unsubscribe from Critboard e-mail",
         &format!(
-            "<p>Stop all notification e-mail to {}? You will still see notifications in \
-             Critboard, and can turn e-mail back on in your settings.</p>\
+            "<p>Stop {}</p>\
              <form method=\"post\"><button type=\"submit\" style=\"padding:8px 14px\">Unsubscribe</button></form>",
-            esc(&user.email)
+            what.replace("{}", &esc(&address))
         ),
     ))
 }
 
-/// Unsubscribe (RFC 8058 one-click): turns notification e-mail off.
+/// Unsubscribe (RFC 8058 one-click): turns notification e-mail off, or a
+/// guest's reply e-mail.
 #[utoipa::path(post, path = "/api/v1/unsubscribe/{token}", tag = "notifications",
     params(("token" = String, Path)), security(()),
     responses((status = 200, content_type = "text/html", body = String), (status = 404, body = Problem)))]
@@ -289,14 +311,29 @@ async fn unsubscribe(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,
 ) -> Result<Response> {
-    let user = crate::mail::unsubscribe_user(&state, &token).ok_or(ApiError::NotFound)?;
-    match state
-        .store
-        .set_email_frequency(user, EmailFrequency::Off)
-        .await
-    {
-        Err(critboard_store::StoreError::NotFound) => return Err(ApiError::NotFound),
-        other => other?,
+    match crate::mail::unsubscriber(&state, &token).ok_or(ApiError::NotFound)? {
+        Unsubscriber::User(user) => {
+            match state
+                .store
+                .set_email_frequency(user, EmailFrequency::Off)
+                .await
+            {
+                Err(critboard_store::StoreError::NotFound) => return Err(ApiError::NotFound),
+                other => other?,
+            }
+        }
+        Unsubscriber::Guest(guest) => {
+            state
+                .store
+                .guest_session(guest)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            state.store.set_guest_email(guest, None).await?;
+            return Ok(html_page(
+                "You are unsubscribed",
+                "<p>Critboard will not e-mail you about replies any more.</p>",
+            ));
+        }
     }
     Ok(html_page(
         "You are unsubscribed",

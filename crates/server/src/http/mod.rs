@@ -9,6 +9,10 @@ mod captures;
 mod decks;
 mod discussion;
 mod email;
+mod guest_email;
+
+/// A share link's token (for links in e-mails to its guests).
+pub use sharing::link_token as share_link_token;
 mod events;
 mod files;
 mod folders;
@@ -112,6 +116,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(stream::router())
         .merge(notifications::router())
         .merge(email::router())
+        .merge(guest_email::router())
         .merge(invitations::router())
         .merge(ops::router())
         .split_for_parts()

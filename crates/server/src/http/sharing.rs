@@ -48,7 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The token of a link: its id and an HMAC of it under the server's
 /// signing key. Nothing secret is stored, so owners can copy the link
 /// again at any time; revoking it is a flag checked on every request.
-fn link_token(state: &AppState, id: Uuid) -> String {
+pub fn link_token(state: &AppState, id: Uuid) -> String {
     let id = id.simple().to_string();
     let mac = state.signer.sign(&["share-link", &id]);
     format!("{id}{}", &mac[..TOKEN_MAC_LEN])

@@ -3,6 +3,7 @@
 //! See docs/adr/008-email.md.
 
 pub mod digest;
+pub mod guest_replies;
 pub mod reminders;
 pub mod templates;
 
@@ -247,13 +248,37 @@ pub fn unsubscribe_link(state: &AppState, user_id: Uuid) -> String {
         .unsubscribe(&format!("{id}{}", &mac[..UNSUBSCRIBE_MAC_LEN]))
 }
 
-/// The person an unsubscribe token names, if it is genuine.
-pub fn unsubscribe_user(state: &AppState, token: &str) -> Option<Uuid> {
+/// The one-click unsubscribe address of a guest's reply e-mail: "g", their
+/// guest session and an HMAC, like a person's.
+pub fn guest_unsubscribe_link(state: &AppState, guest_id: Uuid) -> String {
+    let id = guest_id.simple().to_string();
+    let mac = state.signer.sign(&["unsubscribe-guest", &id]);
+    state
+        .links()
+        .unsubscribe(&format!("g{id}{}", &mac[..UNSUBSCRIBE_MAC_LEN]))
+}
+
+/// Whom an unsubscribe link stops e-mailing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsubscriber {
+    User(Uuid),
+    Guest(Uuid),
+}
+
+/// Who an unsubscribe token names, if it is genuine.
+pub fn unsubscriber(state: &AppState, token: &str) -> Option<Unsubscriber> {
+    let (purpose, token, make): (&str, &str, fn(Uuid) -> Unsubscriber) =
+        match token.strip_prefix('g') {
+            Some(rest) => ("unsubscribe-guest", rest, Unsubscriber::Guest),
+            None => ("unsubscribe", token, Unsubscriber::User),
+        };
     let (id, mac) = token.split_at_checked(32)?;
-    let expected = state.signer.sign(&["unsubscribe", id]);
+    let expected = state.signer.sign(&[purpose, id]);
     let genuine = mac.len() == UNSUBSCRIBE_MAC_LEN
         && crate::secrets::constant_time_eq(mac, &expected[..UNSUBSCRIBE_MAC_LEN]);
-    genuine.then(|| Uuid::parse_str(id).ok()).flatten()
+    genuine
+        .then(|| Uuid::parse_str(id).ok().map(make))
+        .flatten()
 }
 
 /// How long an e-mail verification link works.

@@ -126,6 +126,64 @@ pub fn digest(
     }
 }
 
+/// Replies in a guest's threads on one board, for a guest who left their
+/// address: each reply quoted, with a link to its thread and to the board
+/// through their share link.
+pub fn guest_replies(
+    name: &str,
+    board: &str,
+    board_link: &str,
+    lines: &[DigestLine],
+    unsubscribe_link: &str,
+) -> Rendered {
+    let subject = match lines {
+        [one] => format!("{} on “{board}”", one.text),
+        _ => format!("{} new replies on “{board}”", lines.len()),
+    };
+    let mut text = format!("Hi {name},\n\nThere are replies to your comments on “{board}”.\n");
+    let mut html = format!(
+        "<p>Hi {},</p><p>There are replies to your comments on <a href=\"{}\">{}</a>.</p><ul style=\"padding-left:18px\">",
+        esc(name),
+        esc(board_link),
+        esc(board)
+    );
+    for l in lines {
+        let _ = write!(text, "\n- {}", l.text);
+        let _ = write!(
+            html,
+            "<li style=\"margin:6px 0\"><a href=\"{}\">{}</a>",
+            esc(&l.link),
+            esc(&l.text)
+        );
+        if let Some(q) = &l.quote {
+            let _ = write!(text, "\n  “{}”", q.replace('\n', "\n   "));
+            let quoted: Vec<String> = q.lines().map(esc).collect();
+            let _ = write!(
+                html,
+                "<br><span style=\"color:#656d76\">“{}”</span>",
+                quoted.join("<br>")
+            );
+        }
+        let _ = writeln!(text, "\n  {}", l.link);
+        html.push_str("</li>");
+    }
+    html.push_str("</ul>");
+    let _ = write!(
+        text,
+        "\nOpen the board: {board_link}\n\n--\nYou get these because you left this address on the board. \
+         Stop them: {unsubscribe_link}\n"
+    );
+    let footer = format!(
+        "You get these because you left this address on the board. <a href=\"{}\">Unsubscribe</a>",
+        esc(unsubscribe_link)
+    );
+    Rendered {
+        html: page(&subject, &html, &footer),
+        subject,
+        text,
+    }
+}
+
 /// A message with one call to action (verify, reset, join…).
 pub fn action(
     name: &str,

@@ -4,7 +4,7 @@
 use crate::discussion::{picture, pin};
 use crate::helpers::{spawn_app_with, Backend, TestApp, TestUser};
 use critboard_domain::EmailFrequency;
-use critboard_server::mail::{digest, reminders};
+use critboard_server::mail::{digest, guest_replies, reminders};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -1140,6 +1140,142 @@ async fn board_invitations_bring_clients_who_see_only_their_boards(backend: Back
     );
 }
 
+async fn reply(who: &TestUser, thread: &str, body: &str) {
+    who.post(
+        &format!("/api/v1/threads/{thread}/comments"),
+        json!({"body": body}),
+    )
+    .await
+    .expect(201);
+}
+
+/// A guest who leaves an address hears of replies in their threads, once it
+/// is confirmed, each reply once, with a one-click unsubscribe; their own
+/// comments and other threads are not sent, and signed-in people have no
+/// guest address.
+async fn guests_who_leave_an_address_hear_of_replies(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |_| {}).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    let (b, v) = picture(&app, &ada, &[]).await;
+    let link = crate::sharing::link(&ada, &b, json!({"role": "commenter"})).await;
+    let gus = crate::sharing::guest(&app, &link, "Gus").await;
+    let other = crate::sharing::guest(&app, &link, "Olga").await;
+    let path = format!("/api/v1/boards/{b}/guest-email");
+    ada.get(&path).await.expect(404);
+    let none = gus.get(&path).await.expect(200);
+    assert_eq!(none.body, json!({"email": null, "confirmed": false}));
+    gus.send(reqwest::Method::PUT, &path, Some(json!({"email": "nope"})))
+        .await
+        .expect(422);
+    let left = gus
+        .send(
+            reqwest::Method::PUT,
+            &path,
+            Some(json!({"email": "gus@client.example"})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        left.body,
+        json!({"email": "gus@client.example", "confirmed": false})
+    );
+    let thread = pin(&gus, &v, json!({"x": 0.2, "y": 0.3}), "Bigger logo?")
+        .await
+        .expect(201);
+    let tid = thread.body["id"].as_str().unwrap().to_owned();
+    pin(&other, &v, json!({"x": 0.6, "y": 0.6}), "Olga's own thread")
+        .await
+        .expect(201);
+    // Not confirmed yet: nothing goes out.
+    reply(&ada, &tid, "Before you confirmed").await;
+    app.store.clock().advance(Duration::from_secs(2));
+    assert_eq!(guest_replies::run(&app.state).await.unwrap(), 0);
+
+    let confirm = link_in(
+        &mails_to(&app, "gus@client.example", 1).await[0],
+        "/api/v1/guest-email/",
+    );
+    let token = confirm.rsplit('/').next().unwrap().to_owned();
+    let page = reqwest::get(format!("{}{confirm}", app.base))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("gus@client.example"));
+    let anon = app.anon();
+    anon.post(&format!("/api/v1/guest-email/{token}"), json!({}))
+        .await
+        .expect(200);
+    anon.post(&format!("/api/v1/guest-email/{token}"), json!({}))
+        .await
+        .expect(404);
+    assert_eq!(gus.get(&path).await.expect(200).body["confirmed"], true);
+
+    // Replies by others in Gus's thread: one e-mail, each reply once.
+    reply(&ada, &tid, "Sure, bigger it is").await;
+    reply(&other, &tid, "Agree with Gus").await;
+    reply(&gus, &tid, "Thanks!").await;
+    let olga_thread = other
+        .get(&format!("/api/v1/versions/{v}/threads"))
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["number"] == 2)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    reply(&ada, &olga_thread, "Not Gus's business").await;
+    app.store.clock().advance(Duration::from_secs(2));
+    let (x, y) = tokio::join!(
+        guest_replies::run(&app.state),
+        guest_replies::run(&app.state)
+    );
+    assert_eq!(x.unwrap() + y.unwrap(), 1);
+    assert_eq!(
+        guest_replies::run(&app.state).await.unwrap(),
+        0,
+        "sent already"
+    );
+    let mails = mails_to(&app, "gus@client.example", 2).await;
+    let mail = mails
+        .iter()
+        .find(|m| m.header("List-Unsubscribe").is_some())
+        .expect("the replies e-mail");
+    assert!(
+        mail.raw.contains("Ada replied in #1 on “Home”"),
+        "{}",
+        mail.raw
+    );
+    assert!(mail.raw.contains("Sure, bigger it is"));
+    assert!(mail.raw.contains("Olga replied in #1"));
+    assert!(!mail.raw.contains("Before you confirmed"));
+    assert!(!mail.raw.contains("Thanks!"));
+    assert!(!mail.raw.contains("Not Gus's business"));
+    assert!(mail.raw.contains(&format!("?thread={tid}")));
+
+    // One click: no more e-mail.
+    let unsubscribe = mail
+        .header("List-Unsubscribe")
+        .unwrap()
+        .trim_matches(|c| c == '<' || c == '>' || c == ' ')
+        .to_owned();
+    assert_eq!(reqwest::get(&unsubscribe).await.unwrap().status(), 200);
+    let done = reqwest::Client::new()
+        .post(&unsubscribe)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    assert_eq!(gus.get(&path).await.expect(200).body["email"], json!(null));
+    reply(&ada, &tid, "After unsubscribing").await;
+    app.store.clock().advance(Duration::from_secs(2));
+    assert_eq!(guest_replies::run(&app.state).await.unwrap(), 0);
+}
+
 /// Two digest runs at once (say a slow run and the next one): one e-mail.
 async fn overlapping_digest_runs_send_one_email(backend: Backend) {
     let Some(app) = spawn_app_with(backend, |_| {}).await else {
@@ -1219,6 +1355,7 @@ async fn two_nodes_send_one_digest(backend: Backend) {
 }
 
 crate::backend_tests_with_config!(
+    guests_who_leave_an_address_hear_of_replies,
     board_invitations_bring_clients_who_see_only_their_boards,
     due_dates_remind_those_who_have_not_decided,
     overlapping_digest_runs_send_one_email,

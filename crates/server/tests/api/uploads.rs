@@ -587,7 +587,11 @@ async fn deleting_a_board_or_workspace_deletes_its_files(app: TestApp) {
     let kept = upload(&ada, &keep, "kept.png", &png(40, 30)).await;
     wait_ready(&ada, kept["id"].as_str().unwrap()).await;
     let before = objects(&app);
-    assert_eq!(before.len(), 3, "an original and two thumbnails: {before:?}");
+    assert_eq!(
+        before.len(),
+        3,
+        "an original and two thumbnails: {before:?}"
+    );
 
     let b = board(&app, &ada, &[]).await;
     for name in ["a.png", "b.png"] {
@@ -599,13 +603,19 @@ async fn deleting_a_board_or_workspace_deletes_its_files(app: TestApp) {
     assert_eq!(objects(&app).len(), 3 + 2 * 3 + 1);
     ada.delete(&format!("/api/v1/boards/{b}")).await.expect(204);
     app.jobs_settled().await;
-    assert_eq!(objects(&app), before, "only the other board's files are left");
+    assert_eq!(
+        objects(&app),
+        before,
+        "only the other board's files are left"
+    );
 
     let ws = ada.get(&format!("/api/v1/boards/{keep}")).await.body["workspace_id"]
         .as_str()
         .unwrap()
         .to_owned();
-    ada.delete(&format!("/api/v1/workspaces/{ws}")).await.expect(204);
+    ada.delete(&format!("/api/v1/workspaces/{ws}"))
+        .await
+        .expect(204);
     app.jobs_settled().await;
     assert!(objects(&app).is_empty(), "{:?}", objects(&app));
 }

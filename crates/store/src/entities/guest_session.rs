@@ -10,6 +10,11 @@ pub struct Model {
     pub display_name: String,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// Where replies in their threads are e-mailed, once confirmed.
+    pub email: Option<String>,
+    pub email_confirmed_at: Option<DateTimeUtc>,
+    /// Replies up to this moment were e-mailed (or came before the address).
+    pub emailed_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,7 @@ mod m0011_decks;
 mod m0012_slide_types;
 mod m0013_decisions;
 mod m0014_clients;
+mod m0015_guest_email;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_slide_types::Migration),
             Box::new(m0013_decisions::Migration),
             Box::new(m0014_clients::Migration),
+            Box::new(m0015_guest_email::Migration),
         ]
     }
 }

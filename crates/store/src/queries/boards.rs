@@ -311,7 +311,8 @@ impl Store {
         struct Key {
             k: String,
         }
-        let versions = "FROM versions v JOIN assets a ON a.id = v.asset_id JOIN boards b ON b.id = a.board_id";
+        let versions =
+            "FROM versions v JOIN assets a ON a.id = v.asset_id JOIN boards b ON b.id = a.board_id";
         let sql = format!(
             "SELECT v.object_key AS k {versions} WHERE {scope} \
              UNION SELECT t.object_key AS k FROM thumbnails t JOIN versions v ON v.id = t.version_id \

@@ -79,7 +79,7 @@ fn token_of(kind: &str, token_hash: &str) -> sea_orm::Select<email_token::Entity
         .filter(email_token::Column::TokenHash.eq(token_hash))
 }
 
-fn email_model(id: Uuid, e: NewEmail, at: DateTime<Utc>) -> email::ActiveModel {
+pub(crate) fn email_model(id: Uuid, e: NewEmail, at: DateTime<Utc>) -> email::ActiveModel {
     email::ActiveModel {
         id: Set(id),
         user_id: Set(e.user_id),

@@ -9,6 +9,7 @@ pub mod captures;
 pub mod discussion;
 pub mod events;
 pub mod folders;
+pub mod guest_mail;
 pub mod invitations;
 pub mod live;
 pub mod mail;

@@ -167,6 +167,9 @@ impl Store {
             display_name: Set(display_name.to_owned()),
             created_at: Set(self.now()),
             expires_at: Set(expires_at),
+            email: Set(None),
+            email_confirmed_at: Set(None),
+            emailed_until: Set(None),
         }
         .insert(&*tx)
         .await?;

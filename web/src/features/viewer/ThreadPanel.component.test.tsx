@@ -3,7 +3,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/re
 import { http, HttpResponse } from "msw";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Thread } from "../../api/client";
-import { comment, thread } from "../../test/fixtures";
+import { BOARD, comment, thread } from "../../test/fixtures";
 import { standInNetwork } from "../../test/network";
 import { renderWithApp } from "../../test/render";
 import { ThreadPanel } from "./ThreadPanel";
@@ -13,7 +13,7 @@ afterEach(cleanup);
 
 function panel(threads: Thread[], extra: Partial<Parameters<typeof ThreadPanel>[0]> = {}) {
   return (
-    <ThreadPanel assetId="a1" threads={threads} previousOpen={[]} selected={threads[0]?.id ?? null} draft={null}
+    <ThreadPanel assetId="a1" boardId={BOARD} threads={threads} previousOpen={[]} selected={threads[0]?.id ?? null} draft={null}
       showResolved={false} people={[]} me={{ userId: "u1", guestId: null }} canComment canModerate={false}
       canDeleteAny={false} onShowResolved={() => {}} onSelect={() => {}} onCreate={async () => {}}
       onCancelDraft={() => {}} onOpenPrevious={() => {}} {...extra} />
@@ -61,5 +61,29 @@ describe("thread panel", () => {
     renderWithApp(panel([others]));
     expect(screen.queryByRole("button", { name: "Resolve" })).toBeNull();
     expect(screen.getByRole("combobox", { name: "Reply" })).toBeTruthy();
+  });
+
+  it("lets a guest leave an address for replies, which waits for its confirmation", async () => {
+    const sent: unknown[] = [];
+    server.use(
+      http.get(`*/api/v1/boards/${BOARD}/guest-email`, () => HttpResponse.json({ email: null, confirmed: false })),
+      http.put(`*/api/v1/boards/${BOARD}/guest-email`, async ({ request }) => {
+        const body = (await request.json()) as { email: string };
+        sent.push(body);
+        return HttpResponse.json({ email: body.email, confirmed: false });
+      }),
+    );
+    renderWithApp(panel([], { me: { userId: null, guestId: "g1" } }));
+    fireEvent.click(await screen.findByRole("button", { name: "Get an e-mail when someone replies" }));
+    fireEvent.change(screen.getByLabelText("Your e-mail address"), { target: { value: " gus@client.example " } });
+    fireEvent.click(screen.getByRole("button", { name: "Send a confirmation link" }));
+    await screen.findByText(/for a link to confirm it/);
+    expect(sent).toEqual([{ email: "gus@client.example" }]);
+  });
+
+  it("offers no guest address to someone signed in", async () => {
+    renderWithApp(panel([]));
+    await screen.findByText(/No comments yet/);
+    expect(screen.queryByRole("button", { name: "Get an e-mail when someone replies" })).toBeNull();
   });
 });

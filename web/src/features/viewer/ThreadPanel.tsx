@@ -5,6 +5,7 @@ import { ApiError, type Comment, type Thread } from "../../api/client";
 import { CommentText } from "../../components/CommentText";
 import { ago } from "../../components/ui/kit";
 import { Composer } from "./Composer";
+import { GuestEmail } from "./GuestEmail";
 import type { Shape } from "./geometry";
 import type { Person } from "./mentions";
 import { useDeleteComment, useEditComment, useReply, useSetThreadState } from "./api";
@@ -17,6 +18,7 @@ export interface Me {
 interface Props {
   /** The picture the threads are on (changes refresh it). */
   assetId: string;
+  boardId: string;
   threads: Thread[];
   previousOpen: Thread[];
   selected: string | null;
@@ -107,6 +109,7 @@ export function ThreadPanel(props: Props) {
           </ul>
         </section>
       )}
+      {props.me.guestId && !props.me.userId && canComment && <GuestEmail boardId={props.boardId} />}
     </aside>
   );
 }

@@ -458,7 +458,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
             onDraft={(s, byKeyboard) => { setDraft(s); setKeyDraft(!!byKeyboard); setSelected(null); }}
             onWrite={() => setKeyDraft(false)} />
         )}
-        <ThreadPanel assetId={id} threads={deck ? pageThreads : threads ?? []} previousOpen={previousOpen} selected={selected} draft={draft}
+        <ThreadPanel assetId={id} boardId={asset.board_id} threads={deck ? pageThreads : threads ?? []} previousOpen={previousOpen} selected={selected} draft={draft}
           focusComposer={!keyDraft}
           showResolved={showResolved} people={people} me={me} canComment={canComment} canModerate={canEdit}
           canDeleteAny={canDeleteAny}
