@@ -255,7 +255,7 @@ fn on_checkerboard(picture: &Rgb) -> Vec<u8> {
     let mut out = Vec::with_capacity(picture.pixels.len() / 4 * 3);
     for (i, px) in picture.pixels.chunks_exact(4).enumerate() {
         let (x, y) = ((i % width) as u32, (i / width) as u32);
-        let back: u16 = if (x / CHECKER + y / CHECKER) % 2 == 0 {
+        let back: u16 = if (x / CHECKER + y / CHECKER).is_multiple_of(2) {
             255
         } else {
             214
