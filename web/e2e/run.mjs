@@ -617,7 +617,7 @@ test("a deck: drop a PDF on the board, pin on page 3, upload a revised deck, see
   await page.getByRole("button", { name: "Close thread" }).click();
   const zoom = page.getByRole("group", { name: "Zoom" }).locator(".pct");
   const fitted = await zoom.innerText();
-  await page.keyboard.press("+");
+  // One step, so the figure read is the one kept (two presses could be read between them).
   await page.keyboard.press("+");
   await page.waitForFunction((was) => document.querySelector('[aria-label="Zoom"] .pct')?.textContent !== was, fitted);
   const zoomed = await zoom.innerText();
@@ -656,6 +656,28 @@ test("a deck: drop a PDF on the board, pin on page 3, upload a revised deck, see
   await page.keyboard.press("Escape");
   await page.getByRole("button", { name: "Done comparing" }).waitFor({ state: "detached" });
   await page.getByRole("button", { name: "Compare" }).waitFor();
+
+  // An arrow and a box drawn on the page go with the new comment they start.
+  await page.getByRole("button", { name: "Arrow" }).click();
+  await page.getByRole("button", { name: "Colour: blue" }).click();
+  const area = await page.locator(".canvas img.picture").boundingBox();
+  const drag = async (x1, y1, x2, y2) => {
+    await page.mouse.move(area.x + area.width * x1, area.y + area.height * y1);
+    await page.mouse.down();
+    await page.mouse.move(area.x + area.width * x2, area.y + area.height * y2, { steps: 6 });
+    await page.mouse.up();
+  };
+  await drag(0.2, 0.2, 0.45, 0.4);
+  await page.getByRole("button", { name: "Rectangle" }).click();
+  await drag(0.5, 0.45, 0.7, 0.6);
+  await page.getByText("Your 2 marks go with it.").waitFor();
+  await page.getByRole("combobox", { name: "New comment" }).fill("Move this here, and box it.");
+  await page.getByRole("button", { name: "Post" }).click();
+  await page.getByText("Move this here, and box it.").waitFor();
+  // The thread is open: its marks are drawn over the page.
+  await page.locator(".canvas svg.marks line").waitFor();
+  if ((await page.locator(".canvas svg.marks rect").count()) !== 1) throw new Error("the box was not drawn");
+  await shot(page, "29-deck-drawing");
 });
 
 test("settings: profile, e-mail frequency and an API token", async ({ page, base }) => {

@@ -1,7 +1,8 @@
-//! Rules of the discussion: thread states, who may resolve, text limits and
-//! @mentions.
+//! Rules of the discussion: thread states, who may resolve, text limits,
+//! @mentions, and the marks drawn with a comment.
 
 use crate::roles::{BoardAction, BoardRole};
+use crate::validation::FieldErrors;
 use serde::{Deserialize, Serialize};
 
 pub const COMMENT_MAX: usize = 5000;
@@ -118,6 +119,107 @@ pub fn handle_of(display_name: &str) -> String {
         .to_owned()
 }
 
+/// Marks a comment may carry, and points a mark may have (a freehand
+/// stroke is thinned by the client to stay under it).
+pub const MARKS_MAX: usize = 20;
+pub const MARK_POINTS_MAX: usize = 500;
+
+/// What a drawn mark is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MarkKind {
+    /// From the first point to the second, the head at the second.
+    Arrow,
+    /// The two points are opposite corners.
+    Rectangle,
+    /// Inside the box of the two points.
+    Ellipse,
+    /// A freehand stroke through its points.
+    Pen,
+}
+
+/// The few colours marks come in, readable on most designs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MarkColor {
+    Red,
+    Orange,
+    Green,
+    Blue,
+    Black,
+}
+
+/// A mark drawn on the picture with a comment, in fractions of the
+/// picture's width and height (so it is drawn alike at any zoom and size).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Mark {
+    pub kind: MarkKind,
+    pub color: MarkColor,
+    /// `[x, y]` pairs in 0..1: two for arrows, rectangles and ellipses,
+    /// 2 to 500 for a stroke.
+    pub points: Vec<[f64; 2]>,
+}
+
+/// Checks marks under `field` (`drawing[2].points`…).
+pub fn check_drawing(field: &str, marks: &[Mark], errors: &mut FieldErrors) {
+    if marks.len() > MARKS_MAX {
+        errors.add(field, format!("at most {MARKS_MAX} marks per comment"));
+        return;
+    }
+    for (i, m) in marks.iter().enumerate() {
+        let at = format!("{field}[{i}].points");
+        let n = m.points.len();
+        let count_ok = match m.kind {
+            MarkKind::Pen => (2..=MARK_POINTS_MAX).contains(&n),
+            _ => n == 2,
+        };
+        if !count_ok {
+            let want = match m.kind {
+                MarkKind::Pen => format!("a stroke needs 2 to {MARK_POINTS_MAX} points"),
+                _ => "needs exactly two points".to_owned(),
+            };
+            errors.add(&at, want);
+        } else if !m
+            .points
+            .iter()
+            .all(|p| p.iter().all(|v| v.is_finite() && (0.0..=1.0).contains(v)))
+        {
+            errors.add(&at, "points must lie on the picture: x and y in 0..1");
+        } else if m.kind != MarkKind::Pen && m.points[0] == m.points[1] {
+            errors.add(&at, "the two points must differ");
+        }
+    }
+}
+
+/// The marks in words, for e-mails and the inbox: "an arrow and 2
+/// rectangles". None without marks.
+pub fn describe_drawing(marks: &[Mark]) -> Option<String> {
+    let names = [
+        (MarkKind::Arrow, "an arrow", "arrows"),
+        (MarkKind::Rectangle, "a rectangle", "rectangles"),
+        (MarkKind::Ellipse, "an ellipse", "ellipses"),
+        (MarkKind::Pen, "a freehand line", "freehand lines"),
+    ];
+    let parts: Vec<String> = names
+        .iter()
+        .filter_map(
+            |(kind, one, many)| match marks.iter().filter(|m| m.kind == *kind).count() {
+                0 => None,
+                1 => Some((*one).to_owned()),
+                n => Some(format!("{n} {many}")),
+            },
+        )
+        .collect();
+    match parts.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +289,60 @@ mod tests {
         assert!(!may_resolve(BoardRole::Commenter, false));
         assert!(!may_resolve(BoardRole::Viewer, true));
         assert!(may_resolve(BoardRole::Editor, false));
+    }
+
+    fn mark(kind: MarkKind, points: &[[f64; 2]]) -> Mark {
+        Mark {
+            kind,
+            color: MarkColor::Red,
+            points: points.to_vec(),
+        }
+    }
+
+    #[test]
+    fn drawings_are_checked_mark_by_mark() {
+        let ok = [
+            mark(MarkKind::Arrow, &[[0.1, 0.1], [0.5, 0.5]]),
+            mark(MarkKind::Pen, &[[0.0, 0.0], [0.2, 0.1], [1.0, 1.0]]),
+        ];
+        let mut e = FieldErrors::new();
+        check_drawing("drawing", &ok, &mut e);
+        assert!(e.is_empty());
+        let bad = [
+            mark(MarkKind::Rectangle, &[[0.1, 0.1]]),
+            mark(MarkKind::Ellipse, &[[0.1, 0.1], [1.2, 0.5]]),
+            mark(MarkKind::Pen, &[[0.1, 0.1]]),
+            mark(MarkKind::Arrow, &[[0.3, 0.3], [0.3, 0.3]]),
+            mark(MarkKind::Arrow, &[[f64::NAN, 0.3], [0.3, 0.4]]),
+        ];
+        let mut e = FieldErrors::new();
+        check_drawing("drawing", &bad, &mut e);
+        let fields: Vec<String> = e.0.iter().map(|f| f.field.clone()).collect();
+        assert_eq!(
+            fields,
+            (0..5)
+                .map(|i| format!("drawing[{i}].points"))
+                .collect::<Vec<_>>()
+        );
+        let many = vec![mark(MarkKind::Arrow, &[[0.1, 0.1], [0.2, 0.2]]); MARKS_MAX + 1];
+        let mut e = FieldErrors::new();
+        check_drawing("drawing", &many, &mut e);
+        assert_eq!(e.0.len(), 1);
+    }
+
+    #[test]
+    fn drawings_read_as_words() {
+        let a = mark(MarkKind::Arrow, &[[0.1, 0.1], [0.2, 0.2]]);
+        let r = mark(MarkKind::Rectangle, &[[0.1, 0.1], [0.2, 0.2]]);
+        let p = mark(MarkKind::Pen, &[[0.1, 0.1], [0.2, 0.2]]);
+        assert_eq!(describe_drawing(&[]), None);
+        assert_eq!(
+            describe_drawing(std::slice::from_ref(&a)).as_deref(),
+            Some("an arrow")
+        );
+        assert_eq!(
+            describe_drawing(&[a.clone(), r.clone(), r, a, p]).as_deref(),
+            Some("2 arrows, 2 rectangles and a freehand line")
+        );
     }
 }

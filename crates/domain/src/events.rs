@@ -157,6 +157,9 @@ pub struct CommentNews {
     /// mentions (the others were told before).
     #[serde(default)]
     pub mentions: Vec<Uuid>,
+    /// The marks drawn with it, in words ("2 arrows and a rectangle").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drawing: Option<String>,
 }
 
 /// A thread that was resolved or reopened.
@@ -356,6 +359,7 @@ mod tests {
             title: "Home".into(),
             excerpt: Some("line one\nline two".into()),
             mentions: vec![id(5)],
+            drawing: Some("an arrow".into()),
         });
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["kind"], "comment.added");
@@ -384,6 +388,7 @@ mod tests {
             title: String::new(),
             excerpt: None,
             mentions: vec![],
+            drawing: None,
         };
         let thread = ThreadNews {
             asset_id: id(1),

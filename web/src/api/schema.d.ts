@@ -1570,6 +1570,8 @@ export interface components {
             asset_id?: string | null;
             /** Format: uuid */
             comment_id: string;
+            /** @description The marks drawn with it, in words ("2 arrows and a rectangle"). */
+            drawing?: string | null;
             /**
              * @description The comment's first words (line breaks kept), as it reads now:
              *     updated when it is edited, gone once it is deleted.
@@ -1601,6 +1603,8 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             deleted: boolean;
+            /** @description Marks drawn with it (none once the comment is deleted). */
+            drawing: components["schemas"]["Mark"][];
             /** Format: date-time */
             edited_at?: string | null;
             /**
@@ -1812,6 +1816,29 @@ export interface components {
             email: string;
             password: string;
         };
+        /**
+         * @description A mark drawn on the picture with a comment, in fractions of the
+         *     picture's width and height (so it is drawn alike at any zoom and size).
+         */
+        Mark: {
+            color: components["schemas"]["MarkColor"];
+            kind: components["schemas"]["MarkKind"];
+            /**
+             * @description `[x, y]` pairs in 0..1: two for arrows, rectangles and ellipses,
+             *     2 to 500 for a stroke.
+             */
+            points: number[][];
+        };
+        /**
+         * @description The few colours marks come in, readable on most designs.
+         * @enum {string}
+         */
+        MarkColor: "red" | "orange" | "green" | "blue" | "black";
+        /**
+         * @description What a drawn mark is.
+         * @enum {string}
+         */
+        MarkKind: "arrow" | "rectangle" | "ellipse" | "pen";
         MemberLeft: {
             name?: string;
             /** Format: uuid */
@@ -2332,6 +2359,11 @@ export interface components {
             /** Format: int32 */
             pages: number;
         };
+        ReplyIn: {
+            body: string;
+            /** @description Marks drawn with the reply (at most 20). */
+            drawing?: components["schemas"]["Mark"][];
+        };
         ResetConfirmIn: {
             /** @description The new password (same rules as at sign-up). */
             password: string;
@@ -2452,6 +2484,8 @@ export interface components {
         ThreadIn: components["schemas"]["Shape"] & {
             /** @description The first comment. */
             body: string;
+            /** @description Marks drawn with it (at most 20). */
+            drawing?: components["schemas"]["Mark"][];
             /**
              * Format: int32
              * @description The page of a deck to pin on, from 1 (pictures have only page 1).
@@ -5364,7 +5398,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CommentIn"];
+                "application/json": components["schemas"]["ReplyIn"];
             };
         };
         responses: {

@@ -43,7 +43,7 @@ export function capture(id: string, title: string, v: Version, extra: Partial<As
 }
 
 export function comment(id: string, body: string, author = { id: "u1", display_name: "Ada" }): Comment {
-  return { id, thread_id: "t1", body, author, deleted: false, mentions: [], created_at: new Date().toISOString() };
+  return { id, thread_id: "t1", body, author, deleted: false, mentions: [], drawing: [], created_at: new Date().toISOString() };
 }
 
 export function thread(id: string, number: number, comments: Comment[], extra: Partial<Thread> = {}): Thread {

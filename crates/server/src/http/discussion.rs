@@ -13,9 +13,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use critboard_domain::discussion::{
-    comment_text, handle_of, may_resolve, mention_tokens, shape_is_valid,
+    check_drawing, comment_text, handle_of, may_resolve, mention_tokens, shape_is_valid, Mark,
 };
-use critboard_domain::{BoardAction, BoardRole, ReviewStatus, ThreadState};
+use critboard_domain::{BoardAction, BoardRole, FieldErrors, ReviewStatus, ThreadState};
 use critboard_store::entities::{comment, thread, version};
 use critboard_store::queries::boards::BoardRow;
 use critboard_store::queries::discussion::NewThread;
@@ -188,6 +188,8 @@ pub struct CommentOut {
     pub deleted: bool,
     pub edited_at: Option<DateTime<Utc>>,
     pub mentions: Vec<Person>,
+    /// Marks drawn with it (none once the comment is deleted).
+    pub drawing: Vec<Mark>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -294,6 +296,14 @@ fn comment_out(c: comment::Model, people: &HashMap<Uuid, Person>) -> CommentOut 
             .iter()
             .filter_map(|id| people.get(id).cloned())
             .collect(),
+        drawing: if deleted {
+            Vec::new()
+        } else {
+            c.drawing
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok())
+                .unwrap_or_default()
+        },
         body: (!deleted).then_some(c.body),
         deleted,
         id: c.id,
@@ -432,6 +442,9 @@ pub struct ThreadIn {
     pub page: Option<i32>,
     /// The first comment.
     pub body: String,
+    /// Marks drawn with it (at most 20).
+    #[serde(default)]
+    pub drawing: Vec<Mark>,
 }
 
 async fn thread_by_id(state: &AppState, id: Uuid) -> Result<ThreadOut> {
@@ -480,6 +493,7 @@ async fn create_thread(
         };
         return Err(ApiError::invalid("page", why));
     }
+    FieldErrors::single_check(|e| check_drawing("drawing", &body.drawing, e))?;
     let (text, mentions) = checked_text(&state, &me, board.id, &body.body).await?;
     me.throttle(&state, board.id, ip)?;
     let (t, _) = state
@@ -497,6 +511,7 @@ async fn create_thread(
                 page,
                 body: &text,
                 mentions: &mentions,
+                drawing: &body.drawing,
                 idempotency_key: key.as_deref(),
             },
         )
@@ -555,10 +570,18 @@ pub struct CommentIn {
     pub body: String,
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct ReplyIn {
+    pub body: String,
+    /// Marks drawn with the reply (at most 20).
+    #[serde(default)]
+    pub drawing: Vec<Mark>,
+}
+
 /// Reply in a thread (commenters and up). Honors `Idempotency-Key`.
 #[utoipa::path(post, path = "/api/v1/threads/{id}/comments", tag = "discussion",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = CommentIn,
+    request_body = ReplyIn,
     responses((status = 201, body = CommentOut), (status = 200, body = CommentOut, description = "Retry of a created comment"),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn add_comment(
@@ -567,7 +590,7 @@ async fn add_comment(
     ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<Uuid>,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<CommentIn>,
+    ApiJson(body): ApiJson<ReplyIn>,
 ) -> Result<Response> {
     let (t, board, _) = thread_board(&state, &me, id, BoardAction::Comment).await?;
     let actor = me.actor(board.id)?;
@@ -575,11 +598,20 @@ async fn add_comment(
     if let Some(existing) = replayed(&state, &actor, key.as_deref(), "comment").await? {
         return Ok((StatusCode::OK, Json(comment_by_id(&state, existing).await?)).into_response());
     }
+    FieldErrors::single_check(|e| check_drawing("drawing", &body.drawing, e))?;
     let (text, mentions) = checked_text(&state, &me, board.id, &body.body).await?;
     me.throttle(&state, board.id, ip)?;
     let c = state
         .store
-        .add_comment(&actor, board.id, &t, &text, &mentions, key.as_deref())
+        .add_comment(
+            &actor,
+            board.id,
+            &t,
+            &text,
+            &mentions,
+            &body.drawing,
+            key.as_deref(),
+        )
         .await?;
     Ok(created(comment_by_id(&state, c.id).await?))
 }

@@ -6,6 +6,7 @@ use super::send_job;
 use super::templates::{self, DigestBoard, DigestLine};
 use crate::links::Links;
 use crate::state::AppState;
+use critboard_domain::events::CommentNews;
 use critboard_domain::{BoardEvent, EmailFrequency, ReviewStatus};
 use critboard_jobs::{Handler, Job, JobError, NewJob};
 use critboard_store::queries::events::StoredEvent;
@@ -283,6 +284,16 @@ fn line(e: &StoredEvent, mention: bool, links: &Links, board_link: &str) -> Dige
         ShareLinkRevoked(_) => format!("{who} revoked a share link"),
         GuestJoined(_) => format!("{who} opened the board as a guest"),
     };
+    // Marks drawn with a comment are named: the e-mail cannot show them.
+    let text = match &e.event {
+        ThreadOpened(CommentNews {
+            drawing: Some(d), ..
+        })
+        | CommentAdded(CommentNews {
+            drawing: Some(d), ..
+        }) => format!("{text}, drawing {d}"),
+        _ => text,
+    };
     let quote = match &e.event {
         ThreadOpened(c) | CommentAdded(c) => c.excerpt.clone(),
         _ => None,
@@ -304,5 +315,48 @@ fn named(name: &str) -> &str {
         "someone"
     } else {
         name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_name_the_marks_drawn_with_a_comment() {
+        let news = |drawing: Option<&str>| CommentNews {
+            asset_id: Some(Uuid::nil()),
+            thread_id: Uuid::nil(),
+            number: 3,
+            page: None,
+            comment_id: Uuid::nil(),
+            title: "Home".into(),
+            excerpt: Some("Move it".into()),
+            mentions: vec![],
+            drawing: drawing.map(str::to_owned),
+        };
+        let event = |e| StoredEvent {
+            id: Uuid::nil(),
+            board_id: Uuid::nil(),
+            actor_id: None,
+            actor_name: "Ada".into(),
+            created_at: chrono::Utc::now(),
+            event: e,
+        };
+        let links = Links::new("https://c.example");
+        let drawn = line(
+            &event(BoardEvent::ThreadOpened(news(Some("2 arrows")))),
+            false,
+            &links,
+            "b",
+        );
+        assert_eq!(drawn.text, "Ada pinned #3 on Home, drawing 2 arrows");
+        let plain = line(
+            &event(BoardEvent::CommentAdded(news(None))),
+            false,
+            &links,
+            "b",
+        );
+        assert_eq!(plain.text, "Ada replied in #3 on Home");
     }
 }

@@ -841,6 +841,79 @@ async fn reviewers_may_decide_when_the_board_says_so(app: TestApp) {
     assert!(board.body["due_at"].is_null());
 }
 
+/// Marks drawn with a comment are kept in picture fractions, checked one
+/// by one, named in the activity feed, and gone with a deleted comment.
+async fn comments_carry_drawings(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let (b, v) = picture(&app, &ada, &[]).await;
+    let arrow = json!({"kind": "arrow", "color": "red", "points": [[0.1, 0.2], [0.4, 0.5]]});
+    let stroke =
+        json!({"kind": "pen", "color": "blue", "points": [[0.5, 0.5], [0.55, 0.52], [0.6, 0.6]]});
+    let t = pin(
+        &ada,
+        &v,
+        json!({"x": 0.4, "y": 0.5, "drawing": [arrow.clone(), stroke.clone()]}),
+        "Move this over there",
+    )
+    .await
+    .expect(201);
+    assert_eq!(t.body["comments"][0]["drawing"], json!([arrow, stroke]));
+    let tid = t.body["id"].as_str().unwrap().to_owned();
+    // Bad marks: named by index, nothing stored.
+    let bad = pin(
+        &ada,
+        &v,
+        json!({"x": 0.1, "y": 0.1, "drawing": [arrow.clone(),
+            {"kind": "rectangle", "color": "green", "points": [[0.1, 0.1], [1.5, 0.2]]}]}),
+        "Out of bounds",
+    )
+    .await
+    .expect(422);
+    assert_eq!(bad.body["errors"][0]["field"], "drawing[1].points");
+    pin(
+        &ada,
+        &v,
+        json!({"x": 0.1, "y": 0.1, "drawing": [{"kind": "star", "color": "red", "points": []}]}),
+        "Unknown kind",
+    )
+    .await
+    .expect(422);
+    let reply = ada
+        .post(
+            &format!("/api/v1/threads/{tid}/comments"),
+            json!({"body": "And a box", "drawing": [
+                {"kind": "rectangle", "color": "green", "points": [[0.1, 0.1], [0.3, 0.2]]},
+                {"kind": "rectangle", "color": "green", "points": [[0.5, 0.1], [0.7, 0.2]]}]}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(reply.body["drawing"].as_array().unwrap().len(), 2);
+    let threads = ada
+        .get(&format!("/api/v1/versions/{v}/threads"))
+        .await
+        .expect(200);
+    assert_eq!(
+        threads.body["items"].as_array().unwrap().len(),
+        1,
+        "the refused pins left nothing"
+    );
+    let feed = ada
+        .get(&format!("/api/v1/boards/{b}/activity"))
+        .await
+        .expect(200);
+    assert_eq!(feed.body["items"][0]["event"]["drawing"], "2 rectangles");
+    assert_eq!(
+        feed.body["items"][1]["event"]["drawing"],
+        "an arrow and a freehand line"
+    );
+    let cid = reply.body["id"].as_str().unwrap();
+    ada.delete(&format!("/api/v1/comments/{cid}"))
+        .await
+        .expect(204);
+    let t = ada.get(&format!("/api/v1/threads/{tid}")).await.expect(200);
+    assert_eq!(t.body["comments"][1]["drawing"], json!([]));
+}
+
 async fn threads_stay_on_their_version_and_open_ones_carry_over(app: TestApp) {
     let ada = app.user("Ada").await;
     let (b, v1) = picture(&app, &ada, &[]).await;
@@ -1039,6 +1112,7 @@ backend_tests!(
     membership_changes_are_events,
     review_status_per_version_with_a_board_summary,
     reviewers_may_decide_when_the_board_says_so,
+    comments_carry_drawings,
     threads_stay_on_their_version_and_open_ones_carry_over,
     board_and_asset_pages_run_constant_queries,
     pins_and_areas_are_numbered_and_carry_comments,

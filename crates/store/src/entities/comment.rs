@@ -16,6 +16,9 @@ pub struct Model {
     pub edited_at: Option<DateTimeUtc>,
     pub deleted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// Marks drawn with it: a JSON list of `critboard_domain::discussion::Mark`.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub drawing: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,7 @@ mod m0012_slide_types;
 mod m0013_decisions;
 mod m0014_clients;
 mod m0015_guest_email;
+mod m0016_drawings;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_decisions::Migration),
             Box::new(m0014_clients::Migration),
             Box::new(m0015_guest_email::Migration),
+            Box::new(m0016_drawings::Migration),
         ]
     }
 }

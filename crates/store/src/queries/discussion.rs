@@ -5,7 +5,7 @@ use super::boards::BoardRow;
 use super::events::{audience_binds, requote, Actor, BOARD_AUDIENCE_IDS};
 use crate::entities::{asset, comment, guest_request_key, idempotency_key, thread};
 use crate::{new_id, Result, Store, StoreError};
-use critboard_domain::discussion::{excerpt, EXCERPT_MAX};
+use critboard_domain::discussion::{describe_drawing, excerpt, Mark, EXCERPT_MAX};
 use critboard_domain::events::{CommentNews, ThreadNews};
 use critboard_domain::{BoardEvent, BoardRole, ThreadState};
 use sea_orm::{
@@ -26,6 +26,8 @@ pub struct NewThread<'a> {
     pub page: i32,
     pub body: &'a str,
     pub mentions: &'a [Uuid],
+    /// Marks drawn with the first comment (checked by the caller).
+    pub drawing: &'a [Mark],
     pub idempotency_key: Option<&'a str>,
 }
 
@@ -177,6 +179,7 @@ impl Store {
             edited_at: Set(None),
             deleted_at: Set(None),
             created_at: Set(at),
+            drawing: Set(drawing_json(new.drawing)),
         }
         .insert(&*tx)
         .await?;
@@ -196,6 +199,7 @@ impl Store {
                 title,
                 excerpt: Some(excerpt(new.body, EXCERPT_MAX)),
                 mentions: new.mentions.to_vec(),
+                drawing: describe_drawing(new.drawing),
             }),
         )
         .await?;
@@ -260,6 +264,7 @@ impl Store {
         thread: &thread::Model,
         body: &str,
         mentions: &[Uuid],
+        drawing: &[Mark],
         idempotency_key: Option<&str>,
     ) -> Result<comment::Model> {
         let tx = self.begin_write().await?;
@@ -274,6 +279,7 @@ impl Store {
             edited_at: Set(None),
             deleted_at: Set(None),
             created_at: Set(self.now()),
+            drawing: Set(drawing_json(drawing)),
         }
         .insert(&*tx)
         .await?;
@@ -293,6 +299,7 @@ impl Store {
                 title,
                 excerpt: Some(excerpt(body, EXCERPT_MAX)),
                 mentions: mentions.to_vec(),
+                drawing: describe_drawing(drawing),
             }),
         )
         .await?;
@@ -348,6 +355,7 @@ impl Store {
             title,
             excerpt: text.map(|body| excerpt(body, EXCERPT_MAX)),
             mentions: newly,
+            drawing: None,
         };
         let event = match new_body {
             Some(_) => BoardEvent::CommentEdited(news),
@@ -416,4 +424,9 @@ impl Store {
         .all(self.conn())
         .await?)
     }
+}
+
+/// Marks as stored: a JSON list, or nothing for a comment without any.
+fn drawing_json(marks: &[Mark]) -> Option<String> {
+    (!marks.is_empty()).then(|| serde_json::to_string(marks).unwrap_or_default())
 }

@@ -64,4 +64,27 @@ describe("the picture, with the keyboard", () => {
     const img = await screen.findByRole("img");
     expect(img.className).toBe("picture backdrop-dark");
   });
+
+  it("draws a mark with the tool in hand instead of pinning", async () => {
+    const marks: unknown[] = [];
+    const drafts: unknown[] = [];
+    render(
+      <Canvas version={version("v1", "a1", "ready")} threads={[]} selected={null} draft={null} commenting canPin
+        tool={{ kind: "arrow", color: "blue" }} marks={[]} onMark={(m) => marks.push(m)}
+        onSelect={() => {}} onScale={() => {}} onImageError={() => {}} onDraft={(s) => drafts.push(s)} />,
+    );
+    const picture = await screen.findByRole("application");
+    await screen.findByRole("img");
+    HTMLElement.prototype.setPointerCapture ??= () => {};
+    const at = (x: number, y: number) => ({ pointerId: 1, button: 0, buttons: 1, clientX: x, clientY: y, pointerType: "mouse" });
+    fireEvent.pointerDown(picture, at(400, 300));
+    fireEvent.pointerMove(picture, at(450, 320));
+    fireEvent.pointerUp(picture, at(500, 350));
+    expect(drafts).toEqual([]);
+    expect(marks).toHaveLength(1);
+    const m = marks[0] as { kind: string; color: string; points: number[][] };
+    expect([m.kind, m.color]).toEqual(["arrow", "blue"]);
+    expect(m.points[0][0]).toBeCloseTo(0.5, 2);
+    expect(m.points[1][0]).toBeGreaterThan(m.points[0][0]);
+  });
 });

@@ -3,9 +3,11 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent as KeyEvent, type PointerEvent } from "react";
 import type { Thread, Version } from "../../api/client";
 import {
-  bounded, centred, fitted, initialMode, nudge, NUDGE, pan, pinAtCentre, reveal, shapeFromDrag, toScreen, wheelZoom, zoomAt,
-  type FitMode, type Shape, type Size, type View,
+  bounded, centred, fitted, initialMode, nudge, NUDGE, pan, pinAtCentre, reveal, shapeFromDrag, toPicture, toScreen, wheelZoom,
+  zoomAt, type FitMode, type Shape, type Size, type View,
 } from "./geometry";
+import { markFromDrag, strokeFrom, type Mark, type MarkColor, type MarkKind, type Point } from "./drawing";
+import { Marks } from "./Marks";
 
 export interface CanvasHandle {
   zoomBy(factor: number): void;
@@ -26,6 +28,11 @@ interface Props {
   canPin?: boolean;
   /** Behind transparent pixels. */
   backdrop?: Backdrop;
+  /** A drawing tool in hand: drags draw marks instead of pins. */
+  tool?: { kind: MarkKind; color: MarkColor } | null;
+  /** Marks shown over the picture (the chosen thread's, and the ones being drawn). */
+  marks?: Mark[];
+  onMark?: (mark: Mark) => void;
   onSelect: (threadId: string) => void;
   /** A new pin or area; `byKeyboard` when placed or moved with keys (focus stays here). */
   onDraft: (shape: Shape, byKeyboard?: boolean) => void;
@@ -52,13 +59,14 @@ export interface Remembered {
 
 type Gesture =
   | { kind: "mark"; from: { x: number; y: number }; to: { x: number; y: number } }
+  | { kind: "draw"; points: Point[] }
   | { kind: "pan"; last: { x: number; y: number } }
   | { kind: "pinch"; distance: number };
 
 export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
   {
-    version, threads, selected, draft, commenting, canPin, backdrop, onSelect, onDraft, onWrite, onScale, onMode, onImageError,
-    remembered, onView,
+    version, threads, selected, draft, commenting, canPin, backdrop, tool, marks = [], onMark, onSelect, onDraft, onWrite,
+    onScale, onMode, onImageError, remembered, onView,
   }, ref,
 ) {
   const box = useRef<HTMLDivElement>(null);
@@ -216,6 +224,9 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
     if (pointers.current.size === 2) {
       const [a, b] = [...pointers.current.values()];
       setGesture({ kind: "pinch", distance: Math.hypot(a.x - b.x, a.y - b.y) });
+    } else if (tool && !space && e.button === 0 && view) {
+      const p = toPicture(view, picture, local(e).x, local(e).y);
+      setGesture({ kind: "draw", points: [[p.x, p.y]] });
     } else if (commenting && !space && e.button === 0) {
       setGesture({ kind: "mark", from: local(e), to: local(e) });
     } else {
@@ -241,6 +252,9 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
       setGesture({ kind: "pan", last: p });
     } else if (gesture.kind === "mark") {
       setGesture({ ...gesture, to: p });
+    } else if (gesture.kind === "draw" && view) {
+      const f = toPicture(view, picture, p.x, p.y);
+      setGesture({ kind: "draw", points: [...gesture.points, [f.x, f.y]] });
     }
   };
 
@@ -255,6 +269,10 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
     if (gesture?.kind === "mark" && view) {
       const shape = shapeFromDrag(view, picture, gesture.from, local(e));
       if (shape) onDraft(shape);
+    }
+    if (gesture?.kind === "draw" && tool) {
+      const mark = drawn(tool, gesture.points);
+      if (mark) onMark?.(mark);
     }
     setGesture(null);
   };
@@ -286,7 +304,7 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
     // The picture is one keyboard-operable region (zoom and pan keys, Space
     // to drag, Enter to pin); jsx-a11y does not count `application` as interactive.
     // eslint-disable-next-line jsx-a11y-x/no-noninteractive-element-interactions
-    <div ref={box} className={`canvas${commenting && !space ? " commenting" : ""}${gesture?.kind === "pan" ? " panning" : ""}`}
+    <div ref={box} className={`canvas${(commenting || tool) && !space ? " commenting" : ""}${gesture?.kind === "pan" ? " panning" : ""}`}
       onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={cancel} onKeyDown={keys}
       // eslint-disable-next-line jsx-a11y-x/no-noninteractive-tabindex
       onContextMenu={(e) => e.preventDefault()} tabIndex={0}
@@ -301,6 +319,9 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
               className={`${t.state}${t.id === selected ? " selected" : ""}${t.id === flash ? " flash" : ""}`}
               onClick={() => onSelect(t.id)} title={`Thread ${t.number}`} />
           ))}
+          <Marks marks={gesture?.kind === "draw" && tool ? [...marks, ...maybe(drawn(tool, gesture.points))] : marks}
+            width={picture.width} height={picture.height}
+            style={{ left: view.tx, top: view.ty, width: picture.width * view.scale, height: picture.height * view.scale }} />
           {draft && <Marker view={view} picture={picture} shape={draft} label="+" className="draft" />}
           {gesture?.kind === "mark" && (() => {
             const s = shapeFromDrag(view, picture, gesture.from, gesture.to);
@@ -311,6 +332,14 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
     </div>
   );
 });
+
+/** The mark a drawing gesture made so far, if any. */
+function drawn(tool: { kind: MarkKind; color: MarkColor }, points: Point[]): Mark | null {
+  if (tool.kind === "pen") return strokeFrom(points, tool.color);
+  return markFromDrag(tool.kind, tool.color, points[0], points[points.length - 1]);
+}
+
+const maybe = <T,>(v: T | null): T[] => (v ? [v] : []);
 
 const ARROWS: Record<string, [number, number]> = {
   ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1],

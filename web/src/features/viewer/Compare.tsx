@@ -3,15 +3,19 @@
 import { useState } from "react";
 import type { Version } from "../../api/client";
 import { isTransparent } from "./backdrop";
+import type { Mark } from "./drawing";
+import { Marks } from "./Marks";
 
 const src = (v: Version) => v.thumbnails.view?.url ?? v.file_url;
 // Transparent parts on a checkerboard: in overlay, the version underneath
 // must not show through the one on top.
 const look = (v: Version, extra = "") => [isTransparent(v) ? "backdrop-checker" : "", extra].filter(Boolean).join(" ") || undefined;
 
-export function Compare({ versions, left, right, onLeft, onClose, onImageError, page }: {
+export function Compare({ versions, left, right, onLeft, onClose, onImageError, page, marks = {} }: {
   versions: Version[]; left: Version; right: Version; onLeft: (id: string) => void; onClose: () => void;
   onImageError: () => void;
+  /** Marks to draw over a version's picture, by version id (the open thread's). */
+  marks?: Record<string, Mark[]>;
   /** On a deck: the page compared, whether the left version lacks it, and
    *  whether either version's pages are still on their way. */
   page?: { number: number; missing: boolean; loading: boolean };
@@ -66,7 +70,10 @@ export function Compare({ versions, left, right, onLeft, onClose, onImageError, 
           {[left, right].map((v) => (
             // Keyed by picture: another page never shows the last one while it loads.
             <figure key={src(v)}>
-              <img src={src(v)} alt={`Version ${v.number}`} className={look(v)} onError={onImageError} />
+              <div className="compare-picture">
+                <img src={src(v)} alt={`Version ${v.number}`} className={look(v)} onError={onImageError} />
+                <Marks marks={marks[v.id] ?? []} width={v.width || 1} height={v.height || 1} />
+              </div>
               <figcaption>Version {v.number}{page ? `, page ${page.number}` : ""} · {v.original_name}</figcaption>
             </figure>
           ))}
@@ -75,6 +82,8 @@ export function Compare({ versions, left, right, onLeft, onClose, onImageError, 
         <div className="overlay" style={{ aspectRatio: `${width} / ${height}` }}>
           <img key={src(right)} src={src(right)} alt={`Version ${right.number}`} className={look(right)} style={box(right)}
             onError={onImageError} />
+          <Marks marks={marks[right.id] ?? []} width={right.width || 1} height={right.height || 1}
+            style={{ left: 0, top: 0, ...box(right) }} />
           <img key={src(left)} src={src(left)} alt={`Version ${left.number}`} className={look(left, "top")} onError={onImageError}
             style={{ ...box(left), clipPath: `inset(0 ${wipe}% 0 0)` }} />
           <span className="divider" style={{ left: `${split}%` }} aria-hidden="true" />

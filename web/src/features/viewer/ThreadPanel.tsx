@@ -6,6 +6,7 @@ import { CommentText } from "../../components/CommentText";
 import { ago } from "../../components/ui/kit";
 import { Composer } from "./Composer";
 import { GuestEmail } from "./GuestEmail";
+import type { Mark } from "./drawing";
 import type { Shape } from "./geometry";
 import type { Person } from "./mentions";
 import { useDeleteComment, useEditComment, useReply, useSetThreadState } from "./api";
@@ -25,6 +26,9 @@ interface Props {
   draft: Shape | null;
   /** The new comment's box takes focus (not while a pin is moved with keys). */
   focusComposer?: boolean;
+  /** Marks drawn to go with the next comment posted, and told when they went. */
+  drawing?: Mark[];
+  onDrawingPosted?: () => void;
   showResolved: boolean;
   people: Person[];
   me: Me;
@@ -64,6 +68,7 @@ export function ThreadPanel(props: Props) {
       {draft && (
         <div className="new-thread">
           <h3>New comment</h3>
+          {props.drawing && props.drawing.length > 0 && <p className="marks-pending">{marksNote(props.drawing.length)} with it.</p>}
           <Composer label="New comment" submitLabel="Post" people={people} focusOnOpen={props.focusComposer ?? true}
             onSubmit={props.onCreate} onCancel={props.onCancelDraft} />
         </div>
@@ -114,13 +119,17 @@ export function ThreadPanel(props: Props) {
   );
 }
 
+const marksNote = (n: number) => (n === 1 ? "Your mark goes" : `Your ${n} marks go`);
+
 function authorName(c: Comment | undefined): string {
   if (!c) return "";
   if (c.author) return c.author.display_name;
   return c.guest_name ? `${c.guest_name} (guest)` : "Someone";
 }
 
-function ThreadDetail({ assetId, thread, people, me, canComment, canModerate, canDeleteAny, onSelect }: Props & { thread: Thread }) {
+function ThreadDetail({
+  assetId, thread, people, me, canComment, canModerate, canDeleteAny, onSelect, drawing, onDrawingPosted,
+}: Props & { thread: Thread }) {
   const author = thread.created_by ? { author: { id: thread.created_by } } : { guest_id: thread.created_by_guest };
   const mayResolve = canModerate || (canComment && isMine(me, author));
   const resolution = useSetThreadState(assetId, thread.id);
@@ -131,7 +140,8 @@ function ThreadDetail({ assetId, thread, people, me, canComment, canModerate, ca
   // A saved reply refreshes the picture's threads; a failed refresh only
   // waits for the next live event.
   const reply = async (body: string, key: string) => {
-    await replying.mutateAsync({ body, key });
+    await replying.mutateAsync({ body, key, drawing: drawing?.length ? drawing : undefined });
+    if (drawing?.length) onDrawingPosted?.();
   };
 
   return (
@@ -154,6 +164,7 @@ function ThreadDetail({ assetId, thread, people, me, canComment, canModerate, ca
             people={people} />
         ))}
       </ol>
+      {canComment && drawing && drawing.length > 0 && <p className="marks-pending">{marksNote(drawing.length)} with your reply.</p>}
       {canComment && <Composer label="Reply" submitLabel="Reply" people={people} onSubmit={reply} />}
     </div>
   );

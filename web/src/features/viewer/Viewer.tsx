@@ -21,6 +21,8 @@ import { ago } from "../../components/ui/kit";
 import { Compare } from "./Compare";
 import { BackdropButton, isTransparent, useBackdrop } from "./backdrop";
 import { Decision } from "./Decisions";
+import { DrawTools } from "./DrawTools";
+import { MARKS_MAX, nextTool, type Mark, type MarkColor, type MarkKind } from "./drawing";
 import type { FitMode, Shape } from "./geometry";
 import { ThreadPanel, type Me } from "./ThreadPanel";
 import {
@@ -65,6 +67,10 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   // A pin placed with keys keeps focus on the picture until Enter again.
   const [keyDraft, setKeyDraft] = useState(false);
   const [backdrop, nextBackdrop] = useBackdrop();
+  // Drawing: the tool in hand, its colour, and the marks for the next comment.
+  const [tool, setTool] = useState<MarkKind | null>(null);
+  const [color, setColor] = useState<MarkColor>("red");
+  const [marks, setMarks] = useState<Mark[]>([]);
   const [showResolved, setShowResolved] = useState(false);
   const [commenting, setCommenting] = useState(true);
   const [comparing, setComparing] = useState<string | null>(null);
@@ -209,7 +215,8 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
       // Esc leaves compare or closes the thread wherever focus is, unless
       // it would drop words being typed (the composer handles its own).
       if (e.key === "Escape" && !(t.closest("textarea, input") as HTMLInputElement | null)?.value) {
-        if (draft) setDraft(null);
+        if (tool) setTool(null);
+        else if (draft) setDraft(null);
         else if (comparing) setComparing(null);
         else if (selected) select(null);
         else return;
@@ -232,6 +239,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
         case "1": canvas.current?.actualSize(); break;
         case "?": setHelp(true); break;
         case "b": case "B": if (transparent) nextBackdrop(); break;
+        case "d": case "D": if (canComment) setTool((t) => nextTool(t)); break;
         default: return;
       }
       e.preventDefault();
@@ -258,10 +266,25 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
 
   const createThread = async (body: string, key: string) => {
     if (!draft) return;
-    const t = await creation.mutateAsync({ shape: draft, body, key, page: shownPage });
+    const t = await creation.mutateAsync({ shape: draft, body, key, page: shownPage, drawing: marks.length ? marks : undefined });
     setDraft(null);
+    drawingPosted();
     select(t.id);
   };
+
+  const drawingPosted = () => {
+    setMarks([]);
+    setTool(null);
+  };
+  // A first mark with no thread open starts a new comment where it begins.
+  const addMark = (m: Mark) => {
+    setMarks((all) => [...all, m].slice(0, MARKS_MAX));
+    if (!draft && !selected) {
+      setDraft({ x: m.points[0][0], y: m.points[0][1] });
+      setKeyDraft(true);
+    }
+  };
+  const selectedMarks = (threads ?? []).find((t) => t.id === selected)?.comments.flatMap((c) => c.drawing ?? []) ?? [];
 
   const pageThreads = (threads ?? []).filter(onPage);
   const visible = pageThreads.filter((t) => showResolved || t.state === "open" || t.id === selected);
@@ -355,6 +378,10 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
               <button type="button" aria-pressed={commenting} className={commenting ? "on" : ""}
                 onClick={() => setCommenting((c) => !c)} title="Comment mode (C)">Comment</button>
             )}
+            {canComment && (
+              <DrawTools tool={tool} color={color} count={marks.length} onTool={setTool} onColor={setColor}
+                onUndo={() => setMarks((all) => all.slice(0, -1))} onClear={() => setMarks([])} />
+            )}
             <button type="button" onClick={() => canvas.current?.zoomBy(0.8)} aria-label="Zoom out" title="Zoom out (−)">−</button>
             <span className="pct" aria-live="polite">{Math.round(scale * 100)}%</span>
             <button type="button" onClick={() => canvas.current?.zoomBy(1.25)} aria-label="Zoom in" title="Zoom in (+)">+</button>
@@ -431,6 +458,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
         {comparing && left ? (
           <Compare versions={versions} left={deck ? asPage(left, comparedPages?.[shownPage - 1]) : left}
             right={shown} onLeft={setComparing} onClose={() => setComparing(null)} onImageError={imageFailed}
+            marks={{ [shown.id]: selectedMarks }}
             page={deck ? {
               number: shownPage,
               missing: !!comparedPages && !comparedPages[shownPage - 1],
@@ -454,12 +482,13 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
           <Canvas key={deck ? viewKey : undefined} ref={canvas} version={shown} onImageError={imageFailed} threads={visible} selected={selected} draft={draft}
             remembered={deck ? views.current.get(viewKey) : undefined} onView={deck ? rememberView : undefined}
             commenting={canComment && commenting} canPin={canComment} backdrop={transparent ? backdrop : undefined}
+            tool={canComment && tool ? { kind: tool, color } : null} marks={[...selectedMarks, ...marks]} onMark={addMark}
             onSelect={select} onScale={setScale} onMode={setFitMode}
             onDraft={(s, byKeyboard) => { setDraft(s); setKeyDraft(!!byKeyboard); setSelected(null); }}
             onWrite={() => setKeyDraft(false)} />
         )}
         <ThreadPanel assetId={id} boardId={asset.board_id} threads={deck ? pageThreads : threads ?? []} previousOpen={previousOpen} selected={selected} draft={draft}
-          focusComposer={!keyDraft}
+          focusComposer={!keyDraft} drawing={marks} onDrawingPosted={drawingPosted}
           showResolved={showResolved} people={people} me={me} canComment={canComment} canModerate={canEdit}
           canDeleteAny={canDeleteAny}
           onShowResolved={setShowResolved} onSelect={select} onCreate={createThread}
@@ -480,6 +509,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
             <dt>+ / −, Ctrl + wheel, pinch</dt><dd>Zoom</dd>
             <dt>W / 0 / 1</dt><dd>Fit width / fit page / actual size</dd>
             <dt>Ctrl + Enter</dt><dd>Post a comment</dd>
+            <dt>D</dt><dd>Drawing tools in turn: arrow, rectangle, ellipse, freehand, none (Esc puts it down)</dd>
             <dt>B</dt><dd>Backdrop of a transparent picture: checkerboard, dark, light</dd>
             <dt>Esc</dt><dd>Cancel the new pin, leave compare, close the thread</dd>
           </dl>

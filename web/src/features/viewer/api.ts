@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { client, data, type ReviewStatus, type Thread, type ThreadState } from "../../api/client";
 import { keys } from "../../api/keys";
+import type { Mark } from "./drawing";
 
 export function useAssetDetail(id: string) {
   return useQuery({
@@ -72,18 +73,19 @@ export function useDeleteAsset(assetId: string) {
 
 /** `key`: the draft's Idempotency-Key, the same across retries of one text. */
 export function useCreateThread(assetId: string, versionId: string) {
-  return useAssetMutation(assetId, ({ shape, body, key, page }: {
+  return useAssetMutation(assetId, ({ shape, body, key, page, drawing }: {
     shape: { x: number; y: number; w?: number | null; h?: number | null }; body: string; key: string; page?: number;
+    drawing?: Mark[];
   }) => data(client.POST("/api/v1/versions/{id}/threads", {
     params: { path: { id: versionId }, header: { "Idempotency-Key": key } },
-    body: { ...shape, body, page },
+    body: { ...shape, body, page, drawing },
   })));
 }
 
 export function useReply(assetId: string, threadId: string) {
-  return useAssetMutation(assetId, ({ body, key }: { body: string; key: string }) =>
+  return useAssetMutation(assetId, ({ body, key, drawing }: { body: string; key: string; drawing?: Mark[] }) =>
     data(client.POST("/api/v1/threads/{id}/comments", {
-      params: { path: { id: threadId }, header: { "Idempotency-Key": key } }, body: { body },
+      params: { path: { id: threadId }, header: { "Idempotency-Key": key } }, body: { body, drawing },
     })));
 }
 
