@@ -13,7 +13,7 @@ export function Marks({ marks, width, height, className, style }: {
   if (marks.length === 0) return null;
   const px = (p: number[]): Point => [p[0] * width, p[1] * height];
   // Arrow heads a fixed share of the picture, so they read at any zoom.
-  const head = Math.max(width, height) * 0.02;
+  const head = Math.max(width, height) * 0.025;
   return (
     <svg className={`marks${className ? ` ${className}` : ""}`} viewBox={`0 0 ${width} ${height}`}
       preserveAspectRatio="none" style={style} aria-hidden="true">
@@ -24,9 +24,10 @@ export function Marks({ marks, width, height, className, style }: {
           case "arrow": {
             const [l, r] = arrowHead(a, b, head);
             return (
-              <g key={i} {...common}>
-                <line x1={a[0]} y1={a[1]} x2={b[0]} y2={b[1]} />
-                <polyline points={`${l[0]},${l[1]} ${b[0]},${b[1]} ${r[0]},${r[1]}`} />
+              // vector-effect is not inherited: each shape keeps its own stroke width.
+              <g key={i}>
+                <line {...common} x1={a[0]} y1={a[1]} x2={b[0]} y2={b[1]} />
+                <polyline {...common} points={`${l[0]},${l[1]} ${b[0]},${b[1]} ${r[0]},${r[1]}`} />
               </g>
             );
           }
