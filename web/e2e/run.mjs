@@ -95,12 +95,13 @@ async function axeCheck(page, screen) {
   if (violations.length) throw new Error(`axe on ${screen}:\n  ${violations.join("\n  ")}`);
 }
 
+/** Signs in; with one workspace, that is where the person lands. */
 async function signIn(page, base, email, password) {
   await page.goto(base);
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Workspaces" }).waitFor();
+  await page.getByRole("heading", { name: "Studio North" }).waitFor();
 }
 
 /** A DataTransfer holding files (`{name, b64, type?}`, PNG unless typed), as a file manager drops them. */
@@ -215,13 +216,15 @@ test("confirm the address, then reset a forgotten password", async ({ page, base
   await page.getByLabel("E-mail").fill("ada@example.com");
   await page.getByLabel("Password").fill("a-brand-new-passphrase");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Workspaces" }).waitFor();
-  await page.getByText("Studio North").waitFor();
+  // Her one workspace is where she lands.
+  await page.getByRole("heading", { name: "Studio North" }).waitFor();
 });
 
 
 test("the review story: upload, pin, live reply, resolve, new version, approve, guest, inbox", async ({ page: ada, base, data, browser }) => {
   await signIn(ada, base, "ada@example.com", "a-brand-new-passphrase");
+  await ada.goto(base);
+  await ada.getByRole("heading", { name: "Workspaces" }).waitFor();
   await axeCheck(ada, "workspaces");
   await ada.getByRole("link", { name: "Studio North" }).click();
   await ada.getByRole("heading", { name: "Studio North" }).waitFor();
@@ -467,7 +470,7 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
 
   // Bob came in through a board invitation: a client of the workspace, whom Ada makes a member.
   await ada.goto(base + story.board);
-  await ada.getByRole("link", { name: "← Workspace" }).click();
+  await ada.getByRole("link", { name: /^← (Workspace|Folder)$/ }).click();
   await ada.getByRole("link", { name: "People" }).click();
   const bobRole = ada.getByRole("combobox", { name: /^Role of Bob/ });
   if ((await bobRole.inputValue()) !== "client") throw new Error(`Bob is ${await bobRole.inputValue()}, not a client`);
@@ -484,7 +487,6 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
 
 test("twenty pictures at once: every thumbnail arrives over the stream, with no polling", async ({ page, base }) => {
   await signIn(page, base, "ada@example.com", "a-brand-new-passphrase");
-  await page.getByRole("link", { name: "Studio North" }).click();
   await page.getByLabel("New board").fill("Twenty at once");
   await page.getByRole("button", { name: "Create board" }).click();
   await page.getByRole("heading", { name: "Twenty at once" }).waitFor();
@@ -524,7 +526,6 @@ test("a website: add it from the board page, pin on the phone capture, re-captur
   const site = await serveSites();
   try {
     await signIn(page, base, "ada@example.com", "a-brand-new-passphrase");
-    await page.getByRole("link", { name: "Studio North" }).click();
     await page.getByLabel("New board").fill("Agency website");
     await page.getByRole("button", { name: "Create board" }).click();
     await page.getByRole("heading", { name: "Agency website" }).waitFor();
@@ -585,7 +586,6 @@ test("a website: add it from the board page, pin on the phone capture, re-captur
 
 test("a deck: drop a PDF on the board, pin on page 3, upload a revised deck, see the thread carried", async ({ page, base }) => {
   await signIn(page, base, "ada@example.com", "a-brand-new-passphrase");
-  await page.getByRole("link", { name: "Studio North" }).click();
   await page.getByLabel("New board").fill("Pitch deck");
   await page.getByRole("button", { name: "Create board" }).click();
   await page.getByRole("heading", { name: "Pitch deck" }).waitFor();

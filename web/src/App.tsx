@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { ApiError, type User } from "./api/client";
-import { signOut as endSession } from "./api/session";
+import { landing, signOut as endSession } from "./api/session";
 import { useMe, useSetMe } from "./api/me";
 import { afterSignIn, href, matchRoute, navigate, signInHere, usePath, type Match, type RouteName } from "./lib/router";
 import { ForgotPassword, ResetPassword, VerifyEmail } from "./features/auth/AccountLinks";
@@ -68,7 +68,12 @@ export function App() {
   if (page && "bare" in page) return page.bare({ m, user, setUser, path });
   if (page && page.account && user === null) {
     const mode = m.name === "signup" ? "signup" : "signin";
-    return <AuthForm mode={mode} onSignedIn={(u) => { setUser(u); navigate(afterSignIn(path)); }} />;
+    return (
+      <AuthForm mode={mode} onSignedIn={async (u) => {
+        setUser(u);
+        navigate(await landing(afterSignIn(path), href("home"), (id) => href("workspace", { id })));
+      }} />
+    );
   }
 
   const signOut = async () => {

@@ -19,3 +19,17 @@ export const signOut = () => client.POST("/api/v1/auth/logout");
 /** Opens a share link as a guest (a signed-in person under their own name). */
 export const openShareLink = (token: string, body: Schemas["GuestIn"]) =>
   remembered(client.POST("/api/v1/share/{token}/session", { params: { path: { token } }, body }));
+
+/**
+ * Where signing in leads: where the person was going, except that the
+ * list of workspaces is skipped for someone who has exactly one.
+ */
+export async function landing(target: string, home = "/", workspacePath = (id: string) => `/w/${id}`): Promise<string> {
+  if (target !== home) return target;
+  try {
+    const { items } = await data(client.GET("/api/v1/workspaces"));
+    return items.length === 1 ? workspacePath(items[0].id) : target;
+  } catch {
+    return target;
+  }
+}

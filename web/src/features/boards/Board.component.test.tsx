@@ -269,4 +269,18 @@ describe("board page", () => {
     await screen.findByText(/Website capture is not available on this server: it needs Chromium/);
     expect(screen.queryByLabelText("Page address")).toBeNull();
   });
+
+  it("leads back to the board's folder, and counts open threads without emoji", async () => {
+    const withThreads = asset("a1", "Home", { ...version("v1", "a1", "ready"), open_thread_count: 3 });
+    server.use(
+      http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(
+        board({ comment: true, edit: true, manage: true, capture: false }, { folder_id: "f1", asset_count: 1 }))),
+      http.get(`*/api/v1/boards/${BOARD}/assets`, () => HttpResponse.json({ items: [withThreads], next_cursor: null })),
+      http.get("*/api/v1/me/notification-settings", () => HttpResponse.json(noSettings)),
+    );
+    renderWithApp(<BoardPage id={BOARD} signedIn />);
+    const back = await screen.findByRole("link", { name: "← Folder" });
+    expect(back.getAttribute("href")).toBe(`/w/${board({ comment: true, edit: true, manage: true, capture: false }).workspace_id}?folder=f1`);
+    expect(screen.getByTitle("Open threads").textContent).toBe("Open threads: 3");
+  });
 });

@@ -114,7 +114,11 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
     <section className="board-page">
       <header className="board-head">
         <div>
-          {signedIn && <Link to={href("workspace", { id: board.workspace_id })} className="crumb">← Workspace</Link>}
+          {signedIn && (
+            <Link to={href("workspace", { id: board.workspace_id }, { folder: board.folder_id })} className="crumb">
+              ← {board.folder_id ? "Folder" : "Workspace"}
+            </Link>
+          )}
           <h1>{board.name}</h1>
           {board.description && <p className="description">{board.description}</p>}
           <p className="meta">
@@ -235,7 +239,14 @@ function AssetCard({ asset, canCapture }: { asset: Asset; canCapture: boolean })
             </span>
           )}
           <span className="counts">
-            {openThreads > 0 && <span title="Open threads">💬 {openThreads}</span>}
+            {openThreads > 0 && (
+              <span title="Open threads" className="open-count">
+                <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" className="icon">
+                  <path d="M2 3h12v8H6l-3 3v-3H2z" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
+                </svg>
+                <span className="visually-hidden">Open threads: </span>{openThreads}
+              </span>
+            )}
             {asset.version_count > 1 && <span title="Versions">v{asset.version_count}</span>}
           </span>
         </div>

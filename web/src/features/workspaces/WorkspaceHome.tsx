@@ -288,7 +288,7 @@ function Home({ id }: { id: string }) {
               <input type="search" value={query} maxLength={120} placeholder="Board name"
                 onChange={(e) => setQuery(e.target.value)} />
             </label>
-            {workspace?.role !== "client" && <div className="wh-create">
+            {workspace?.role !== "client" && view.kind !== "archived" && <div className="wh-create">
               <CreateByName label="New board" button="Create board" placeholder="e.g. Homepage redesign"
                 create={async (name) => {
                   const folder_id = view.kind === "folder" ? view.id : null;
