@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { UploadQueue, type Item, type Transport } from "../lib/uploads/queue";
 import { UploadList } from "./UploadList";
@@ -34,5 +34,18 @@ describe("the upload list", () => {
     expect(screen.getByRole("progressbar", { name: "going.png upload progress" })).toBeTruthy();
     expect(screen.getByText("50%")).toBeTruthy();
     expect(screen.getByRole("button", { name: "Cancel going.png" })).toBeTruthy();
+  });
+
+  it("sums up a finished batch, keeping only the files that need attention in view", () => {
+    const items = [
+      ...Array.from({ length: 11 }, (_, n) => item(`p${n}.png`, { state: "done", sent: 2048 })),
+      item("bad.png", { state: "failed", error: "Not a picture.", retryable: false }),
+    ];
+    render(<UploadList queue={queue} items={items} />);
+    expect(screen.getByRole("status").textContent).toContain("11 uploaded, 1 failed");
+    expect(screen.getByText("bad.png")).toBeTruthy();
+    expect(screen.queryByText("p3.png")).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Show all" }));
+    expect(screen.getByText("p3.png")).toBeTruthy();
   });
 });

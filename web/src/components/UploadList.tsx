@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { canRetry, type Item, type UploadQueue } from "../lib/uploads/queue";
 
 const STATE_LABEL: Record<Item["state"], string> = {
@@ -9,13 +10,36 @@ const STATE_LABEL: Record<Item["state"], string> = {
   cancelled: "Cancelled",
 };
 
-/** One line per file being sent, with its progress, cancel and retry. */
+/** What a finished batch says of itself: "12 uploaded", "11 uploaded, 1 failed". */
+export function uploadSummary(items: Item[]): string {
+  const count = (state: Item["state"]) => items.filter((i) => i.state === state).length;
+  const parts = [`${count("done")} uploaded`];
+  if (count("failed")) parts.push(`${count("failed")} failed`);
+  if (count("cancelled")) parts.push(`${count("cancelled")} cancelled`);
+  return parts.join(", ");
+}
+
+/**
+ * One line per file being sent, with its progress, cancel and retry; once
+ * all are through, a summary, with only the files that need attention
+ * still listed (the rest one click away).
+ */
 export function UploadList({ items, queue }: { items: Item[]; queue: UploadQueue }) {
   const active = items.some((i) => ["queued", "uploading", "finishing"].includes(i.state));
+  const [all, setAll] = useState(false);
+  const shown = active || all ? items : items.filter((i) => i.state !== "done");
   return (
     <section className="uploads" aria-label="Uploads">
+      {!active && (
+        <p className="uploads-summary" role="status">
+          {uploadSummary(items)}
+          {shown.length < items.length && (
+            <button type="button" className="link" onClick={() => setAll(true)}>Show all</button>
+          )}
+        </p>
+      )}
       <ul>
-        {items.map((i) => {
+        {shown.map((i) => {
           const pct = i.file.size ? Math.round((i.sent / i.file.size) * 100) : 0;
           return (
             <li key={i.key} className={`upload ${i.state}`}>
