@@ -412,9 +412,22 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   const phoneWidth = guest.viewportSize().width;
   const overflow = await guest.evaluate((w) => document.documentElement.scrollWidth - w, phoneWidth);
   if (overflow > 0) throw new Error(`the viewer is ${overflow} px wider than the phone`);
+  // One finger scrolls the page past the picture; the toolbar keeps to little room.
+  const touch = await guest.locator(".canvas").evaluate((el) => getComputedStyle(el).touchAction);
+  if (touch !== "pan-y") throw new Error(`the picture takes every swipe (touch-action ${touch})`);
+  const toolbar = (await guest.locator(".review-bar").boundingBox()).height;
+  console.log(`     phone review bar: ${Math.round(toolbar)} px tall`);
+  if (toolbar > 100) throw new Error(`the phone's review bar is ${toolbar} px tall`);
+  // A tap pins, and the comment box comes into view.
   const gbox = await guest.locator(".canvas").boundingBox();
-  await guest.mouse.click(gbox.x + gbox.width / 2, gbox.y + gbox.height / 3);
-  await guest.getByRole("combobox", { name: "New comment" }).fill("Could the prices be larger?");
+  await guest.touchscreen.tap(gbox.x + gbox.width / 2, gbox.y + gbox.height / 3);
+  const guestBox = guest.getByRole("combobox", { name: "New comment" });
+  await guestBox.waitFor();
+  await guest.waitForFunction(() => {
+    const r = document.querySelector('[aria-label="New comment"]')?.getBoundingClientRect();
+    return r && r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+  await guestBox.fill("Could the prices be larger?");
   await guest.getByRole("button", { name: "Post" }).click();
   await guest.getByRole("button", { name: "Thread 1" }).waitFor();
   await guest.getByText("Grace from Client Co (guest)").waitFor();

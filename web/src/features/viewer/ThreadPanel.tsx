@@ -55,6 +55,13 @@ export function ThreadPanel(props: Props) {
   useEffect(() => {
     selectedRef.current?.scrollIntoView({ block: "nearest" });
   }, [selected]);
+  // On a phone the panel is under the picture: a new pin brings its box into view.
+  const newThread = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (draft && window.matchMedia?.("(max-width: 760px)").matches) {
+      newThread.current?.scrollIntoView?.({ block: "nearest" });
+    }
+  }, [draft !== null]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <aside className="thread-panel" aria-label="Comments">
@@ -66,7 +73,7 @@ export function ThreadPanel(props: Props) {
         </label>
       </header>
       {draft && (
-        <div className="new-thread">
+        <div className="new-thread" ref={newThread}>
           <h3>New comment</h3>
           {props.drawing && props.drawing.length > 0 && <p className="marks-pending">{marksNote(props.drawing.length)} with it.</p>}
           <Composer label="New comment" submitLabel="Post" people={people} focusOnOpen={props.focusComposer ?? true}

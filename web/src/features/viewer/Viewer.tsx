@@ -386,10 +386,10 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
             <span className="pct" aria-live="polite">{Math.round(scale * 100)}%</span>
             <button type="button" onClick={() => canvas.current?.zoomBy(1.25)} aria-label="Zoom in" title="Zoom in (+)">+</button>
             <button type="button" onClick={() => canvas.current?.fitWidth()} title="Fit width (W)"
-              aria-pressed={fitMode === "width"} className={fitMode === "width" ? "on" : ""}>Fit width</button>
+              aria-pressed={fitMode === "width"} className={fitMode === "width" ? "fit on" : "fit"}>Fit width</button>
             <button type="button" onClick={() => canvas.current?.fit()} title="Fit page (0)"
-              aria-pressed={fitMode === "page"} className={fitMode === "page" ? "on" : ""}>Fit page</button>
-            <button type="button" onClick={() => canvas.current?.actualSize()} title="Actual size (1)">100%</button>
+              aria-pressed={fitMode === "page"} className={fitMode === "page" ? "fit on" : "fit"}>Fit page</button>
+            <button type="button" className="fit" onClick={() => canvas.current?.actualSize()} title="Actual size (1)">100%</button>
             {transparent && <BackdropButton backdrop={backdrop} onNext={nextBackdrop} />}
             <button type="button" className="link" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">?</button>
           </div>
