@@ -394,6 +394,10 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await ada.getByRole("button", { name: "Create link" }).click();
   const link = await ada.getByRole("textbox", { name: /^Address of/ }).first().inputValue();
   await ada.keyboard.press("Escape");
+  // Ada waits on a page with no board open: her badge follows her own inbox stream.
+  await ada.locator(".topbar .me").click();
+  await ada.getByRole("heading", { name: "Profile" }).waitFor();
+  const badgeBefore = await ada.locator(".inbox-badge").getAttribute("aria-label");
   // The guest reviews on a phone.
   const guestContext = await browser.newContext({
     viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
@@ -443,7 +447,7 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   const guestPage = guest.url();
 
   // Ada's inbox shows what happened while she was away.
-  await ada.reload();
+  await ada.waitForFunction((was) => document.querySelector(".inbox-badge")?.getAttribute("aria-label") !== was, badgeBefore);
   const badge = ada.getByRole("link", { name: /Inbox, \d+ unread/ });
   await badge.waitFor();
   await badge.click();

@@ -63,6 +63,9 @@ struct Inner {
     /// Identifies this process in the presence table.
     node: Uuid,
     boards: Mutex<HashMap<Uuid, Channel>>,
+    /// People with an inbox stream on this node: pinged when they may have
+    /// new notifications, or read some.
+    users: Mutex<HashMap<Uuid, broadcast::Sender<()>>>,
     wake: Notify,
     /// Presence changed somewhere; recompute at the next poll.
     presence_dirty: AtomicBool,
@@ -103,12 +106,32 @@ impl Drop for Subscription {
     }
 }
 
+/// Keeps a person's inbox channel alive while their stream uses it.
+pub struct UserSubscription {
+    pub rx: broadcast::Receiver<()>,
+    hub: Hub,
+    user: Uuid,
+}
+
+impl Drop for UserSubscription {
+    fn drop(&mut self) {
+        let mut users = self.hub.0.users.lock().unwrap_or_else(|e| e.into_inner());
+        if users
+            .get(&self.user)
+            .is_some_and(|tx| tx.receiver_count() <= 1)
+        {
+            users.remove(&self.user);
+        }
+    }
+}
+
 impl Hub {
     pub fn new(store: Store) -> Self {
         Hub(Arc::new(Inner {
             store,
             node: Uuid::now_v7(),
             boards: Mutex::new(HashMap::new()),
+            users: Mutex::new(HashMap::new()),
             wake: Notify::new(),
             presence_dirty: AtomicBool::new(true),
             closing: watch::channel(false).0,
@@ -161,6 +184,37 @@ impl Hub {
             .await?;
         self.changed();
         Ok(sub)
+    }
+
+    /// Joins a person's inbox channel: a ping whenever their unread count
+    /// may have changed.
+    pub fn subscribe_user(&self, user: Uuid) -> UserSubscription {
+        let rx = {
+            let mut users = self.0.users.lock().unwrap_or_else(|e| e.into_inner());
+            users
+                .entry(user)
+                .or_insert_with(|| broadcast::channel(16).0)
+                .subscribe()
+        };
+        UserSubscription {
+            rx,
+            hub: self.clone(),
+            user,
+        }
+    }
+
+    /// Tells a person's inbox streams on this node to count again (they
+    /// read notifications here).
+    pub fn ping_user(&self, user: Uuid) {
+        let users = self.0.users.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(tx) = users.get(&user) {
+            let _ = tx.send(());
+        }
+    }
+
+    fn users_with_streams(&self) -> Vec<Uuid> {
+        let users = self.0.users.lock().unwrap_or_else(|e| e.into_inner());
+        users.keys().copied().collect()
     }
 
     /// Resolves when the server is shutting down: streams end so that
@@ -271,6 +325,7 @@ pub async fn run(state: AppState) {
         } else {
             newest_id
         };
+        let mut fresh: Vec<Uuid> = Vec::new();
         loop {
             let events = match hub.store().events_since(from, PAGE).await {
                 Ok(events) => events,
@@ -295,10 +350,19 @@ pub async fn run(state: AppState) {
                     // runs fast must not push the sweep past others' events.
                     newest = millis_of(e.id).min(now_millis());
                 }
+                fresh.push(e.id);
                 hub.send(e.board_id, live_event(e));
             }
             if !full {
                 break;
+            }
+        }
+        // Inbox streams here whose person got a notification among them.
+        let users = hub.users_with_streams();
+        if !fresh.is_empty() && !users.is_empty() {
+            match hub.store().notified_among(&fresh, &users).await {
+                Ok(notified) => notified.into_iter().for_each(|u| hub.ping_user(u)),
+                Err(e) => tracing::warn!(error = %e, "could not read who was notified"),
             }
         }
         while recent

@@ -728,6 +728,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your unread notification count as it changes (Server-Sent Events), for
+         *     a live inbox badge without polling: an `unread` message (an `Unread`)
+         *     at once and whenever someone's event notifies you or you read
+         *     notifications; `end` when the session ends or the server stops.
+         */
+        get: operations["inbox_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/tokens": {
         parameters: {
             query?: never;
@@ -2478,7 +2500,10 @@ export interface components {
         };
         /** @description Why a live stream ended: the data of its `end` message. */
         StreamEnd: {
-            /** @description `access` (the viewer lost access to the board) or `shutdown`. */
+            /**
+             * @description `access` (the viewer lost access to the board, or signed out) or
+             *     `shutdown`.
+             */
             reason: string;
         };
         ThreadIn: components["schemas"]["Shape"] & {
@@ -2562,6 +2587,11 @@ export interface components {
             name: string;
             /** @description The first characters of the token, to recognise it in a list. */
             prefix: string;
+        };
+        /** @description An inbox stream's message: the unread count now. */
+        Unread: {
+            /** Format: int64 */
+            unread_count: number;
         };
         UnreadOut: {
             /** Format: int64 */
@@ -4938,6 +4968,34 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    inbox_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-Sent Events: `unread`, `end` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

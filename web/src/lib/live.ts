@@ -74,3 +74,46 @@ export function useBoardStream(boardId: string | null, handlers: Handlers): View
 
   return viewers;
 }
+
+/**
+ * Follows the signed-in person's unread count (`/api/v1/me/stream`) while
+ * mounted, handing each new count to `onCount`: a live inbox badge with no
+ * polling. Where streams are unavailable nothing happens (the count is
+ * still read when the screen loads).
+ */
+export function useInboxStream(onCount: (count: number) => void) {
+  const current = useRef(onCount);
+  current.current = onCount;
+  useEffect(() => {
+    if (typeof EventSource === "undefined") return;
+    let source: EventSource | null = null;
+    let retry: number | undefined;
+    let closed = false;
+    const connect = () => {
+      source = new EventSource(`${API_BASE}/api/v1/me/stream`, { withCredentials: true });
+      source.addEventListener("unread", (m) => {
+        try {
+          current.current((JSON.parse((m as MessageEvent).data) as Schemas["Unread"]).unread_count);
+        } catch {
+          /* the next count still comes */
+        }
+      });
+      source.addEventListener("end", (m) => {
+        source?.close();
+        let reason = "";
+        try {
+          reason = (JSON.parse((m as MessageEvent).data) as Partial<StreamEnd>).reason ?? "";
+        } catch {
+          /* treated as a shutdown */
+        }
+        if (reason !== "access" && !closed) retry = window.setTimeout(connect, 1000 + Math.random() * 4000);
+      });
+    };
+    connect();
+    return () => {
+      closed = true;
+      window.clearTimeout(retry);
+      source?.close();
+    };
+  }, []);
+}

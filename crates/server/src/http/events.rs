@@ -84,7 +84,8 @@ impl Presence {
 /// Why a live stream ended: the data of its `end` message.
 #[derive(Serialize, ToSchema)]
 pub struct StreamEnd {
-    /// `access` (the viewer lost access to the board) or `shutdown`.
+    /// `access` (the viewer lost access to the board, or signed out) or
+    /// `shutdown`.
     pub reason: String,
 }
 

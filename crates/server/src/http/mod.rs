@@ -60,7 +60,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
             Errors are RFC 9457 problem documents. Cookie-authenticated \
             requests that change state must send `X-CSRF-Token`."
     ),
-    components(schemas(Problem, Presence, StreamEnd)),
+    components(schemas(Problem, Presence, StreamEnd, stream::Unread)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "accounts", description = "Sign-up, sessions, API tokens"),

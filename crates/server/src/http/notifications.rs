@@ -149,6 +149,8 @@ async fn mark_read(
         (false, None) => ReadScope::Events(body.ids),
     };
     state.store.mark_read(me.id(), scope).await?;
+    // This person's badges on this node count again at once.
+    state.hub.ping_user(me.id());
     Ok(Json(UnreadOut {
         unread_count: state.store.unread_count(me.id()).await?,
     }))

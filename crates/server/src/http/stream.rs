@@ -33,7 +33,105 @@ const RECHECK: Duration = Duration::from_secs(15);
 const REMEMBER: usize = 1_024;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(stream))
+    OpenApiRouter::new()
+        .routes(routes!(stream))
+        .routes(routes!(inbox_stream))
+}
+
+/// An inbox stream's message: the unread count now.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Unread {
+    pub unread_count: i64,
+}
+
+/// Your unread notification count as it changes (Server-Sent Events), for
+/// a live inbox badge without polling: an `unread` message (an `Unread`)
+/// at once and whenever someone's event notifies you or you read
+/// notifications; `end` when the session ends or the server stops.
+#[utoipa::path(get, path = "/api/v1/me/stream", tag = "notifications",
+    responses((status = 200, content_type = "text/event-stream", body = String,
+            description = "Server-Sent Events: `unread`, `end`"),
+        (status = 401, body = Problem)))]
+async fn inbox_stream(
+    State(state): State<AppState>,
+    me: crate::auth::CurrentUser,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let mut credentials = HeaderMap::new();
+    for name in [header::COOKIE, header::AUTHORIZATION] {
+        for v in headers.get_all(&name) {
+            credentials.append(name.clone(), v.clone());
+        }
+    }
+    let sub = state.hub.subscribe_user(me.id());
+    let (tx, rx) = mpsc::channel::<Event>(8);
+    tokio::spawn(feed_inbox(state, credentials, me.id(), sub, tx));
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|e| (Ok::<_, Infallible>(e), rx))
+    });
+    let mut res = Sse::new(body)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
+        .into_response();
+    res.headers_mut()
+        .insert("x-accel-buffering", header::HeaderValue::from_static("no"));
+    Ok(res)
+}
+
+/// Sends the count at once, then again after each ping (a burst of pings
+/// is counted once), while the session lasts.
+async fn feed_inbox(
+    state: AppState,
+    credentials: HeaderMap,
+    user: Uuid,
+    mut sub: crate::live::UserSubscription,
+    tx: mpsc::Sender<Event>,
+) {
+    let mut closing = state.hub.closing();
+    let mut recheck = tokio::time::interval(RECHECK);
+    recheck.tick().await;
+    let mut last = None;
+    loop {
+        match state.store.unread_count(user).await {
+            Ok(n) if last != Some(n) => {
+                last = Some(n);
+                let data = serde_json::to_string(&Unread { unread_count: n }).unwrap_or_default();
+                if tx
+                    .send(Event::default().event("unread").data(data))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not count unread notifications"),
+        }
+        tokio::select! {
+            got = sub.rx.recv() => match got {
+                Ok(()) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                    // Let a burst of pings settle into one count.
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    while sub.rx.try_recv().is_ok() {}
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            _ = recheck.tick() => {
+                let signed_in = !matches!(
+                    Caller::from_headers(&state, &credentials, &Method::GET).await,
+                    Err(ApiError::Unauthorized)
+                );
+                if !signed_in {
+                    end(&tx, "access").await;
+                    return;
+                }
+            }
+            _ = tx.closed() => return,
+            _ = closing.changed() => {
+                end(&tx, "shutdown").await;
+                return;
+            }
+        }
+    }
 }
 
 #[derive(Deserialize, IntoParams)]

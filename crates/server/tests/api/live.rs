@@ -23,9 +23,16 @@ pub struct Stream {
 
 impl Stream {
     pub async fn open(user: &TestUser, board: &str, last: Option<&str>) -> Stream {
-        let mut req = user
-            .client
-            .get(format!("{}/api/v1/boards/{board}/stream", user.base));
+        Stream::open_at(user, &format!("/api/v1/boards/{board}/stream"), last).await
+    }
+
+    /// Someone's inbox stream (their unread count).
+    pub async fn inbox(user: &TestUser) -> Stream {
+        Stream::open_at(user, "/api/v1/me/stream", None).await
+    }
+
+    async fn open_at(user: &TestUser, path: &str, last: Option<&str>) -> Stream {
+        let mut req = user.client.get(format!("{}{path}", user.base));
         if let Some(last) = last {
             req = req.header("last-event-id", last);
         }
@@ -256,7 +263,49 @@ async fn events_cross_nodes(backend: Backend) {
     assert_eq!(got.data["event"]["kind"], "thread.opened");
 }
 
+/// The inbox badge follows the unread count live: a new notification and
+/// reading it each send the new count, and nothing else is sent.
+async fn inbox_counts_arrive_live(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let bob = app.user("Bob").await;
+    let (_, v) = picture(&app, &ada, &[(&bob, "commenter")]).await;
+    let mut s = Stream::inbox(&bob).await;
+    let unread = |m: Message| {
+        assert_eq!(m.event, "unread");
+        m.data["unread_count"].as_i64().unwrap()
+    };
+    let first = unread(s.next().await.unwrap());
+    pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), "Bob, look at this")
+        .await
+        .expect(201);
+    assert_eq!(unread(s.next().await.unwrap()), first + 1);
+    bob.post("/api/v1/notifications/read", json!({"all": true}))
+        .await
+        .expect(200);
+    assert_eq!(unread(s.next().await.unwrap()), 0);
+    // Someone else's news sends Bob nothing.
+    let (_, other) = picture(&app, &ada, &[]).await;
+    pin(
+        &ada,
+        &other,
+        json!({"x": 0.2, "y": 0.2}),
+        "Only Ada's board",
+    )
+    .await
+    .expect(201);
+    pin(&ada, &v, json!({"x": 0.3, "y": 0.3}), "Bob again")
+        .await
+        .expect(201);
+    assert_eq!(
+        unread(s.next().await.unwrap()),
+        1,
+        "one message, for Bob's own news"
+    );
+    app.anon().get("/api/v1/me/stream").await.expect(401);
+}
+
 backend_tests!(
+    inbox_counts_arrive_live,
     events_arrive_live_and_missed_ones_replay,
     streams_end_when_access_ends,
     presence_shows_who_has_the_board_open,

@@ -115,6 +115,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/boards/{id}/invitations"),
     ("delete", "/api/v1/invitations/{id}"),
     ("post", "/api/v1/invitations/{id}/resend"),
+    ("get", "/api/v1/me/stream"),
     ("get", "/api/v1/boards/{id}/guest-email"),
     ("put", "/api/v1/boards/{id}/guest-email"),
     ("delete", "/api/v1/boards/{id}/guest-email"),

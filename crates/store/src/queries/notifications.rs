@@ -107,6 +107,30 @@ impl Store {
             .map_or(0, |c| c.n))
     }
 
+    /// Who among `users` got a notification for one of these events (one
+    /// query; for live inbox badges).
+    pub async fn notified_among(&self, events: &[Uuid], users: &[Uuid]) -> Result<Vec<Uuid>> {
+        #[derive(FromQueryResult)]
+        struct Who {
+            user_id: Uuid,
+        }
+        if events.is_empty() || users.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT DISTINCT user_id FROM notifications WHERE event_id IN ({}) AND user_id IN ({})",
+            vec!["?"; events.len()].join(", "),
+            vec!["?"; users.len()].join(", ")
+        );
+        let values: Vec<Value> = events.iter().chain(users).map(|&id| id.into()).collect();
+        Ok(Who::find_by_statement(self.stmt(&sql, values))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|w| w.user_id)
+            .collect())
+    }
+
     /// Marks notifications read; returns how many changed.
     pub async fn mark_read(&self, user_id: Uuid, scope: ReadScope) -> Result<u64> {
         let mut sql =

@@ -6,6 +6,9 @@ import { ErrorNote, Link, ago } from "../../components/ui/kit";
 import { describeEvent, quoteOf } from "../../lib/eventText";
 import { href, navigate } from "../../lib/router";
 import { useInbox, useMarkRead, useUnreadCount } from "./api";
+import { useQueryClient } from "@tanstack/react-query";
+import { keys } from "../../api/keys";
+import { useInboxStream } from "../../lib/live";
 import "./inbox.css";
 
 type Notification = Schemas["NotificationOut"];
@@ -132,7 +135,14 @@ export function Inbox() {
 
 /** The topbar link to the inbox, with the unread count. */
 export function InboxBadge() {
+  const qc = useQueryClient();
   const count = useUnreadCount().data ?? 0;
+  // Each new count from the stream; the inbox list (if open) follows.
+  useInboxStream((n) => {
+    if (qc.getQueryData(keys.unread) === n) return;
+    qc.setQueryData(keys.unread, n);
+    void qc.invalidateQueries({ queryKey: ["inbox", "list"] });
+  });
   // The name holds the visible text ("Inbox 3"), as speech-input users say what they see.
   const shown = count > 99 ? "99+" : String(count);
   return (

@@ -17,14 +17,13 @@ export function useInbox(unreadOnly: boolean) {
   });
 }
 
-/** The unread count; looked at again every minute while the tab is open. */
+/** The unread count: read once, then kept current by the inbox stream. */
 export function useUnreadCount() {
   return useQuery({
     queryKey: keys.unread,
     queryFn: async () => (await data(client.GET("/api/v1/notifications", {
       params: { query: { unread: true, limit: 1 } },
     }))).unread_count,
-    refetchInterval: 60_000,
   });
 }
 
