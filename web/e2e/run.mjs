@@ -49,6 +49,22 @@ async function startServer() {
   throw new Error("the server did not start");
 }
 
+/** The first text matching `pattern` in the e-mails the server wrote (waits up to `tries` × 100 ms). */
+async function mailedMatch(data, pattern, tries = 100) {
+  const dir = join(data, "outbox");
+  for (let i = 0; i < tries; i++) {
+    const files = existsSync(dir) ? readdirSync(dir) : [];
+    for (const f of files) {
+      const text = readFileSync(join(dir, f), "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "=")
+        .replace(/=E2=80=9C/g, "“").replace(/=E2=80=9D/g, "”");
+      const m = text.match(pattern);
+      if (m) return m[0];
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no e-mail matching ${pattern}`);
+}
+
 /** The newest link of this kind in the e-mails the server wrote. */
 async function mailedLink(data, kind) {
   const dir = join(data, "outbox");
@@ -444,6 +460,12 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await guest.getByLabel("Your e-mail address").fill("grace@client.example");
   await guest.getByRole("button", { name: "Send a confirmation link" }).click();
   await guest.getByText(/for a link to confirm it/).waitFor();
+  const confirmLink = await mailedMatch(data, /\/api\/v1\/guest-email\/cbg_[A-Za-z0-9_-]+/);
+  await guest.goto(base + confirmLink);
+  await guest.getByRole("button", { name: "Confirm" }).click();
+  await guest.getByRole("heading", { name: "Your address is confirmed" }).waitFor();
+  await guest.goBack();
+  await guest.goBack();
   const guestPage = guest.url();
 
   // Ada's inbox shows what happened while she was away.
@@ -462,6 +484,13 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await shot(ada, "17-inbox");
   await ada.getByRole("button", { name: "Mark all as read" }).click();
   await ada.getByRole("link", { name: "Inbox", exact: true }).waitFor();
+
+  // Ada answers the client, who hears of it by e-mail within seconds.
+  await ada.getByText("Could the prices be larger?").first().click();
+  await ada.getByRole("combobox", { name: "Reply" }).fill("Yes, larger prices are coming.");
+  await ada.getByRole("button", { name: "Reply" }).click();
+  const replyMail = await mailedMatch(data, /Ada Lovelace replied in #1 on “pricing”/, 300);
+  if (!replyMail) throw new Error("the guest heard nothing of the reply");
 
   // Ada revokes the guest's link: the guest is told so, on the board and on the link.
   await ada.goto(base + story.board);

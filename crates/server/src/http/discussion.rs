@@ -613,6 +613,9 @@ async fn add_comment(
             key.as_deref(),
         )
         .await?;
+    if t.created_by_guest.is_some() {
+        crate::mail::guest_replies::soon(&state).await;
+    }
     Ok(created(comment_by_id(&state, c.id).await?))
 }
 

@@ -30,6 +30,22 @@ pub async fn schedule(state: &AppState) {
     }
 }
 
+/// How soon after a reply in a guest's thread the guest hears of it.
+const SOON_SECS: i64 = 5;
+
+/// A reply landed in a thread a guest started: e-mail it within seconds
+/// rather than at the next minute (replies close together share a run).
+pub async fn soon(state: &AppState) {
+    let now = state.store.now();
+    let bucket = now.timestamp() / SOON_SECS;
+    let mut job = NewJob::now(GUEST_REPLIES, serde_json::Value::Null)
+        .unique(format!("{GUEST_REPLIES}:soon:{bucket}"));
+    job.run_at = Some(now + chrono::Duration::seconds(SOON_SECS));
+    if let Err(e) = state.queue.enqueue(job).await {
+        tracing::warn!(error = %e, "could not schedule guest replies");
+    }
+}
+
 pub struct GuestReplies(pub AppState);
 
 impl Handler for GuestReplies {

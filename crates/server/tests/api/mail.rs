@@ -1232,21 +1232,30 @@ async fn guests_who_leave_an_address_hear_of_replies(backend: Backend) {
         .to_owned();
     reply(&ada, &olga_thread, "Not Gus's business").await;
     app.store.clock().advance(Duration::from_secs(2));
+    // Two runs at once (the job a reply in a guest's thread queues may be
+    // a third): one e-mail.
     let (x, y) = tokio::join!(
         guest_replies::run(&app.state),
         guest_replies::run(&app.state)
     );
-    assert_eq!(x.unwrap() + y.unwrap(), 1);
+    assert!(x.unwrap() + y.unwrap() <= 1);
     assert_eq!(
         guest_replies::run(&app.state).await.unwrap(),
         0,
         "sent already"
     );
     let mails = mails_to(&app, "gus@client.example", 2).await;
-    let mail = mails
-        .iter()
-        .find(|m| m.header("List-Unsubscribe").is_some())
-        .expect("the replies e-mail");
+    app.jobs_settled().await;
+    let replies: Vec<Mail> = read_mails(&app.dir.join("outbox"))
+        .into_iter()
+        .filter(|m| {
+            m.header("To")
+                .is_some_and(|t| t.contains("gus@client.example"))
+        })
+        .filter(|m| m.header("List-Unsubscribe").is_some())
+        .collect();
+    assert_eq!(replies.len(), 1, "{} mails", mails.len());
+    let mail = &replies[0];
     assert!(
         mail.raw.contains("Ada replied in #1 on “Home”"),
         "{}",
