@@ -517,6 +517,8 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   // Bob came in through a board invitation: a client of the workspace, whom Ada makes a member.
   await ada.goto(base + story.board);
   await ada.getByRole("link", { name: /^← (Workspace|Folder)$/ }).click();
+  // The board's card shows its first picture.
+  await ada.locator(".wh-card", { hasText: "Launch campaign" }).locator(".wh-cover img").waitFor();
   await ada.getByRole("link", { name: "People" }).click();
   const bobRole = ada.getByRole("combobox", { name: /^Role of Bob/ });
   if ((await bobRole.inputValue()) !== "client") throw new Error(`Bob is ${await bobRole.inputValue()}, not a client`);

@@ -1481,6 +1481,8 @@ export interface components {
             can: components["schemas"]["Abilities"];
             /** Format: int64 */
             changes_requested_count: number;
+            /** @description The first picture's grid thumbnail (signed, short-lived), for cards. */
+            cover_url?: string | null;
             /** Format: date-time */
             created_at: string;
             /**
@@ -2021,6 +2023,8 @@ export interface components {
                 can: components["schemas"]["Abilities"];
                 /** Format: int64 */
                 changes_requested_count: number;
+                /** @description The first picture's grid thumbnail (signed, short-lived), for cards. */
+                cover_url?: string | null;
                 /** Format: date-time */
                 created_at: string;
                 /**

@@ -61,6 +61,8 @@ pub struct BoardOut {
     /// Review summary: assets approved / with changes requested.
     pub approved_count: i64,
     pub changes_requested_count: i64,
+    /// The first picture's grid thumbnail (signed, short-lived), for cards.
+    pub cover_url: Option<String>,
     /// Who may approve or request changes: `editors` (and owners), or
     /// `reviewers` (also commenters and guests of a commenter link).
     pub deciders: Deciders,
@@ -123,6 +125,9 @@ impl BoardOut {
             open_thread_count: counts.open_thread_count,
             approved_count: counts.approved_count,
             changes_requested_count: counts.changes_requested_count,
+            cover_url: counts.cover_key.as_deref().map(|k| {
+                super::files::file_url(state, k, critboard_files::thumbs::Thumb::CONTENT_TYPE, "cover.jpg")
+            }),
             deciders: b.deciders,
             due_at: b.due_at,
             created_at: b.created_at,

@@ -183,6 +183,17 @@ async fn uploaded_pictures_become_assets_with_thumbnails(app: TestApp) {
         .expect(200)
         .item_texts("title");
     assert_eq!(titles, ["Homepage", "Pricing"]);
+    // The board's card shows its first picture.
+    let card = ada.get(&format!("/api/v1/boards/{b}")).await.expect(200);
+    let cover = reqwest::get(card.body["cover_url"].as_str().expect("a cover"))
+        .await
+        .unwrap();
+    assert_eq!(cover.headers()["content-type"], "image/jpeg");
+    let cover = image::load_from_memory(&cover.bytes().await.unwrap()).unwrap();
+    assert_eq!((cover.width(), cover.height()), (480, 640), "Homepage's grid size");
+    let empty = board(&app, &ada, &[]).await;
+    let card = ada.get(&format!("/api/v1/boards/{empty}")).await.expect(200);
+    assert!(card.body["cover_url"].is_null());
 
     // Files come through signed links with safe headers.
     let file = reqwest::get(v["file_url"].as_str().unwrap()).await.unwrap();

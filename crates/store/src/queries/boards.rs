@@ -50,6 +50,8 @@ pub struct BoardCounts {
     pub open_thread_count: i64,
     pub approved_count: i64,
     pub changes_requested_count: i64,
+    /// The grid thumbnail of the board's first picture, for its card.
+    pub cover_key: Option<String>,
 }
 
 /// A board, the caller's grants and its counts.
@@ -95,7 +97,9 @@ const COUNT_COLUMNS: &str = "(SELECT COUNT(*) FROM assets a WHERE a.board_id = b
      (SELECT COUNT(*) FROM threads t JOIN assets a ON a.id = t.asset_id \
         WHERE a.board_id = b.id AND t.version_id = a.current_version_id AND t.state = 1) AS open_thread_count, \
      (SELECT COUNT(*) FROM assets a WHERE a.board_id = b.id AND a.review_status = 3) AS approved_count, \
-     (SELECT COUNT(*) FROM assets a WHERE a.board_id = b.id AND a.review_status = 2) AS changes_requested_count";
+     (SELECT COUNT(*) FROM assets a WHERE a.board_id = b.id AND a.review_status = 2) AS changes_requested_count, \
+     (SELECT t.object_key FROM assets a JOIN thumbnails t ON t.version_id = a.current_version_id AND t.size = 'grid' \
+        WHERE a.board_id = b.id ORDER BY a.position, a.id LIMIT 1) AS cover_key";
 
 /// Which boards a list shows.
 #[derive(Debug, Clone, Default)]

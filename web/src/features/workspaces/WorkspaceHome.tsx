@@ -529,6 +529,9 @@ function BoardCard({ board, folderName, onRename, onMove, onArchive, onDelete }:
   }
   return (
     <li className="wh-card">
+      <div className={`wh-cover${board.cover_url ? "" : " empty"}`} aria-hidden="true">
+        {board.cover_url && <img src={board.cover_url} alt="" loading="lazy" />}
+      </div>
       <div className="wh-card-head">
         <h3><Link to={href("board", { id: board.id })} className="wh-card-link">{board.name}</Link></h3>
         {actions.length > 0 && <ActionMenu label={`Board actions for ${board.name}`} actions={actions} />}
