@@ -170,8 +170,13 @@ const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
 test("sign up, create a workspace and a board", async ({ page, base }) => {
+  // Signed out, the app asks nothing it knows will fail.
+  const failed = [];
+  page.on("response", (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${new URL(r.url()).pathname}`); });
   await page.goto(base);
   await page.getByRole("heading", { name: "Sign in to Critboard" }).waitFor();
+  await page.waitForLoadState("networkidle");
+  if (failed.length) throw new Error(`failing requests on the sign-in page: ${failed.join(", ")}`);
   await page.screenshot({ path: join(shots, "01-sign-in.png") });
   await page.getByRole("link", { name: "Create an account" }).click();
   await page.getByLabel("E-mail").fill("ada@example.com");

@@ -1,13 +1,24 @@
 // The signed-in person, fetched once for the whole app.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { ApiError, client, data, type User } from "./client";
+import { API_BASE, ApiError, client, data, type User } from "./client";
 import { keys } from "./keys";
+
+/**
+ * Whether a session may exist: it always comes with its script-readable
+ * CSRF cookie, so without one nobody is signed in and the app asks nothing
+ * (no failing request on signed-out pages). Across origins the cookie is
+ * not readable: ask.
+ */
+export function mightBeSignedIn(cookies: string = document.cookie, crossOrigin = API_BASE !== ""): boolean {
+  return crossOrigin || cookies.split(";").some((c) => c.trim().startsWith("critboard_csrf="));
+}
 
 /** `null` when nobody is signed in; `undefined` while asking. */
 export function useMe(): User | null | undefined {
   const q = useQuery({
     queryKey: keys.me,
     queryFn: async () => {
+      if (!mightBeSignedIn()) return null;
       try {
         return await data(client.GET("/api/v1/me"));
       } catch (e) {
