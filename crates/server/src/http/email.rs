@@ -239,11 +239,17 @@ async fn resend_verification(
 }
 
 pub(super) fn html_page(title: &str, body: &str) -> Response {
+    // The web app's look (web/src/tokens.css), inline: these pages are
+    // served by the API, without the app's scripts or stylesheets.
     let page = format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width\"><title>{t}</title></head><body style=\"font-family:\
-         -apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:480px;margin:64px auto;\
-         padding:0 16px;color:#1f2328\"><h1 style=\"font-size:20px\">{t}</h1>{body}</body></html>",
+         content=\"width=device-width\"><title>{t}</title><style>\
+         body{{margin:0;background:#f6f8fa;color:#1f2328;font:16px/1.5 -apple-system,Segoe UI,Helvetica,Arial,sans-serif}}\
+         header{{background:#fff;border-bottom:1px solid #d0d7de;padding:12px 20px;font-weight:700}}\
+         main{{max-width:480px;margin:48px auto;padding:24px;background:#fff;border:1px solid #d0d7de;border-radius:8px}}\
+         h1{{font-size:20px;margin:0 0 12px}}\
+         button{{font:inherit;padding:8px 14px;border-radius:6px;border:1px solid #1f6feb;background:#1f6feb;color:#fff;cursor:pointer}}\
+         a{{color:#0969da}}</style></head><body><header>Critboard</header><main><h1>{t}</h1>{body}</main></body></html>",
         t = esc(title)
     );
     let mut res = Html(page).into_response();
@@ -296,7 +302,7 @@ async fn unsubscribe_page(
         "Unsubscribe from Critboard e-mail",
         &format!(
             "<p>Stop {}</p>\
-             <form method=\"post\"><button type=\"submit\" style=\"padding:8px 14px\">Unsubscribe</button></form>",
+             <form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>",
             what.replace("{}", &esc(&address))
         ),
     ))

@@ -196,7 +196,7 @@ async fn confirm_page(
         "Confirm your address",
         &format!(
             "<p>Get e-mail at {} when someone replies to your comments on Critboard?</p>\
-             <form method=\"post\"><button type=\"submit\" style=\"padding:8px 14px\">Confirm</button></form>",
+             <form method=\"post\"><button type=\"submit\">Confirm</button></form>",
             esc(&t.email)
         ),
     ))
