@@ -198,6 +198,9 @@ test("sign up, create a workspace and a board", async ({ page, base }) => {
   await page.getByLabel("New workspace").fill("Studio North");
   await page.getByRole("button", { name: "Create workspace" }).click();
   await page.getByRole("heading", { name: "Studio North" }).waitFor();
+  // A new workspace says what to do first.
+  await page.getByRole("heading", { name: "Start your first review" }).waitFor();
+  await axeCheck(page, "first steps");
   await page.getByLabel("New board").fill("Homepage redesign");
   await page.getByRole("button", { name: "Create board" }).click();
   await page.getByText("Homepage redesign").waitFor();

@@ -326,6 +326,8 @@ function Home({ id }: { id: string }) {
             </div>
           ) : items === null ? (
             <p className="loading">Loading boards…</p>
+          ) : items.length === 0 && !stale && view.kind === "all" && !q.trim() && workspace?.role !== "client" ? (
+            <FirstSteps />
           ) : items.length === 0 && !stale ? (
             <p className="empty">{emptyText(view, q)}</p>
           ) : (
@@ -420,6 +422,22 @@ export function emptyText(view: View, q: string): string {
   if (view.kind === "archived") return "No archived boards. Archiving a board hides it from the lists without deleting anything.";
   if (view.kind === "folder") return "No boards in this folder yet. Create one here, or move a board in from its ⋯ menu.";
   return "No boards yet. Create the first one and upload your designs to it.";
+}
+
+/** A workspace with no board yet: what to do, in the order a review goes. */
+function FirstSteps() {
+  return (
+    <section className="wh-first" aria-labelledby="wh-first-title">
+      <h3 id="wh-first-title">Start your first review</h3>
+      <ol>
+        <li><strong>Create a board</strong> with “New board” above: one per project or client.</li>
+        <li><strong>Drop your designs on it</strong>: PNG, JPEG, WebP or GIF pictures, a PDF or slide deck, or a
+          website address to capture at desktop and phone widths.</li>
+        <li><strong>Invite your client</strong> with “Share” on the board: a link lets them comment and approve
+          without an account.</li>
+      </ol>
+    </section>
+  );
 }
 
 function UndoButton({ undo }: { undo: () => Promise<void> }) {
