@@ -13,6 +13,7 @@ pub mod links;
 pub mod live;
 pub mod mail;
 pub mod ratelimit;
+pub mod sample;
 pub mod secrets;
 pub mod state;
 pub mod telemetry;

@@ -38,6 +38,102 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_board, update_board, delete_board))
         .routes(routes!(list_members, add_member))
         .routes(routes!(update_member, remove_member))
+        .routes(routes!(create_sample_board))
+}
+
+/// Add a sample board to try a review on (team members; you own it): two
+/// mock pages of a café's website and a first pin that says how it works.
+/// Its pictures go through the usual thumbnail job.
+#[utoipa::path(post, path = "/api/v1/workspaces/{id}/sample-board", tag = "boards",
+    params(("id" = Uuid, Path)),
+    responses((status = 201, body = BoardOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn create_sample_board(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Response> {
+    use crate::sample;
+    use critboard_store::queries::assets::{CheckedFile, NewUpload};
+    let ws = access::workspace(&state, me.id(), id).await?;
+    access::require_team(ws.role())?;
+    let board = state
+        .store
+        .create_board(NewBoard {
+            workspace_id: id,
+            folder_id: None,
+            name: sample::NAME,
+            description: sample::DESCRIPTION,
+            owner: me.id(),
+        })
+        .await?;
+    let actor = critboard_store::queries::events::Actor::user(me.id(), &me.user.display_name);
+    let mut first = None;
+    for (title, width, height, hero) in sample::PAGES {
+        let png = sample::page_png(width, height, hero);
+        let now = state.store.now();
+        let up = state
+            .store
+            .create_upload(NewUpload {
+                board_id: board,
+                asset_id: None,
+                user_id: me.id(),
+                file_name: &format!("{title}.png"),
+                content_type: "image/png",
+                bytes: png.len() as i64,
+                idempotency_key: None,
+                expires_at: now + chrono::Duration::hours(1),
+            })
+            .await?;
+        state
+            .storage
+            .put(&up.object_key, png)
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let file = CheckedFile {
+            content_type: "image/png",
+            width: width as i32,
+            height: height as i32,
+            kind: critboard_domain::AssetKind::Picture,
+            page_count: 1,
+        };
+        let (asset, version) = state
+            .store
+            .complete_upload(&actor, board, up.id, file, |v| {
+                crate::work::thumbnail_job(v).into_active_model(now)
+            })
+            .await?;
+        first.get_or_insert((asset.id, version.id));
+    }
+    if let Some((asset_id, version_id)) = first {
+        let (x, y) = sample::FIRST_PIN;
+        state
+            .store
+            .create_thread(
+                &actor,
+                critboard_store::queries::discussion::NewThread {
+                    board_id: board,
+                    asset_id,
+                    version_id,
+                    x,
+                    y,
+                    w: None,
+                    h: None,
+                    page: 1,
+                    body: sample::FIRST_COMMENT,
+                    mentions: &[],
+                    drawing: &sample::first_marks(),
+                    idempotency_key: None,
+                },
+            )
+            .await?;
+    }
+    state.queue.wake();
+    let summary = state.store.board_summary(me.id(), board).await?;
+    Ok(created(
+        summary
+            .and_then(|s| BoardOut::from_summary(&state, s))
+            .ok_or(ApiError::NotFound)?,
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -126,7 +222,12 @@ impl BoardOut {
             approved_count: counts.approved_count,
             changes_requested_count: counts.changes_requested_count,
             cover_url: counts.cover_key.as_deref().map(|k| {
-                super::files::file_url(state, k, critboard_files::thumbs::Thumb::CONTENT_TYPE, "cover.jpg")
+                super::files::file_url(
+                    state,
+                    k,
+                    critboard_files::thumbs::Thumb::CONTENT_TYPE,
+                    "cover.jpg",
+                )
             }),
             deciders: b.deciders,
             due_at: b.due_at,

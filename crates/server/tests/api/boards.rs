@@ -453,7 +453,46 @@ async fn board_list_runs_constant_queries_for_10_and_1000_boards(app: TestApp) {
     assert!((60..=75).contains(&n_editor), "about a third: {n_editor}");
 }
 
+/// A sample board to try a review on: two pictures that become ready and a
+/// first pin, with a drawn arrow, that says how it works.
+async fn a_sample_board_has_pictures_and_a_first_pin(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let ws = app.workspace(&ada, &[]).await;
+    let made = ada
+        .post(&format!("/api/v1/workspaces/{ws}/sample-board"), json!({}))
+        .await
+        .expect(201);
+    assert_eq!(made.body["name"], "Sample: Café website");
+    assert_eq!(made.body["role"], "owner");
+    let b = made.body["id"].as_str().unwrap().to_owned();
+    let assets = ada
+        .get(&format!("/api/v1/boards/{b}/assets"))
+        .await
+        .expect(200);
+    assert_eq!(assets.item_texts("title"), ["Home", "Menu"]);
+    for a in assets.body["items"].as_array().unwrap() {
+        let ready = crate::uploads::wait_ready(&ada, a["id"].as_str().unwrap()).await;
+        assert_eq!(ready["current_version"]["state"], "ready");
+    }
+    let v = assets.body["items"][0]["current_version"]["id"]
+        .as_str()
+        .unwrap();
+    let threads = ada
+        .get(&format!("/api/v1/versions/{v}/threads"))
+        .await
+        .expect(200);
+    let first = &threads.body["items"][0]["comments"][0];
+    assert!(first["body"].as_str().unwrap().starts_with("This is a pin"));
+    assert_eq!(first["drawing"][0]["kind"], "arrow");
+    app.user("Out")
+        .await
+        .post(&format!("/api/v1/workspaces/{ws}/sample-board"), json!({}))
+        .await
+        .expect(404);
+}
+
 backend_tests!(
+    a_sample_board_has_pictures_and_a_first_pin,
     role_table_is_enforced_on_board_routes,
     effective_role_is_the_highest_grant,
     archived_boards_leave_the_default_list,

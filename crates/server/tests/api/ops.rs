@@ -116,6 +116,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("delete", "/api/v1/invitations/{id}"),
     ("post", "/api/v1/invitations/{id}/resend"),
     ("get", "/api/v1/me/stream"),
+    ("post", "/api/v1/workspaces/{id}/sample-board"),
     ("get", "/api/v1/boards/{id}/guest-email"),
     ("put", "/api/v1/boards/{id}/guest-email"),
     ("delete", "/api/v1/boards/{id}/guest-email"),

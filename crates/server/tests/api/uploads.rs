@@ -190,9 +190,16 @@ async fn uploaded_pictures_become_assets_with_thumbnails(app: TestApp) {
         .unwrap();
     assert_eq!(cover.headers()["content-type"], "image/jpeg");
     let cover = image::load_from_memory(&cover.bytes().await.unwrap()).unwrap();
-    assert_eq!((cover.width(), cover.height()), (480, 640), "Homepage's grid size");
+    assert_eq!(
+        (cover.width(), cover.height()),
+        (480, 640),
+        "Homepage's grid size"
+    );
     let empty = board(&app, &ada, &[]).await;
-    let card = ada.get(&format!("/api/v1/boards/{empty}")).await.expect(200);
+    let card = ada
+        .get(&format!("/api/v1/boards/{empty}"))
+        .await
+        .expect(200);
     assert!(card.body["cover_url"].is_null());
 
     // Files come through signed links with safe headers.

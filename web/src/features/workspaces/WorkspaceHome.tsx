@@ -10,7 +10,7 @@ import { useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { apiError, ApiError, type Board, type Folder, type Schemas, type Workspace } from "../../api/client";
 import { keys } from "../../api/keys";
 import {
-  boardListKey, createBoard, createFolder, deleteFolder, patchBoard, renameFolder, renameWorkspace, useBoardList,
+  boardListKey, createBoard, createFolder, createSampleBoard, deleteFolder, patchBoard, renameFolder, renameWorkspace, useBoardList,
   useFolders, useWorkspace, type View,
 } from "./api";
 import { href, navigate } from "../../lib/router";
@@ -327,7 +327,7 @@ function Home({ id }: { id: string }) {
           ) : items === null ? (
             <p className="loading">Loading boards…</p>
           ) : items.length === 0 && !stale && view.kind === "all" && !q.trim() && workspace?.role !== "client" ? (
-            <FirstSteps />
+            <FirstSteps workspaceId={id} />
           ) : items.length === 0 && !stale ? (
             <p className="empty">{emptyText(view, q)}</p>
           ) : (
@@ -424,8 +424,12 @@ export function emptyText(view: View, q: string): string {
   return "No boards yet. Create the first one and upload your designs to it.";
 }
 
-/** A workspace with no board yet: what to do, in the order a review goes. */
-function FirstSteps() {
+/** A workspace with no board yet: what to do, in the order a review goes, or a sample board to try. */
+export function FirstSteps({ workspaceId }: { workspaceId: string }) {
+  const { busy, error, run } = useSubmit(async () => {
+    const b = await createSampleBoard(workspaceId);
+    navigate(href("board", { id: b.id }));
+  });
   return (
     <section className="wh-first" aria-labelledby="wh-first-title">
       <h3 id="wh-first-title">Start your first review</h3>
@@ -436,6 +440,11 @@ function FirstSteps() {
         <li><strong>Invite your client</strong> with “Share” on the board: a link lets them comment and approve
           without an account.</li>
       </ol>
+      <p>
+        Or <button type="button" className="link" disabled={busy} onClick={() => run()}>add a sample board</button>{" "}
+        with two pages of a café’s website to try it on first.
+      </p>
+      <ErrorNote error={error} />
     </section>
   );
 }

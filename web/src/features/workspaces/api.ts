@@ -76,3 +76,7 @@ export const deleteFolder = (id: string) => client.DELETE("/api/v1/folders/{id}"
 export const createBoard = (ws: string, name: string, folder_id: string | null) =>
   data(client.POST("/api/v1/workspaces/{id}/boards", { params: { path: { id: ws } }, body: { name, folder_id } }));
 export { patchBoard } from "../../api/boards";
+
+/** Adds the sample board to a workspace; answers the board. */
+export const createSampleBoard = (ws: string) =>
+  data(client.POST("/api/v1/workspaces/{id}/sample-board", { params: { path: { id: ws } } }));
