@@ -411,6 +411,9 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await ada.getByLabel(/Due date/).fill(day);
   await ada.getByRole("button", { name: "Save" }).click();
   await ada.getByText("Due tomorrow").waitFor();
+  await ada.getByRole("button", { name: "Review settings" }).click();
+  await axeCheck(ada, "review settings");
+  await ada.keyboard.press("Escape");
 
   // A guest comments through a commenter share link.
   await ada.getByRole("button", { name: "Share" }).click();
@@ -461,8 +464,9 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await guest.getByText("Grace from Client Co (guest)").waitFor();
   await shot(guest, "16-guest-comment");
   // The client decides, and the board says who did.
-  await guest.getByRole("button", { name: "Request changes" }).click();
-  await guest.getByText(/^Changes requested by Grace from Client Co \(guest\)/).waitFor();
+  await guest.getByRole("button", { name: "Approve" }).click();
+  await guest.getByText(/^Approved by Grace from Client Co \(guest\)/).waitFor();
+  await axeCheck(guest, "guest viewer on a phone");
   // She leaves her address to hear of replies; it waits for her confirmation.
   await guest.getByRole("button", { name: "Get an e-mail when someone replies" }).click();
   await guest.getByLabel("Your e-mail address").fill("grace@client.example");
@@ -518,7 +522,7 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await ada.getByRole("link", { name: "Activity" }).click();
   await ada.getByRole("heading", { name: "Activity" }).waitFor();
   await ada.getByRole("button", { name: "Decisions" }).click();
-  await ada.locator(".activity-list li", { hasText: "Grace from Client Co requested changes on version 1 of “pricing”" }).waitFor();
+  await ada.locator(".activity-list li", { hasText: "Grace from Client Co approved version 1 of “pricing”" }).waitFor();
   await axeCheck(ada, "activity");
   await shot(ada, "17c-activity");
 
