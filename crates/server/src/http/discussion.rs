@@ -18,7 +18,7 @@ use critboard_domain::discussion::{
 use critboard_domain::{BoardAction, BoardRole, FieldErrors, ReviewStatus, ThreadState};
 use critboard_store::entities::{comment, thread, version};
 use critboard_store::queries::boards::BoardRow;
-use critboard_store::queries::discussion::NewThread;
+use critboard_store::queries::discussion::{NewComment, NewThread};
 use critboard_store::queries::events::Actor;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -607,10 +607,12 @@ async fn add_comment(
             &actor,
             board.id,
             &t,
-            &text,
-            &mentions,
-            &body.drawing,
-            key.as_deref(),
+            NewComment {
+                body: &text,
+                mentions: &mentions,
+                drawing: &body.drawing,
+                idempotency_key: key.as_deref(),
+            },
         )
         .await?;
     if t.created_by_guest.is_some() {

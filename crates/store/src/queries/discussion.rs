@@ -31,6 +31,15 @@ pub struct NewThread<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
+/// A reply: its text, the people it mentions, its marks (all checked by
+/// the caller).
+pub struct NewComment<'a> {
+    pub body: &'a str,
+    pub mentions: &'a [Uuid],
+    pub drawing: &'a [Mark],
+    pub idempotency_key: Option<&'a str>,
+}
+
 /// A person who can see a board, for resolving @mentions.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct BoardPerson {
@@ -262,11 +271,14 @@ impl Store {
         actor: &Actor,
         board_id: Uuid,
         thread: &thread::Model,
-        body: &str,
-        mentions: &[Uuid],
-        drawing: &[Mark],
-        idempotency_key: Option<&str>,
+        new: NewComment<'_>,
     ) -> Result<comment::Model> {
+        let NewComment {
+            body,
+            mentions,
+            drawing,
+            idempotency_key,
+        } = new;
         let tx = self.begin_write().await?;
         let c = comment::ActiveModel {
             id: Set(new_id()),
