@@ -15,6 +15,18 @@ interface Handlers {
   onReset: () => void;
 }
 
+/** Why a stream's `end` message says it ended (unreadable: a shutdown). */
+function endedFor(m: globalThis.Event): string {
+  try {
+    return (JSON.parse((m as MessageEvent).data) as Partial<StreamEnd>).reason ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/** After a node stops, clients come back spread over a few seconds. */
+const reconnectDelay = () => 1000 + Math.random() * 4000;
+
 /** Subscribes to a board's events while mounted; returns who is viewing. */
 export function useBoardStream(boardId: string | null, handlers: Handlers): Viewer[] {
   const [viewers, setViewers] = useState<Viewer[]>([]);
@@ -49,14 +61,8 @@ export function useBoardStream(boardId: string | null, handlers: Handlers): View
       });
       source.addEventListener("end", (m) => {
         source?.close();
-        let reason = "";
-        try {
-          reason = (JSON.parse((m as MessageEvent).data) as Partial<StreamEnd>).reason ?? "";
-        } catch {
-          /* treated as a shutdown */
-        }
         // Access ended: stay closed. A node shutting down: come back, spread out.
-        if (reason !== "access" && !closed) retry = window.setTimeout(connect, 1000 + Math.random() * 4000);
+        if (endedFor(m) !== "access" && !closed) retry = window.setTimeout(connect, reconnectDelay());
         else setViewers([]);
       });
       source.addEventListener("reset", () => {
@@ -100,13 +106,7 @@ export function useInboxStream(onCount: (count: number) => void) {
       });
       source.addEventListener("end", (m) => {
         source?.close();
-        let reason = "";
-        try {
-          reason = (JSON.parse((m as MessageEvent).data) as Partial<StreamEnd>).reason ?? "";
-        } catch {
-          /* treated as a shutdown */
-        }
-        if (reason !== "access" && !closed) retry = window.setTimeout(connect, 1000 + Math.random() * 4000);
+        if (endedFor(m) !== "access" && !closed) retry = window.setTimeout(connect, reconnectDelay());
       });
     };
     connect();

@@ -57,24 +57,11 @@ async fn inbox_stream(
     me: crate::auth::CurrentUser,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let mut credentials = HeaderMap::new();
-    for name in [header::COOKIE, header::AUTHORIZATION] {
-        for v in headers.get_all(&name) {
-            credentials.append(name.clone(), v.clone());
-        }
-    }
+    let credentials = credentials_of(&headers);
     let sub = state.hub.subscribe_user(me.id());
     let (tx, rx) = mpsc::channel::<Event>(8);
     tokio::spawn(feed_inbox(state, credentials, me.id(), sub, tx));
-    let body = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|e| (Ok::<_, Infallible>(e), rx))
-    });
-    let mut res = Sse::new(body)
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
-        .into_response();
-    res.headers_mut()
-        .insert("x-accel-buffering", header::HeaderValue::from_static("no"));
-    Ok(res)
+    Ok(sse(rx))
 }
 
 /// Sends the count at once, then again after each ping (a burst of pings
@@ -171,15 +158,25 @@ async fn stream(
         None => query.last_event_id,
     };
     let sub = state.hub.subscribe(id, me.viewer(id)?).await?;
-    // Only what proves who the caller is, to ask again later.
+    let credentials = credentials_of(&headers);
+    let (tx, rx) = mpsc::channel::<Event>(64);
+    tokio::spawn(feed(state, credentials, id, last, sub, tx));
+    Ok(sse(rx))
+}
+
+/// Only what proves who the caller is, to ask again later.
+fn credentials_of(headers: &HeaderMap) -> HeaderMap {
     let mut credentials = HeaderMap::new();
     for name in [header::COOKIE, header::AUTHORIZATION] {
         for v in headers.get_all(&name) {
             credentials.append(name.clone(), v.clone());
         }
     }
-    let (tx, rx) = mpsc::channel::<Event>(64);
-    tokio::spawn(feed(state, credentials, id, last, sub, tx));
+    credentials
+}
+
+/// The answer that streams what a feeding task sends, kept alive.
+fn sse(rx: mpsc::Receiver<Event>) -> Response {
     let body = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|e| (Ok::<_, Infallible>(e), rx))
     });
@@ -189,7 +186,7 @@ async fn stream(
     // Proxies (nginx) must not buffer the stream.
     res.headers_mut()
         .insert("x-accel-buffering", header::HeaderValue::from_static("no"));
-    Ok(res)
+    res
 }
 
 /// Ids already sent on one stream.
