@@ -89,7 +89,8 @@ pub struct VersionOut {
 pub struct Reviewer {
     pub name: String,
     /// Their role on the board when they decided (`owner`, `editor`,
-    /// `commenter`, `guest`); null for decisions made before roles were kept.
+    /// `commenter`, `client` of the workspace, `guest` of a link); null for
+    /// decisions made before roles were kept.
     pub role: Option<String>,
 }
 

@@ -15,7 +15,9 @@ use chrono::{DateTime, Utc};
 use critboard_domain::discussion::{
     check_drawing, comment_text, handle_of, may_resolve, mention_tokens, shape_is_valid, Mark,
 };
-use critboard_domain::{BoardAction, BoardRole, FieldErrors, ReviewStatus, ThreadState};
+use critboard_domain::{
+    BoardAction, BoardRole, FieldErrors, ReviewStatus, ThreadState, WorkspaceRole,
+};
 use critboard_store::entities::{comment, thread, version};
 use critboard_store::queries::boards::BoardRow;
 use critboard_store::queries::discussion::{NewComment, NewThread};
@@ -64,8 +66,12 @@ async fn set_review(
         .ok_or(ApiError::NotFound)?;
     let role = access::allowed_to(&me, &board, board.deciders.action())?;
     let actor = me.actor(board.id)?;
+    // How the decision names its maker: a guest of a link, a client of
+    // the workspace, or their role on the board.
     let label = if actor.guest_id().is_some() {
         "guest"
+    } else if board.workspace_role == Some(WorkspaceRole::Client) {
+        "client"
     } else {
         role.as_str()
     };
@@ -87,7 +93,7 @@ pub struct DecisionOut {
     pub id: Uuid,
     pub status: ReviewStatus,
     /// Who decided, and their role on the board then: `owner`, `editor`,
-    /// `commenter`, or `guest` (of a share link).
+    /// `commenter`, `client` (of the workspace) or `guest` (of a share link).
     pub name: String,
     pub role: String,
     pub user_id: Option<Uuid>,

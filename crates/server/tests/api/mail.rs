@@ -944,7 +944,7 @@ async fn board_invitations_bring_clients_who_see_only_their_boards(backend: Back
     let ada = app.user("Ada").await;
     let cat = app.user("Cat").await; // a team member, also on the board
     verify(&app, &ada).await;
-    let (b, _) = picture(&app, &ada, &[(&cat, "editor")]).await;
+    let (b, v) = picture(&app, &ada, &[(&cat, "editor")]).await;
     let ws = ada.get(&format!("/api/v1/boards/{b}")).await.body["workspace_id"]
         .as_str()
         .unwrap()
@@ -1060,6 +1060,25 @@ async fn board_invitations_bring_clients_who_see_only_their_boards(backend: Back
     ))
     .await
     .expect(404);
+    // A client who decides is named as one.
+    ada.patch(
+        &format!("/api/v1/boards/{b}"),
+        json!({"deciders": "reviewers"}),
+    )
+    .await
+    .expect(200);
+    let decided = cleo
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/versions/{v}/review"),
+            Some(json!({"status": "approved"})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        decided.body["reviewer"],
+        json!({"name": "Cleo", "role": "client"})
+    );
     // The team sees them as a client, and an admin may make them a member.
     let members = ada
         .get(&format!("/api/v1/workspaces/{ws}/members"))
