@@ -74,7 +74,8 @@ pub enum AdminCommand {
     SendDigests,
 }
 
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
+pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
+    cli.config = cli.config.with_platform_env(|k| std::env::var(k).ok());
     crate::telemetry::init_logging(cli.config.log_format, &cli.config.log);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {

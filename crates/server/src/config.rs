@@ -14,7 +14,7 @@ pub struct Config {
     #[arg(
         long,
         env = "CRITBOARD_LISTEN",
-        default_value = "127.0.0.1:8080",
+        default_value = DEFAULT_LISTEN,
         global = true
     )]
     pub listen: SocketAddr,
@@ -340,7 +340,28 @@ pub enum LogFormat {
     Json,
 }
 
+/// The listen address when none is chosen.
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
 impl Config {
+    /// Platform conventions (Heroku, Dokku, Render…): listen on all
+    /// interfaces at `PORT` when no listen address was chosen, and use
+    /// `DATABASE_URL` when `CRITBOARD_DATABASE_URL` is not set. `var` reads
+    /// the environment.
+    pub fn with_platform_env(mut self, var: impl Fn(&str) -> Option<String>) -> Self {
+        let chosen = var("CRITBOARD_LISTEN").is_some()
+            || DEFAULT_LISTEN.parse::<SocketAddr>().ok() != Some(self.listen);
+        if !chosen {
+            if let Some(port) = var("PORT").and_then(|p| p.trim().parse::<u16>().ok()) {
+                self.listen = SocketAddr::from(([0, 0, 0, 0], port));
+            }
+        }
+        if self.database_url.is_none() {
+            self.database_url = var("DATABASE_URL").filter(|u| !u.trim().is_empty());
+        }
+        self
+    }
+
     pub fn database_url(&self) -> String {
         self.database_url
             .clone()
@@ -421,6 +442,49 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
+    fn config(args: &[&str]) -> super::Config {
+        use clap::Parser;
+        let mut all = vec!["critboard"];
+        all.extend_from_slice(args);
+        crate::cli::Cli::try_parse_from(all).unwrap().config
+    }
+
+    #[test]
+    fn platform_conventions_apply_only_where_nothing_was_chosen() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let heroku = env(&[("PORT", "5123"), ("DATABASE_URL", "postgres://u:p@db/x")]);
+        let c = config(&[]).with_platform_env(heroku);
+        assert_eq!(c.listen.to_string(), "0.0.0.0:5123");
+        assert_eq!(c.database_url.as_deref(), Some("postgres://u:p@db/x"));
+        // Chosen on the command line or in CRITBOARD_… variables: kept.
+        let c = config(&[
+            "--listen",
+            "127.0.0.1:9000",
+            "--database-url",
+            "sqlite://x.db",
+        ])
+        .with_platform_env(heroku);
+        assert_eq!(c.listen.to_string(), "127.0.0.1:9000");
+        assert_eq!(c.database_url.as_deref(), Some("sqlite://x.db"));
+        let c = config(&[]).with_platform_env(env(&[
+            ("PORT", "5123"),
+            ("CRITBOARD_LISTEN", "127.0.0.1:8080"),
+        ]));
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        // Nothing set: the defaults.
+        let c =
+            config(&[]).with_platform_env(env(&[("PORT", "not a port"), ("DATABASE_URL", " ")]));
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert!(c.database_url.is_none());
+    }
+
     use super::CorsOrigins;
 
     fn origins(list: &str) -> Result<Vec<String>, String> {

@@ -22,6 +22,7 @@ pub const DELETE_OBJECTS: &str = "delete-objects";
 pub const CLEANUP_UPLOADS: &str = "cleanup-uploads";
 pub const CAPTURE: &str = "capture";
 pub const RENDER_DECK: &str = "render-deck";
+pub const RETENTION: &str = "retention";
 /// Uploads not completed within this time are deleted.
 pub const UPLOAD_TTL_HOURS: i64 = 24;
 
@@ -101,6 +102,7 @@ pub fn handlers(state: &AppState) -> Vec<Arc<dyn Handler>> {
         Arc::new(Thumbnails(state.clone())),
         Arc::new(DeleteObjects(state.clone())),
         Arc::new(CleanupUploads(state.clone())),
+        Arc::new(Retention(state.clone())),
         Arc::new(crate::mail::SendEmail(state.clone())),
         Arc::new(crate::mail::digest::Digest(state.clone())),
         Arc::new(crate::mail::reminders::DueReminders(state.clone())),
@@ -666,5 +668,30 @@ pub async fn schedule(state: &AppState) {
             .await
     {
         tracing::warn!(error = %e, "could not schedule the upload clean-up");
+    }
+    if let Err(e) =
+        critboard_jobs::schedule_periodic(&state.queue, RETENTION, Duration::from_secs(86_400))
+            .await
+    {
+        tracing::warn!(error = %e, "could not schedule retention");
+    }
+}
+
+/// Once a day: deletes finished jobs, sent e-mails, spent or expired
+/// tokens, expired sessions and old idempotency keys, in bounded batches.
+struct Retention(AppState);
+
+impl Handler for Retention {
+    fn kind(&self) -> &'static str {
+        RETENTION
+    }
+
+    fn run<'a>(&'a self, _job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let store = &self.0.store;
+            let pruned = store.prune(store.now()).await.map_err(retry)?;
+            tracing::info!(?pruned, "retention");
+            Ok(())
+        })
     }
 }

@@ -1686,7 +1686,7 @@ export interface components {
             id: string;
             /**
              * @description Who decided, and their role on the board then: `owner`, `editor`,
-             *     `commenter`, or `guest` (of a share link).
+             *     `commenter`, `client` (of the workspace) or `guest` (of a share link).
              */
             name: string;
             role: string;
@@ -2092,7 +2092,7 @@ export interface components {
                 id: string;
                 /**
                  * @description Who decided, and their role on the board then: `owner`, `editor`,
-                 *     `commenter`, or `guest` (of a share link).
+                 *     `commenter`, `client` (of the workspace) or `guest` (of a share link).
                  */
                 name: string;
                 role: string;
@@ -2434,7 +2434,8 @@ export interface components {
             name: string;
             /**
              * @description Their role on the board when they decided (`owner`, `editor`,
-             *     `commenter`, `guest`); null for decisions made before roles were kept.
+             *     `commenter`, `client` of the workspace, `guest` of a link); null for
+             *     decisions made before roles were kept.
              */
             role?: string | null;
         };

@@ -7,6 +7,7 @@ mod helpers;
 mod live;
 mod mail;
 mod notifications;
+mod retention;
 
 mod accounts;
 mod boards;

@@ -14,5 +14,6 @@ pub mod invitations;
 pub mod live;
 pub mod mail;
 pub mod notifications;
+pub mod retention;
 pub mod sharing;
 pub mod workspaces;
