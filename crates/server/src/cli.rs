@@ -27,7 +27,11 @@ pub enum Command {
     /// Run the server (the default).
     Serve,
     /// Apply pending database migrations and exit.
-    Migrate,
+    Migrate {
+        /// Only list the migrations, applied and pending; change nothing.
+        #[arg(long)]
+        status: bool,
+    },
     /// Manage accounts from the command line.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -93,7 +97,20 @@ pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
             }
         }
 
-        Command::Migrate => {
+        Command::Migrate { status: true } => {
+            let store = connect_store(&cli.config).await?;
+            let all = store
+                .migration_status()
+                .await
+                .context("cannot read the migrations")?;
+            let pending = all.iter().filter(|(_, applied)| !applied).count();
+            for (name, applied) in &all {
+                println!("{}  {name}", if *applied { "applied" } else { "pending" });
+            }
+            println!("{} applied, {pending} pending", all.len() - pending);
+            Ok(())
+        }
+        Command::Migrate { status: false } => {
             let store = connect_store(&cli.config).await?;
             store.migrate().await.context("migration failed")?;
             println!("Database is up to date.");

@@ -273,6 +273,17 @@ impl Store {
         Ok(())
     }
 
+    /// Every migration this binary knows, in order, and whether it was
+    /// applied (`critboard migrate --status`); changes nothing.
+    pub async fn migration_status(&self) -> Result<Vec<(String, bool)>> {
+        use sea_orm_migration::MigrationStatus;
+        Ok(Migrator::get_migration_with_status(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| (m.name().to_owned(), m.status() == MigrationStatus::Applied))
+            .collect())
+    }
+
     /// Whether the database answers: the readiness probe.
     pub async fn ping(&self) -> Result<()> {
         self.db.ping().await?;

@@ -214,3 +214,27 @@ async fn send_digests_mails_pending_news_now() {
         "links to the app's pages"
     );
 }
+
+/// `migrate --status` lists what is applied and pending, changing nothing.
+#[test]
+fn migrate_status_lists_applied_and_pending_migrations() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (ok, before) = critboard(d, &["migrate", "--status"], None);
+    assert!(ok, "{before}");
+    assert!(before.contains("pending  m0001_foundation"), "{before}");
+    assert!(
+        !before.contains("applied  "),
+        "nothing applied yet: {before}"
+    );
+    assert!(before.contains("\n0 applied, "), "{before}");
+    let (ok, again) = critboard(d, &["migrate", "--status"], None);
+    assert!(ok && again == before, "status changes nothing");
+    let (ok, out) = critboard(d, &["migrate"], None);
+    assert!(ok, "{out}");
+    let (ok, after) = critboard(d, &["migrate", "--status"], None);
+    assert!(ok, "{after}");
+    assert!(after.contains("applied  m0001_foundation"), "{after}");
+    assert!(after.contains("applied  m0016_drawings"), "{after}");
+    assert!(after.trim_end().ends_with(", 0 pending"), "{after}");
+}
