@@ -396,12 +396,7 @@ async fn get_version(
     me: Caller,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<VersionOut>> {
-    let (v, board) = state
-        .store
-        .version_for(me.user_id(), id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    access::allowed_to(&me, &board, BoardAction::View)?;
+    let (v, _) = super::discussion::version_board(&state, &me, id, BoardAction::View).await?;
     let mut out = versions_out(&state, vec![v]).await?;
     out.pop().map(Json).ok_or(ApiError::NotFound)
 }
@@ -419,12 +414,7 @@ async fn download_version(
     me: Caller,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Response> {
-    let (v, board) = state
-        .store
-        .version_for(me.user_id(), id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    access::allowed_to(&me, &board, BoardAction::View)?;
+    let (v, _) = super::discussion::version_board(&state, &me, id, BoardAction::View).await?;
     let url = download_url(&state, &v.object_key, &v.content_type, &v.original_name);
     Ok(Redirect::to(&url).into_response())
 }

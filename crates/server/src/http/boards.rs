@@ -41,31 +41,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_sample_board))
 }
 
-/// Add a sample board to try a review on (team members; you own it): two
-/// mock pages of a café's website and a first pin that says how it works.
-/// Its pictures go through the usual thumbnail job.
-#[utoipa::path(post, path = "/api/v1/workspaces/{id}/sample-board", tag = "boards",
-    params(("id" = Uuid, Path)),
-    responses((status = 201, body = BoardOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn create_sample_board(
-    State(state): State<AppState>,
-    me: CurrentUser,
-    ApiPath(id): ApiPath<Uuid>,
-) -> Result<Response> {
+/// The sample board's pictures (through the usual thumbnail job) and its
+/// first pin.
+async fn fill_sample_board(state: &AppState, me: &CurrentUser, board: Uuid) -> Result<()> {
     use crate::sample;
     use critboard_store::queries::assets::{CheckedFile, NewUpload};
-    let ws = access::workspace(&state, me.id(), id).await?;
-    access::require_team(ws.role())?;
-    let board = state
-        .store
-        .create_board(NewBoard {
-            workspace_id: id,
-            folder_id: None,
-            name: sample::NAME,
-            description: sample::DESCRIPTION,
-            owner: me.id(),
-        })
-        .await?;
     let actor = critboard_store::queries::events::Actor::user(me.id(), &me.user.display_name);
     let mut first = None;
     for (title, width, height, hero) in sample::PAGES {
@@ -126,6 +106,42 @@ async fn create_sample_board(
                 },
             )
             .await?;
+    }
+    Ok(())
+}
+
+/// Add a sample board to try a review on (team members; you own it): two
+/// mock pages of a café's website and a first pin that says how it works.
+/// Its pictures go through the usual thumbnail job.
+#[utoipa::path(post, path = "/api/v1/workspaces/{id}/sample-board", tag = "boards",
+    params(("id" = Uuid, Path)),
+    responses((status = 201, body = BoardOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn create_sample_board(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Response> {
+    use crate::sample;
+    let ws = access::workspace(&state, me.id(), id).await?;
+    access::require_team(ws.role())?;
+    let board = state
+        .store
+        .create_board(NewBoard {
+            workspace_id: id,
+            folder_id: None,
+            name: sample::NAME,
+            description: sample::DESCRIPTION,
+            owner: me.id(),
+        })
+        .await?;
+    // A sample half made is no sample: on any failure the board goes,
+    // with whatever files it already had.
+    if let Err(e) = fill_sample_board(&state, &me, board).await {
+        let _ = state
+            .store
+            .delete_board(board, |keys| crate::work::delete_objects_job(&state, keys))
+            .await;
+        return Err(e);
     }
     state.queue.wake();
     let summary = state.store.board_summary(me.id(), board).await?;
