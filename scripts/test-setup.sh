@@ -35,6 +35,11 @@ if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
   echo "test-setup: installing aiosmtpd (SMTP test server) from PyPI"
   python3 -m pip install --quiet "aiosmtpd==1.4.6"
 fi
+# The Procfile is tested under a real Procfile runner: honcho, from PyPI.
+if ! python3 -c "import honcho" >/dev/null 2>&1; then
+  echo "test-setup: installing honcho (Procfile runner) from PyPI"
+  python3 -m pip install --quiet "honcho==2.0.0"
+fi
 if ! cargo nextest --version >/dev/null 2>&1; then
   echo "test-setup: cargo-nextest not found; tests will run with 'cargo test'"
 fi

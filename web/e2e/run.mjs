@@ -765,6 +765,28 @@ test("settings: profile, e-mail frequency and an API token", async ({ page, base
   await page.getByRole("radio", { name: /Once a day/ }).and(page.locator(":checked")).waitFor();
 });
 
+test("an instance admin reads the errors and where the time goes", async ({ page, base, data }) => {
+  execFileSync(binary, ["--data-dir", data, "admin", "make-admin", "--email", "ada@example.com"],
+    { env: { ...process.env, CRITBOARD_LOG: "warn" } });
+  await signIn(page, base, "ada@example.com", "a-brand-new-passphrase");
+  await page.getByRole("link", { name: "Admin" }).click();
+  await page.getByRole("heading", { name: "Errors" }).waitFor();
+  await page.getByText(/This node runs release \d+\.\d+\.\d+\+/).waitFor();
+  await axeCheck(page, "admin errors");
+  await page.getByLabel("Also resolved and ignored").check();
+  await page.getByRole("link", { name: "Performance" }).click();
+  await page.getByRole("heading", { name: "Performance" }).waitFor();
+  // The requests this run made are there, with their figures.
+  const me = page.getByRole("button", { name: "GET /api/v1/me", exact: true });
+  await me.click();
+  await page.getByText("Slowest requests").waitFor();
+  await axeCheck(page, "admin performance");
+  await shot(page, "19-admin-performance");
+  // Someone who is not an admin sees no such page.
+  const other = await (await fetch(`${base}/api/v1/admin/performance`)).status;
+  if (other !== 401) throw new Error(`the performance API answered ${other} to a stranger`);
+});
+
 if (!existsSync(binary)) {
   console.error(`e2e: ${binary} is missing: build it with cargo build --release`);
   process.exit(1);

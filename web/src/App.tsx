@@ -16,6 +16,7 @@ import { AssetViewer } from "./features/viewer/Viewer";
 import { WorkspaceHome } from "./features/workspaces/WorkspaceHome";
 import { Workspaces } from "./features/workspaces/Workspaces";
 import { NotFound } from "./components/NotFound";
+import { AdminError, AdminErrors, AdminPerformance } from "./features/admin/Admin";
 import { Link } from "./components/ui/kit";
 
 interface Ctx {
@@ -51,7 +52,15 @@ export const PAGES: Record<RouteName, Page> = {
     framed: ({ user, setUser }) => user && <Settings user={user} onUser={setUser} section="notifications" />,
     account: true,
   },
+  admin_errors: { framed: ({ user }) => adminOnly(user, <AdminErrors />), account: true },
+  admin_error: { framed: ({ m, user }) => adminOnly(user, <AdminError id={m.params.id} />), account: true },
+  admin_performance: { framed: ({ user }) => adminOnly(user, <AdminPerformance />), account: true },
 };
+
+/** Instance admins' pages: others see "not found", as the API answers them. */
+function adminOnly(user: User | null, page: ReactNode): ReactNode {
+  return user?.is_admin ? page : <NotFound signedIn={!!user} />;
+}
 
 export function App() {
   const path = usePath();
@@ -93,6 +102,7 @@ export function App() {
         {user ? (
           <>
             <InboxBadge />
+            {user.is_admin && <Link to={href("admin_errors")}>Admin</Link>}
             <Link to={href("settings")} className="me">{user.display_name}</Link>
             <button type="button" className="link" onClick={signOut}>Sign out</button>
           </>

@@ -9,4 +9,4 @@ pub mod thumbs;
 
 pub use probe::{ImageKind, Limits, Probe, Refusal};
 pub use signing::UrlSigner;
-pub use storage::{Storage, StorageError};
+pub use storage::{install_tls, Storage, StorageError};

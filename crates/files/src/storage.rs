@@ -120,8 +120,7 @@ impl Storage {
     /// `AWS_SECRET_ACCESS_KEY`, `AWS_VIRTUAL_HOSTED_STYLE_REQUEST`,
     /// `AWS_ALLOW_HTTP`.
     pub fn s3(url: &str) -> Result<Storage> {
-        // object_store's client uses rustls without a built-in provider.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_tls();
         let url = url.trim_end_matches('/');
         let s3 = AmazonS3Builder::from_env()
             .with_url(url)
@@ -314,4 +313,10 @@ impl Storage {
             }
         }
     }
+}
+
+/// Gives the HTTPS clients in the tree (object_store's, Sentry's) their
+/// TLS crypto: they use rustls without a built-in provider.
+pub fn install_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }

@@ -16,10 +16,14 @@ use critboard_store::sea_orm::{
 };
 use critboard_store::{new_id, Store, StoreError};
 use futures_util::future::BoxFuture;
-use std::collections::HashMap;
-use std::sync::Arc;
+use futures_util::FutureExt;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Notify, Semaphore};
+use tokio::task::JoinSet;
+pub use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 use uuid::Uuid;
 
 pub use critboard_store::entities::job::Model as Job;
@@ -222,6 +226,41 @@ impl Queue {
         Ok(())
     }
 
+    /// Gives jobs this worker holds back to the queue (at shutdown): free
+    /// for any node at once, the interrupted attempt not counted.
+    pub async fn give_back(&self, ids: &[Uuid]) -> Result<u64, StoreError> {
+        let mut n = 0;
+        for id in ids {
+            n += self
+                .store
+                .execute(
+                    "UPDATE jobs SET locked_by = NULL, locked_until = NULL, \
+                     attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END \
+                     WHERE id = ? AND locked_by = ? AND done_at IS NULL",
+                    vec![(*id).into(), self.worker_id.clone().into()],
+                )
+                .await?;
+        }
+        Ok(n)
+    }
+
+    /// Jobs due and waiting for a worker, and jobs running (leased), in the
+    /// whole cluster: the queue's depth, for metrics.
+    pub async fn depth(&self) -> Result<(u64, u64), StoreError> {
+        use critboard_store::sea_orm::PaginatorTrait;
+        let at = self.store.now();
+        let due = job::Entity::find()
+            .filter(job::Column::DoneAt.is_null())
+            .filter(job::Column::RunAt.lte(at));
+        let running = due
+            .clone()
+            .filter(job::Column::LockedUntil.gte(at))
+            .count(self.store.conn())
+            .await?;
+        let all = due.count(self.store.conn()).await?;
+        Ok((all.saturating_sub(running), running))
+    }
+
     /// Wakes idle workers of this node (after an enqueue elsewhere in it).
     pub fn wake(&self) {
         self.wake.notify_waiters();
@@ -229,7 +268,7 @@ impl Queue {
 }
 
 /// Settings of one node's worker pool.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct WorkerOptions {
     /// Jobs run at the same time on this node.
     pub concurrency: usize,
@@ -237,6 +276,35 @@ pub struct WorkerOptions {
     pub lease: Duration,
     /// How often an idle worker looks for due jobs enqueued by other nodes.
     pub poll: Duration,
+    /// At shutdown, how long running jobs may take to finish before they
+    /// are stopped and given back.
+    pub grace: Duration,
+    /// Told of every failure (panics included), e.g. to group errors.
+    pub on_failure: Option<OnFailure>,
+}
+
+/// Told of failed runs (see [`WorkerOptions::on_failure`]).
+pub type OnFailure = Arc<dyn Fn(&Failure) + Send + Sync>;
+
+/// A job run that did not succeed, as told to [`WorkerOptions::on_failure`].
+pub struct Failure<'a> {
+    pub job: &'a Job,
+    pub error: &'a JobError,
+    /// The handler panicked (the run is then retried like any failure).
+    pub panicked: bool,
+    /// No attempt is left: the job has ended unsuccessfully.
+    pub gave_up: bool,
+}
+
+impl std::fmt::Debug for WorkerOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerOptions")
+            .field("concurrency", &self.concurrency)
+            .field("lease", &self.lease)
+            .field("poll", &self.poll)
+            .field("grace", &self.grace)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for WorkerOptions {
@@ -245,19 +313,36 @@ impl Default for WorkerOptions {
             concurrency: 1,
             lease: Duration::from_secs(60),
             poll: Duration::from_secs(2),
+            grace: Duration::from_secs(20),
+            on_failure: None,
         }
     }
 }
 
-/// Runs jobs with the registered handlers until dropped (abort the task).
-pub async fn run_workers(queue: Queue, handlers: Vec<Arc<dyn Handler>>, options: WorkerOptions) {
+/// Runs jobs with the registered handlers until `stop` is cancelled; then
+/// claims nothing more, lets running jobs finish for `options.grace`, and
+/// gives back those still running.
+pub async fn run_workers(
+    queue: Queue,
+    handlers: Vec<Arc<dyn Handler>>,
+    options: WorkerOptions,
+    stop: CancellationToken,
+) {
     let by_kind: HashMap<&'static str, Arc<dyn Handler>> =
         handlers.into_iter().map(|h| (h.kind(), h)).collect();
     let kinds: Vec<&'static str> = by_kind.keys().copied().collect();
     let slots = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let mut running: JoinSet<()> = JoinSet::new();
+    let held: Arc<Mutex<HashSet<Uuid>>> = Arc::default();
     loop {
-        let Ok(permit) = slots.clone().acquire_owned().await else {
-            return;
+        // Finished runs are reaped as we go, so the set stays small.
+        while running.try_join_next().is_some() {}
+        let permit = tokio::select! {
+            _ = stop.cancelled() => break,
+            p = slots.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
         };
         let wake = queue.wake.notified();
         match queue.claim(&kinds, options.lease).await {
@@ -266,15 +351,19 @@ pub async fn run_workers(queue: Queue, handlers: Vec<Arc<dyn Handler>>, options:
                     continue;
                 };
                 let queue = queue.clone();
-                let lease = options.lease;
-                tokio::spawn(async move {
-                    run_one(&queue, handler.as_ref(), &job, lease).await;
+                let options = options.clone();
+                let held = held.clone();
+                lock(&held).insert(job.id);
+                running.spawn(async move {
+                    run_one(&queue, handler.as_ref(), &job, &options).await;
+                    lock(&held).remove(&job.id);
                     drop(permit);
                 });
             }
             Ok(None) => {
                 drop(permit);
                 tokio::select! {
+                    _ = stop.cancelled() => break,
                     _ = wake => {}
                     _ = tokio::time::sleep(options.poll) => {}
                 }
@@ -282,14 +371,33 @@ pub async fn run_workers(queue: Queue, handlers: Vec<Arc<dyn Handler>>, options:
             Err(e) => {
                 drop(permit);
                 tracing::warn!(error = %e, "job queue unavailable");
-                tokio::time::sleep(options.poll).await;
+                tokio::select! {
+                    _ = stop.cancelled() => break,
+                    _ = tokio::time::sleep(options.poll) => {}
+                }
+            }
+        }
+    }
+    let finish = async { while running.join_next().await.is_some() {} };
+    if tokio::time::timeout(options.grace, finish).await.is_err() {
+        running.shutdown().await;
+        let ids: Vec<Uuid> = lock(&held).drain().collect();
+        match queue.give_back(&ids).await {
+            Ok(n) => tracing::info!(jobs = n, "gave running jobs back to the queue"),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not give jobs back; their leases will run out")
             }
         }
     }
 }
 
-async fn run_one(queue: &Queue, handler: &dyn Handler, job: &Job, lease: Duration) {
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+async fn run_one(queue: &Queue, handler: &dyn Handler, job: &Job, options: &WorkerOptions) {
     let started = std::time::Instant::now();
+    let lease = options.lease;
     let heartbeat = async {
         loop {
             tokio::time::sleep(lease / 3).await;
@@ -303,21 +411,52 @@ async fn run_one(queue: &Queue, handler: &dyn Handler, job: &Job, lease: Duratio
             }
         }
     };
-    let outcome = tokio::select! {
-        r = handler.run(job) => r,
-        _ = heartbeat => Err(JobError::Retry("lease lost".into())),
+    // A panicking handler fails its run like any error, and is told apart.
+    // Lines logged while it runs carry the job's id and kind.
+    let span = tracing::info_span!("job", job_id = %job.id, kind = %job.kind);
+    let run = std::panic::AssertUnwindSafe(handler.run(job).instrument(span)).catch_unwind();
+    let (outcome, panicked) = tokio::select! {
+        r = run => match r {
+            Ok(r) => (r, false),
+            Err(payload) => (Err(JobError::Retry(format!("panicked: {}", panic_message(&*payload)))), true),
+        },
+        _ = heartbeat => (Err(JobError::Retry("lease lost".into())), false),
     };
     let result = match &outcome {
         Ok(()) => queue.complete(job.id).await,
         Err(e) => {
-            tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, error = %e, "job failed");
+            let gave_up = matches!(e, JobError::Permanent(_)) || job.attempts >= job.max_attempts;
+            tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, gave_up, error = %e, "job failed");
+            if let Some(tell) = &options.on_failure {
+                tell(&Failure {
+                    job,
+                    error: e,
+                    panicked,
+                    gave_up,
+                });
+            }
             queue.fail(job, e).await
         }
     };
     if let Err(e) = result {
         tracing::warn!(error = %e, "could not record a job's outcome");
     }
-    tracing::info!(job = %job.id, kind = %job.kind, ok = outcome.is_ok(), ms = started.elapsed().as_millis() as u64, "job");
+    metrics::histogram!("critboard_job_seconds", "kind" => job.kind.clone())
+        .record(started.elapsed().as_secs_f64());
+    if outcome.is_err() {
+        metrics::counter!("critboard_job_failures_total", "kind" => job.kind.clone()).increment(1);
+    }
+    // Routine periodic runs would fill an idle server's log.
+    tracing::debug!(job = %job.id, kind = %job.kind, ok = outcome.is_ok(), ms = started.elapsed().as_millis() as u64, "job");
+}
+
+/// The text of a panic, as `panic!` was given it.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
 }
 
 /// Enqueues `kind` once per `period` across all nodes: every node calls
@@ -457,6 +596,127 @@ mod tests {
         );
         let n = job::Entity::find().all(store.conn()).await.unwrap().len();
         assert_eq!(n, 1);
+    }
+
+    struct Sleeps(&'static str, Option<Duration>);
+
+    impl Handler for Sleeps {
+        fn kind(&self) -> &'static str {
+            self.0
+        }
+        fn run<'a>(&'a self, _job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+            Box::pin(async move {
+                match self.1 {
+                    Some(d) => tokio::time::sleep(d).await,
+                    None => std::future::pending::<()>().await,
+                }
+                Ok(())
+            })
+        }
+    }
+
+    struct Panics;
+
+    impl Handler for Panics {
+        fn kind(&self) -> &'static str {
+            "panics"
+        }
+        fn run<'a>(&'a self, _job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+            Box::pin(async { panic!("index out of range") })
+        }
+    }
+
+    async fn row(store: &Store, kind: &str) -> Job {
+        job::Entity::find()
+            .filter(job::Column::Kind.eq(kind))
+            .one(store.conn())
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    async fn until(store: &Store, what: impl Fn(&[Job]) -> bool) {
+        for _ in 0..500 {
+            if what(&job::Entity::find().all(store.conn()).await.unwrap()) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the jobs never got there");
+    }
+
+    #[tokio::test]
+    async fn shutdown_lets_short_jobs_finish_and_gives_long_ones_back() {
+        let (store, _dir) = store().await;
+        let q = Queue::new(store.clone());
+        for kind in ["quick", "endless"] {
+            q.enqueue(NewJob::now(kind, serde_json::json!({})))
+                .await
+                .unwrap();
+        }
+        let stop = CancellationToken::new();
+        let options = WorkerOptions {
+            concurrency: 2,
+            grace: Duration::from_millis(400),
+            ..Default::default()
+        };
+        let handlers: Vec<Arc<dyn Handler>> = vec![
+            Arc::new(Sleeps("quick", Some(Duration::from_millis(100)))),
+            Arc::new(Sleeps("endless", None)),
+        ];
+        let workers = tokio::spawn(run_workers(q.clone(), handlers, options, stop.clone()));
+        until(&store, |jobs| jobs.iter().all(|j| j.locked_by.is_some())).await;
+        stop.cancel();
+        workers.await.unwrap();
+        let quick = row(&store, "quick").await;
+        assert!(quick.done_at.is_some(), "finished within the grace period");
+        let endless = row(&store, "endless").await;
+        assert!(endless.done_at.is_none() && endless.locked_by.is_none());
+        assert_eq!(endless.attempts, 0, "the cut attempt does not count");
+        assert!(
+            Queue::new(store.clone())
+                .claim(&["endless"], Duration::from_secs(60))
+                .await
+                .unwrap()
+                .is_some(),
+            "another node takes it at once"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_fails_its_run_and_is_reported() {
+        let (store, _dir) = store().await;
+        let q = Queue::new(store.clone());
+        let mut new = NewJob::now("panics", serde_json::json!({}));
+        new.max_attempts = 1;
+        q.enqueue(new).await.unwrap();
+        let told: Arc<Mutex<Vec<(String, bool, bool)>>> = Arc::default();
+        let sink = told.clone();
+        let options = WorkerOptions {
+            on_failure: Some(Arc::new(move |f: &Failure| {
+                lock(&sink).push((f.error.to_string(), f.panicked, f.gave_up));
+            })),
+            ..Default::default()
+        };
+        let stop = CancellationToken::new();
+        let workers = tokio::spawn(run_workers(
+            q.clone(),
+            vec![Arc::new(Panics)],
+            options,
+            stop.clone(),
+        ));
+        until(&store, |jobs| jobs[0].done_at.is_some()).await;
+        stop.cancel();
+        workers.await.unwrap();
+        assert_eq!(
+            lock(&told).clone(),
+            vec![("panicked: index out of range".to_owned(), true, true)]
+        );
+        let failed = row(&store, "panics").await;
+        assert_eq!(
+            failed.last_error.as_deref(),
+            Some("panicked: index out of range")
+        );
     }
 
     #[test]

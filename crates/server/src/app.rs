@@ -8,10 +8,12 @@ use crate::state::{AppState, Parts};
 use crate::telemetry;
 use anyhow::Context;
 use critboard_files::{Storage, UrlSigner};
+use critboard_jobs::CancellationToken;
 use critboard_jobs::WorkerOptions;
 use critboard_store::sea_orm::DatabaseBackend;
 use critboard_store::{PoolOptions, Store};
 use std::future::Future;
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +22,7 @@ use tokio::net::TcpListener;
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    extra: axum::Router<AppState>,
 }
 
 /// Connects to the configured database.
@@ -69,7 +72,14 @@ pub async fn state_for(config: Config) -> anyhow::Result<AppState> {
         .await
         .context("cannot read the URL-signing secret")?;
     let mailer = crate::mail::Mailer::from_config(&config)?;
+    let sentry = config
+        .sentry_dsn
+        .as_deref()
+        .map(crate::sentry::Sentry::new)
+        .transpose()?;
+    crate::errors::install_panic_hook();
     Ok(AppState::new(Parts {
+        sentry,
         mailer,
         config,
         store,
@@ -90,7 +100,17 @@ impl Application {
             config.public_url = Some(format!("http://{}", listener.local_addr()?));
         }
         let state = state_for(config).await?;
-        Ok(Application { listener, state })
+        Ok(Application {
+            listener,
+            state,
+            extra: axum::Router::new(),
+        })
+    }
+
+    /// Serves `routes` too, behind the same middleware.
+    pub fn with_routes(mut self, routes: axum::Router<AppState>) -> Self {
+        self.extra = routes;
+        self
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -103,24 +123,39 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests end.
+    /// Serves until `shutdown` completes; then stops accepting, ends live
+    /// streams, and gives in-flight requests and running jobs
+    /// `CRITBOARD_SHUTDOWN_SECONDS` to finish before jobs still running are
+    /// given back to the queue.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let state = self.state.clone();
+        let grace = Duration::from_secs(state.config.shutdown_seconds);
+        let stop = CancellationToken::new();
         let housekeeping = tokio::spawn(housekeeping(state.clone()));
-        // A node with 0 workers only serves HTTP (other nodes do the jobs).
-        let workers = (state.config.job_workers > 0).then(|| {
+        let pool = |concurrency: usize, handlers| {
             tokio::spawn(critboard_jobs::run_workers(
                 state.queue.clone(),
-                crate::work::handlers(&state),
+                handlers,
                 WorkerOptions {
-                    concurrency: state.config.job_workers,
+                    concurrency,
+                    grace,
+                    on_failure: Some(crate::errors::job_failures(&state)),
                     ..Default::default()
                 },
+                stop.clone(),
             ))
-        });
+        };
+        let mut pools = Vec::new();
+        // A node with 0 workers only serves HTTP (other nodes do the jobs).
+        if state.config.job_workers > 0 {
+            pools.push(pool(
+                state.config.job_workers,
+                crate::work::handlers(&state),
+            ));
+        }
         if state.config.capture_workers == 0 && state.capturer.chromium().is_some() {
             tracing::info!(
                 "this node takes website capture requests but runs none \
@@ -129,17 +164,12 @@ impl Application {
         }
         // Captures have their own pool: a slow page never holds up
         // thumbnails or e-mail. Nodes without a browser leave them to others.
-        let captures = (state.config.capture_workers > 0 && state.capturer.chromium().is_some())
-            .then(|| {
-                tokio::spawn(critboard_jobs::run_workers(
-                    state.queue.clone(),
-                    crate::work::capture_handlers(&state),
-                    WorkerOptions {
-                        concurrency: state.config.capture_workers,
-                        ..Default::default()
-                    },
-                ))
-            });
+        if state.config.capture_workers > 0 && state.capturer.chromium().is_some() {
+            pools.push(pool(
+                state.config.capture_workers,
+                crate::work::capture_handlers(&state),
+            ));
+        }
         match state.decks.converter() {
             Some(c) => {
                 tracing::info!(soffice = %c.soffice.display(), "slides are converted with LibreOffice")
@@ -150,16 +180,12 @@ impl Application {
             ),
         }
         // Decks too: each render is a worker process of its own.
-        let decks = (state.config.pdf_workers > 0).then(|| {
-            tokio::spawn(critboard_jobs::run_workers(
-                state.queue.clone(),
+        if state.config.pdf_workers > 0 {
+            pools.push(pool(
+                state.config.pdf_workers,
                 crate::work::deck_handlers(&state),
-                WorkerOptions {
-                    concurrency: state.config.pdf_workers,
-                    ..Default::default()
-                },
-            ))
-        });
+            ));
+        }
         let live = tokio::spawn(crate::live::run(state.clone()));
         let listen = match state.config.database_url.as_deref() {
             Some(url) if state.store.backend() == DatabaseBackend::Postgres => Some(tokio::spawn(
@@ -169,33 +195,42 @@ impl Application {
         };
         let hub = state.hub.clone();
         let capturer = state.capturer.clone();
-        let app = http::app(state);
-        axum::serve(
+        let app = http::app_with(state, self.extra);
+        let stopping = stop.clone();
+        let serve = axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         // Live streams never end by themselves: close them first.
         .with_graceful_shutdown(async move {
             shutdown.await;
+            stopping.cancel();
             hub.close();
         })
-        .await?;
+        .into_future();
+        let cut_off = async {
+            stop.cancelled().await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            served = serve => served?,
+            _ = cut_off => tracing::warn!(
+                seconds = grace.as_secs(),
+                "requests still running after the shutdown grace period were cut off"
+            ),
+        }
+        // The pools had the same grace period, counted from the same moment.
+        for p in pools {
+            let _ = p.await;
+        }
         // No browser outlives Critboard; captures in flight run again later.
         capturer.shutdown().await;
-        if let Some(c) = captures {
-            c.abort();
-        }
-        if let Some(d) = decks {
-            d.abort();
-        }
         housekeeping.abort();
         live.abort();
         if let Some(l) = listen {
             l.abort();
         }
-        if let Some(w) = workers {
-            w.abort();
-        }
+        tracing::info!("stopped");
         Ok(())
     }
 

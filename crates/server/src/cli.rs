@@ -32,7 +32,20 @@ pub enum Command {
         #[arg(long)]
         status: bool,
     },
-    /// Manage accounts from the command line.
+    /// Write a consistent copy of the data (SQLite database and local files)
+    /// into a new folder, while the server runs.
+    Backup {
+        /// The folder to write; it must be empty or not exist.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Put a backup in place for a server whose data folder is empty.
+    Restore {
+        /// A folder written by `critboard backup`.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
+    /// Manage accounts and read errors from the command line.
     #[command(subcommand)]
     Admin(AdminCommand),
     /// Print the API's OpenAPI document (the one served at
@@ -76,6 +89,11 @@ pub enum AdminCommand {
     /// runs that a running Critboard (on the same database) carries out
     /// within seconds, with its own settings and links.
     SendDigests,
+    /// List error groups (open ones unless --all), the latest first.
+    Errors {
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
@@ -114,6 +132,44 @@ pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
             let store = connect_store(&cli.config).await?;
             store.migrate().await.context("migration failed")?;
             println!("Database is up to date.");
+            Ok(())
+        }
+        Command::Backup { to } => {
+            let started = std::time::Instant::now();
+            let m = crate::backup::backup(&cli.config, &to).await?;
+            println!(
+                "Backed up to {}: {}{} files ({} MB) in {:.1} s.",
+                to.display(),
+                if m.database.is_some() {
+                    "the database and "
+                } else {
+                    ""
+                },
+                m.files,
+                m.bytes / 1_000_000,
+                started.elapsed().as_secs_f64()
+            );
+            for line in crate::backup::advice(&cli.config, &m, false) {
+                println!("{line}");
+            }
+            Ok(())
+        }
+        Command::Restore { from } => {
+            let m = crate::backup::restore(&cli.config, &from).await?;
+            println!(
+                "Restored the backup of {} (release {}): {}{} files.",
+                m.created_at.format("%Y-%m-%d %H:%M UTC"),
+                m.release,
+                if m.database.is_some() {
+                    "the database and "
+                } else {
+                    ""
+                },
+                m.files
+            );
+            for line in crate::backup::advice(&cli.config, &m, true) {
+                println!("{line}");
+            }
             Ok(())
         }
         Command::Admin(cmd) => {
@@ -207,6 +263,34 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
                 state.queue.enqueue(crate::mail::digest::now_job(f)).await?;
             }
             println!("Digests queued: a running Critboard sends them within seconds.");
+        }
+        AdminCommand::Errors { all } => {
+            let groups = store.error_groups(all, 500).await?;
+            if groups.is_empty() {
+                println!("No {}errors.", if all { "" } else { "open " });
+            }
+            for g in groups {
+                let place = if g.job_kind.is_empty() {
+                    format!("{} {}", g.method, g.route)
+                } else {
+                    format!("job {}", g.job_kind)
+                };
+                println!(
+                    "{} {:>6}× {}  {}  {}  {}",
+                    g.last_seen.format("%Y-%m-%d %H:%M"),
+                    g.count,
+                    g.status,
+                    g.kind,
+                    place,
+                    g.location
+                );
+                let message: String = g.message.chars().take(160).collect();
+                println!("    {message}");
+                println!(
+                    "    id {}  last request {}  release {}",
+                    g.id, g.last_request_id, g.last_release
+                );
+            }
         }
     }
     Ok(())

@@ -270,6 +270,32 @@ pub struct Config {
     /// request ran (used by tests and benchmarks; off in production).
     #[arg(long, env = "CRITBOARD_QUERY_COUNT_HEADER", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub query_count_header: bool,
+
+    /// On SIGTERM or SIGINT, how long in-flight requests and running jobs
+    /// may take to finish, in seconds; jobs still running then are given
+    /// back to the queue.
+    #[arg(
+        long,
+        env = "CRITBOARD_SHUTDOWN_SECONDS",
+        default_value_t = 20,
+        global = true
+    )]
+    pub shutdown_seconds: u64,
+
+    /// Keep each route's recent requests for the admins' Performance page
+    /// (a few µs per request; `docs/benchmarks.md` has the figure).
+    #[arg(long, env = "CRITBOARD_PERFORMANCE_VIEW", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub performance_view: bool,
+
+    /// A bearer token `/metrics` requires. Unset: `/metrics` is open, so
+    /// keep it internal (block it at the proxy).
+    #[arg(long, env = "CRITBOARD_METRICS_TOKEN", global = true)]
+    pub metrics_token: Option<String>,
+
+    /// Also send errors to Sentry or GlitchTip at this DSN, with the same
+    /// grouping as the built-in error list.
+    #[arg(long, env = "CRITBOARD_SENTRY_DSN", global = true)]
+    pub sentry_dsn: Option<String>,
 }
 
 /// The origins allowed cross-origin access, as browsers send them in the

@@ -76,13 +76,33 @@ pub enum ApiError {
     /// website captures); the message says what.
     #[error("{0}")]
     NotAvailable(String),
-    /// 500: our fault. Logged with details; the client sees none.
+    /// 500: our fault. Logged and grouped with details; the client sees
+    /// none but the request id.
     #[error("internal error")]
-    Internal(String),
+    Internal(Internal),
+}
+
+/// What went wrong inside, and where it was noticed.
+#[derive(Debug)]
+pub struct Internal {
+    pub message: String,
+    pub location: &'static std::panic::Location<'static>,
+}
+
+/// A 5xx answer's details, for the error groups: put on the response by
+/// [`ApiError::into_response`], taken off by the HTTP layer, which also
+/// writes the body then (with the request id).
+#[derive(Clone, Debug)]
+pub struct Failed {
+    pub problem: Problem,
+    /// The problem code, or `panic`.
+    pub kind: String,
+    pub location: String,
+    pub message: String,
 }
 
 /// The problem document (RFC 9457) every error response carries.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Problem {
     /// Stable, machine-readable: `urn:critboard:problem:<code>`.
     #[serde(rename = "type")]
@@ -94,6 +114,10 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(value_type = Vec<FieldErrorDoc>)]
     pub errors: Vec<FieldError>,
+    /// On 5xx answers: the request's id (also its `X-Request-Id`), to quote
+    /// when reporting the problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 /// One invalid field of a request body.
@@ -189,6 +213,15 @@ impl ApiError {
         }
     }
 
+    /// A 500 noting where it was raised.
+    #[track_caller]
+    pub fn internal(message: impl Into<String>) -> Self {
+        ApiError::Internal(Internal {
+            message: message.into(),
+            location: std::panic::Location::caller(),
+        })
+    }
+
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         ApiError::Validation(FieldErrors::single(field, message))
     }
@@ -201,12 +234,16 @@ impl IntoResponse for ApiError {
             ApiError::TooManyRequests { retry_after } => Some(*retry_after),
             _ => None,
         };
-        let detail = match &self {
-            ApiError::Internal(msg) => {
-                tracing::error!(error = %msg, "internal error");
-                "Something went wrong on our side; it has been logged.".to_owned()
+        let (detail, location, message) = match &self {
+            ApiError::Internal(e) => {
+                tracing::error!(error = %e.message, at = %e.location, "internal error");
+                (
+                    "Something went wrong on our side; it has been logged.".to_owned(),
+                    format!("{}:{}", e.location.file(), e.location.line()),
+                    e.message.clone(),
+                )
             }
-            other => other.to_string(),
+            other => (other.to_string(), String::new(), other.to_string()),
         };
         let errors = match self {
             ApiError::Validation(errors) => errors.0,
@@ -218,9 +255,18 @@ impl IntoResponse for ApiError {
             status: status.as_u16(),
             detail,
             errors,
+            request_id: None,
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut res = (status, body).into_response();
+        if status.is_server_error() {
+            res.extensions_mut().insert(Failed {
+                problem,
+                kind: code.to_owned(),
+                location,
+                message,
+            });
+        }
         res.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
@@ -240,6 +286,8 @@ impl From<FieldErrors> for ApiError {
 }
 
 impl From<StoreError> for ApiError {
+    /// Tracked, so that a `?` on a failed query names its line.
+    #[track_caller]
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::NotFound,
@@ -254,9 +302,9 @@ impl From<StoreError> for ApiError {
             // A unique index no caller expected, or a race a job retries:
             // our bug or a transient state, never the client's doing.
             e @ (StoreError::Unique(_) | StoreError::AlreadyEmailed) => {
-                ApiError::Internal(e.to_string())
+                ApiError::internal(e.to_string())
             }
-            StoreError::Db(e) => ApiError::Internal(e.to_string()),
+            StoreError::Db(e) => ApiError::internal(e.to_string()),
         }
     }
 }

@@ -72,7 +72,7 @@ where
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
             Err(PathRejection::FailedToDeserializePathParams(_)) => Err(ApiError::NotFound),
-            Err(other) => Err(ApiError::Internal(other.body_text())),
+            Err(other) => Err(ApiError::internal(other.body_text())),
         }
     }
 }

@@ -4,17 +4,21 @@
 
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod errors;
 pub mod extract;
 pub mod http;
 pub mod links;
 pub mod live;
 pub mod mail;
+pub mod perf;
 pub mod ratelimit;
 pub mod sample;
 pub mod secrets;
+pub mod sentry;
 pub mod state;
 pub mod telemetry;
 pub mod work;

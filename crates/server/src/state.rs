@@ -40,6 +40,10 @@ pub struct Inner {
     /// Fans board events out to this node's live streams.
     pub hub: Hub,
     pub mailer: Mailer,
+    /// This node's recent requests per route (the Performance page).
+    pub performance: crate::perf::Performance,
+    /// Copies of recorded errors for Sentry, when configured.
+    pub sentry: Option<crate::sentry::Sentry>,
 }
 
 pub struct Parts {
@@ -49,6 +53,7 @@ pub struct Parts {
     pub metrics: PrometheusHandle,
     pub storage: Storage,
     pub signer: UrlSigner,
+    pub sentry: Option<crate::sentry::Sentry>,
 }
 
 impl AppState {
@@ -78,6 +83,8 @@ impl AppState {
             limits,
             hub,
             mailer: p.mailer,
+            performance: Default::default(),
+            sentry: p.sentry,
         }))
     }
 }

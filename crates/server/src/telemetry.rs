@@ -38,24 +38,37 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
-tokio::task_local! {
-    /// SQL statements run by the request being served on this task.
-    static REQUEST_QUERIES: Cell<u32>;
+/// The SQL a request ran: statements and the time spent waiting on them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sql {
+    pub statements: u32,
+    pub time: std::time::Duration,
 }
 
-/// Runs `fut` (one request) counting the SQL statements it runs.
-pub async fn count_queries<F: std::future::Future>(fut: F) -> (F::Output, u32) {
-    REQUEST_QUERIES
-        .scope(Cell::new(0), async move {
+tokio::task_local! {
+    /// SQL run by the request being served on this task.
+    static REQUEST_SQL: Cell<Sql>;
+}
+
+/// Runs `fut` (one request) counting the SQL it runs.
+pub async fn count_queries<F: std::future::Future>(fut: F) -> (F::Output, Sql) {
+    REQUEST_SQL
+        .scope(Cell::new(Sql::default()), async move {
             let out = fut.await;
-            (out, REQUEST_QUERIES.with(Cell::get))
+            (out, REQUEST_SQL.with(Cell::get))
         })
         .await
 }
 
 /// Called by the store for every statement it runs.
 pub fn observe_query(elapsed: std::time::Duration, failed: bool) {
-    let _ = REQUEST_QUERIES.try_with(|c| c.set(c.get() + 1));
+    let _ = REQUEST_SQL.try_with(|c| {
+        let sql = c.get();
+        c.set(Sql {
+            statements: sql.statements + 1,
+            time: sql.time + elapsed,
+        })
+    });
     metrics::histogram!("critboard_db_query_seconds").record(elapsed.as_secs_f64());
     if failed {
         metrics::counter!("critboard_db_query_errors_total").increment(1);

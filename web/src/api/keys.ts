@@ -29,4 +29,8 @@ export const keys = {
   inbox: ["inbox"] as const,
   inboxPage: (unreadOnly: boolean) => ["inbox", "list", unreadOnly] as const,
   unread: ["inbox", "unread"] as const,
+  errors: ["admin", "errors"] as const,
+  errorGroups: (all: boolean) => ["admin", "errors", "list", all] as const,
+  errorGroup: (id: string) => ["admin", "errors", id] as const,
+  performance: ["admin", "performance"] as const,
 };

@@ -4,6 +4,58 @@
  */
 
 export interface paths {
+    "/api/v1/admin/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Error groups, the most recently seen first (instance admins). */
+        get: operations["list_errors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/errors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One error group with its latest occurrences' request ids. */
+        get: operations["get_error"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Resolve, ignore or reopen an error group. */
+        patch: operations["set_error_status"];
+        trace?: never;
+    };
+    "/api/v1/admin/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where this node's time goes, per route (instance admins). */
+        get: operations["performance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assets/{id}": {
         parameters: {
             query?: never;
@@ -1313,7 +1365,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics in the text exposition format. */
+        /**
+         * Prometheus metrics in the text exposition format. With
+         *     `CRITBOARD_METRICS_TOKEN` set, send it as a bearer token; without, keep
+         *     this path internal.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -1700,6 +1756,52 @@ export interface components {
          * @enum {string}
          */
         EmailFrequency: "immediate" | "hourly" | "daily" | "off";
+        ErrorGroupDetail: components["schemas"]["ErrorGroupOut"] & {
+            /** @description The latest occurrences (up to 20), newest first. */
+            occurrences: components["schemas"]["OccurrenceOut"][];
+        };
+        /** @description One kind of error from one place. */
+        ErrorGroupOut: {
+            /** Format: int64 */
+            count: number;
+            first_release: string;
+            /** Format: date-time */
+            first_seen: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The job's kind, or empty for a request. */
+            job_kind: string;
+            /**
+             * @description `panic`, `job-failed`, or the problem code of a 5xx answer
+             *     (`internal`, `unavailable`…).
+             */
+            kind: string;
+            last_release: string;
+            last_request_id: string;
+            /** Format: date-time */
+            last_seen: string;
+            /** @description `file:line` in Critboard's code, when known. */
+            location: string;
+            /** @description The latest occurrence's message, secrets redacted. */
+            message: string;
+            /** @description The request's method and route template, or empty for a job. */
+            method: string;
+            resolved_release?: string | null;
+            route: string;
+            status: components["schemas"]["GroupStatus"];
+        };
+        ErrorGroupPatch: {
+            /**
+             * @description `resolved` (reopens if it comes back in a later release),
+             *     `ignored`, or `open`.
+             */
+            status: components["schemas"]["GroupStatus"];
+        };
+        ErrorGroups: {
+            items: components["schemas"]["ErrorGroupOut"][];
+            /** @description The release this node runs (version+commit). */
+            release: string;
+        };
         /** @description Something that happened on a board, who did it and when. */
         EventOut: {
             /**
@@ -1754,6 +1856,8 @@ export interface components {
         GrantIn: components["schemas"]["PersonRef"] & {
             role: components["schemas"]["BoardRole"];
         };
+        /** @enum {string} */
+        GroupStatus: "open" | "resolved" | "ignored";
         GuestEmailIn: {
             email: string;
         };
@@ -1975,6 +2079,13 @@ export interface components {
              *     takes back).
              */
             muted_boards: string[];
+        };
+        OccurrenceOut: {
+            /** Format: date-time */
+            at: string;
+            message: string;
+            release: string;
+            request_id: string;
         };
         PageOut: {
             /** @description For the page strip and the board: 480 px wide. */
@@ -2344,6 +2455,19 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        PerformanceOut: {
+            /** @description The node these figures are from (each node keeps its own). */
+            node: string;
+            release: string;
+            /** @description The most total time first. */
+            routes: components["schemas"]["RouteFigures"][];
+            /**
+             * Format: int64
+             * @description The span of time the figures cover, in seconds (at most the last
+             *     1,000 requests of each route within it).
+             */
+            window_seconds: number;
+        };
         Person: {
             display_name: string;
             /** Format: uuid */
@@ -2372,6 +2496,11 @@ export interface components {
             detail: string;
             /** @description Per-field messages for 422 responses. */
             errors?: components["schemas"]["FieldErrorDoc"][];
+            /**
+             * @description On 5xx answers: the request's id (also its `X-Request-Id`), to quote
+             *     when reporting the problem.
+             */
+            request_id?: string | null;
             /** Format: int32 */
             status: number;
             title: string;
@@ -2438,6 +2567,35 @@ export interface components {
              *     decisions made before roles were kept.
              */
             role?: string | null;
+        };
+        /** @description One route's figures over the window. */
+        RouteFigures: {
+            /** Format: int64 */
+            count: number;
+            /** Format: int32 */
+            max_statements: number;
+            /** Format: double */
+            mean_statements: number;
+            method: string;
+            /** Format: double */
+            p50_ms: number;
+            /** Format: double */
+            p95_ms: number;
+            /** Format: double */
+            p99_ms: number;
+            /** @description The route template, e.g. `/api/v1/boards/{id}`. */
+            route: string;
+            slowest: components["schemas"]["SlowRequest"][];
+            /**
+             * Format: double
+             * @description Share of the route's time spent waiting on SQL, 0–1.
+             */
+            sql_share: number;
+            /**
+             * Format: double
+             * @description Time spent in this route over the window, in ms: the sort key.
+             */
+            total_ms: number;
         };
         /**
          * @description A new session: the user, and the CSRF token to send back in the
@@ -2520,6 +2678,22 @@ export interface components {
             invitation?: string | null;
             /** @description 8 to 128 characters, not one of the most common passwords. */
             password: string;
+        };
+        SlowRequest: {
+            /**
+             * Format: int64
+             * @description Seconds ago.
+             */
+            age_seconds: number;
+            /** Format: double */
+            ms: number;
+            request_id: string;
+            /** Format: double */
+            sql_ms: number;
+            /** Format: int32 */
+            statements: number;
+            /** Format: int32 */
+            status: number;
         };
         Status: {
             status: string;
@@ -2852,6 +3026,165 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_errors: {
+        parameters: {
+            query?: {
+                /** @description Also resolved and ignored groups (only open ones otherwise). */
+                all?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorGroups"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_error: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorGroupDetail"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_error_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ErrorGroupPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorGroupOut"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    performance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformanceOut"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_asset: {
         parameters: {
             query?: never;
@@ -6657,6 +6990,14 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -146,7 +146,7 @@ async fn signup(
         .passwords
         .hash(&body.password)
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(|e| ApiError::internal(e.to_string()))?;
     let created = state
         .store
         .create_user(NewUser {
@@ -294,7 +294,7 @@ async fn change_password(
         .passwords
         .hash(&body.new_password)
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(|e| ApiError::internal(e.to_string()))?;
     state
         .store
         .set_password(me.id(), hash, me.session_id(), false)

@@ -68,7 +68,7 @@ async fn fill_sample_board(state: &AppState, me: &CurrentUser, board: Uuid) -> R
             .storage
             .put(&up.object_key, png)
             .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .map_err(|e| ApiError::internal(e.to_string()))?;
         let file = CheckedFile {
             content_type: "image/png",
             width: width as i32,

@@ -146,7 +146,7 @@ async fn confirm_reset(
         .passwords
         .hash(&body.password)
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(|e| ApiError::internal(e.to_string()))?;
     if !state.store.spend_email_token(token.id).await? {
         return Err(invalid());
     }

@@ -146,13 +146,13 @@ async fn get_file(
         .storage
         .size(&claims.k)
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::internal(e.to_string()))?
         .ok_or(ApiError::NotFound)?;
     let stream = state
         .storage
         .stream(&claims.k)
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(|e| ApiError::internal(e.to_string()))?;
     let mut res = (StatusCode::OK, Body::from_stream(stream)).into_response();
     let h = res.headers_mut();
     let value = |v: &str| HeaderValue::from_str(v).unwrap_or(HeaderValue::from_static(""));

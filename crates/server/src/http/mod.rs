@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod admin;
 mod assets;
 mod boards;
 mod captures;
@@ -28,7 +29,7 @@ mod workspaces;
 pub use events::{EventOut, Presence, StreamEnd};
 
 use crate::config::CorsOrigins;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Failed, Problem};
 use crate::state::AppState;
 use crate::telemetry;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -41,9 +42,13 @@ use base64::Engine;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::time::{Duration, Instant};
 use tower::{Layer, ServiceExt};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowCredentials, AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
+use tracing::Instrument;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -119,6 +124,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(guest_email::router())
         .merge(invitations::router())
         .merge(ops::router())
+        .merge(admin::router())
         .split_for_parts()
 }
 
@@ -129,11 +135,19 @@ pub fn openapi_json() -> String {
 
 /// The whole application router with its middleware.
 pub fn app(state: AppState) -> Router {
+    app_with(state, Router::new())
+}
+
+/// The application with `extra` routes behind the same middleware (tests
+/// add failing and slow routes this way).
+pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     let (routes, _) = api();
     let mut app = routes
+        .merge(extra)
         .fallback(web::fallback)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -144,9 +158,27 @@ pub fn app(state: AppState) -> Router {
     if let Some(cors) = cors_layer(&state.config.cors_origins) {
         app = app.layer(middleware::from_fn_with_state(cors, api_cors));
     }
-    app.layer(PropagateRequestIdLayer::new(REQUEST_ID))
+    app.layer(compression())
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// gzip or brotli, as the client prefers, for JSON and the app's files;
+/// not for live streams (SSE would be held back) nor for files that are
+/// already compressed (pictures, PDFs, archives).
+fn compression() -> CompressionLayer<impl Predicate> {
+    let predicate = DefaultPredicate::new()
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new("application/octet-stream"))
+        .and(NotForContentType::const_new("font/woff2"));
+    CompressionLayer::new()
+        .gzip(true)
+        .br(true)
+        // Level 4 for brotli: most of the gain at a fraction of the CPU.
+        .quality(tower_http::CompressionLevel::Precise(4))
+        .compress_when(predicate)
 }
 
 /// Cross-origin access for the configured origins (none by default):
@@ -195,8 +227,9 @@ async fn api_cors(State(cors): State<CorsLayer>, req: Request, next: Next) -> Re
     }
 }
 
-/// One log line and metrics per request, with its id, duration and the
-/// number of SQL statements it ran.
+/// One span, log line and metrics per request, with its id, duration and
+/// SQL; a 5xx answer is recorded in the error groups and its problem
+/// document given the request id.
 async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
@@ -211,28 +244,80 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let (mut res, queries) = telemetry::count_queries(next.run(req)).await;
+    let span =
+        tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
+    let (mut res, sql) = telemetry::count_queries(next.run(req))
+        .instrument(span.clone())
+        .await;
     let elapsed = started.elapsed();
     let status = res.status().as_u16();
-    tracing::info!(
-        request_id = %request_id,
-        method = %method,
-        route = %route,
-        status,
-        ms = elapsed.as_secs_f64() * 1000.0,
-        queries,
-        "request"
-    );
+    if res.status().is_server_error() {
+        let failed = res.extensions_mut().remove::<Failed>();
+        crate::errors::record(
+            &state,
+            critboard_store::queries::errors::NewError {
+                kind: failed
+                    .as_ref()
+                    .map(|f| f.kind.clone())
+                    .unwrap_or_else(|| format!("http-{status}")),
+                location: failed
+                    .as_ref()
+                    .map(|f| f.location.clone())
+                    .unwrap_or_default(),
+                route: route.clone(),
+                method: method.to_string(),
+                message: failed
+                    .as_ref()
+                    .map(|f| f.message.clone())
+                    .unwrap_or_else(|| format!("answered {status}")),
+                request_id: request_id.clone(),
+                ..Default::default()
+            },
+        );
+        if let Some(mut failed) = failed {
+            failed.problem.request_id = Some(request_id.clone());
+            let headers = std::mem::take(res.headers_mut());
+            res = (
+                res.status(),
+                serde_json::to_vec(&failed.problem).unwrap_or_default(),
+            )
+                .into_response();
+            *res.headers_mut() = headers;
+            res.headers_mut().remove(header::CONTENT_LENGTH);
+        }
+    }
+    span.in_scope(|| {
+        tracing::info!(
+            status,
+            ms = elapsed.as_secs_f64() * 1000.0,
+            queries = sql.statements,
+            sql_ms = sql.time.as_secs_f64() * 1000.0,
+            "request"
+        )
+    });
+    if state.config.performance_view {
+        state.performance.record(crate::perf::Measured {
+            method: method.as_str(),
+            route: &route,
+            elapsed,
+            statements: sql.statements,
+            sql: sql.time,
+            status,
+            request_id: &request_id,
+        });
+    }
     let labels = [
         ("method", method.to_string()),
-        ("route", route),
+        ("route", route.clone()),
         ("status", status.to_string()),
     ];
     metrics::counter!("critboard_http_requests_total", &labels).increment(1);
     metrics::histogram!("critboard_http_request_seconds", &labels).record(elapsed.as_secs_f64());
+    metrics::histogram!("critboard_http_request_statements", "method" => method.to_string(), "route" => route)
+        .record(f64::from(sql.statements));
     if state.config.query_count_header {
         res.headers_mut()
-            .insert("x-query-count", HeaderValue::from(queries));
+            .insert("x-query-count", HeaderValue::from(sql.statements));
     }
     // A change that succeeded may have written board events: deliver them.
     let safe = matches!(
@@ -241,6 +326,19 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     );
     if !safe && res.status().is_success() {
         state.hub.changed();
+    }
+    res
+}
+
+/// A handler's panic becomes a 500 like any internal error (recorded with
+/// where it happened); the server keeps running.
+fn panicked(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = critboard_jobs::panic_message(&*payload);
+    let at = crate::errors::take_panic_location();
+    let mut res = ApiError::internal(format!("panicked: {message}")).into_response();
+    if let Some(f) = res.extensions_mut().get_mut::<Failed>() {
+        f.location = at;
+        f.kind = "panic".into();
     }
     res
 }

@@ -7,6 +7,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Serialize;
+use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -52,12 +53,32 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<Status>, ApiError>
     Ok(Json(Status { status: "ready" }))
 }
 
-/// Prometheus metrics in the text exposition format.
+/// Prometheus metrics in the text exposition format. With
+/// `CRITBOARD_METRICS_TOKEN` set, send it as a bearer token; without, keep
+/// this path internal.
 #[utoipa::path(get, path = "/metrics", tag = "operations", security(()),
-    responses((status = 200, content_type = "text/plain", body = String)))]
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
+    responses((status = 200, content_type = "text/plain", body = String), (status = 401, body = Problem)))]
+async fn metrics(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    if let Some(token) = &state.config.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if !bool::from(given.as_bytes().ct_eq(token.as_bytes())) {
+            return Err(ApiError::Unauthorized);
+        }
+    }
+    // Sampled when scraped: one cheap count each, and always current.
+    if let Ok((waiting, running)) = state.queue.depth().await {
+        metrics::gauge!("critboard_jobs_waiting").set(waiting as f64);
+        metrics::gauge!("critboard_jobs_running").set(running as f64);
+    }
+    Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),
-    )
+    ))
 }

@@ -176,7 +176,7 @@ async fn create_link(
                 .passwords
                 .hash(p)
                 .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
+                .map_err(|e| ApiError::internal(e.to_string()))?,
         ),
         None => None,
     };

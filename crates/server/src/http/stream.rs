@@ -60,7 +60,11 @@ async fn inbox_stream(
     let credentials = credentials_of(&headers);
     let sub = state.hub.subscribe_user(me.id());
     let (tx, rx) = mpsc::channel::<Event>(8);
-    tokio::spawn(feed_inbox(state, credentials, me.id(), sub, tx));
+    let open = StreamOpen::new("inbox");
+    tokio::spawn(async move {
+        feed_inbox(state, credentials, me.id(), sub, tx).await;
+        drop(open);
+    });
     Ok(sse(rx))
 }
 
@@ -160,8 +164,28 @@ async fn stream(
     let sub = state.hub.subscribe(id, me.viewer(id)?).await?;
     let credentials = credentials_of(&headers);
     let (tx, rx) = mpsc::channel::<Event>(64);
-    tokio::spawn(feed(state, credentials, id, last, sub, tx));
+    let open = StreamOpen::new("board");
+    tokio::spawn(async move {
+        feed(state, credentials, id, last, sub, tx).await;
+        drop(open);
+    });
     Ok(sse(rx))
+}
+
+/// Counts a live stream in `critboard_live_streams_open` while it is fed.
+struct StreamOpen(&'static str);
+
+impl StreamOpen {
+    fn new(kind: &'static str) -> Self {
+        metrics::gauge!("critboard_live_streams_open", "kind" => kind).increment(1);
+        StreamOpen(kind)
+    }
+}
+
+impl Drop for StreamOpen {
+    fn drop(&mut self) {
+        metrics::gauge!("critboard_live_streams_open", "kind" => self.0).decrement(1);
+    }
 }
 
 /// Only what proves who the caller is, to ask again later.

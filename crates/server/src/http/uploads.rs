@@ -317,7 +317,7 @@ async fn put_content(
         Err(StorageError::Short { got, want }) => Err(ApiError::BadRequest(format!(
             "the body ended after {got} of {want} bytes"
         ))),
-        Err(e) => Err(ApiError::Internal(e.to_string())),
+        Err(e) => Err(ApiError::internal(e.to_string())),
     }
 }
 
@@ -358,7 +358,7 @@ async fn complete_upload(
         .storage
         .size(&u.object_key)
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::internal(e.to_string()))?
         .ok_or_else(|| {
             ApiError::Conflict(
                 "nothing has been uploaded yet; send the file to the upload URL first".into(),
@@ -394,7 +394,7 @@ async fn complete_upload(
                     page_count: 1,
                 })
                 .map_err(|r| r.to_string()),
-            (Err(e), _) | (_, Err(e)) => return Err(ApiError::Internal(e.to_string())),
+            (Err(e), _) | (_, Err(e)) => return Err(ApiError::internal(e.to_string())),
         }
     };
     let file = match checked {
@@ -445,7 +445,7 @@ async fn check_deck(
     state: &AppState,
     u: &upload::Model,
 ) -> Result<std::result::Result<CheckedFile, String>> {
-    let internal = |e: String| ApiError::Internal(e);
+    let internal = |e: String| ApiError::internal(e);
     let head = state
         .storage
         .read_range(&u.object_key, 0..1024.min(u.bytes as u64))
@@ -490,7 +490,7 @@ async fn check_slides(
         .storage
         .read_range(&u.object_key, 0..16.min(u.bytes as u64))
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(|e| ApiError::internal(e.to_string()))?;
     if let Err(refusal) = slides.check(&head) {
         return Ok(Err(refusal.to_string()));
     }

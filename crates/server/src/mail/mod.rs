@@ -109,6 +109,13 @@ impl Mailer {
     }
 
     pub async fn send(&self, e: &email::Model) -> Result<(), JobError> {
+        let sent = self.deliver(e).await;
+        let outcome = if sent.is_ok() { "sent" } else { "failed" };
+        metrics::counter!("critboard_emails_total", "outcome" => outcome).increment(1);
+        sent
+    }
+
+    async fn deliver(&self, e: &email::Model) -> Result<(), JobError> {
         let message = self.message(e).map_err(JobError::Permanent)?;
         match &*self.transport {
             Transport::Files(dir) => {

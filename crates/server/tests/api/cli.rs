@@ -238,3 +238,120 @@ fn migrate_status_lists_applied_and_pending_migrations() {
     assert!(after.contains("applied  m0016_drawings"), "{after}");
     assert!(after.trim_end().ends_with(", 0 pending"), "{after}");
 }
+
+/// The repository's Procfile under a real Procfile runner (honcho, from
+/// PyPI, installed by `make test`): the release step migrates a fresh
+/// PostgreSQL database, then the web process serves on the port it is
+/// given through `PORT` and `DATABASE_URL` alone, and stops on SIGTERM.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_procfile_runs_under_honcho_against_postgres() {
+    let required = std::env::var("CRITBOARD_TEST_REQUIRE_BACKENDS").as_deref() == Ok("1");
+    let honcho = Command::new("python3")
+        .args(["-m", "honcho", "--version"])
+        .output();
+    if !honcho.is_ok_and(|o| o.status.success()) {
+        assert!(!required, "honcho is required: make test installs it");
+        eprintln!("SKIPPED: honcho is not installed (python3 -m pip install honcho)");
+        return;
+    }
+    let admin = Backend::Postgres.admin_url().unwrap();
+    let (url, name) = match crate::helpers::fresh_database(&admin).await {
+        Ok(found) => found,
+        Err(reason) => {
+            assert!(!required, "PostgreSQL is required: {reason}");
+            eprintln!("SKIPPED: {reason}");
+            return;
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_critboard"), bin.join("critboard")).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let procfile = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Procfile");
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let honcho = |args: &[&str]| {
+        let mut cmd = Command::new("python3");
+        cmd.args(["-m", "honcho", "-f"])
+            .arg(&procfile)
+            .args(["-d"])
+            .arg(dir.path())
+            .args(args)
+            .env("PATH", &path)
+            .env("DATABASE_URL", &url)
+            .env("CRITBOARD_AUTO_MIGRATE", "false")
+            .env("CRITBOARD_DATA_DIR", dir.path().join("data"))
+            .env("CRITBOARD_LOG", "warn")
+            .env_remove("CRITBOARD_LISTEN")
+            .env_remove("CRITBOARD_DATABASE_URL");
+        cmd
+    };
+    let release = honcho(&["start", "release"]).output().unwrap();
+    let said = String::from_utf8_lossy(&release.stdout);
+    assert!(
+        release.status.success() && said.contains("Database is up to date"),
+        "{said}"
+    );
+
+    let mut web = honcho(&["start", "-p", &port.to_string(), "web"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    let ready = loop {
+        match client
+            .get(format!("http://127.0.0.1:{port}/readyz"))
+            .send()
+            .await
+        {
+            Ok(r) => break r,
+            Err(_) if started.elapsed() < std::time::Duration::from_secs(20) => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await
+            }
+            Err(e) => {
+                let _ = web.kill();
+                panic!("the web process never listened on {port}: {e}");
+            }
+        }
+    };
+    assert_eq!(ready.status().as_u16(), 200);
+    let signup = client
+        .post(format!("http://127.0.0.1:{port}/api/v1/auth/signup"))
+        .json(&json!({"email": "heroku@example.com", "display_name": "Dyno", "password": "violet-otter-42-lamp"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        signup.status().as_u16(),
+        201,
+        "the release step migrated it"
+    );
+    Command::new("kill")
+        .args(["-TERM", &web.id().to_string()])
+        .status()
+        .unwrap();
+    let out = tokio::task::block_in_place(|| web.wait_with_output()).unwrap();
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        log.contains(&format!("0.0.0.0:{port}")),
+        "listens on all interfaces: {log}"
+    );
+    let pool = critboard_store::PoolOptions::default();
+    if let Ok(db) = critboard_store::Store::connect(&admin, &pool, None).await {
+        let _ = db
+            .execute(
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                vec![],
+            )
+            .await;
+    }
+}

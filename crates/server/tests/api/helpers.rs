@@ -20,7 +20,7 @@ pub enum Backend {
 }
 
 impl Backend {
-    fn admin_url(self) -> Option<String> {
+    pub fn admin_url(self) -> Option<String> {
         match self {
             Backend::Sqlite => None,
             Backend::Postgres => Some(
@@ -121,6 +121,17 @@ pub async fn spawn_app_until(
     tweak: impl FnOnce(&mut Config),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Option<(TestApp, tokio::task::JoinHandle<anyhow::Result<()>>)> {
+    spawn_app_routes(backend, tweak, shutdown, axum::Router::new()).await
+}
+
+/// Like [`spawn_app_until`], serving `routes` as well (behind the same
+/// middleware as the real ones).
+pub async fn spawn_app_routes(
+    backend: Backend,
+    tweak: impl FnOnce(&mut Config),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    routes: axum::Router<critboard_server::state::AppState>,
+) -> Option<(TestApp, tokio::task::JoinHandle<anyhow::Result<()>>)> {
     // Server errors are printed with the failing test's output.
     critboard_server::telemetry::init_logging(critboard_server::config::LogFormat::Pretty, "error");
     let dir = tempfile::tempdir().unwrap();
@@ -141,7 +152,10 @@ pub async fn spawn_app_until(
         cleanup = Some((admin_url, db_name));
     }
     tweak(&mut config);
-    let app = Application::build(config).await.expect("server builds");
+    let app = Application::build(config)
+        .await
+        .expect("server builds")
+        .with_routes(routes);
     let base = format!("http://{}", app.local_addr());
     let data_dir = app.state().config.data_dir.clone();
     let database_url = app.state().config.database_url.clone();
@@ -163,7 +177,7 @@ pub async fn spawn_app_until(
 }
 
 /// Creates an empty database for one test next to the admin URL's one.
-async fn fresh_database(admin_url: &str) -> Result<(String, String), String> {
+pub async fn fresh_database(admin_url: &str) -> Result<(String, String), String> {
     let pool = PoolOptions {
         max_connections: 1,
         acquire_timeout: std::time::Duration::from_secs(3),

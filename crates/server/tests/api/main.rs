@@ -6,10 +6,12 @@ mod helpers;
 
 mod live;
 mod mail;
+mod migrations;
 mod notifications;
 mod retention;
 
 mod accounts;
+mod backup;
 mod boards;
 mod captures;
 mod cli;
@@ -18,9 +20,11 @@ mod decks;
 mod discussion;
 mod errors;
 mod folders;
+mod operate;
 mod ops;
 mod s3;
 mod sharing;
+mod shutdown;
 mod uploads;
 mod web;
 mod workspaces;

@@ -135,6 +135,10 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/readyz"),
     ("get", "/metrics"),
     ("get", "/api/v1/openapi.json"),
+    ("get", "/api/v1/admin/errors"),
+    ("get", "/api/v1/admin/errors/{id}"),
+    ("patch", "/api/v1/admin/errors/{id}"),
+    ("get", "/api/v1/admin/performance"),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];

@@ -75,6 +75,32 @@ async fn the_app_is_served_beside_the_api(app: TestApp) {
                 .to_str()
                 .unwrap()
                 .contains("immutable"));
+            let size = js.bytes().await.unwrap().len();
+            // Compressed when asked, and revalidated by content.
+            let br = client
+                .get(format!("{}{script}", app.base))
+                .header("accept-encoding", "br")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(br.headers()["content-encoding"], "br");
+            let etag = br.headers()["etag"].to_str().unwrap().to_owned();
+            assert!(br.bytes().await.unwrap().len() * 2 < size);
+            let again = client
+                .get(format!("{}{script}", app.base))
+                .header("if-none-match", &etag)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(again.status().as_u16(), 304);
+            assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+            let stale = client
+                .get(format!("{}{script}", app.base))
+                .header("if-none-match", "\"another-build\"")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(stale.status().as_u16(), 200);
         }
     }
     // Paths that are none of the app's pages get the app too (it shows its
@@ -140,3 +166,33 @@ backend_tests!(
     the_web_apps_api_description_is_current,
     the_app_is_served_beside_the_api,
 );
+
+/// No Docker engine runs here, so the image's build steps must be the
+/// commands `make` runs (and CI tests): the Dockerfile repeats them.
+#[test]
+fn the_dockerfile_builds_with_the_commands_make_runs() {
+    let root = web_dir().join("..");
+    let docker = std::fs::read_to_string(root.join("Dockerfile")).unwrap();
+    let make = std::fs::read_to_string(root.join("Makefile")).unwrap();
+    for step in [
+        "npm ci --no-audit --no-fund --loglevel=error",
+        "npm run build",
+        "build --release",
+        "--bin critboard",
+    ] {
+        assert!(make.contains(step), "make no longer runs `{step}`");
+        assert!(
+            docker.contains(step),
+            "the Dockerfile does not run `{step}`"
+        );
+    }
+    assert!(
+        docker.contains("COPY --from=web /src/web/dist web/dist"),
+        "the binary embeds the app"
+    );
+    let ignored = std::fs::read_to_string(root.join(".dockerignore")).unwrap();
+    assert!(
+        ignored.lines().any(|l| l == "target/"),
+        "no build output in the context"
+    );
+}

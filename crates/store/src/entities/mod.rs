@@ -9,6 +9,8 @@ pub mod comment;
 pub mod decision;
 pub mod email;
 pub mod email_token;
+pub mod error_group;
+pub mod error_occurrence;
 pub mod event;
 pub mod folder;
 pub mod folder_grant;

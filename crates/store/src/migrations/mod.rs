@@ -20,6 +20,7 @@ mod m0013_decisions;
 mod m0014_clients;
 mod m0015_guest_email;
 mod m0016_drawings;
+mod m0017_errors;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_clients::Migration),
             Box::new(m0015_guest_email::Migration),
             Box::new(m0016_drawings::Migration),
+            Box::new(m0017_errors::Migration),
         ]
     }
 }

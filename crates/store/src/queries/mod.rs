@@ -7,6 +7,7 @@ pub mod assets;
 pub mod boards;
 pub mod captures;
 pub mod discussion;
+pub mod errors;
 pub mod events;
 pub mod folders;
 pub mod guest_mail;
