@@ -51,7 +51,7 @@ export function AdminErrors() {
       {items && items.length > 0 && (
         <table className="admin-table">
           <thead>
-            <tr><th>Error</th><th>Where</th><th className="num">Count</th><th>Last seen</th><th>Status</th></tr>
+            <tr><th>Error</th><th>Where</th><th className="admin-num">Count</th><th>Last seen</th><th>Status</th></tr>
           </thead>
           <tbody>
             {items.map((g) => (
@@ -61,7 +61,7 @@ export function AdminErrors() {
                   <span className="admin-message">{g.message}</span>
                 </td>
                 <td><code>{placeOf(g)}</code>{g.location && <span className="admin-muted">{g.location}</span>}</td>
-                <td className="num">{g.count}</td>
+                <td className="admin-num">{g.count}</td>
                 <td title={g.last_seen}>{ago(g.last_seen)}</td>
                 <td><span className={`admin-status admin-status-${g.status}`}>{g.status}</span></td>
               </tr>
@@ -156,9 +156,9 @@ export function AdminPerformance() {
         <table className="admin-table">
           <thead>
             <tr>
-              <th>Route</th><th className="num">Requests</th><th className="num">Total</th>
-              <th className="num">p50</th><th className="num">p95</th><th className="num">p99</th>
-              <th className="num">SQL statements (mean / max)</th><th className="num">In SQL</th>
+              <th>Route</th><th className="admin-num">Requests</th><th className="admin-num">Total</th>
+              <th className="admin-num">p50</th><th className="admin-num">p95</th><th className="admin-num">p99</th>
+              <th className="admin-num">SQL statements (mean / max)</th><th className="admin-num">In SQL</th>
             </tr>
           </thead>
           <tbody>
@@ -182,16 +182,16 @@ function PerfRow({ r, open, onToggle }: { r: RouteFigures; open: boolean; onTogg
             <code>{r.method} {r.route}</code>
           </button>
         </td>
-        <td className="num">{r.count}</td>
-        <td className="num">{ms(r.total_ms)}</td>
-        <td className="num">{ms(r.p50_ms)}</td>
-        <td className="num">{ms(r.p95_ms)}</td>
-        <td className="num">{ms(r.p99_ms)}</td>
-        <td className="num">
+        <td className="admin-num">{r.count}</td>
+        <td className="admin-num">{ms(r.total_ms)}</td>
+        <td className="admin-num">{ms(r.p50_ms)}</td>
+        <td className="admin-num">{ms(r.p95_ms)}</td>
+        <td className="admin-num">{ms(r.p99_ms)}</td>
+        <td className="admin-num">
           {r.mean_statements.toFixed(1)} / {r.max_statements}
           {many && <span className="admin-flag" title="A query per item? Look at the slowest requests' logs.">many</span>}
         </td>
-        <td className="num">{Math.round(r.sql_share * 100)}%</td>
+        <td className="admin-num">{Math.round(r.sql_share * 100)}%</td>
       </tr>
       {open && (
         <tr className="admin-detail">
@@ -200,7 +200,7 @@ function PerfRow({ r, open, onToggle }: { r: RouteFigures; open: boolean; onTogg
             <ul>
               {r.slowest.map((s) => (
                 <li key={s.request_id}>
-                  <code>{s.request_id}</code> {ms(s.ms)}, {s.statements} statements ({ms(s.sql_ms)} in SQL), {s.status},{" "}
+                  <code>{s.request_id}</code> {ms(s.ms)}, {s.statements} {s.statements === 1 ? "statement" : "statements"} ({ms(s.sql_ms)} in SQL), {s.status},{" "}
                   {s.age_seconds < 60 ? "just now" : `${Math.round(s.age_seconds / 60)} min ago`}
                 </li>
               ))}
