@@ -245,7 +245,9 @@ async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
-        state.auth_limiter.shrink();
+        if let Err(e) = state.store.forget_idle_throttles().await {
+            tracing::warn!(error = %e, "could not forget idle throttles");
+        }
         state.guest_limiter.shrink();
         state.capture_limiter.shrink();
         crate::work::schedule(&state).await;

@@ -1,6 +1,8 @@
 //! Throttling per client IP and per key (an e-mail address for sign-in and
-//! sign-up, a share link for guest sign-in, a guest for guest commenting),
-//! with governor's GCRA limiters.
+//! sign-up, a share link for guest sign-in, a guest for guest commenting).
+//! Sign-in attempts are counted in the database, so that every node sees
+//! them ([`SharedThrottle`]); the rest per node, with governor's GCRA
+//! limiters ([`Throttle`]).
 
 use crate::error::ApiError;
 use governor::clock::{Clock, DefaultClock};
@@ -79,5 +81,38 @@ impl Throttle {
     pub fn shrink(&self) {
         self.per_ip.retain_recent();
         self.per_key.retain_recent();
+    }
+}
+
+/// Attempts counted in the database across all nodes: `per_minute` per
+/// key, three times that per client IP (one office shares an address).
+#[derive(Clone)]
+pub struct SharedThrottle {
+    store: critboard_store::Store,
+    per_minute: f64,
+}
+
+impl SharedThrottle {
+    pub fn new(store: critboard_store::Store, per_minute: u32) -> Self {
+        Self {
+            store,
+            per_minute: f64::from(per_minute.max(1)),
+        }
+    }
+
+    /// Counts one attempt; `TooManyRequests` with the wait when over.
+    pub async fn check(&self, ip: IpAddr, key: &str) -> Result<(), ApiError> {
+        for (bucket, limit) in [
+            (format!("ip:{ip}"), self.per_minute * 3.0),
+            (format!("key:{}", Throttle::bounded(key)), self.per_minute),
+        ] {
+            let hits = self.store.hit(&bucket).await?;
+            if hits.in_last_minute > limit {
+                return Err(ApiError::TooManyRequests {
+                    retry_after: hits.window_left.max(1),
+                });
+            }
+        }
+        Ok(())
     }
 }

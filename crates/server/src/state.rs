@@ -19,8 +19,8 @@ pub struct Inner {
     pub config: Config,
     pub store: Store,
     pub passwords: Passwords,
-    /// Sign-in, sign-up and guest sign-in attempts.
-    pub auth_limiter: Throttle,
+    /// Sign-in, sign-up and guest sign-in attempts, counted on every node.
+    pub auth_limiter: crate::ratelimit::SharedThrottle,
     /// What guests post and change.
     pub guest_limiter: Throttle,
     /// Website captures asked for, per person.
@@ -58,7 +58,8 @@ pub struct Parts {
 
 impl AppState {
     pub fn new(p: Parts) -> Self {
-        let auth_limiter = Throttle::new(p.config.auth_rate_limit);
+        let auth_limiter =
+            crate::ratelimit::SharedThrottle::new(p.store.clone(), p.config.auth_rate_limit);
         let guest_limiter = Throttle::new(p.config.guest_rate_limit);
         let capture_limiter = Throttle::new(p.config.capture_rate_limit);
         let capturer = critboard_capture::Capturer::new(p.config.capture_settings());

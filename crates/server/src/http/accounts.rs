@@ -95,7 +95,15 @@ async fn start_session(
     state: &AppState,
     user: user::Model,
     status: StatusCode,
+    sent: &HeaderMap,
 ) -> Result<Response> {
+    // Sessions rotate: the one this browser had before (anyone's) ends, so
+    // a session id known before sign-in is worth nothing after it.
+    if let Some(previous) = crate::auth::cookie_value(sent, crate::auth::SESSION_COOKIE) {
+        if let Some((session, _)) = state.store.session_user(&secret_digest(&previous)).await? {
+            state.store.delete_session(session.id).await?;
+        }
+    }
     let secret = random_secret("cbs_");
     let days = state.config.session_days;
     state
@@ -127,9 +135,10 @@ async fn start_session(
 async fn signup(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<SignupIn>,
 ) -> Result<Response> {
-    state.auth_limiter.check(ip, &body.email)?;
+    state.auth_limiter.check(ip, &body.email).await?;
     let mut errors = FieldErrors::new();
     errors.check_email("email", &body.email);
     errors.check_name("display_name", &body.display_name, DISPLAY_NAME_MAX);
@@ -176,7 +185,7 @@ async fn signup(
     if !user.email_verified {
         crate::mail::send_verification(&state, &user).await?;
     }
-    start_session(&state, user, StatusCode::CREATED).await
+    start_session(&state, user, StatusCode::CREATED, &headers).await
 }
 
 /// Sign in with e-mail and password.
@@ -189,9 +198,10 @@ async fn signup(
 async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<LoginIn>,
 ) -> Result<Response> {
-    state.auth_limiter.check(ip, &body.email)?;
+    state.auth_limiter.check(ip, &body.email).await?;
     // Nothing that cannot be an account reaches the database.
     if body.password.len() > PASSWORD_MAX * 4
         || critboard_domain::validation::check_email(&body.email).is_err()
@@ -207,7 +217,7 @@ async fn login(
         )
         .await;
     match user {
-        Some(user) if ok => start_session(&state, user, StatusCode::OK).await,
+        Some(user) if ok => start_session(&state, user, StatusCode::OK, &headers).await,
         _ => Err(ApiError::BadCredentials),
     }
 }

@@ -49,7 +49,7 @@ async fn request_reset(
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<ResetIn>,
 ) -> Result<StatusCode> {
-    state.auth_limiter.check(ip, &body.email)?;
+    state.auth_limiter.check(ip, &body.email).await?;
     critboard_domain::FieldErrors::single_check(|e| e.check_email("email", &body.email))?;
     let Some(user) = state.store.user_by_email(&body.email).await? else {
         return Ok(StatusCode::ACCEPTED);
@@ -226,7 +226,7 @@ async fn resend_verification(
             "this address is already confirmed".into(),
         ));
     }
-    state.auth_limiter.check(ip, &me.user.email)?;
+    state.auth_limiter.check(ip, &me.user.email).await?;
     let recently = state.store.now() - chrono::Duration::minutes(RESEND_MINUTES);
     if !state
         .store

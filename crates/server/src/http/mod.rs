@@ -319,6 +319,13 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
         res.headers_mut()
             .insert("x-query-count", HeaderValue::from(sql.statements));
     }
+    // Served over https (the public URL says so): browsers keep to https.
+    if state.config.secure_cookies() {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     // A change that succeeded may have written board events: deliver them.
     let safe = matches!(
         method,

@@ -312,7 +312,8 @@ async fn open_session(
     // opening the link together is not locked out by it.
     state
         .auth_limiter
-        .check(ip, &format!("share-link:{}:{ip}", link.id))?;
+        .check(ip, &format!("share-link:{}:{ip}", link.id))
+        .await?;
     let role = link.role;
     // Someone who may only look is not asked who they are.
     let name = match body.display_name.trim() {

@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::links;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use uuid::Uuid;
 
@@ -147,8 +147,17 @@ pub async fn fallback(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
+    // The app uses none of these; a script injected some day could not either.
+    h.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static(PERMISSIONS_POLICY),
+    );
     res
 }
+
+/// Browser features the app never asks for, refused outright.
+const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), \
+     serial=(), bluetooth=(), hid=(), midi=(), display-capture=()";
 
 #[cfg(test)]
 mod tests {

@@ -432,3 +432,110 @@ backend_tests_with_config!(
     too_many_sign_ins_get_429_with_retry_after,
     cookies_are_secure_behind_https
 );
+
+/// The session cookie a browser got, as a raw `Cookie` header.
+fn session_cookie(a: &crate::helpers::Answer) -> String {
+    a.cookies()
+        .into_iter()
+        .find(|c| c.starts_with(&format!("{}=", critboard_server::auth::SESSION_COOKIE)))
+        .and_then(|c| c.split(';').next().map(str::to_owned))
+        .expect("a session cookie")
+}
+
+/// Signing in ends the session the browser had (whoever's it was), so a
+/// session id known before sign-in is worth nothing after it; a password
+/// change keeps the person's API tokens (they chose to change it).
+async fn signing_in_rotates_the_session(app: TestApp) {
+    let mut ada = app.anon();
+    let first = ada
+        .post(
+            "/api/v1/auth/signup",
+            json!({"email": "ada@example.com", "display_name": "Ada", "password": PASSWORD}),
+        )
+        .await
+        .expect(201);
+    let before = session_cookie(&first);
+    let again = ada
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "ada@example.com", "password": PASSWORD}),
+        )
+        .await
+        .expect(200);
+    let after = session_cookie(&again);
+    assert_ne!(before, after, "a new session on sign-in");
+    let raw = reqwest::Client::new();
+    let me = |cookie: String| {
+        raw.get(format!("{}/api/v1/me", app.base))
+            .header("cookie", cookie)
+            .send()
+    };
+    assert_eq!(
+        me(before).await.unwrap().status().as_u16(),
+        401,
+        "the old one ended"
+    );
+    assert_eq!(me(after).await.unwrap().status().as_u16(), 200);
+
+    ada.csrf = Some(again.body["csrf_token"].as_str().unwrap().to_owned());
+    let token = ada
+        .post("/api/v1/me/tokens", json!({"name": "CI"}))
+        .await
+        .expect(201)
+        .body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ada.post(
+        "/api/v1/me/password",
+        json!({"current_password": PASSWORD, "new_password": "a-new-long-phrase"}),
+    )
+    .await
+    .expect(204);
+    let mut script = app.anon();
+    script.bearer = Some(token);
+    script.get("/api/v1/me").await.expect(200);
+}
+
+backend_tests!(signing_in_rotates_the_session);
+
+/// Two nodes on one database share the sign-in budget: attempts made on
+/// either count against the same address.
+async fn sign_in_throttling_counts_across_nodes(backend: Backend) {
+    if backend == Backend::Sqlite {
+        return; // one node per SQLite file
+    }
+    let Some(a) = spawn_app_with(backend, |c| c.auth_rate_limit = 3).await else {
+        return;
+    };
+    let url = a.database_url.clone();
+    let Some(b) = spawn_app_with(backend, move |c| {
+        c.database_url = url;
+        c.auth_rate_limit = 3;
+    })
+    .await
+    else {
+        return;
+    };
+    let ada = a.user("Ada").await; // one attempt, on node A
+    let on_b = b.anon();
+    let wrong = json!({"email": ada.email, "password": "wrong-wrong"});
+    on_b.post("/api/v1/auth/login", wrong.clone())
+        .await
+        .expect(401);
+    a.anon()
+        .post("/api/v1/auth/login", wrong.clone())
+        .await
+        .expect(401);
+    let limited = on_b
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": ada.email, "password": PASSWORD}),
+        )
+        .await
+        .expect(429);
+    assert!(limited.headers.contains_key("retry-after"));
+    a.anon().post("/api/v1/auth/login", wrong).await.expect(429);
+}
+
+backend_tests_with_config!(sign_in_throttling_counts_across_nodes);

@@ -355,3 +355,39 @@ async fn the_procfile_runs_under_honcho_against_postgres() {
             .await;
     }
 }
+
+/// An admin's password reset ends every session and API token of the
+/// account at once, on a running server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_reset_ends_sessions_and_tokens_at_once() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await.unwrap();
+    let ada = app.user("Ada").await;
+    let token = ada
+        .post("/api/v1/me/tokens", json!({"name": "CI"}))
+        .await
+        .expect(201)
+        .body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut script = app.anon();
+    script.bearer = Some(token);
+    script.get("/api/v1/me").await.expect(200);
+    let (ok, out) = tokio::task::block_in_place(|| {
+        critboard(
+            &app.dir,
+            &[
+                "admin",
+                "reset-password",
+                "--email",
+                &ada.email,
+                "--password",
+                "an-admin-chosen-phrase",
+            ],
+            None,
+        )
+    });
+    assert!(ok, "{out}");
+    ada.get("/api/v1/me").await.expect(401);
+    script.get("/api/v1/me").await.expect(401);
+}

@@ -557,6 +557,19 @@ async fn password_reset_works_once_and_ends_sessions(backend: Backend) {
     };
     let ada = app.user("Ada").await;
     verify(&app, &ada).await;
+    // A script's token ends with the reset too: whoever reset it may not
+    // trust what was made with the old password.
+    let token_secret = ada
+        .post("/api/v1/me/tokens", json!({"name": "CI"}))
+        .await
+        .expect(201)
+        .body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut script = app.anon();
+    script.bearer = Some(token_secret);
+    script.get("/api/v1/me").await.expect(200);
     let anon = app.anon();
     for _ in 0..3 {
         anon.post("/api/v1/auth/password-reset", json!({"email": ada.email}))
@@ -600,6 +613,7 @@ async fn password_reset_works_once_and_ends_sessions(backend: Backend) {
     .await
     .expect(204);
     ada.get("/api/v1/me").await.expect(401);
+    script.get("/api/v1/me").await.expect(401);
     anon.post(
         "/api/v1/auth/login",
         json!({"email": ada.email, "password": "a-new-long-passphrase"}),

@@ -196,3 +196,70 @@ fn the_dockerfile_builds_with_the_commands_make_runs() {
         "no build output in the context"
     );
 }
+
+/// The app's pages refuse framing, inline scripts and browser features
+/// they never use, and keep referrers home; behind https every answer
+/// carries HSTS (and only then).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_carry_the_security_headers() {
+    let backend = Backend::Sqlite;
+    let Some(plain) = spawn_app(backend).await else {
+        return;
+    };
+    let Some(secure) = crate::helpers::spawn_app_with(backend, |c| {
+        c.public_url = Some("https://review.example.com".into())
+    })
+    .await
+    else {
+        return;
+    };
+    let client = reqwest::Client::new();
+    let api = client
+        .get(format!("{}/healthz", plain.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        api.headers().get("strict-transport-security").is_none(),
+        "not over plain http"
+    );
+    let api = client
+        .get(format!("{}/healthz", secure.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        api.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    if !web_dir().join("dist/index.html").exists() {
+        assert!(
+            std::env::var("CRITBOARD_TEST_REQUIRE_BACKENDS").as_deref() != Ok("1"),
+            "web/dist is missing: make test builds it first"
+        );
+        eprintln!("SKIPPED the page headers: web/dist is not built");
+        return;
+    }
+    let page = client
+        .get(format!("{}/inbox", secure.base))
+        .send()
+        .await
+        .unwrap();
+    let h = page.headers();
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    // No script-src: scripts fall back to default-src 'self', so no inline
+    // script and no eval run.
+    assert!(
+        csp.contains("default-src 'self'") && !csp.contains("script-src"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-eval"), "{csp}");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    let permissions = h["permissions-policy"].to_str().unwrap();
+    for feature in ["camera=()", "microphone=()", "geolocation=()", "payment=()"] {
+        assert!(permissions.contains(feature), "{permissions}");
+    }
+    assert_eq!(h["strict-transport-security"], "max-age=31536000");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+}

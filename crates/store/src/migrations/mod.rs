@@ -21,6 +21,7 @@ mod m0014_clients;
 mod m0015_guest_email;
 mod m0016_drawings;
 mod m0017_errors;
+mod m0018_throttles;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_guest_email::Migration),
             Box::new(m0016_drawings::Migration),
             Box::new(m0017_errors::Migration),
+            Box::new(m0018_throttles::Migration),
         ]
     }
 }

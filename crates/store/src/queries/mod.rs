@@ -17,4 +17,5 @@ pub mod mail;
 pub mod notifications;
 pub mod retention;
 pub mod sharing;
+pub mod throttle;
 pub mod workspaces;
