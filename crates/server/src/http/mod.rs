@@ -9,6 +9,7 @@ mod boards;
 mod captures;
 mod decks;
 mod discussion;
+mod doc;
 mod email;
 mod guest_email;
 
@@ -105,7 +106,7 @@ impl utoipa::Modify for SecuritySchemes {
 
 /// Every route with its OpenAPI description, before state is attached.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (routes, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::router())
         .merge(workspaces::router())
         .merge(folders::router())
@@ -125,7 +126,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(invitations::router())
         .merge(ops::router())
         .merge(admin::router())
-        .split_for_parts()
+        .split_for_parts();
+    // After the merge: the routes' own descriptions exist only now.
+    let mut doc = doc;
+    utoipa::Modify::modify(&doc::ProblemAnswers, &mut doc);
+    (routes, doc)
 }
 
 /// The OpenAPI document, as served and as `critboard openapi` prints it.
@@ -396,6 +401,7 @@ impl<T> Page<T> {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Items per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

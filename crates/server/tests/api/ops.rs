@@ -143,6 +143,61 @@ const CONTRACT: &[(&str, &str)] = &[
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
+/// Every operation's error answers are problem documents, and it lists
+/// what the shared layers can answer it: 404 for an id, 413/415/422 for a
+/// body, 401 where one must sign in, 429 with `Retry-After` for changes.
+async fn every_operation_documents_its_problem_answers(app: TestApp) {
+    let spec = app.anon().get("/api/v1/openapi.json").await.expect(200);
+    let mut checked = 0;
+    for (path, item) in spec.body["paths"].as_object().unwrap() {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            checked += 1;
+            let id = op["operationId"].as_str().unwrap();
+            let answers = op["responses"].as_object().unwrap();
+            for (status, answer) in answers {
+                if status.as_str() >= "400" {
+                    let types: Vec<&String> =
+                        answer["content"].as_object().unwrap().keys().collect();
+                    assert_eq!(types, ["application/problem+json"], "{id} {status}");
+                }
+            }
+            let has = |s: &str| answers.contains_key(s);
+            assert!(has("503"), "{id}");
+            if path.contains('{') {
+                assert!(has("404"), "{id} takes an id");
+            }
+            if op.get("requestBody").is_some() {
+                assert!(has("413") && has("415") && has("422"), "{id} takes a body");
+            }
+            if method != "get" {
+                assert!(
+                    answers["429"]["headers"].get("Retry-After").is_some(),
+                    "{id} changes something"
+                );
+            }
+            let public = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r == &serde_json::json!({})));
+            if !public {
+                assert!(has("401"), "{id} needs a sign-in");
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
+    // Limits say their real range.
+    let limit = &spec.body["paths"]["/api/v1/boards/{id}/activity"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .unwrap()["schema"];
+    assert_eq!(
+        (limit["minimum"].as_u64(), limit["maximum"].as_u64()),
+        (Some(1), Some(200))
+    );
+}
+
 /// The spec lists exactly the routes the router serves: every documented
 /// operation is routed, every other method on those paths is a 405, and
 /// the route map of SPEC.md is all there.
@@ -211,6 +266,7 @@ async fn openapi_document_matches_the_served_routes(app: TestApp) {
 backend_tests!(
     health_and_readiness_probes_answer,
     metrics_count_requests_by_route,
+    every_operation_documents_its_problem_answers,
     every_request_gets_a_request_id,
     openapi_document_matches_the_served_routes,
 );
