@@ -100,11 +100,20 @@ impl SharedThrottle {
         }
     }
 
+    /// A key's row: hashed, so that the table holds no addresses and any
+    /// bytes a client sends (NULs included) make a valid, bounded key.
+    fn bucket_of(key: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(Throttle::bounded(key).as_bytes());
+        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        format!("key:{hex}")
+    }
+
     /// Counts one attempt; `TooManyRequests` with the wait when over.
     pub async fn check(&self, ip: IpAddr, key: &str) -> Result<(), ApiError> {
         for (bucket, limit) in [
             (format!("ip:{ip}"), self.per_minute * 3.0),
-            (format!("key:{}", Throttle::bounded(key)), self.per_minute),
+            (Self::bucket_of(key), self.per_minute),
         ] {
             let hits = self.store.hit(&bucket).await?;
             if hits.in_last_minute > limit {

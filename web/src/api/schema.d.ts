@@ -3779,15 +3779,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not allowed for your role, or the CSRF header is missing */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description Body over the size limit */
             413: {
                 headers: {
@@ -4066,24 +4057,6 @@ export interface operations {
             };
             /** @description The request could not be read */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in (no valid session, token or guest pass) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed for your role, or the CSRF header is missing */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };

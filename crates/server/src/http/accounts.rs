@@ -127,7 +127,7 @@ async fn start_session(
 
 /// Create an account and sign in.
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "accounts",
-    request_body = SignupIn,
+    request_body = SignupIn, security(()),
     responses(
         (status = 201, body = SessionOut, description = "Signed up and signed in"),
         (status = 409, body = Problem, description = "E-mail already registered"),
@@ -190,7 +190,7 @@ async fn signup(
 
 /// Sign in with e-mail and password.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts",
-    request_body = LoginIn,
+    request_body = LoginIn, security(()),
     responses(
         (status = 200, body = SessionOut),
         (status = 401, body = Problem, description = "Wrong e-mail or password"),
