@@ -435,10 +435,10 @@ pub fn message(live: &Live) -> axum::response::sse::Event {
     match live {
         Live::Event { id, json, .. } => axum::response::sse::Event::default()
             .id(id.to_string())
-            .event("event")
+            .event(crate::http::BoardMessageKind::Event.name())
             .data(&**json),
         Live::Presence(json) => axum::response::sse::Event::default()
-            .event("presence")
+            .event(crate::http::BoardMessageKind::Presence.name())
             .data(&**json),
     }
 }

@@ -1540,6 +1540,11 @@ export interface components {
         BoardMemberIn: components["schemas"]["PersonRef"] & {
             role: components["schemas"]["BoardRole"];
         };
+        /**
+         * @description What a board's live stream sends: the `event` field of its messages.
+         * @enum {string}
+         */
+        BoardMessageKind: "event" | "presence" | "reset" | "end";
         BoardOut: {
             /**
              * Format: int64
@@ -1619,6 +1624,21 @@ export interface components {
         BoardRole: "viewer" | "commenter" | "editor" | "owner";
         BoardRoleIn: {
             role: components["schemas"]["BoardRole"];
+        };
+        /** @description One message of a board's live stream, as an SSE parser reads it. */
+        BoardStreamMessage: {
+            /**
+             * @description JSON text: an `EventOut` for `event`, a `Presence` for `presence`,
+             *     `{}` for `reset` (reload: too much was missed), a `StreamEnd` for
+             *     `end`.
+             */
+            data: string;
+            event: components["schemas"]["BoardMessageKind"];
+            /**
+             * @description `event` messages only: the event's id, to send back as
+             *     `Last-Event-ID` when reconnecting.
+             */
+            id?: string | null;
         };
         CaptureIn: {
             /** @description The page: an http(s) address (`example.com/pricing` means https). */
@@ -1922,6 +1942,17 @@ export interface components {
              * @description Unread notifications in all (not only on this page).
              */
             unread_count: number;
+        };
+        /**
+         * @description What the inbox stream sends: the `event` field of its messages.
+         * @enum {string}
+         */
+        InboxMessageKind: "unread" | "end";
+        /** @description One message of the inbox stream, as an SSE parser reads it. */
+        InboxStreamMessage: {
+            /** @description JSON text: an `Unread` for `unread`, a `StreamEnd` for `end`. */
+            data: string;
+            event: components["schemas"]["InboxMessageKind"];
         };
         /** @description What an invitation link offers, shown before accepting or signing up. */
         InvitationInfo: {
@@ -6089,7 +6120,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["BoardStreamMessage"];
                 };
             };
             /** @description The request could not be read */
@@ -7838,7 +7869,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["InboxStreamMessage"];
                 };
             };
             /** @description A problem document (RFC 9457) */

@@ -81,6 +81,66 @@ impl Presence {
     }
 }
 
+/// What a board's live stream sends: the `event` field of its messages.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BoardMessageKind {
+    Event,
+    Presence,
+    Reset,
+    End,
+}
+
+impl BoardMessageKind {
+    /// The message's `event:` line; the document's enum is this.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            BoardMessageKind::Event => "event",
+            BoardMessageKind::Presence => "presence",
+            BoardMessageKind::Reset => "reset",
+            BoardMessageKind::End => "end",
+        }
+    }
+}
+
+/// One message of a board's live stream, as an SSE parser reads it.
+#[derive(Serialize, ToSchema)]
+pub struct BoardStreamMessage {
+    pub event: BoardMessageKind,
+    /// JSON text: an `EventOut` for `event`, a `Presence` for `presence`,
+    /// `{}` for `reset` (reload: too much was missed), a `StreamEnd` for
+    /// `end`.
+    pub data: String,
+    /// `event` messages only: the event's id, to send back as
+    /// `Last-Event-ID` when reconnecting.
+    pub id: Option<String>,
+}
+
+/// What the inbox stream sends: the `event` field of its messages.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum InboxMessageKind {
+    Unread,
+    End,
+}
+
+impl InboxMessageKind {
+    pub const fn name(&self) -> &'static str {
+        match self {
+            InboxMessageKind::Unread => "unread",
+            InboxMessageKind::End => "end",
+        }
+    }
+}
+
+/// One message of the inbox stream, as an SSE parser reads it.
+#[derive(Serialize, ToSchema)]
+pub struct InboxStreamMessage {
+    pub event: InboxMessageKind,
+    /// JSON text: an `Unread` for `unread`, a `StreamEnd` for `end`.
+    pub data: String,
+}
+
 /// Why a live stream ended: the data of its `end` message.
 #[derive(Serialize, ToSchema)]
 pub struct StreamEnd {

@@ -27,7 +27,7 @@ mod uploads;
 mod web;
 mod workspaces;
 
-pub use events::{EventOut, Presence, StreamEnd};
+pub use events::{BoardMessageKind, EventOut, InboxMessageKind, Presence, StreamEnd};
 
 use crate::config::CorsOrigins;
 use crate::error::{ApiError, Failed, Problem};

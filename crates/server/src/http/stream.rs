@@ -49,7 +49,7 @@ pub struct Unread {
 /// at once and whenever someone's event notifies you or you read
 /// notifications; `end` when the session ends or the server stops.
 #[utoipa::path(get, path = "/api/v1/me/stream", tag = "notifications",
-    responses((status = 200, content_type = "text/event-stream", body = String,
+    responses((status = 200, content_type = "text/event-stream", body = super::events::InboxStreamMessage,
             description = "Server-Sent Events: `unread`, `end`"),
         (status = 401, body = Problem)))]
 async fn inbox_stream(
@@ -87,7 +87,7 @@ async fn feed_inbox(
                 last = Some(n);
                 let data = serde_json::to_string(&Unread { unread_count: n }).unwrap_or_default();
                 if tx
-                    .send(Event::default().event("unread").data(data))
+                    .send(Event::default().event(super::InboxMessageKind::Unread.name()).data(data))
                     .await
                     .is_err()
                 {
@@ -141,7 +141,7 @@ pub struct StreamQuery {
 #[utoipa::path(get, path = "/api/v1/boards/{id}/stream", tag = "discussion",
     params(("id" = Uuid, Path), StreamQuery,
         ("Last-Event-ID" = Option<String>, Header, description = "The id of the last event received")),
-    responses((status = 200, content_type = "text/event-stream", body = String,
+    responses((status = 200, content_type = "text/event-stream", body = super::events::BoardStreamMessage,
             description = "Server-Sent Events: `event`, `presence`, `end`, `reset`"),
         (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn stream(
@@ -288,18 +288,21 @@ async fn replay(
             return true;
         }
         if total >= REPLAY_MAX {
-            let _ = tx.send(Event::default().event("reset").data("{}")).await;
+            let _ = tx.send(Event::default().event(super::BoardMessageKind::Reset.name()).data("{}")).await;
             return false;
         }
     }
 }
 
+/// Ends a board's or the inbox's stream (both name it `end`).
 async fn end(tx: &mpsc::Sender<Event>, reason: &str) {
+    const END: &str = super::BoardMessageKind::End.name();
+    const _: () = assert!(matches!(super::InboxMessageKind::End.name().as_bytes(), b"end"));
     let data = serde_json::to_string(&crate::http::StreamEnd {
         reason: reason.to_owned(),
     })
     .unwrap_or_default();
-    let _ = tx.send(Event::default().event("end").data(data)).await;
+    let _ = tx.send(Event::default().event(END).data(data)).await;
 }
 
 /// Feeds one stream: who is here, what was missed, then live events, until
