@@ -87,7 +87,11 @@ async fn feed_inbox(
                 last = Some(n);
                 let data = serde_json::to_string(&Unread { unread_count: n }).unwrap_or_default();
                 if tx
-                    .send(Event::default().event(super::InboxMessageKind::Unread.name()).data(data))
+                    .send(
+                        Event::default()
+                            .event(super::InboxMessageKind::Unread.name())
+                            .data(data),
+                    )
                     .await
                     .is_err()
                 {
@@ -288,7 +292,13 @@ async fn replay(
             return true;
         }
         if total >= REPLAY_MAX {
-            let _ = tx.send(Event::default().event(super::BoardMessageKind::Reset.name()).data("{}")).await;
+            let _ = tx
+                .send(
+                    Event::default()
+                        .event(super::BoardMessageKind::Reset.name())
+                        .data("{}"),
+                )
+                .await;
             return false;
         }
     }
@@ -296,13 +306,13 @@ async fn replay(
 
 /// Ends a board's or the inbox's stream (both name it `end`).
 async fn end(tx: &mpsc::Sender<Event>, reason: &str) {
-    const END: &str = super::BoardMessageKind::End.name();
-    const _: () = assert!(matches!(super::InboxMessageKind::End.name().as_bytes(), b"end"));
+    let name = super::BoardMessageKind::End.name();
+    debug_assert_eq!(name, super::InboxMessageKind::End.name());
     let data = serde_json::to_string(&crate::http::StreamEnd {
         reason: reason.to_owned(),
     })
     .unwrap_or_default();
-    let _ = tx.send(Event::default().event(END).data(data)).await;
+    let _ = tx.send(Event::default().event(name).data(data)).await;
 }
 
 /// Feeds one stream: who is here, what was missed, then live events, until
