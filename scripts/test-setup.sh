@@ -40,6 +40,11 @@ if ! python3 -c "import honcho" >/dev/null 2>&1; then
   echo "test-setup: installing honcho (Procfile runner) from PyPI"
   python3 -m pip install --quiet "honcho==2.0.0"
 fi
+# The API is fuzzed against its own OpenAPI document: schemathesis, from PyPI.
+if ! command -v st >/dev/null 2>&1; then
+  echo "test-setup: installing schemathesis (API fuzzer) from PyPI"
+  python3 -m pip install --quiet "schemathesis==4.32.5"
+fi
 if ! cargo nextest --version >/dev/null 2>&1; then
   echo "test-setup: cargo-nextest not found; tests will run with 'cargo test'"
 fi

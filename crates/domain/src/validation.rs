@@ -65,7 +65,9 @@ impl FieldErrors {
         let trimmed = value.trim();
         if trimmed.is_empty() {
             self.add(field, "must not be empty");
-        } else if trimmed.chars().count() > max {
+        } else if value.chars().count() > max {
+            // Counted as sent, spaces included: what the API document's
+            // maxLength says.
             self.add(field, format!("must be at most {max} characters"));
         } else if trimmed.chars().any(char::is_control) {
             self.add(field, "must not contain control characters");

@@ -10,7 +10,9 @@ use critboard_domain::FieldErrors;
 use serde::de::DeserializeOwned;
 
 /// A JSON body. Syntax errors are 400, wrong types or missing fields 422
-/// (with the field named), a missing content type 415, too big 413.
+/// (with the field named), a missing content type 415, too big 413. Every
+/// body is an object: serde would also read a struct from an array
+/// (`[null, null]`), which no client means.
 pub struct ApiJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -21,10 +23,65 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        let (parts, body) = req.into_parts();
+        let json_typed = parts
+            .headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim();
+                mime.eq_ignore_ascii_case("application/json") || mime.ends_with("+json")
+            });
+        if !json_typed {
+            return Err(ApiError::UnsupportedMediaType);
         }
+        let bytes = axum::body::Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|r| {
+                if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::BadRequest(r.body_text())
+                }
+            })?;
+        let bytes = whole_numbers(bytes);
+        let value = axum::Json::<T>::from_bytes(&bytes).map_err(json_rejection)?;
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::invalid("body", "must be a JSON object"));
+        }
+        Ok(ApiJson(value.0))
+    }
+}
+
+/// JSON has one number type: `4.0` is the integer 4 to every JSON Schema
+/// validator, so integer fields take it too (serde would refuse a float).
+/// Only bodies with such a number are rewritten.
+fn whole_numbers(bytes: axum::body::Bytes) -> axum::body::Bytes {
+    if !bytes.windows(2).any(|w| w == b".0") {
+        return bytes;
+    }
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return bytes; // the real parse reports the syntax error
+    };
+    fn walk(v: &mut serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Number(n) => match n.as_f64() {
+                Some(f) if !n.is_i64() && !n.is_u64() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                    *n = serde_json::Number::from(f as i64);
+                    true
+                }
+                _ => false,
+            },
+            serde_json::Value::Array(a) => a.iter_mut().fold(false, |c, x| walk(x) | c),
+            serde_json::Value::Object(o) => o.values_mut().fold(false, |c, x| walk(x) | c),
+            _ => false,
+        }
+    }
+    if walk(&mut value) {
+        serde_json::to_vec(&value).map(Into::into).unwrap_or(bytes)
+    } else {
+        bytes
     }
 }
 

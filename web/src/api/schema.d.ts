@@ -1986,6 +1986,12 @@ export interface components {
             workspace_id: string;
             workspace_role: components["schemas"]["WorkspaceRole"];
         };
+        /**
+         * @description The workspace roles an invitation may give: owners are made among
+         *     members, never invited.
+         * @enum {string}
+         */
+        InvitedRole: "member" | "admin" | "client";
         LinkNews: {
             label?: string;
             /** Format: uuid */
@@ -2673,7 +2679,7 @@ export interface components {
             /** @description Guests must give this password to open the link (4–128 characters). */
             password?: string | null;
             /** @description `viewer` (see only) or `commenter` (may add threads and comments). */
-            role: components["schemas"]["BoardRole"];
+            role: components["schemas"]["SharedRole"];
         };
         ShareLinkOut: {
             /** @description Neither revoked nor expired. */
@@ -2699,6 +2705,11 @@ export interface components {
             /** @description The address to send: the web app's page for this link. */
             url: string;
         };
+        /**
+         * @description The roles a share link may give.
+         * @enum {string}
+         */
+        SharedRole: "viewer" | "commenter";
         SignupIn: {
             display_name: string;
             email: string;
@@ -3012,7 +3023,7 @@ export interface components {
         };
         WorkspaceInviteIn: {
             email: string;
-            role?: null | components["schemas"]["WorkspaceRole"];
+            role?: null | components["schemas"]["InvitedRole"];
         };
         WorkspaceMemberIn: components["schemas"]["PersonRef"] & {
             role: components["schemas"]["WorkspaceRole"];

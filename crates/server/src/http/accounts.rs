@@ -75,9 +75,19 @@ pub struct SessionOut {
 
 #[derive(Deserialize, ToSchema)]
 pub struct SignupIn {
+    #[schema(
+        max_length = 254,
+        pattern = r"^\s*[^@\s\x00-\x1F\x7F-\x9F]+@[^@\s.\x00-\x1F\x7F-\x9F]([^@\s\x00-\x1F\x7F-\x9F]*[^@\s.\x00-\x1F\x7F-\x9F])?\.[^@\s.\x00-\x1F\x7F-\x9F]+\s*$"
+    )]
     pub email: String,
+    #[schema(
+        min_length = 1,
+        max_length = 80,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub display_name: String,
     /// 8 to 128 characters, not one of the most common passwords.
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
     /// The token of an e-mailed invitation: joining comes with signing up,
     /// and the address counts as confirmed when the invitation went to it.
@@ -248,6 +258,11 @@ async fn me(me: CurrentUser) -> Json<UserOut> {
 #[derive(Deserialize, ToSchema)]
 pub struct ProfilePatch {
     /// 1 to 80 characters, as at sign-up; surrounding spaces are dropped.
+    #[schema(
+        min_length = 1,
+        max_length = 80,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub display_name: Option<String>,
 }
 
@@ -271,6 +286,7 @@ async fn update_me(
 #[derive(Deserialize, ToSchema)]
 pub struct PasswordChangeIn {
     pub current_password: String,
+    #[schema(min_length = 8, max_length = 128)]
     pub new_password: String,
 }
 
@@ -344,6 +360,11 @@ pub struct NewTokenOut {
 
 #[derive(Deserialize, ToSchema)]
 pub struct TokenIn {
+    #[schema(
+        min_length = 1,
+        max_length = 80,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub name: String,
 }
 

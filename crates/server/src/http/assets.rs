@@ -324,6 +324,11 @@ async fn get_asset(
 
 #[derive(Deserialize, ToSchema)]
 pub struct AssetPatch {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub title: Option<String>,
     /// Move to this place (0 = first) in the board's order.
     pub position: Option<u32>,

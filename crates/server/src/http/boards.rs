@@ -357,6 +357,11 @@ async fn list_folder_boards(
 
 #[derive(Deserialize, ToSchema)]
 pub struct BoardIn {
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub name: String,
     #[serde(default)]
     pub description: String,
@@ -365,6 +370,11 @@ pub struct BoardIn {
 
 #[derive(Deserialize, ToSchema)]
 pub struct BoardPatch {
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub name: Option<String>,
     pub description: Option<String>,
     /// Move to another folder of the workspace, or null for the top level.

@@ -122,3 +122,36 @@ fn complete(op: &mut Operation, changes: bool, has_id: bool) {
         }
     }
 }
+
+/// Gives `uuid` and `date-time` strings a pattern: in OpenAPI 3.1 a format
+/// only annotates, so without one a client (or a fuzzer) may take `""` for
+/// a valid id.
+pub fn with_format_patterns(doc: OpenApi) -> OpenApi {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(o) => {
+                let pattern = match o.get("format").and_then(|f| f.as_str()) {
+                    Some("uuid") => Some(UUID_PATTERN),
+                    Some("date-time") => Some(DATE_TIME_PATTERN),
+                    _ => None,
+                };
+                if let Some(p) = pattern {
+                    o.entry("pattern").or_insert_with(|| p.into());
+                }
+                o.values_mut().for_each(walk);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let Ok(mut value) = serde_json::to_value(&doc) else {
+        return doc;
+    };
+    walk(&mut value);
+    serde_json::from_value(value).unwrap_or(doc)
+}
+
+const UUID_PATTERN: &str =
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+/// RFC 3339 as the server reads it (`chrono`): a real month, day and time.
+const DATE_TIME_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$";

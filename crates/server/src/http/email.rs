@@ -35,6 +35,10 @@ const RESEND_MINUTES: i64 = 5;
 
 #[derive(Deserialize, ToSchema)]
 pub struct ResetIn {
+    #[schema(
+        max_length = 254,
+        pattern = r"^\s*[^@\s\x00-\x1F\x7F-\x9F]+@[^@\s.\x00-\x1F\x7F-\x9F]([^@\s\x00-\x1F\x7F-\x9F]*[^@\s.\x00-\x1F\x7F-\x9F])?\.[^@\s.\x00-\x1F\x7F-\x9F]+\s*$"
+    )]
     pub email: String,
 }
 
@@ -112,6 +116,7 @@ async fn request_reset(
 pub struct ResetConfirmIn {
     pub token: String,
     /// The new password (same rules as at sign-up).
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
 }
 

@@ -55,6 +55,11 @@ impl From<folder::Model> for FolderOut {
 
 #[derive(Deserialize, ToSchema)]
 pub struct FolderIn {
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub name: String,
     /// A top-level folder of the same workspace; one level of nesting.
     pub parent_id: Option<Uuid>,
@@ -62,6 +67,11 @@ pub struct FolderIn {
 
 #[derive(Deserialize, ToSchema)]
 pub struct FolderPatch {
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub name: Option<String>,
     /// Move under another top-level folder, or null for the top level.
     #[serde(default, deserialize_with = "double_option")]

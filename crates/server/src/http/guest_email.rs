@@ -48,6 +48,10 @@ pub struct GuestEmailOut {
 
 #[derive(Deserialize, ToSchema)]
 pub struct GuestEmailIn {
+    #[schema(
+        max_length = 254,
+        pattern = r"^\s*[^@\s\x00-\x1F\x7F-\x9F]+@[^@\s.\x00-\x1F\x7F-\x9F]([^@\s\x00-\x1F\x7F-\x9F]*[^@\s.\x00-\x1F\x7F-\x9F])?\.[^@\s.\x00-\x1F\x7F-\x9F]+\s*$"
+    )]
     pub email: String,
 }
 

@@ -75,14 +75,34 @@ fn invitation_out(t: email_token::Model) -> Option<InvitationOut> {
 
 #[derive(Deserialize, ToSchema)]
 pub struct WorkspaceInviteIn {
+    #[schema(
+        max_length = 254,
+        pattern = r"^\s*[^@\s\x00-\x1F\x7F-\x9F]+@[^@\s.\x00-\x1F\x7F-\x9F]([^@\s\x00-\x1F\x7F-\x9F]*[^@\s.\x00-\x1F\x7F-\x9F])?\.[^@\s.\x00-\x1F\x7F-\x9F]+\s*$"
+    )]
     pub email: String,
     /// `member` (default), `admin`, or `client` (sees only boards shared
     /// with them later).
+    #[schema(value_type = Option<InvitedRole>)]
     pub role: Option<WorkspaceRole>,
+}
+
+/// The workspace roles an invitation may give: owners are made among
+/// members, never invited.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)] // describes the document only; requests carry a WorkspaceRole
+enum InvitedRole {
+    Member,
+    Admin,
+    Client,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct BoardInviteIn {
+    #[schema(
+        max_length = 254,
+        pattern = r"^\s*[^@\s\x00-\x1F\x7F-\x9F]+@[^@\s.\x00-\x1F\x7F-\x9F]([^@\s\x00-\x1F\x7F-\x9F]*[^@\s.\x00-\x1F\x7F-\x9F])?\.[^@\s.\x00-\x1F\x7F-\x9F]+\s*$"
+    )]
     pub email: String,
     pub role: BoardRole,
 }

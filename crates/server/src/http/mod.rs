@@ -130,7 +130,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     // After the merge: the routes' own descriptions exist only now.
     let mut doc = doc;
     utoipa::Modify::modify(&doc::ProblemAnswers, &mut doc);
-    (routes, doc)
+    (routes, doc::with_format_patterns(doc))
 }
 
 /// The OpenAPI document, as served and as `critboard openapi` prints it.

@@ -116,12 +116,26 @@ async fn list_links(
     )))
 }
 
+/// The roles a share link may give.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)] // describes the document only; requests carry a BoardRole
+enum SharedRole {
+    Viewer,
+    Commenter,
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct ShareLinkIn {
     /// `viewer` (see only) or `commenter` (may add threads and comments).
+    #[schema(value_type = SharedRole)]
     pub role: BoardRole,
     /// A name for the owner's list, e.g. the client it was sent to.
     #[serde(default)]
+    #[schema(
+        max_length = 80,
+        pattern = r"^$|^\s*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub label: String,
     /// Guests must give this password to open the link (4–128 characters).
     pub password: Option<String>,

@@ -42,6 +42,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, ToSchema)]
 pub struct UploadIn {
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub file_name: String,
     /// image/png, image/jpeg, image/webp, image/gif; application/pdf for a
     /// deck, or slides converted by LibreOffice when the server has it

@@ -79,15 +79,25 @@ impl<R: ToSchema + critboard_store::sea_orm::TryGetable> From<MemberRow<R>> for 
 
 #[derive(Deserialize, ToSchema)]
 pub struct WorkspaceIn {
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub name: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct WorkspacePatch {
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub name: Option<String>,
     /// Bytes of stored files allowed; null for no limit. Instance admins only.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 0)]
     pub storage_quota_bytes: Option<Option<i64>>,
 }
 

@@ -39,6 +39,15 @@ async fn unreadable_bodies_get_4xx_problems(app: TestApp) {
     assert_eq!(body["errors"][0]["field"], "name");
     let (s, _, _) = raw(&app, &csrf, &ada.client, "[1,2]", json_type).await;
     assert_eq!(s, 422);
+    // serde would read a struct of optional fields from an array: refused.
+    let (s, body, _) = raw(&app, &csrf, &ada.client, "[\"Studio\"]", json_type).await;
+    assert_eq!(
+        (s, body["errors"][0]["field"].as_str()),
+        (422, Some("body")),
+        "{body}"
+    );
+    let (s, body, _) = raw(&app, &csrf, &ada.client, "\"Studio\"", json_type).await;
+    assert_eq!(s, 422, "{body}");
     let (s, body, _) = raw(&app, &csrf, &ada.client, "{\"name\": \"x\"}", None).await;
     assert_eq!(s, 415);
     assert_eq!(body["type"], "urn:critboard:problem:unsupported-media-type");
@@ -90,6 +99,29 @@ async fn overlong_and_blank_strings_are_422(app: TestApp) {
         .await
         .expect(422);
     assert_eq!(t.body["errors"][0]["field"], "name");
+}
+
+/// `4.0` is the integer 4 in JSON: integer fields take it, other floats
+/// stay refused.
+async fn whole_floats_are_integers(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let b = crate::uploads::board(&app, &ada, &[]).await;
+    let up = ada
+        .post(
+            &format!("/api/v1/boards/{b}/uploads"),
+            json!({"file_name": "a.png", "content_type": "image/png", "size": 2048.0}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(up.body["size"], 2048);
+    let half = ada
+        .post(
+            &format!("/api/v1/boards/{b}/uploads"),
+            json!({"file_name": "a.png", "content_type": "image/png", "size": 2048.5}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(half.body["errors"][0]["field"], "size");
 }
 
 async fn unknown_and_unparseable_ids_are_404(app: TestApp) {
@@ -214,4 +246,5 @@ backend_tests!(
     unknown_and_unparseable_ids_are_404,
     unknown_routes_and_methods_get_problems,
     bad_paging_parameters_are_4xx,
+    whole_floats_are_integers,
 );

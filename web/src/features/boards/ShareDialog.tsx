@@ -191,7 +191,7 @@ function ShareLinks({ board }: { board: Board }) {
   const linksQuery = useShareLinks(board.id);
   const links = linksQuery.data ?? null;
   const loadError = apiError(linksQuery.error);
-  const [role, setRole] = useState<BoardRole>("commenter");
+  const [role, setRole] = useState<Schemas["SharedRole"]>("commenter");
   const [label, setLabel] = useState("");
   const [password, setPassword] = useState("");
   const [expires, setExpires] = useState("");
@@ -234,7 +234,7 @@ function ShareLinks({ board }: { board: Board }) {
       <form onSubmit={create.run} className="share-form">
         <div className="share-fields">
           <Field label="Access" error={create.error?.field("role")}>
-            <select aria-label="Access" value={role} onChange={(e) => setRole(e.target.value as BoardRole)}>
+            <select aria-label="Access" value={role} onChange={(e) => setRole(e.target.value as Schemas["SharedRole"])}>
               <option value="viewer">Can view</option>
               <option value="commenter">Can comment</option>
             </select>

@@ -10,7 +10,7 @@ import { ago, ConfirmButton, ErrorNote, Field, Link, useSubmit } from "../../com
 import { href } from "../../lib/router";
 import { useInvitationChanges, type Invitation } from "../../api/invitations";
 import {
-  inviteToWorkspace, useMemberChanges, useWorkspaceInvitations, useWorkspaceMembers, type WorkspaceMember,
+  inviteToWorkspace, useMemberChanges, useWorkspaceInvitations, useWorkspaceMembers, type InvitedRole, type WorkspaceMember,
   type WorkspaceRole,
 } from "./api";
 import "./people.css";
@@ -105,7 +105,7 @@ function Members({ ws, members }: { ws: Workspace; members: WorkspaceMember[] })
 
 function InviteForm({ ws }: { ws: string }) {
   const [email, setEmail] = useState("");
-  const [role, setRole] = useState<WorkspaceRole>("member");
+  const [role, setRole] = useState<InvitedRole>("member");
   const qc = useQueryClient();
   const [sent, setSent] = useState<string | null>(null);
   const { busy, error, run } = useSubmit(async () => {
@@ -123,7 +123,7 @@ function InviteForm({ ws }: { ws: string }) {
         </Field>
         <label>
           Role
-          <select value={role} onChange={(e) => setRole(e.target.value as WorkspaceRole)}>
+          <select value={role} onChange={(e) => setRole(e.target.value as InvitedRole)}>
             {WORKSPACE_ROLES.filter((r) => r.value !== "owner").map((r) => (
               <option key={r.value} value={r.value}>{r.label}</option>
             ))}

@@ -17,6 +17,8 @@ export const shareLink = (token: string) => data(client.GET("/api/v1/share/{toke
 export type WorkspaceMember = Schemas["MemberOut_WorkspaceRole"];
 export type { Invitation } from "../../api/invitations";
 export type WorkspaceRole = Schemas["WorkspaceRole"];
+/** The roles an invitation may give (owners are made among members). */
+export type InvitedRole = Schemas["InvitedRole"];
 
 export function useWorkspaceMembers(id: string) {
   return useQuery({
@@ -51,5 +53,5 @@ export function useMemberChanges(ws: string) {
   };
 }
 
-export const inviteToWorkspace = (ws: string, email: string, role: WorkspaceRole) =>
+export const inviteToWorkspace = (ws: string, email: string, role: InvitedRole) =>
   data(client.POST("/api/v1/workspaces/{id}/invitations", { params: { path: { id: ws } }, body: { email, role } }));
