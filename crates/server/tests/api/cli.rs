@@ -362,17 +362,7 @@ async fn the_procfile_runs_under_honcho_against_postgres() {
 async fn an_admin_reset_ends_sessions_and_tokens_at_once() {
     let app = crate::helpers::spawn_app(Backend::Sqlite).await.unwrap();
     let ada = app.user("Ada").await;
-    let token = ada
-        .post("/api/v1/me/tokens", json!({"name": "CI"}))
-        .await
-        .expect(201)
-        .body["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mut script = app.anon();
-    script.bearer = Some(token);
-    script.get("/api/v1/me").await.expect(200);
+    let script = ada.script().await;
     let (ok, out) = tokio::task::block_in_place(|| {
         critboard(
             &app.dir,

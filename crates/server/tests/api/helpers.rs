@@ -390,6 +390,29 @@ impl TestApp {
 }
 
 impl TestUser {
+    /// A script of this person's: a client with a new API token of theirs
+    /// (and no cookies), checked to work.
+    pub async fn script(&self) -> TestUser {
+        let token = self
+            .post("/api/v1/me/tokens", json!({"name": "CI"}))
+            .await
+            .expect(201)
+            .body["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let script = TestUser {
+            client: browser(),
+            base: self.base.clone(),
+            id: self.id.clone(),
+            email: self.email.clone(),
+            csrf: None,
+            bearer: Some(token),
+        };
+        script.get("/api/v1/me").await.expect(200);
+        script
+    }
+
     pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
         self.send_with(method, path, body, None).await
     }
