@@ -2,6 +2,12 @@ import { describe, expect, it } from "vitest";
 import { pieces } from "./CommentText";
 
 describe("comment text", () => {
+  it("keeps markup, right-to-left overrides and combining marks as plain text", () => {
+    for (const text of ["<img src=x onerror=alert(1)>", "\u202Eevil.exe\u202C", `Z${"\u0301".repeat(500)}`, "👩\u200D👩\u200D👧"]) {
+      expect(pieces(text)).toEqual([{ kind: "text", text }]);
+    }
+  });
+
   it("keeps line breaks and tabs as typed", () => {
     expect(pieces("line one\nline two\n\tthree")).toEqual([{ kind: "text", text: "line one\nline two\n\tthree" }]);
   });

@@ -204,6 +204,72 @@ async fn nul_bytes_anywhere_are_4xx_not_500(app: TestApp) {
         .expect(422);
 }
 
+/// Hostile text (issue 17 §4): right-to-left overrides, piles of combining
+/// marks, words longer than any line, emoji, raw HTML: stored and given
+/// back exactly as typed (JSON, never HTML), or refused with 422 when over
+/// a limit; bytes that are not UTF-8 are 400.
+async fn hostile_text_is_kept_as_typed_or_refused(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let (_, v) = crate::discussion::picture(&app, &ada, &[]).await;
+    let combining = format!("Z{}", "\u{0301}".repeat(4_999));
+    let cases = [
+        "\u{202E}evil.exe\u{202C} and \u{2067}rtl\u{2069}".to_owned(),
+        combining.clone(),
+        "x".repeat(5_000),
+        "<script>alert(1)</script><img src=x onerror=alert(2)> & \"quotes\"".to_owned(),
+        "👩\u{200D}👩\u{200D}👧 🇺🇦 \u{FEFF}zero\u{200B}width".to_owned(),
+    ];
+    for text in &cases {
+        let t = crate::discussion::pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), text)
+            .await
+            .expect(201);
+        let id = t.body["id"].as_str().unwrap();
+        let back = ada.get(&format!("/api/v1/threads/{id}")).await.expect(200);
+        assert_eq!(
+            back.body["comments"][0]["body"].as_str(),
+            Some(text.as_str())
+        );
+    }
+    // One mark too many is over the limit, however it renders.
+    crate::discussion::pin(
+        &ada,
+        &v,
+        json!({"x": 0.5, "y": 0.5}),
+        &format!("{combining}\u{0301}{}", "\u{0301}"),
+    )
+    .await
+    .expect(422);
+    // Names keep right-to-left marks and emoji too, and refuse overrides'
+    // control cousins (C0/C1).
+    let ws = app.workspace(&ada, &[]).await;
+    let name = "\u{202B}סטודיו\u{202C} 🎨";
+    let b = ada
+        .post(
+            &format!("/api/v1/workspaces/{ws}/boards"),
+            json!({"name": name}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(b.body["name"], name);
+    ada.post(
+        &format!("/api/v1/workspaces/{ws}/boards"),
+        json!({"name": "a\u{0085}b"}),
+    )
+    .await
+    .expect(422);
+    // Bytes that are not UTF-8 never reach a handler.
+    let res = ada
+        .client
+        .post(format!("{}/api/v1/workspaces/{ws}/boards", app.base))
+        .header("content-type", "application/json")
+        .header("x-csrf-token", ada.csrf.clone().unwrap())
+        .body(b"{\"name\": \"\xff\xfe\"}".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+}
+
 fn base64_url(text: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
@@ -247,4 +313,5 @@ backend_tests!(
     unknown_routes_and_methods_get_problems,
     bad_paging_parameters_are_4xx,
     whole_floats_are_integers,
+    hostile_text_is_kept_as_typed_or_refused,
 );
