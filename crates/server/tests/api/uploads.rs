@@ -354,6 +354,73 @@ async fn hostile_files_are_refused_and_nothing_is_kept(app: TestApp) {
     app.anon().get("/healthz").await.expect(200);
 }
 
+/// Every picture format cut short at ten points (issue 17 §4): each cut is
+/// refused with a 422 naming the file, or kept and then shown or marked
+/// failed with a reason; never a 5xx, never stuck, nothing kept of what
+/// was refused, and the server serves on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pictures_cut_short_are_refused_or_shown() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await.unwrap();
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let picture = image::RgbImage::from_fn(300, 200, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+    });
+    let encoded = |format: image::ImageFormat| {
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(picture.clone())
+            .write_to(&mut Cursor::new(&mut out), format)
+            .unwrap();
+        out
+    };
+    let formats = [
+        ("png", "image/png", png(300, 200)),
+        ("jpg", "image/jpeg", jpeg(300, 200)),
+        ("gif", "image/gif", encoded(image::ImageFormat::Gif)),
+        ("webp", "image/webp", encoded(image::ImageFormat::WebP)),
+    ];
+    let (mut refused, mut kept) = (0, 0);
+    for (ext, ctype, whole) in &formats {
+        for k in 1..=10 {
+            let cut = &whole[..whole.len() * k / 11];
+            let name = format!("cut-{k}.{ext}");
+            let up = send(&ada, &b, &name, ctype, cut, None).await;
+            let done = complete(&ada, &up).await;
+            match done.status.as_u16() {
+                422 => {
+                    assert_eq!(done.body["errors"][0]["field"], "file", "{name}");
+                    refused += 1;
+                }
+                201 => {
+                    let asset = wait_ready(&ada, done.body["asset"]["id"].as_str().unwrap()).await;
+                    let v = &asset["current_version"];
+                    assert!(
+                        v["state"] == "ready" || (v["state"] == "failed" && v["error"].is_string()),
+                        "{name}: {v}"
+                    );
+                    kept += 1;
+                }
+                other => panic!("{name}: {other} {:?}", done.body),
+            }
+        }
+    }
+    assert_eq!(refused + kept, 40);
+    assert!(
+        refused >= 30,
+        "most cuts cannot be read: {refused} refused, {kept} kept"
+    );
+    let assets = ada
+        .get(&format!("/api/v1/boards/{b}/assets"))
+        .await
+        .expect(200);
+    assert_eq!(
+        assets.body["items"].as_array().unwrap().len(),
+        kept,
+        "refused files left no asset"
+    );
+    app.anon().get("/readyz").await.expect(200);
+}
+
 /// Thumbnails being made (or failing) are events of Critboard's own, for
 /// live viewers: `version.ready`, or `version.failed` saying why, and in
 /// nobody's inbox.
