@@ -58,7 +58,8 @@ impl Throttle {
 
     fn bounded(key: &str) -> String {
         let mut key = critboard_domain::validation::normalize_email(key);
-        key.truncate(critboard_domain::validation::EMAIL_MAX);
+        // Cut on a character boundary: the key may be any text a client sent.
+        key.truncate(key.floor_char_boundary(critboard_domain::validation::EMAIL_MAX));
         key
     }
 
@@ -123,5 +124,17 @@ impl SharedThrottle {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Throttle;
+
+    #[test]
+    fn keys_are_cut_between_letters() {
+        let key = Throttle::bounded(&"é".repeat(500));
+        assert!(key.len() <= critboard_domain::validation::EMAIL_MAX);
+        assert!(key.chars().all(|c| c == 'é'));
     }
 }

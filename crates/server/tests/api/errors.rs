@@ -257,6 +257,20 @@ async fn hostile_text_is_kept_as_typed_or_refused(app: TestApp) {
     )
     .await
     .expect(422);
+    // Over-long addresses in many-byte letters are refused, not cut mid-letter
+    // (the throttle's key once was, and panicked).
+    let long = format!("{}@example.com", "é".repeat(200));
+    for path in ["/api/v1/auth/password-reset", "/api/v1/auth/login"] {
+        let res = app
+            .anon()
+            .post(path, json!({"email": long, "password": "not-the-password"}))
+            .await;
+        assert!(
+            matches!(res.status.as_u16(), 401 | 422),
+            "{path}: {}",
+            res.status
+        );
+    }
     // Bytes that are not UTF-8 never reach a handler.
     let res = ada
         .client
