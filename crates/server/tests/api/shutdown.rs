@@ -95,10 +95,21 @@ async fn sigterm_lets_uploads_finish_and_gives_jobs_back(backend: Backend) {
     let path = &url[url.find("/files/").or_else(|| url.find("/api/")).unwrap()..];
     let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let head = format!(
-        "PUT {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: image/png\r\nContent-Length: {}\r\n\r\n",
+        "PUT {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: image/png\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
         picture.len()
     );
     conn.write_all(head.as_bytes()).await.unwrap();
+    // "100 Continue" comes once the handler reads the body: the connection is
+    // accepted and the request in flight (a connection still in the listen
+    // backlog at SIGTERM would be reset, which is not what this test is about).
+    let mut interim = Vec::new();
+    while !interim.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8];
+        conn.read_exact(&mut byte).await.unwrap();
+        interim.push(byte[0]);
+    }
+    let interim = String::from_utf8_lossy(&interim);
+    assert!(interim.starts_with("HTTP/1.1 100"), "{interim}");
     let half = picture.len() / 2;
     conn.write_all(&picture[..half]).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
