@@ -1075,3 +1075,324 @@ backend_tests_with_config!(
     size_limit_and_quota_are_413,
     an_interrupted_job_is_retried_and_thumbnails_are_made_once
 );
+
+/// One PNG chunk with its CRC.
+fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut out = (data.len() as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let mut crc = flate2::Crc::new();
+    crc.update(kind);
+    crc.update(data);
+    out.extend_from_slice(&crc.sum().to_be_bytes());
+    out
+}
+
+/// `zeros` zero bytes, zlib-compressed (about a thousandth of the size).
+fn zlib_zeros(zeros: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let block = vec![0u8; 1 << 20];
+    for _ in 0..zeros / block.len() {
+        z.write_all(&block).unwrap();
+    }
+    z.finish().unwrap()
+}
+
+/// A PNG with `extra` chunks put right after its header.
+fn png_with(w: u32, h: u32, extra: &[Vec<u8>]) -> Vec<u8> {
+    let plain = png(w, h);
+    let mut out = plain[..33].to_vec();
+    for chunk in extra {
+        out.extend_from_slice(chunk);
+    }
+    out.extend_from_slice(&plain[33..]);
+    out
+}
+
+/// An animated PNG of `frames` 16×16 frames.
+fn apng(frames: u32) -> Vec<u8> {
+    let plain = png(16, 16);
+    let mut out = plain[..33].to_vec();
+    let mut actl = frames.to_be_bytes().to_vec();
+    actl.extend_from_slice(&0u32.to_be_bytes());
+    out.extend(png_chunk(b"acTL", &actl));
+    let mut pixels = Vec::new();
+    for _ in 0..16 {
+        pixels.push(0u8);
+        pixels.extend_from_slice(&[200u8; 48]);
+    }
+    let data = {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        z.write_all(&pixels).unwrap();
+        z.finish().unwrap()
+    };
+    let mut seq = 0u32;
+    let fctl = |seq: &mut u32| {
+        let mut f = seq.to_be_bytes().to_vec();
+        for v in [16u32, 16, 0, 0] {
+            f.extend_from_slice(&v.to_be_bytes());
+        }
+        f.extend_from_slice(&[0, 1, 0, 100, 0, 0]);
+        *seq += 1;
+        png_chunk(b"fcTL", &f)
+    };
+    out.extend(fctl(&mut seq));
+    out.extend(png_chunk(b"IDAT", &data));
+    for _ in 1..frames {
+        out.extend(fctl(&mut seq));
+        let mut fdat = seq.to_be_bytes().to_vec();
+        fdat.extend_from_slice(&data);
+        seq += 1;
+        out.extend(png_chunk(b"fdAT", &fdat));
+    }
+    out.extend(png_chunk(b"IEND", &[]));
+    out
+}
+
+/// A GIF with a `w`×`h` logical screen and `frames` one-pixel frames.
+fn gif_frames(w: u16, h: u16, frames: u32) -> Vec<u8> {
+    let mut out = b"GIF89a".to_vec();
+    out.extend_from_slice(&w.to_le_bytes());
+    out.extend_from_slice(&h.to_le_bytes());
+    // A global table of two colours, black and white.
+    out.extend_from_slice(&[0x80, 0, 0, 0, 0, 0, 255, 255, 255]);
+    for i in 0..frames {
+        // Graphic control (1/100 s), then a 1×1 image somewhere on the screen.
+        out.extend_from_slice(&[0x21, 0xF9, 4, 0, 1, 0, 0, 0]);
+        out.push(0x2C);
+        out.extend_from_slice(&((i % u32::from(w)) as u16).to_le_bytes());
+        out.extend_from_slice(&((i / u32::from(w) % u32::from(h)) as u16).to_le_bytes());
+        out.extend_from_slice(&[1, 0, 1, 0, 0]);
+        // LZW, minimum code size 2: clear, index 1, end.
+        out.extend_from_slice(&[2, 2, 0x4C, 0x01, 0]);
+    }
+    out.push(0x3B);
+    out
+}
+
+/// A RIFF/WebP file around `chunk` (its four-letter kind and data).
+fn webp(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut body = b"WEBP".to_vec();
+    body.extend_from_slice(kind);
+    body.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    body.extend_from_slice(data);
+    if data.len() % 2 == 1 {
+        body.push(0);
+    }
+    let mut out = b"RIFF".to_vec();
+    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    out.extend(body);
+    out
+}
+
+/// A JPEG with `segment` (marker and payload) right after its start.
+fn jpeg_with(segment: u8, payload: &[u8], base: &[u8]) -> Vec<u8> {
+    let mut out = base[..2].to_vec();
+    out.extend_from_slice(&[0xFF, segment]);
+    out.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(payload);
+    out.extend_from_slice(&base[2..]);
+    out
+}
+
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    /// Kept, thumbnails made, the size as the file says.
+    Shown(u32, u32),
+    /// 422 naming the file; nothing kept.
+    Refused,
+}
+
+/// The hostile corpus of issue 17 §4 through the real upload path: each
+/// file is shown at its size or refused with a 422, the server never
+/// fails, and nothing of the refused is kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_pictures_are_shown_or_refused() {
+    use Outcome::{Refused, Shown};
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await.unwrap();
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+
+    // 100 MB of profile and text, each in 100 KB of zlib.
+    let mut iccp = b"bomb\0\0".to_vec();
+    iccp.extend(zlib_zeros(100 << 20));
+    let mut ztxt = b"Comment\0\0".to_vec();
+    ztxt.extend(zlib_zeros(100 << 20));
+    // A progressive JPEG's frame header declaring 65,535 × 65,535.
+    let base = jpeg(64, 48);
+    let sof = base.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    let mut progressive = base.clone();
+    progressive[sof + 1] = 0xC2;
+    progressive[sof + 5..sof + 9].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF]);
+    // A lossless WebP header declaring 16,384 × 16,384 (14 bits each, minus one).
+    let dims: u32 = 0x3FFF | (0x3FFF << 14);
+    let mut vp8l = vec![0x2F];
+    vp8l.extend_from_slice(&dims.to_le_bytes());
+    vp8l.extend_from_slice(&[0; 32]);
+    // EXIF (little-endian TIFF) whose image description fills the segment.
+    let description = vec![b'x'; 65_400];
+    let mut exif = b"Exif\0\0II*\0".to_vec();
+    exif.extend_from_slice(&8u32.to_le_bytes());
+    exif.extend_from_slice(&1u16.to_le_bytes());
+    exif.extend_from_slice(&0x010Eu16.to_le_bytes());
+    exif.extend_from_slice(&2u16.to_le_bytes());
+    exif.extend_from_slice(&(description.len() as u32).to_le_bytes());
+    exif.extend_from_slice(&26u32.to_le_bytes());
+    exif.extend_from_slice(&0u32.to_le_bytes());
+    exif.extend(description);
+    // A ZIP archive (one stored file, then its directory) after a PNG.
+    let mut zip = png(40, 30);
+    zip.extend_from_slice(
+        b"PK\x03\x04\x0a\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x05\0\0\0a.txt",
+    );
+    zip.extend_from_slice(b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+
+    let cases: Vec<(&str, &str, Vec<u8>, Outcome)> = vec![
+        (
+            "icc.png",
+            "image/png",
+            png_with(64, 48, &[png_chunk(b"iCCP", &iccp)]),
+            Shown(64, 48),
+        ),
+        (
+            "text.png",
+            "image/png",
+            png_with(64, 48, &[png_chunk(b"zTXt", &ztxt)]),
+            Shown(64, 48),
+        ),
+        ("frames.png", "image/png", apng(100_000), Shown(16, 16)),
+        (
+            "screen.gif",
+            "image/gif",
+            gif_frames(65_535, 65_535, 10),
+            Refused,
+        ),
+        (
+            "frames.gif",
+            "image/gif",
+            gif_frames(2_000, 1_500, 5_000),
+            Shown(2_000, 1_500),
+        ),
+        (
+            "broken.webp",
+            "image/webp",
+            webp(b"VP8 ", &[0x9D; 40]),
+            Refused,
+        ),
+        ("huge.webp", "image/webp", webp(b"VP8L", &vp8l), Refused),
+        ("huge.jpg", "image/jpeg", progressive, Refused),
+        (
+            "exif.jpg",
+            "image/jpeg",
+            jpeg_with(0xE1, &exif, &base),
+            Shown(64, 48),
+        ),
+        ("zip.png", "image/png", zip, Refused),
+    ];
+    let mut shown = 0;
+    for (name, ctype, bytes, want) in cases {
+        let up = send(&ada, &b, name, ctype, &bytes, None).await;
+        let done = complete(&ada, &up).await;
+        let got = match done.status.as_u16() {
+            422 => {
+                assert_eq!(done.body["errors"][0]["field"], "file", "{name}");
+                Refused
+            }
+            201 => {
+                let asset = wait_ready(&ada, done.body["asset"]["id"].as_str().unwrap()).await;
+                let v = &asset["current_version"];
+                assert_eq!(v["state"], "ready", "{name}: {v}");
+                let grid = ada
+                    .client
+                    .get(v["thumbnails"]["grid"]["url"].as_str().unwrap())
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(grid.headers()["x-content-type-options"], "nosniff");
+                image::load_from_memory(&grid.bytes().await.unwrap())
+                    .unwrap_or_else(|e| panic!("{name}: the grid picture: {e}"));
+                shown += 1;
+                Shown(
+                    v["width"].as_u64().unwrap() as u32,
+                    v["height"].as_u64().unwrap() as u32,
+                )
+            }
+            other => panic!("{name}: {other} {:?}", done.body),
+        };
+        assert_eq!(got, want, "{name}");
+    }
+
+    // A body longer or shorter than signed is refused at the PUT, and the
+    // upload cannot be completed: nothing of it was kept.
+    for (declared, sent, status) in [(2_000usize, 2_500usize, 413u16), (2_000, 1_500, 403)] {
+        let up = ada
+            .post(
+                &format!("/api/v1/boards/{b}/uploads"),
+                json!({"file_name": "odd.png", "content_type": "image/png", "size": declared}),
+            )
+            .await
+            .expect(201);
+        let bytes = png_with(8, 8, &[png_chunk(b"tEXt", &vec![b'a'; sent])]);
+        let bytes = &bytes[..sent.min(bytes.len())];
+        let res = put(
+            up.body["target"]["url"].as_str().unwrap(),
+            "image/png",
+            bytes.to_vec(),
+        )
+        .await;
+        assert_eq!(
+            res.status().as_u16(),
+            status,
+            "{declared} signed, {sent} sent"
+        );
+        let done = complete(&ada, &up.body).await.expect(409);
+        assert!(done.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("nothing has been uploaded"));
+    }
+
+    let assets = ada
+        .get(&format!("/api/v1/boards/{b}/assets"))
+        .await
+        .expect(200);
+    assert_eq!(assets.body["items"].as_array().unwrap().len(), shown);
+    app.anon().get("/readyz").await.expect(200);
+}
+
+/// The real screenshots of the shared corpus are shown at their size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_screenshots_are_shown_at_their_size() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await.unwrap();
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let dir = crate::corpus::corpus().join("screenshots");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("png" | "jpg")))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "the corpus has its screenshots");
+    for path in files {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let (w, h) = image::image_dimensions(&path).unwrap();
+        let asset = upload(&ada, &b, name, &bytes).await;
+        let asset = wait_ready(&ada, asset["id"].as_str().unwrap()).await;
+        let v = &asset["current_version"];
+        assert_eq!(v["state"], "ready", "{name}: {v}");
+        assert_eq!(
+            (v["width"].as_u64().unwrap(), v["height"].as_u64().unwrap()),
+            (u64::from(w), u64::from(h)),
+            "{name}"
+        );
+        assert_eq!(
+            v["thumbnails"]["view"]["width"].as_u64().unwrap(),
+            u64::from(w.min(1600)),
+            "{name}"
+        );
+    }
+}
