@@ -19,6 +19,7 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(un
 python3 scripts/bench/foundation.py
 python3 scripts/bench/operate.py
 python3 scripts/bench/images.py
+python3 scripts/bench/hostile.py
 python3 scripts/bench/upload.py
 python3 scripts/bench/discussion.py
 python3 scripts/bench/live.py

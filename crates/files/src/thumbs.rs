@@ -25,6 +25,8 @@ const QUALITY: u8 = 82;
 /// Animated GIFs up to this size are shown as they are; bigger ones show
 /// their first frame, as a phone would choke on them.
 pub const ANIMATED_GIF_MAX_BYTES: u64 = 16 * 1024 * 1024;
+/// … and whose screen is at most this many pixels (4,000 × 2,000).
+pub const ANIMATED_GIF_MAX_PIXELS: u64 = 8_000_000;
 /// Side of a checkerboard square in the grid size, in pixels.
 const CHECKER: u32 = 8;
 
@@ -74,6 +76,19 @@ struct Rgb {
 }
 
 impl Rgb {
+    /// Multiplies (or divides) the colours by their alpha, in place.
+    fn premultiply(&mut self, multiply: bool) -> Result<(), ThumbError> {
+        let mut image =
+            Image::from_slice_u8(self.width, self.height, &mut self.pixels, PixelType::U8x4)
+                .map_err(err)?;
+        let mul_div = fast_image_resize::MulDiv::default();
+        if multiply {
+            mul_div.multiply_alpha_inplace(&mut image).map_err(err)
+        } else {
+            mul_div.divide_alpha_inplace(&mut image).map_err(err)
+        }
+    }
+
     fn pixel_type(&self) -> PixelType {
         if self.alpha {
             PixelType::U8x4
@@ -85,10 +100,24 @@ impl Rgb {
 
 /// Renders the grid and viewer thumbnails of the picture at `path`.
 pub fn render(path: &Path, kind: ImageKind, limits: Limits) -> Result<Vec<Thumb>, ThumbError> {
-    let picture = decode(path, kind, limits, VIEW_WIDTH)?;
-    let view = if picture.width > VIEW_WIDTH {
+    let mut picture = decode(path, kind, limits, VIEW_WIDTH)?;
+    // Transparent pictures are resized premultiplied so clear pixels do not
+    // bleed. Done here in place: the resizer would premultiply a copy of the
+    // whole picture (838 MB at the peak for 100 MP of RGBA, 457 MB so).
+    let premultiplied = picture.alpha && picture.width > VIEW_WIDTH;
+    if premultiplied {
+        picture.premultiply(true)?;
+    }
+    let mut view = if picture.width > VIEW_WIDTH {
         let height = scaled(picture.height, VIEW_WIDTH, picture.width);
-        resize(&picture, 0, picture.height, VIEW_WIDTH, height)?
+        resize(
+            &picture,
+            0,
+            picture.height,
+            VIEW_WIDTH,
+            height,
+            premultiplied,
+        )?
     } else {
         picture
     };
@@ -98,7 +127,18 @@ pub fn render(path: &Path, kind: ImageKind, limits: Limits) -> Result<Vec<Thumb>
         .height
         .min(scaled(GRID_MAX_HEIGHT, view.width, grid_width).max(1));
     let grid_height = scaled(crop_height, grid_width, view.width).max(1);
-    let grid = resize(&view, 0, crop_height, grid_width, grid_height)?;
+    let mut grid = resize(
+        &view,
+        0,
+        crop_height,
+        grid_width,
+        grid_height,
+        premultiplied,
+    )?;
+    if premultiplied {
+        view.premultiply(false)?;
+        grid.premultiply(false)?;
+    }
     let view = match animated_gif(path, kind)? {
         Some(gif) => gif,
         None => encode("view", &view)?,
@@ -118,6 +158,12 @@ fn animated_gif(path: &Path, kind: ImageKind) -> Result<Option<Thumb>, ThumbErro
     let data = std::fs::read(path).map_err(err)?;
     let decoder = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(&data)).map_err(err)?;
     let (width, height) = image::ImageDecoder::dimensions(&decoder);
+    // A huge screen is a still: each frame would be composed at full size
+    // here and in the viewer's browser (a 100 MP screen of two one-pixel
+    // frames took 1.2 GB to check).
+    if u64::from(width) * u64::from(height) > ANIMATED_GIF_MAX_PIXELS {
+        return Ok(None);
+    }
     // The second frame is enough to know; a broken one means a still.
     if decoder.into_frames().take(2).filter(Result::is_ok).count() < 2 {
         return Ok(None);
@@ -142,7 +188,7 @@ pub fn render_grid(path: &Path, kind: ImageKind, limits: Limits) -> Result<Vec<T
     let height = scaled(crop, width, picture.width).max(1);
     Ok(vec![encode(
         "grid",
-        &resize(&picture, 0, crop, width, height)?,
+        &resize(&picture, 0, crop, width, height, false)?,
     )?])
 }
 
@@ -154,6 +200,7 @@ fn decode(
 ) -> Result<Rgb, ThumbError> {
     match kind {
         ImageKind::Jpeg => decode_jpeg_scaled(path, limits, want_width),
+        ImageKind::Png => decode_png(path, limits),
         _ => decode_any(path, kind, limits),
     }
 }
@@ -169,6 +216,7 @@ fn resize(
     crop_height: u32,
     width: u32,
     height: u32,
+    premultiplied: bool,
 ) -> Result<Rgb, ThumbError> {
     if (width, height) == (src.width, src.height) && top == 0 && crop_height == src.height {
         return Ok(Rgb {
@@ -179,12 +227,14 @@ fn resize(
         });
     }
     // Borrowed, not copied: the source may be a 100-megapixel picture.
-    // With alpha, the resizer premultiplies so clear pixels do not bleed.
+    // With alpha, either the source is premultiplied already (`render`) or
+    // the resizer premultiplies a copy.
     let source =
         ImageRef::new(src.width, src.height, &src.pixels, src.pixel_type()).map_err(err)?;
     let mut target = Image::new(width, height, src.pixel_type());
     let options = ResizeOptions::new()
         .resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom))
+        .use_alpha(!premultiplied)
         .crop(
             0.0,
             f64::from(top),
@@ -315,6 +365,76 @@ fn check_limits(w: u32, h: u32, limits: Limits) -> Result<(), ThumbError> {
 
 /// Decodes PNG, GIF (first frame) or WebP under the limits, keeping the
 /// alpha channel only when some pixel is not opaque.
+/// PNGs through the codec itself, to skip the colour profile and text
+/// chunks: both are zlib streams a 1 MB file can inflate to gigabytes, and
+/// neither is used (through `image`, a 1 GB iCCP bomb cost 766 MB).
+fn decode_png(path: &Path, limits: Limits) -> Result<Rgb, ThumbError> {
+    let file = BufReader::new(File::open(path).map_err(err)?);
+    // Room for the largest allowed picture as 8-bit RGBA, and no more.
+    let bytes = usize::try_from(limits.max_pixels.saturating_mul(4)).unwrap_or(usize::MAX);
+    let mut decoder = png::Decoder::new_with_limits(file, png::Limits { bytes });
+    decoder.set_ignore_iccp_chunk(true);
+    decoder.set_ignore_text_chunk(true);
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().map_err(err)?;
+    let (width, height) = (reader.info().width, reader.info().height);
+    check_limits(width, height, limits)?;
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| err("the PNG is too large to decode"))?;
+    let mut buf = vec![0u8; size];
+    let frame = reader.next_frame(&mut buf).map_err(err)?;
+    buf.truncate(frame.buffer_size());
+    let rgba = match frame.color_type {
+        png::ColorType::Rgb => {
+            return Ok(Rgb {
+                width,
+                height,
+                pixels: buf,
+                alpha: false,
+            })
+        }
+        png::ColorType::Rgba => buf,
+        png::ColorType::Grayscale => {
+            let pixels = buf.iter().flat_map(|&v| [v, v, v]).collect();
+            return Ok(Rgb {
+                width,
+                height,
+                pixels,
+                alpha: false,
+            });
+        }
+        png::ColorType::GrayscaleAlpha => buf
+            .chunks_exact(2)
+            .flat_map(|p| [p[0], p[0], p[0], p[1]])
+            .collect(),
+        png::ColorType::Indexed => return Err(err("palette left unexpanded")),
+    };
+    Ok(from_rgba(width, height, rgba))
+}
+
+/// Keeps the alpha channel only when some pixel is not opaque.
+fn from_rgba(width: u32, height: u32, rgba: Vec<u8>) -> Rgb {
+    if rgba.chunks_exact(4).any(|px| px[3] < 255) {
+        return Rgb {
+            width,
+            height,
+            pixels: rgba,
+            alpha: true,
+        };
+    }
+    let pixels = rgba
+        .chunks_exact(4)
+        .flat_map(|px| [px[0], px[1], px[2]])
+        .collect();
+    Rgb {
+        width,
+        height,
+        pixels,
+        alpha: false,
+    }
+}
+
 fn decode_any(path: &Path, kind: ImageKind, limits: Limits) -> Result<Rgb, ThumbError> {
     let mut reader = image::ImageReader::open(path).map_err(err)?;
     reader.set_format(kind_format(kind));
@@ -328,26 +448,7 @@ fn decode_any(path: &Path, kind: ImageKind, limits: Limits) -> Result<Rgb, Thumb
     let (width, height) = (decoded.width(), decoded.height());
     check_limits(width, height, limits)?;
     if decoded.color().has_alpha() {
-        let rgba = decoded.into_rgba8().into_raw();
-        if rgba.chunks_exact(4).any(|px| px[3] < 255) {
-            return Ok(Rgb {
-                width,
-                height,
-                pixels: rgba,
-                alpha: true,
-            });
-        }
-        // An alpha channel with nothing clear in it: a plain picture.
-        let pixels = rgba
-            .chunks_exact(4)
-            .flat_map(|px| [px[0], px[1], px[2]])
-            .collect();
-        return Ok(Rgb {
-            width,
-            height,
-            pixels,
-            alpha: false,
-        });
+        return Ok(from_rgba(width, height, decoded.into_rgba8().into_raw()));
     }
     Ok(Rgb {
         width,
@@ -447,6 +548,31 @@ mod tests {
         let (light, dark) = (grid.get_pixel(3, 3).0[0], grid.get_pixel(11, 3).0[0]);
         assert!(light > 240 && (200..230).contains(&dark), "{light} {dark}");
         assert!(grid.get_pixel(60, 20).0[0] > 150 && grid.get_pixel(60, 20).0[1] < 60);
+    }
+
+    #[test]
+    fn clear_colour_does_not_bleed_when_scaled_down() {
+        let dir = tempfile::tempdir().unwrap();
+        // Wider than the viewer: scaled premultiplied, in place. The clear
+        // half hides green that must not tint the red edge.
+        let wide = image::RgbaImage::from_fn(3200, 40, |x, _| {
+            if x < 1600 {
+                image::Rgba([0, 255, 0, 0])
+            } else {
+                image::Rgba([200, 0, 0, 255])
+            }
+        });
+        let path = write(&dir, "w.png", wide.into(), image::ImageFormat::Png);
+        let thumbs = render(&path, ImageKind::Png, Limits::default()).unwrap();
+        let view = thumbs.iter().find(|t| t.size == "view").unwrap();
+        let view = image::load_from_memory(&view.data).unwrap().into_rgba8();
+        assert_eq!(view.width(), 1600);
+        assert_eq!(view.get_pixel(100, 10).0[3], 0, "clear stays clear");
+        assert_eq!(view.get_pixel(1500, 10).0, [200, 0, 0, 255]);
+        for x in 798..804 {
+            let px = view.get_pixel(x, 10).0;
+            assert!(px[3] == 0 || px[1] < 8, "green bled in at {x}: {px:?}");
+        }
     }
 
     #[test]
