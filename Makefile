@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
 
-.PHONY: help run build web web-api test test-setup lint fmt bench clean e2e fuzz
+.PHONY: help run build web web-api test test-setup lint fmt bench clean e2e fuzz reliability
 
 help:
 	@echo "make run    build and start Critboard on http://127.0.0.1:8080"
@@ -40,6 +40,7 @@ test: test-setup lint web
 		$(CARGO) test --workspace --no-fail-fast; \
 	fi
 	scripts/fuzz/api.sh 60
+	scripts/reliability/run.sh --short
 	$(MAKE) e2e
 
 # After an API change: refresh the description the web app is typed by.
@@ -59,6 +60,12 @@ bench:
 fuzz:
 	$(CARGO) build --quiet --bin critboard
 	scripts/fuzz/api.sh 600
+
+# kill -9 while clients write, 20 times on SQLite and 20 on PostgreSQL
+# (`make test` runs 4 of each); see scripts/reliability/.
+reliability:
+	$(CARGO) build --quiet --bin critboard
+	scripts/reliability/run.sh
 
 clean:
 	$(CARGO) clean

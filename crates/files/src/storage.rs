@@ -23,6 +23,9 @@ pub enum StorageError {
     /// The client's connection broke off or sent fewer bytes than declared.
     #[error("the body ended after {got} of {want} bytes")]
     Short { got: u64, want: u64 },
+    /// The disk (or quota) under the local folder is full.
+    #[error("no space left for files")]
+    Full,
     #[error("storage error: {0}")]
     Backend(String),
     #[error("storage configuration: {0}")]
@@ -33,6 +36,7 @@ impl From<object_store::Error> for StorageError {
     fn from(e: object_store::Error) -> Self {
         match e {
             object_store::Error::NotFound { .. } => StorageError::NotFound,
+            other if out_of_space(&other) => StorageError::Full,
             other => StorageError::Backend(other.to_string()),
         }
     }
@@ -101,6 +105,9 @@ impl Presigner {
 /// Streaming writes go to storage in parts of this size, so an upload of any
 /// size holds at most about this much in memory.
 const PART_BYTES: usize = 1 << 20;
+
+/// How many staging files of one object `remove_staging` looks for.
+const STAGING_SLOTS: u32 = 8;
 
 impl Storage {
     /// A local folder, created if missing.
@@ -243,14 +250,38 @@ impl Storage {
         self.store
             .put(&ObjectPath::from(key), PutPayload::from(data))
             .await?;
+        // A job killed while writing this key before left its staging file.
+        self.remove_staging(key).await;
         Ok(())
     }
 
     /// Deletes an object; one that is already gone is not an error.
     pub async fn delete(&self, key: &str) -> Result<()> {
+        self.remove_staging(key).await;
         match self.store.delete(&ObjectPath::from(key)).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Removes the staging files (`key#1`, `key#2` …) of local writes that
+    /// a crash cut short: the writer renames its staging file into place
+    /// only when the body is whole. It numbers them from 1, taking the first
+    /// free number, so the first few cover any realistic count of retries.
+    /// `put` and `delete` call it; uploads call it once complete. (On S3 a cut
+    /// multipart upload is the bucket lifecycle rule's to abort: docs/deploy.md.)
+    pub async fn remove_staging(&self, key: &str) {
+        let Some(path) = self.local_path(key) else {
+            return;
+        };
+        for n in 1..=STAGING_SLOTS {
+            let mut staged = path.clone().into_os_string();
+            staged.push(format!("#{n}"));
+            match tokio::fs::remove_file(&staged).await {
+                Ok(()) => tracing::info!(key, "removed a cut write's staging file"),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => tracing::warn!(key, error = %e, "could not remove a staging file"),
+            }
         }
     }
 
@@ -315,8 +346,72 @@ impl Storage {
     }
 }
 
+/// Whether an I/O error under `e` says the disk or the quota is full.
+fn out_of_space(e: &(dyn std::error::Error + 'static)) -> bool {
+    const ENOSPC: i32 = 28;
+    const EDQUOT: i32 = 122;
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::StorageFull
+                || matches!(io.raw_os_error(), Some(ENOSPC | EDQUOT))
+            {
+                return true;
+            }
+        }
+        cause = c.source();
+    }
+    false
+}
+
 /// Gives the HTTPS clients in the tree (object_store's, Sentry's) their
 /// TLS crypto: they use rustls without a built-in provider.
 pub fn install_tls() {
     let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Storage;
+
+    #[test]
+    fn a_full_disk_is_told_apart_from_other_failures() {
+        let wrapped = |io: std::io::Error| object_store::Error::Generic {
+            store: "LocalFileSystem",
+            source: Box::new(io),
+        };
+        let full = super::StorageError::from(wrapped(std::io::Error::from_raw_os_error(28)));
+        assert!(matches!(full, super::StorageError::Full), "{full:?}");
+        let quota = super::StorageError::from(wrapped(std::io::Error::from_raw_os_error(122)));
+        assert!(matches!(quota, super::StorageError::Full), "{quota:?}");
+        let denied =
+            super::StorageError::from(wrapped(std::io::ErrorKind::PermissionDenied.into()));
+        assert!(
+            matches!(denied, super::StorageError::Backend(_)),
+            "{denied:?}"
+        );
+    }
+
+    /// What a write killed mid-way leaves (`key#1` …) goes once the key is
+    /// written whole or deleted; other objects' files stay.
+    #[tokio::test]
+    async fn staging_files_of_cut_writes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::local(dir.path().to_path_buf()).unwrap();
+        let root = dir.path().join("t");
+        std::fs::create_dir_all(&root).unwrap();
+        for name in ["grid.jpg#1", "grid.jpg#3", "view.jpg#1"] {
+            std::fs::write(root.join(name), b"cut").unwrap();
+        }
+        storage.put("t/grid.jpg", b"whole".to_vec()).await.unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["grid.jpg", "view.jpg#1"]);
+        storage.delete("t/view.jpg").await.unwrap();
+        assert!(!root.join("view.jpg#1").exists());
+        assert_eq!(std::fs::read(root.join("grid.jpg")).unwrap(), b"whole");
+    }
 }

@@ -76,6 +76,9 @@ pub enum ApiError {
     /// website captures); the message says what.
     #[error("{0}")]
     NotAvailable(String),
+    /// 507: no space left for files; the operator must free some.
+    #[error("the server has no space left for files; try again later, and tell its administrator")]
+    StorageFull,
     /// 500: our fault. Logged and grouped with details; the client sees
     /// none but the request id.
     #[error("internal error")]
@@ -194,6 +197,11 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate-limited",
                 "Too many requests",
+            ),
+            StorageFull => (
+                StatusCode::INSUFFICIENT_STORAGE,
+                "storage-full",
+                "Storage full",
             ),
             NotAvailable(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,

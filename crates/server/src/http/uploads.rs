@@ -258,7 +258,8 @@ pub struct Signed {
         (status = 400, body = Problem, description = "Body shorter than declared"),
         (status = 403, body = Problem, description = "URL altered or expired, or headers differ"),
         (status = 404, body = Problem), (status = 409, body = Problem, description = "Already completed"),
-        (status = 413, body = Problem, description = "Body longer than declared")))]
+        (status = 413, body = Problem, description = "Body longer than declared"),
+        (status = 507, body = Problem, description = "No space left for files (nothing of the body is kept)")))]
 async fn put_content(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
@@ -322,6 +323,7 @@ async fn put_content(
         Err(StorageError::Short { got, want }) => Err(ApiError::BadRequest(format!(
             "the body ended after {got} of {want} bytes"
         ))),
+        Err(StorageError::Full) => Err(ApiError::StorageFull),
         Err(e) => Err(ApiError::internal(e.to_string())),
     }
 }
@@ -351,7 +353,11 @@ async fn complete_upload(
     access::board(&state, me.id(), u.board_id, BoardAction::Edit).await?;
     let refused = |reason: String| ApiError::Validation(FieldErrors::single("file", reason));
     match u.state {
-        UploadState::Completed => return completed(&state, u, StatusCode::OK).await,
+        UploadState::Completed => {
+            // A retry: perhaps of a completion a crash cut before this.
+            state.storage.remove_staging(&u.object_key).await;
+            return completed(&state, u, StatusCode::OK).await;
+        }
         UploadState::Refused => {
             return Err(refused(
                 u.failure.unwrap_or_else(|| "the file was refused".into()),
@@ -439,6 +445,8 @@ async fn complete_upload(
         Err(e) => return Err(e.into()),
     }
     state.queue.wake();
+    // Leftovers of PUTs a crash cut before the one that arrived whole.
+    state.storage.remove_staging(&u.object_key).await;
     let u = state.store.upload(id).await?.ok_or(ApiError::NotFound)?;
     completed(&state, u, StatusCode::CREATED).await
 }

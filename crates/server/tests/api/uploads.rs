@@ -1396,3 +1396,33 @@ async fn real_screenshots_are_shown_at_their_size() {
         );
     }
 }
+
+/// A PUT that a crash (kill -9) cut off leaves its staging file (`key#1`)
+/// beside the object: completing the upload, or completing it again after
+/// a crash, removes it, so nothing unreferenced stays in the folder
+/// (scripts/reliability/crash.py found them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_cut_by_a_crash_leave_nothing_behind() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await.unwrap();
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let bytes = png(40, 30);
+    let up = send(&ada, &b, "a.png", "image/png", &bytes, None).await;
+    let key = format!("o/{}", up["id"].as_str().unwrap());
+    let staged = |n: u32| app.dir.join("objects").join(format!("{key}#{n}"));
+    // Two earlier attempts, cut: what a killed server leaves.
+    std::fs::write(staged(1), &bytes[..10]).unwrap();
+    std::fs::write(staged(2), &bytes[..20]).unwrap();
+    complete(&ada, &up).await.expect(201);
+    assert!(
+        !staged(1).exists() && !staged(2).exists(),
+        "{:?}",
+        objects(&app)
+    );
+    assert!(objects(&app).contains(&key));
+    // The same after a crash between the completion and the clean-up.
+    std::fs::write(staged(1), &bytes[..10]).unwrap();
+    complete(&ada, &up).await.expect(200);
+    assert!(!staged(1).exists(), "{:?}", objects(&app));
+    assert!(objects(&app).contains(&key), "the object itself stays");
+}
