@@ -3,7 +3,8 @@
 # or doubled write, stray object or stuck job fails the run.
 #   scripts/reliability/run.sh          the full run (`make reliability`)
 #   scripts/reliability/run.sh --short  the shortened run in `make test`
-# PostgreSQL runs are skipped, with a line saying so, when it is not
+# PostgreSQL runs (the crash run, and the outage run that restarts the
+# machine's cluster) are skipped, with a line saying so, when it is not
 # reachable, and fail instead under CRITBOARD_TEST_REQUIRE_BACKENDS=1 (CI).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,6 +15,7 @@ python3 scripts/reliability/disk_full.py
 python3 scripts/reliability/crash.py --backend sqlite --kills "$kills"
 if psql "$pg_url" -qc 'SELECT 1' >/dev/null 2>&1; then
   python3 scripts/reliability/crash.py --backend postgres --kills "$kills"
+  python3 scripts/reliability/db_outage.py
 elif [ "${CRITBOARD_TEST_REQUIRE_BACKENDS:-}" = 1 ]; then
   echo "reliability: PostgreSQL is not reachable at $pg_url" >&2
   exit 1

@@ -240,6 +240,8 @@ impl IntoResponse for ApiError {
         let (status, code, title) = self.parts();
         let retry_after = match &self {
             ApiError::TooManyRequests { retry_after } => Some(*retry_after),
+            // The database is restarting or the pool is full: soon.
+            ApiError::Unavailable => Some(2),
             _ => None,
         };
         let (detail, location, message) = match &self {
@@ -311,6 +313,10 @@ impl From<StoreError> for ApiError {
             // our bug or a transient state, never the client's doing.
             e @ (StoreError::Unique(_) | StoreError::AlreadyEmailed) => {
                 ApiError::internal(e.to_string())
+            }
+            e if e.is_unavailable() => {
+                tracing::warn!(error = %e, "the database is not reachable");
+                ApiError::Unavailable
             }
             StoreError::Db(e) => ApiError::internal(e.to_string()),
         }

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod auth;
 pub mod backup;
+pub mod breaker;
 pub mod cli;
 pub mod config;
 pub mod error;

@@ -44,6 +44,8 @@ pub struct Inner {
     pub performance: crate::perf::Performance,
     /// Copies of recorded errors for Sentry, when configured.
     pub sentry: Option<crate::sentry::Sentry>,
+    /// Answers 503 at once while the database is unreachable.
+    pub breaker: crate::breaker::Breaker,
 }
 
 pub struct Parts {
@@ -86,6 +88,7 @@ impl AppState {
             mailer: p.mailer,
             performance: Default::default(),
             sentry: p.sentry,
+            breaker: Default::default(),
         }))
     }
 }

@@ -117,6 +117,40 @@ impl From<DbErr> for StoreError {
     }
 }
 
+impl StoreError {
+    /// Whether the database could not be reached (down, restarting, the
+    /// pool exhausted): the request may succeed later, so the answer is 503,
+    /// not a bug's 500.
+    pub fn is_unavailable(&self) -> bool {
+        use sea_orm::RuntimeErr;
+        let StoreError::Db(e) = self else {
+            return false;
+        };
+        let sqlx_err = match e {
+            DbErr::ConnectionAcquire(_) => return true,
+            DbErr::Conn(RuntimeErr::SqlxError(e))
+            | DbErr::Exec(RuntimeErr::SqlxError(e))
+            | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+            DbErr::Conn(_) => return true,
+            _ => return false,
+        };
+        match sqlx_err {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed
+            | sqlx::Error::Tls(_) => true,
+            // PostgreSQL shutting down or starting (admin_shutdown,
+            // crash_shutdown, cannot_connect_now); MySQL's server gone.
+            sqlx::Error::Database(db) => matches!(
+                db.code().as_deref(),
+                Some("57P01" | "57P02" | "57P03" | "08006" | "08003" | "2006" | "2013")
+            ),
+            _ => false,
+        }
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Called once per SQL statement run, with its duration; the server uses it
@@ -133,7 +167,9 @@ impl Default for PoolOptions {
     fn default() -> Self {
         Self {
             max_connections: 16,
-            acquire_timeout: Duration::from_secs(10),
+            // Waiting longer only turns an outage into hung requests; a
+            // busy pool is better answered 503 with Retry-After.
+            acquire_timeout: Duration::from_secs(3),
         }
     }
 }

@@ -251,9 +251,41 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
         .to_owned();
     let span =
         tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
+    let guarded = route.starts_with("/api/") || route == "/readyz";
+    let mut admitted = if guarded {
+        state.breaker.admit()
+    } else {
+        crate::breaker::Admit::Pass
+    };
+    if admitted == crate::breaker::Admit::Probe {
+        // A ping, cut short: a request that waited out the pool's acquire
+        // timeout as the probe would be a 3 s answer each time.
+        let ping = tokio::time::timeout(crate::breaker::PROBE_TIMEOUT, state.store.ping()).await;
+        let reachable = matches!(ping, Ok(Ok(())));
+        state.breaker.record(&admitted, !reachable);
+        admitted = if reachable {
+            crate::breaker::Admit::Pass
+        } else {
+            crate::breaker::Admit::Refuse
+        };
+    }
+    if admitted == crate::breaker::Admit::Refuse {
+        // The database was unreachable a moment ago: say so at once, and
+        // do not record each of these as an error occurrence.
+        let mut res = ApiError::Unavailable.into_response();
+        res.extensions_mut().remove::<Failed>();
+        return res;
+    }
     let (mut res, sql) = telemetry::count_queries(next.run(req))
         .instrument(span.clone())
         .await;
+    if guarded {
+        let unreachable = res
+            .extensions()
+            .get::<Failed>()
+            .is_some_and(|f| f.kind == "unavailable");
+        state.breaker.record(&admitted, unreachable);
+    }
     let elapsed = started.elapsed();
     let status = res.status().as_u16();
     if res.status().is_server_error() {
