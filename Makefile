@@ -61,8 +61,9 @@ fuzz:
 	$(CARGO) build --quiet --bin critboard
 	scripts/fuzz/api.sh 600
 
-# kill -9 while clients write, 20 times on SQLite and 20 on PostgreSQL
-# (`make test` runs 4 of each); see scripts/reliability/.
+# Disk full, kill -9 while clients write (20 times on SQLite and 20 on
+# PostgreSQL), 60 s of load at 128 connections, PostgreSQL restarted under
+# a live server; `make test` runs them shortened. See docs/reliability.md.
 reliability:
 	$(CARGO) build --quiet --bin critboard
 	scripts/reliability/run.sh

@@ -10,6 +10,7 @@ command -v python3 >/dev/null || need_apt+=(python3)
 command -v curl >/dev/null || need_apt+=(curl)
 command -v npm >/dev/null || need_apt+=(nodejs npm)
 command -v psql >/dev/null || need_apt+=(postgresql-client)
+command -v wrk >/dev/null || need_apt+=(wrk)
 # Browser tests drive Debian's Chromium (no browser download).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # Slides (.pptx, .odp …) are converted by LibreOffice Impress; without its

@@ -8,17 +8,19 @@
 # reachable, and fail instead under CRITBOARD_TEST_REQUIRE_BACKENDS=1 (CI).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-kills=20
-[ "${1:-}" = --short ] && kills=4
+kills=20 seconds=60
+[ "${1:-}" = --short ] && kills=4 seconds=10
 pg_url=${CRITBOARD_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
 python3 scripts/reliability/disk_full.py
 python3 scripts/reliability/crash.py --backend sqlite --kills "$kills"
+python3 scripts/reliability/load.py --backend sqlite --seconds "$seconds"
 if psql "$pg_url" -qc 'SELECT 1' >/dev/null 2>&1; then
   python3 scripts/reliability/crash.py --backend postgres --kills "$kills"
+  python3 scripts/reliability/load.py --backend postgres --seconds "$seconds"
   python3 scripts/reliability/db_outage.py
 elif [ "${CRITBOARD_TEST_REQUIRE_BACKENDS:-}" = 1 ]; then
   echo "reliability: PostgreSQL is not reachable at $pg_url" >&2
   exit 1
 else
-  echo "reliability: PostgreSQL not reachable: its crash run is SKIPPED"
+  echo "reliability: PostgreSQL not reachable: its runs are SKIPPED"
 fi
