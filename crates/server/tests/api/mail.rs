@@ -1388,7 +1388,89 @@ async fn two_nodes_send_one_digest(backend: Backend) {
     assert_eq!(sink.messages().len(), mails.len());
 }
 
+/// The SMTP server away for ten minutes (of the test clocks) while two
+/// nodes share the queue: the confirmations and a digest wait, both nodes
+/// retry them, none is given up, and each arrives once when it is back.
+async fn an_smtp_outage_on_two_nodes_delays_mail_but_loses_and_doubles_none(backend: Backend) {
+    use critboard_store::entities::job;
+    use critboard_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    if backend == Backend::Sqlite {
+        return; // one node per SQLite file
+    }
+    let port = free_port();
+    let url = format!("smtp://127.0.0.1:{port}");
+    let Some(a) = spawn_app_with(backend, {
+        let url = url.clone();
+        move |c| c.smtp_url = Some(url)
+    })
+    .await
+    else {
+        return;
+    };
+    let db = a.database_url.clone();
+    let Some(b) = spawn_app_with(backend, move |c| {
+        c.smtp_url = Some(url);
+        c.database_url = db;
+    })
+    .await
+    else {
+        return;
+    };
+    let ada = a.user("Ada").await;
+    let bob = b.user("Bob").await;
+    verify(&a, &bob).await;
+    let (_, v) = picture(&a, &ada, &[(&bob, "viewer")]).await;
+    pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), "for the digest")
+        .await
+        .expect(201);
+    let next_hour = chrono::Utc::now() + chrono::Duration::hours(1);
+    digest::schedule_for(&a.state, next_hour).await;
+    digest::schedule_for(&b.state, next_hour).await;
+    failed_once(&a, critboard_server::mail::SEND_EMAIL).await;
+    // Ten minutes pass, a minute at a time; each node retries what is due.
+    for _ in 0..10 {
+        for node in [&a, &b] {
+            node.store.clock().advance(Duration::from_secs(60));
+            node.state.queue.wake();
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let sends = job::Entity::find()
+        .filter(job::Column::Kind.eq(critboard_server::mail::SEND_EMAIL))
+        .all(a.store.conn())
+        .await
+        .unwrap();
+    assert_eq!(sends.len(), 3, "two confirmations and a digest: {sends:?}");
+    assert!(
+        sends.iter().all(|j| j.done_at.is_none()),
+        "none given up: {sends:?}"
+    );
+    assert!(
+        sends.iter().any(|j| j.attempts >= 3),
+        "retried during the outage: {sends:?}"
+    );
+    // Back: the retries now due (backoff is at most ten minutes) deliver.
+    let Some(sink) = SmtpSink::start(port) else {
+        return;
+    };
+    for node in [&a, &b] {
+        node.store.clock().advance(Duration::from_secs(600));
+        node.state.queue.wake();
+    }
+    let mails = sink.wait_for(3).await;
+    a.jobs_settled().await;
+    b.jobs_settled().await;
+    assert_eq!(sink.messages().len(), 3, "each once: {mails:?}");
+    let to = |who: &TestUser| mails.iter().filter(|m| m.to().contains(&who.email)).count();
+    assert_eq!(
+        (to(&ada), to(&bob)),
+        (1, 2),
+        "a confirmation each, and Bob's digest"
+    );
+}
+
 crate::backend_tests_with_config!(
+    an_smtp_outage_on_two_nodes_delays_mail_but_loses_and_doubles_none,
     guests_who_leave_an_address_hear_of_replies,
     board_invitations_bring_clients_who_see_only_their_boards,
     due_dates_remind_those_who_have_not_decided,
