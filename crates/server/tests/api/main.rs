@@ -6,6 +6,7 @@ mod helpers;
 
 mod live;
 mod mail;
+mod matrix;
 mod migrations;
 mod notifications;
 mod retention;
