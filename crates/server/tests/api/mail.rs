@@ -1336,6 +1336,22 @@ async fn overlapping_digest_runs_send_one_email(backend: Backend) {
     assert_eq!(digests, 1);
 }
 
+/// Two nodes on one database, both sending through `smtp_url`.
+async fn two_nodes(backend: Backend, smtp_url: String) -> Option<(TestApp, TestApp)> {
+    let a = spawn_app_with(backend, {
+        let url = smtp_url.clone();
+        move |c| c.smtp_url = Some(url)
+    })
+    .await?;
+    let db = a.database_url.clone();
+    let b = spawn_app_with(backend, move |c| {
+        c.smtp_url = Some(smtp_url);
+        c.database_url = db;
+    })
+    .await?;
+    Some((a, b))
+}
+
 /// Two nodes on one database both schedule the hourly digest: one job,
 /// one e-mail.
 async fn two_nodes_send_one_digest(backend: Backend) {
@@ -1345,22 +1361,7 @@ async fn two_nodes_send_one_digest(backend: Backend) {
     let Some(sink) = SmtpSink::start(free_port()) else {
         return;
     };
-    let url = sink.url();
-    let Some(a) = spawn_app_with(backend, {
-        let url = url.clone();
-        move |c| c.smtp_url = Some(url)
-    })
-    .await
-    else {
-        return;
-    };
-    let db = a.database_url.clone();
-    let Some(b) = spawn_app_with(backend, move |c| {
-        c.smtp_url = Some(url);
-        c.database_url = db;
-    })
-    .await
-    else {
+    let Some((a, b)) = two_nodes(backend, sink.url()).await else {
         return;
     };
     let ada = a.user("Ada").await;
@@ -1398,22 +1399,7 @@ async fn an_smtp_outage_on_two_nodes_delays_mail_but_loses_and_doubles_none(back
         return; // one node per SQLite file
     }
     let port = free_port();
-    let url = format!("smtp://127.0.0.1:{port}");
-    let Some(a) = spawn_app_with(backend, {
-        let url = url.clone();
-        move |c| c.smtp_url = Some(url)
-    })
-    .await
-    else {
-        return;
-    };
-    let db = a.database_url.clone();
-    let Some(b) = spawn_app_with(backend, move |c| {
-        c.smtp_url = Some(url);
-        c.database_url = db;
-    })
-    .await
-    else {
+    let Some((a, b)) = two_nodes(backend, format!("smtp://127.0.0.1:{port}")).await else {
         return;
     };
     let ada = a.user("Ada").await;

@@ -544,40 +544,34 @@ fn rule(method: &str, path: &str, w: &World) -> Option<(Who, Option<Value>)> {
 
 /// The path with its parameters filled from the world.
 fn fill(path: &str, w: &World) -> String {
-    let id = if path.starts_with("/api/v1/workspaces/") {
-        &w.workspace
-    } else if path.starts_with("/api/v1/boards/") {
-        &w.board
-    } else if path.starts_with("/api/v1/folders/") {
-        &w.folder
-    } else if path.starts_with("/api/v1/assets/") {
-        &w.asset
-    } else if path.starts_with("/api/v1/versions/") {
-        &w.version
-    } else if path.starts_with("/api/v1/threads/") {
-        &w.thread
-    } else if path.starts_with("/api/v1/comments/") {
-        &w.comment
-    } else if path.starts_with("/api/v1/admin/errors/") {
-        &w.error_group
-    } else if path.starts_with("/api/v1/me/tokens/") {
-        &w.founder_token
-    } else if path.starts_with("/api/v1/invitations/") {
-        &w.invitation
-    } else if path.starts_with("/api/v1/share-links/") {
-        &w.share_link
-    } else if path == "/api/v1/uploads/{id}/complete" {
-        &w.upload
-    } else if path == "/api/v1/uploads/{id}/content" {
+    if path == "/api/v1/uploads/{id}/content" {
         // A signature that is not one.
         return format!(
             "/api/v1/uploads/{}/content?expires=1&signature=made-up",
             w.upload
         );
-    } else {
-        // Uploads and secret tokens: made up, so nobody gets further.
-        "01a24c00-0000-7000-8000-000000000000"
-    };
+    }
+    let ids = [
+        ("/api/v1/workspaces/", &w.workspace),
+        ("/api/v1/boards/", &w.board),
+        ("/api/v1/folders/", &w.folder),
+        ("/api/v1/assets/", &w.asset),
+        ("/api/v1/versions/", &w.version),
+        ("/api/v1/threads/", &w.thread),
+        ("/api/v1/comments/", &w.comment),
+        ("/api/v1/admin/errors/", &w.error_group),
+        ("/api/v1/me/tokens/", &w.founder_token),
+        ("/api/v1/invitations/", &w.invitation),
+        ("/api/v1/share-links/", &w.share_link),
+        ("/api/v1/uploads/", &w.upload),
+    ];
+    // Secret tokens are made up, so nobody gets further.
+    let id = ids
+        .iter()
+        .find(|(prefix, _)| path.starts_with(prefix))
+        .map_or("01a24c00-0000-7000-8000-000000000000", |(_, id)| {
+            id.as_str()
+        });
     path.replace("{id}", id)
         .replace("{user_id}", &w.spare.id)
         .replace("{token}", "made-up-token")
