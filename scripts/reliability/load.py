@@ -27,9 +27,11 @@ end
 """
 
 
-def rss_mb(pid):
+def rss_mb(pid, field="VmRSS:"):
+    """Resident memory in MB; `RssAnon:` for the heap and stacks alone,
+    without the program's own code paged in from its file."""
     for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmRSS:"):
+        if line.startswith(field):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -157,6 +159,7 @@ def main():
         drain.start()
         time.sleep(1)
         start_rss = [rss_mb(n.proc.pid) for n in nodes]
+        start_anon = [rss_mb(n.proc.pid, "RssAnon:") for n in nodes]
 
         lua = os.path.join(data, "comment.lua")
         with open(lua, "w") as f:
@@ -223,6 +226,7 @@ def main():
         for w in workers:
             w.join()
         end_rss = [rss_mb(n.proc.pid) for n in nodes]
+        end_anon = [rss_mb(n.proc.pid, "RssAnon:") for n in nodes]
         drain.stop = True
         drain.join()
         alive = still_open(streams)
@@ -245,7 +249,8 @@ def main():
             failures.append(f"{len(streams) - alive} live streams were closed")
         print("RSS MB every tenth of the run:", ", ".join("/".join(map(str, x)) for x in samples))
         for i, (a, b) in enumerate(zip(start_rss, end_rss)):
-            print(f"node {i + 1} RSS: {a:.0f} MB at the start, {b:.0f} MB at the end ({b / a:.2f}x)")
+            print(f"node {i + 1} RSS: {a:.0f} MB at the start, {b:.0f} MB at the end ({b / a:.2f}x); "
+                  f"anonymous {start_anon[i]:.0f} -> {end_anon[i]:.0f} MB ({end_anon[i] / start_anon[i]:.2f}x)")
             if b > 2 * a:
                 failures.append(f"node {i + 1} RSS grew {b / a:.2f}x")
         for s in streams:
