@@ -156,6 +156,15 @@ fn ends_properly(kind: ImageKind, head: &[u8], tail: &[u8], size: u64) -> bool {
     }
 }
 
+/// Width and height from a PNG's IHDR chunk, which must come first.
+fn png_size(head: &[u8]) -> Option<(u32, u32)> {
+    if head.get(12..16)? != b"IHDR" {
+        return None;
+    }
+    let be = |at: usize| Some(u32::from_be_bytes(head.get(at..at + 4)?.try_into().ok()?));
+    Some((be(16)?, be(20)?))
+}
+
 /// Checks an uploaded file from its first [`HEAD_BYTES`] and last
 /// [`TAIL_BYTES`] bytes (`size` is the whole file's length).
 pub fn probe(head: &[u8], tail: &[u8], size: u64, limits: Limits) -> Result<Probe, Refusal> {
@@ -175,9 +184,15 @@ pub fn probe(head: &[u8], tail: &[u8], size: u64, limits: Limits) -> Result<Prob
             ImageKind::WebP => "WebP",
         }));
     }
-    let (width, height) = image::ImageReader::with_format(Cursor::new(head), kind.format())
-        .into_dimensions()
-        .map_err(|_| Refusal::Unreadable)?;
+    let (width, height) = match kind {
+        // From the header chunk itself: the PNG codec would first inflate
+        // every chunk before the pixels, a colour profile of a gigabyte
+        // among them, in the upload request.
+        ImageKind::Png => png_size(head).ok_or(Refusal::Unreadable)?,
+        _ => image::ImageReader::with_format(Cursor::new(head), kind.format())
+            .into_dimensions()
+            .map_err(|_| Refusal::Unreadable)?,
+    };
     if width == 0 || height == 0 {
         return Err(Refusal::Unreadable);
     }
@@ -246,6 +261,39 @@ mod tests {
         let crc = crc32fast::hash(&bytes[12..29]);
         bytes[29..33].copy_from_slice(&crc.to_be_bytes());
         bytes
+    }
+
+    /// A colour profile inflating to 300 MB is not inflated to size a PNG
+    /// (the probe runs in the upload request). Peak memory is this test
+    /// process's own under nextest.
+    #[test]
+    fn a_colour_profile_bomb_is_not_inflated_to_size_the_picture() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        for _ in 0..300 {
+            z.write_all(&[0u8; 1 << 20]).unwrap();
+        }
+        let mut iccp = b"icc\0\0".to_vec();
+        iccp.extend(z.finish().unwrap());
+        let plain = png(30, 20);
+        let mut chunk = (iccp.len() as u32).to_be_bytes().to_vec();
+        chunk.extend_from_slice(b"iCCP");
+        chunk.extend_from_slice(&iccp);
+        chunk.extend_from_slice(
+            &crc32fast::hash(&[b"iCCP".as_slice(), &iccp].concat()).to_be_bytes(),
+        );
+        let mut bomb = plain[..33].to_vec();
+        bomb.extend(chunk);
+        bomb.extend_from_slice(&plain[33..]);
+        let p = check(&bomb).unwrap();
+        assert_eq!((p.width, p.height), (30, 20));
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let peak_kb: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0);
+        assert!(peak_kb < 200 * 1024, "peak {peak_kb} kB");
     }
 
     #[test]
