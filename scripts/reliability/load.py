@@ -36,6 +36,14 @@ def rss_mb(pid, field="VmRSS:"):
     return 0.0
 
 
+def sqlite_memory_mb(node):
+    """What SQLite's allocator holds, from /metrics; None on other databases."""
+    import urllib.request
+    text = urllib.request.urlopen(node.base + "/metrics", timeout=5).read().decode()
+    m = re.search(r"^critboard_sqlite_memory_bytes ([\d.e+]+)$", text, re.M)
+    return float(m.group(1)) / 1e6 if m else None
+
+
 def wrk(url, token, seconds, conns, script=None):
     cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "5s", "--latency",
            "-H", f"Authorization: Bearer {token}"]
@@ -226,6 +234,7 @@ def main():
         for w in workers:
             w.join()
         end_rss = [rss_mb(n.proc.pid) for n in nodes]
+        sqlite_mb = [sqlite_memory_mb(n) for n in nodes]
         end_anon = [rss_mb(n.proc.pid, "RssAnon:") for n in nodes]
         drain.stop = True
         drain.join()
@@ -251,6 +260,8 @@ def main():
         for i, (a, b) in enumerate(zip(start_rss, end_rss)):
             print(f"node {i + 1} RSS: {a:.0f} MB at the start, {b:.0f} MB at the end ({b / a:.2f}x); "
                   f"anonymous {start_anon[i]:.0f} -> {end_anon[i]:.0f} MB ({end_anon[i] / start_anon[i]:.2f}x)")
+            if sqlite_mb[i] is not None:
+                print(f"node {i + 1}: SQLite holds {sqlite_mb[i]:.0f} MB of it (page caches, statements)")
             if b > 2 * a:
                 failures.append(f"node {i + 1} RSS grew {b / a:.2f}x")
         for s in streams:

@@ -21,8 +21,10 @@ use uuid::Uuid;
 /// newer one (two writers, or two nodes) is still delivered.
 pub const LOOKBACK_MS: u128 = 2_000;
 /// Events a board channel buffers for a slow stream before it must catch
-/// up from the database.
-const CHANNEL_CAPACITY: usize = 1024;
+/// up from the database. Each stream remembers as many sent ids (to drop the
+/// overlap of a catch-up and the buffer), so this also sets a stream's
+/// memory: 256 ids are 4 KB.
+pub const CHANNEL_CAPACITY: usize = 256;
 /// How often the poller looks back over LOOKBACK_MS (otherwise it reads
 /// only past the newest event it has seen).
 const SWEEP_EVERY: Duration = Duration::from_millis(500);

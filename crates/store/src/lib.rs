@@ -228,6 +228,13 @@ impl Clock {
     }
 }
 
+/// Bytes SQLite holds in this process now (every connection's page cache,
+/// prepared statements and schema), for the metrics; 0 without SQLite.
+pub fn sqlite_memory_used() -> i64 {
+    // SAFETY: reads SQLite's own counter, which it keeps thread-safe.
+    unsafe { libsqlite3_sys::sqlite3_memory_used() }
+}
+
 /// The one id scheme: UUIDv7, time-ordered so ids sort in creation order
 /// and index well on every backend.
 pub fn new_id() -> Uuid {

@@ -230,15 +230,21 @@ async fn hostile_text_is_kept_as_typed_or_refused(app: TestApp) {
             Some(text.as_str())
         );
     }
-    // One mark too many is over the limit, however it renders.
-    crate::discussion::pin(
-        &ada,
-        &v,
-        json!({"x": 0.5, "y": 0.5}),
-        &format!("{combining}\u{0301}{}", "\u{0301}"),
-    )
-    .await
-    .expect(422);
+    // One mark too many is over the limit, however it renders; so are
+    // 10,000 marks on one letter, and the problem names the field.
+    for text in [
+        format!("{combining}\u{0301}"),
+        format!("Z{}", "\u{0301}".repeat(10_000)),
+    ] {
+        let refused = crate::discussion::pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), &text)
+            .await
+            .expect(422);
+        assert!(
+            refused.body.to_string().contains("body"),
+            "{}",
+            refused.body
+        );
+    }
     // Names keep right-to-left marks and emoji too, and refuse overrides'
     // control cousins (C0/C1).
     let ws = app.workspace(&ada, &[]).await;
