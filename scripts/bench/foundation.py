@@ -81,50 +81,58 @@ def wrk(url, cookie, seconds, conns, extra=()):
     return rps, pct(50), pct(99), int(errors.group(1)) if errors else 0
 
 
+def seed(base):
+    """Seeds the folder board list's data on a running server; returns the
+    reader (a member whose access comes from a folder grant plus some direct
+    grants) and the big folder's id. scripts/bench/drf_peer/seed.py gives
+    the DRF peer the same shape."""
+    random.seed(7)
+    users = []
+    for i in range(50):
+        c = Client(base)
+        me, _ = c.call("POST", "/api/v1/auth/signup",
+                       {"email": f"user{i}@bench.test", "display_name": f"User {i}", "password": PASSWORD})
+        c.id = me["user"]["id"]
+        users.append(c)
+    owner, reader = users[0], users[1]
+    ws, _ = owner.call("POST", "/api/v1/workspaces", {"name": "Bench studio"})
+    ws = ws["id"]
+    for u in users[1:]:
+        owner.call("POST", f"/api/v1/workspaces/{ws}/members", {"user_id": u.id, "role": "member"})
+    folders = []
+    for i in range(100):
+        f, _ = owner.call("POST", f"/api/v1/workspaces/{ws}/folders", {"name": f"Client {i:03}"})
+        folders.append(f["id"])
+        for u in random.sample(users[2:], 5):
+            owner.call("POST", f"/api/v1/folders/{f['id']}/grants",
+                       {"user_id": u.id, "role": random.choice(["viewer", "commenter", "editor"])})
+    big = folders[0]
+    owner.call("POST", f"/api/v1/folders/{big}/grants", {"user_id": reader.id, "role": "viewer"})
+    boards = []
+    for i in range(1000):
+        b, _ = owner.call("POST", f"/api/v1/workspaces/{ws}/boards",
+                          {"name": f"Board {i:04}", "folder_id": big})
+        boards.append(b["id"])
+    for b in random.sample(boards, 300):
+        u = random.choice(users[1:])
+        owner.call("POST", f"/api/v1/boards/{b}/members",
+                   {"user_id": u.id, "role": random.choice(["viewer", "commenter", "editor"])})
+    return reader, big
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=32)
     args = ap.parse_args()
-    random.seed(7)
     server, base, data, ready_ms = start_server(auth_rate_limit=100000, query_count_header="true")
     t0 = time.monotonic()
     try:
         print(f"start-up to ready: {ready_ms:.0f} ms")
 
-        users = []
-        for i in range(50):
-            c = Client(base)
-            me, _ = c.call("POST", "/api/v1/auth/signup",
-                           {"email": f"user{i}@bench.test", "display_name": f"User {i}", "password": PASSWORD})
-            c.id = me["user"]["id"]
-            users.append(c)
-        owner, reader = users[0], users[1]
-        ws, _ = owner.call("POST", "/api/v1/workspaces", {"name": "Bench studio"})
-        ws = ws["id"]
-        for u in users[1:]:
-            owner.call("POST", f"/api/v1/workspaces/{ws}/members", {"user_id": u.id, "role": "member"})
-        folders = []
-        for i in range(100):
-            f, _ = owner.call("POST", f"/api/v1/workspaces/{ws}/folders", {"name": f"Client {i:03}"})
-            folders.append(f["id"])
-            for u in random.sample(users[2:], 5):
-                owner.call("POST", f"/api/v1/folders/{f['id']}/grants",
-                           {"user_id": u.id, "role": random.choice(["viewer", "commenter", "editor"])})
-        big = folders[0]
-        owner.call("POST", f"/api/v1/folders/{big}/grants", {"user_id": reader.id, "role": "viewer"})
-        boards = []
-        for i in range(1000):
-            b, _ = owner.call("POST", f"/api/v1/workspaces/{ws}/boards",
-                              {"name": f"Board {i:04}", "folder_id": big})
-            boards.append(b["id"])
-        for b in random.sample(boards, 300):
-            u = random.choice(users[1:])
-            owner.call("POST", f"/api/v1/boards/{b}/members",
-                       {"user_id": u.id, "role": random.choice(["viewer", "commenter", "editor"])})
+        reader, big = seed(base)
         print(f"seeded 50 users, 100 folders, 1,000 boards in one folder, mixed grants "
               f"in {time.monotonic() - t0:.1f} s")
-
         listing = f"/api/v1/folders/{big}/boards?limit=50"
         page, headers = reader.call("GET", listing)
         print(f"folder listing: {len(page['items'])} boards per page, "

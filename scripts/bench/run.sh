@@ -17,6 +17,7 @@ cargo build --release -p critboard-files --example thumbnail
 cargo build --release -p critboard-server --example fanout
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sr)"
 python3 scripts/bench/foundation.py
+python3 scripts/bench/board_list.py
 python3 scripts/bench/operate.py
 python3 scripts/bench/images.py
 python3 scripts/bench/hostile.py
