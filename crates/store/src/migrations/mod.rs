@@ -22,6 +22,7 @@ mod m0015_guest_email;
 mod m0016_drawings;
 mod m0017_errors;
 mod m0018_throttles;
+mod m0019_list_order;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_drawings::Migration),
             Box::new(m0017_errors::Migration),
             Box::new(m0018_throttles::Migration),
+            Box::new(m0019_list_order::Migration),
         ]
     }
 }
