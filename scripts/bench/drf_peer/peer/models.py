@@ -28,10 +28,17 @@ class Folder(models.Model):
     name = models.CharField(max_length=200)
 
 
-class FolderGrant(models.Model):
-    folder = models.ForeignKey(Folder, on_delete=models.CASCADE)
+class Grant(models.Model):
+    """A person's role on a folder or a board, as its rank."""
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     rank = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class FolderGrant(Grant):
+    folder = models.ForeignKey(Folder, on_delete=models.CASCADE)
 
     class Meta:
         unique_together = [("folder", "user")]
@@ -53,10 +60,8 @@ class Board(models.Model):
         indexes = [models.Index(fields=["folder", "name", "id"])]
 
 
-class BoardGrant(models.Model):
+class BoardGrant(Grant):
     board = models.ForeignKey(Board, on_delete=models.CASCADE)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    rank = models.IntegerField()
 
     class Meta:
         unique_together = [("board", "user")]
