@@ -11,7 +11,7 @@ end, and each node's RSS at the end within 2x of its RSS at the start
 
   scripts/reliability/load.py [--backend sqlite|postgres] [--seconds 60]
 """
-import argparse, os, re, socket, subprocess, sys, tempfile, threading, time
+import argparse, os, re, socket, subprocess, sys, tempfile, threading, time, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import crash as C  # noqa: E402
@@ -38,7 +38,6 @@ def rss_mb(pid, field="VmRSS:"):
 
 def sqlite_memory_mb(node):
     """What SQLite's allocator holds, from /metrics; None on other databases."""
-    import urllib.request
     text = urllib.request.urlopen(node.base + "/metrics", timeout=5).read().decode()
     m = re.search(r"^critboard_sqlite_memory_bytes ([\d.e+]+)$", text, re.M)
     return float(m.group(1)) / 1e6 if m else None

@@ -21,14 +21,18 @@ pub(super) fn cascade(
         .to_owned()
 }
 
+/// The name [`index`] gives an index, to drop it by.
+pub(super) fn index_name(table: &str, cols: &[&str]) -> String {
+    format!("ix_{table}_{}", cols.join("_"))
+}
+
 pub(super) fn index(
     table: &'static str,
     cols: &[&'static str],
     unique: bool,
 ) -> IndexCreateStatement {
     let mut stmt = Index::create();
-    stmt.name(format!("ix_{table}_{}", cols.join("_")))
-        .table(name(table));
+    stmt.name(index_name(table, cols)).table(name(table));
     for c in cols {
         stmt.col(name(c));
     }

@@ -5,7 +5,7 @@
 //! buffers were the largest allocation of the board list (issue 18).
 //! Expand-only: the earlier indexes stay until a later release drops them.
 
-use super::m0001_foundation::index;
+use super::m0001_foundation::{index, index_name, name};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -30,8 +30,8 @@ impl MigrationTrait for Migration {
         for (table, cols) in INDEXES {
             m.drop_index(
                 Index::drop()
-                    .name(format!("ix_{table}_{}", cols.join("_")))
-                    .table(Alias::new(table))
+                    .name(index_name(table, &cols))
+                    .table(name(table))
                     .to_owned(),
             )
             .await?;
