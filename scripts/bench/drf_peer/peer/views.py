@@ -9,10 +9,11 @@ from rest_framework.response import Response
 from .models import Asset, Board, BoardGrant, Folder, FolderGrant, Member, ROLES
 
 
-def _count(qs, field="id", **filters):
-    """A per-board aggregate as a correlated subquery (0 when none)."""
-    sub = (qs.filter(board=OuterRef("pk"), **filters).order_by().values("board")
-           .annotate(n=Count(field)).values("n"))
+def _per_board(aggregate, **filters):
+    """An aggregate of the board's assets as a correlated subquery (0 when
+    it has none)."""
+    sub = (Asset.objects.filter(board=OuterRef("pk"), **filters).order_by().values("board")
+           .annotate(n=aggregate).values("n"))
     return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
 
 
@@ -68,12 +69,10 @@ def folder_boards(request, folder_id):
               .annotate(rank=Greatest(Coalesce(board_rank, Value(0)), Coalesce(folder_rank, Value(0)),
                                       Value(ws_rank)))
               .filter(rank__gt=0)
-              .annotate(asset_count=_count(Asset.objects),
-                        open_thread_count=Coalesce(Subquery(
-                            Asset.objects.filter(board=OuterRef("pk")).order_by().values("board")
-                            .annotate(n=Sum("open_threads")).values("n"), output_field=IntegerField()), Value(0)),
-                        approved_count=_count(Asset.objects, review_status="approved"),
-                        changes_requested_count=_count(Asset.objects, review_status="changes_requested"))
+              .annotate(asset_count=_per_board(Count("id")),
+                        open_thread_count=_per_board(Sum("open_threads")),
+                        approved_count=_per_board(Count("id"), review_status="approved"),
+                        changes_requested_count=_per_board(Count("id"), review_status="changes_requested"))
               .order_by("name", "id"))
     after = request.query_params.get("after")
     if after:
