@@ -491,7 +491,132 @@ async fn a_sample_board_has_pictures_and_a_first_pin(app: TestApp) {
         .expect(404);
 }
 
+/// A board in a list reads exactly as the board read alone: on SQLite a
+/// page is read as one JSON value, the board alone as a row (ADR 019), so
+/// every field, null or set, must come out the same both ways.
+async fn a_listed_board_reads_as_the_board_alone(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let bob = app.user("Bob").await;
+    let ws = app.workspace(&ada, &[&bob]).await;
+    // Top level, with pictures (a cover) and a first pin (an open thread).
+    let sample = ada
+        .post(&format!("/api/v1/workspaces/{ws}/sample-board"), json!({}))
+        .await
+        .expect(201);
+    let sample = sample.body["id"].as_str().unwrap().to_owned();
+    let assets = ada
+        .get(&format!("/api/v1/boards/{sample}/assets"))
+        .await
+        .expect(200);
+    for a in assets.body["items"].as_array().unwrap() {
+        crate::uploads::wait_ready(&ada, a["id"].as_str().unwrap()).await;
+    }
+    add_board_member(&ada, &sample, &bob, "viewer").await;
+    // In a sub-folder, with a due date, grants on the folder and its parent.
+    let top = ada
+        .post(
+            &format!("/api/v1/workspaces/{ws}/folders"),
+            json!({"name": "Clients"}),
+        )
+        .await
+        .expect(201);
+    let top = top.body["id"].as_str().unwrap().to_owned();
+    let sub = ada
+        .post(
+            &format!("/api/v1/workspaces/{ws}/folders"),
+            json!({"name": "Acme", "parent_id": top}),
+        )
+        .await
+        .expect(201);
+    let sub = sub.body["id"].as_str().unwrap().to_owned();
+    for (folder, role) in [(&top, "commenter"), (&sub, "viewer")] {
+        ada.post(
+            &format!("/api/v1/folders/{folder}/grants"),
+            json!({"user_id": bob.id, "role": role}),
+        )
+        .await
+        .expect(201);
+    }
+    let due = create_board(
+        &ada,
+        &ws,
+        json!({"name": "Due", "description": "Ünïcode \"quoted\"\n", "folder_id": sub}),
+    )
+    .await;
+    ada.patch(
+        &format!("/api/v1/boards/{due}"),
+        json!({"due_at": "2031-02-03T04:05:06Z", "deciders": "reviewers"}),
+    )
+    .await
+    .expect(200);
+    let old = create_board(&ada, &ws, json!({"name": "Old", "folder_id": top})).await;
+    ada.patch(&format!("/api/v1/boards/{old}"), json!({"archived": true}))
+        .await
+        .expect(200);
+
+    let mut seen = 0;
+    for (who, lists) in [
+        (
+            &ada,
+            vec![
+                format!("/api/v1/workspaces/{ws}/boards"),
+                format!("/api/v1/workspaces/{ws}/boards?archived=true"),
+            ],
+        ),
+        (
+            &bob,
+            vec![
+                format!("/api/v1/workspaces/{ws}/boards"),
+                format!("/api/v1/folders/{sub}/boards"),
+                format!("/api/v1/folders/{top}/boards?archived=true"),
+            ],
+        ),
+    ] {
+        for list in lists {
+            let page = who.get(&list).await.expect(200);
+            for mut listed in page.body["items"].as_array().unwrap().clone() {
+                let id = listed["id"].as_str().unwrap().to_owned();
+                let mut alone = who
+                    .get(&format!("/api/v1/boards/{id}"))
+                    .await
+                    .expect(200)
+                    .body;
+                // Signed links differ only if a signing window ends between
+                // the two requests; their presence must match.
+                for b in [&mut listed, &mut alone] {
+                    let cover = b["cover_url"].take();
+                    b["cover_url"] = json!(cover.is_string());
+                }
+                assert_eq!(listed, alone, "{list}");
+                seen += 1;
+            }
+        }
+    }
+    // Ada: the sample and Due, then Old; Bob: the sample and Due, Due, Old.
+    assert_eq!(seen, 7);
+    let listed = ada.get(&format!("/api/v1/workspaces/{ws}/boards")).await;
+    let by_name = |n: &str| {
+        listed.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    let due_board = by_name("Due");
+    assert_eq!(due_board["due_at"], "2031-02-03T04:05:06Z");
+    assert_eq!(due_board["folder_id"], sub.as_str());
+    assert_eq!(due_board["description"], "Ünïcode \"quoted\"\n");
+    let sample_board = by_name("Sample: Café website");
+    assert!(sample_board["folder_id"].is_null());
+    assert!(sample_board["cover_url"].is_string());
+    assert_eq!(sample_board["asset_count"], 2);
+    assert_eq!(sample_board["open_thread_count"], 1);
+}
+
 backend_tests!(
+    a_listed_board_reads_as_the_board_alone,
     a_sample_board_has_pictures_and_a_first_pin,
     role_table_is_enforced_on_board_routes,
     effective_role_is_the_highest_grant,
