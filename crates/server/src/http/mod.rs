@@ -44,7 +44,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::time::{Duration, Instant};
 use tower::{Layer, ServiceExt};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::predicate::{And, DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowCredentials, AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -163,7 +163,7 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     if let Some(cors) = cors_layer(&state.config.cors_origins) {
         app = app.layer(middleware::from_fn_with_state(cors, api_cors));
     }
-    app.layer(compression())
+    app.layer(middleware::from_fn_with_state(compression(), compress))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
@@ -172,7 +172,7 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
 /// gzip or brotli, as the client prefers, for JSON and the app's files;
 /// not for live streams (SSE would be held back) nor for files that are
 /// already compressed (pictures, PDFs, archives).
-fn compression() -> CompressionLayer<impl Predicate> {
+fn compression() -> CompressionLayer<Compressible> {
     let predicate = DefaultPredicate::new()
         .and(NotForContentType::const_new("application/pdf"))
         .and(NotForContentType::const_new("application/zip"))
@@ -184,6 +184,28 @@ fn compression() -> CompressionLayer<impl Predicate> {
         // Level 4 for brotli: most of the gain at a fraction of the CPU.
         .quality(tower_http::CompressionLevel::Precise(4))
         .compress_when(predicate)
+}
+
+type Compressible = And<
+    And<And<And<DefaultPredicate, NotForContentType>, NotForContentType>, NotForContentType>,
+    NotForContentType,
+>;
+
+/// Applies `layer` to every answer but live streams. Those are never
+/// compressed, but inside the layer each would still hold its body wrapper
+/// (sized for the largest encoder, ~5 KB) for as long as it stays open.
+async fn compress(
+    State(layer): State<CompressionLayer<Compressible>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.uri().path().ends_with("/stream") {
+        return next.run(req).await;
+    }
+    match layer.layer(next).oneshot(req).await {
+        Ok(res) => res.into_response(),
+        Err(never) => match never {},
+    }
 }
 
 /// Cross-origin access for the configured origins (none by default):
