@@ -492,7 +492,7 @@ async fn a_sample_board_has_pictures_and_a_first_pin(app: TestApp) {
 }
 
 /// A board in a list reads exactly as the board read alone: on SQLite a
-/// page is read as one JSON value, the board alone as a row (ADR 019), so
+/// page is read as one JSON value, the board alone as a row (ADR 014), so
 /// every field, null or set, must come out the same both ways.
 async fn a_listed_board_reads_as_the_board_alone(app: TestApp) {
     let ada = app.user("Ada").await;

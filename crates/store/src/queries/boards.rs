@@ -330,7 +330,7 @@ impl Store {
     /// SQLite only: the page of `sql` (a board list query) read as one
     /// JSON value. sqlx runs each SQLite connection on its own thread and
     /// hands every row, and every column of it, over a channel; for a page
-    /// of 50 boards that hand-off cost more than SQLite's query (ADR 019).
+    /// of 50 boards that hand-off cost more than SQLite's query (ADR 014).
     /// PostgreSQL and MySQL rows come off a socket with no such hop.
     async fn board_page_as_json(&self, sql: &str, binds: Vec<Value>) -> Result<Vec<BoardSummary>> {
         let page = format!(
