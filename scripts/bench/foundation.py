@@ -9,7 +9,8 @@ import argparse, json, os, random, re, shutil, socket, subprocess, sys, tempfile
 import urllib.request, urllib.error
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.join(ROOT, "target", "release", "critboard")
+# CRITBOARD_BIN runs a benchmark on another build (compare_builds.py).
+BIN = os.environ.get("CRITBOARD_BIN", os.path.join(ROOT, "target", "release", "critboard"))
 PASSWORD = "bench-phrase-not-common"
 
 
