@@ -2,7 +2,8 @@
 """Discussion benchmark: a board of 200 assets with 5,000 threads (25 per
 asset), then wrk at 32 connections on the board page (its assets with
 current versions, thumbnails and thread counts), on one asset's threads
-with their comments, and on posting a comment."""
+with their comments, and on posting a comment (with 10 more board members,
+whose inbox rows each post writes), into one thread and into 100 in turn."""
 import os, shutil, struct, sys, tempfile, time, zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -45,6 +46,14 @@ def main():
         c.call("POST", "/api/v1/auth/signup", {"email": "u@bench.test", "display_name": "U", "password": F.PASSWORD})
         ws, _ = c.call("POST", "/api/v1/workspaces", {"name": "W"})
         board, _ = c.call("POST", f"/api/v1/workspaces/{ws['id']}/boards", {"name": "B"})
+        # Ten more people on the board: every post writes their inbox rows.
+        for i in range(10):
+            m = F.Client(base)
+            me, _ = m.call("POST", "/api/v1/auth/signup",
+                           {"email": f"m{i}@bench.test", "display_name": f"M {i}", "password": F.PASSWORD})
+            uid = me["user"]["id"]
+            c.call("POST", f"/api/v1/workspaces/{ws['id']}/members", {"user_id": uid, "role": "member"})
+            c.call("POST", f"/api/v1/boards/{board['id']}/members", {"user_id": uid, "role": "commenter"})
         t0 = time.monotonic()
         versions = []
         for i in range(200):
@@ -71,13 +80,21 @@ def main():
         with open(script, "w") as f:
             f.write('wrk.method = "POST"\nwrk.body = \'{"body": "Looks good"}\'\n'
                     f'wrk.headers["content-type"] = "application/json"\nwrk.headers["x-csrf-token"] = "{c.csrf}"\n')
+        # The same post, each request into the next of 100 threads.
+        spread = os.path.join(data, "spread.lua")
+        with open(spread, "w") as f:
+            f.write(open(script).read())
+            f.write("paths = {" + ", ".join(f'"/api/v1/threads/{t}/comments"' for t in threads[:100]) + "}\n"
+                    "n = 0\nrequest = function()\n  n = n + 1\n"
+                    "  return wrk.format(nil, paths[(n % #paths) + 1])\nend\n")
         print("\n| request | connections | req/s | p50 ms | p99 ms | non-2xx |")
         print("|---|---|---|---|---|---|")
         for name, path, extra in [
             ("GET /api/v1/boards/{id}/assets (first page: 50 of 200 assets)", f"/api/v1/boards/{board['id']}/assets", []),
             ("GET /api/v1/boards/{id}/assets?limit=200 (all 200 assets)", f"/api/v1/boards/{board['id']}/assets?limit=200", []),
             ("GET /api/v1/versions/{id}/threads (25 threads)", f"/api/v1/versions/{versions[0]}/threads", []),
-            ("POST /api/v1/threads/{id}/comments", f"/api/v1/threads/{threads[0]}/comments", ["-s", script]),
+            ("POST /api/v1/threads/{id}/comments (one thread, 10 members notified)", f"/api/v1/threads/{threads[0]}/comments", ["-s", script]),
+            ("POST /api/v1/threads/{id}/comments (100 threads in turn)", f"/api/v1/threads/{threads[0]}/comments", ["-s", spread]),
         ]:
             rps, p50, p99, errs = F.wrk(base + path, c.cookie, 10, 32, extra)
             print(f"| {name} | 32 | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {errs} |")
