@@ -22,8 +22,9 @@ pub enum MemberChange {
     RoleChanged,
 }
 
-/// A board as one caller sees it.
-#[derive(Debug, Clone, FromQueryResult)]
+/// A board as one caller sees it. Read as a row, or from SQLite's JSON
+/// (`BOARD_JSON`), where enums are their stored numbers.
+#[derive(Debug, Clone, FromQueryResult, Deserialize)]
 pub struct BoardRow {
     pub id: Uuid,
     pub workspace_id: Uuid,
@@ -33,18 +34,23 @@ pub struct BoardRow {
     pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    #[serde(with = "stored::number")]
     pub deciders: Deciders,
     pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(with = "stored::option_number")]
     pub board_role: Option<BoardRole>,
+    #[serde(with = "stored::option_number")]
     pub folder_role: Option<BoardRole>,
+    #[serde(with = "stored::option_number")]
     pub parent_folder_role: Option<BoardRole>,
+    #[serde(with = "stored::option_number")]
     pub workspace_role: Option<WorkspaceRole>,
 }
 
 /// What a board holds, for lists and the board page. Kept out of
 /// [`BoardRow`] because access checks run on every request and these
 /// counts grow with the board.
-#[derive(Debug, Clone, Default, FromQueryResult)]
+#[derive(Debug, Clone, Default, FromQueryResult, Deserialize)]
 pub struct BoardCounts {
     pub asset_count: i64,
     /// Open threads on the assets' current versions.
@@ -56,7 +62,7 @@ pub struct BoardCounts {
 }
 
 /// A board, the caller's grants and its counts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct BoardSummary {
     pub board: BoardRow,
     pub counts: BoardCounts,
@@ -102,90 +108,19 @@ const COUNT_COLUMNS: &str = "(SELECT COUNT(*) FROM assets a WHERE a.board_id = b
      (SELECT t.object_key FROM assets a JOIN thumbnails t ON t.version_id = a.current_version_id AND t.size = 'grid' \
         WHERE a.board_id = b.id ORDER BY a.position, a.id LIMIT 1) AS cover_key";
 
-/// [`BoardRow`] and [`BoardCounts`] as one SQLite JSON object per board:
-/// ids (16-byte blobs) as hex, which `Uuid` parses; times are RFC 3339
-/// text already; enums as their stored numbers.
-const BOARD_JSON: &str = "'id', hex(id), 'workspace_id', hex(workspace_id), \
-     'folder_id', hex(folder_id), 'name', name, 'description', description, \
-     'archived_at', archived_at, 'created_at', created_at, 'updated_at', updated_at, \
-     'deciders', deciders, 'due_at', due_at, 'asset_count', asset_count, \
-     'open_thread_count', open_thread_count, 'approved_count', approved_count, \
-     'changes_requested_count', changes_requested_count, 'cover_key', cover_key, \
-     'board_role', board_role, 'folder_role', folder_role, \
-     'parent_folder_role', parent_folder_role, 'workspace_role', workspace_role";
-
-/// One board of [`BOARD_JSON`].
-#[derive(Deserialize)]
-struct BoardJson {
-    id: Uuid,
-    workspace_id: Uuid,
-    #[serde(deserialize_with = "hex_or_null")]
-    folder_id: Option<Uuid>,
-    name: String,
-    description: String,
-    archived_at: Option<chrono::DateTime<chrono::Utc>>,
-    created_at: chrono::DateTime<chrono::Utc>,
-    updated_at: chrono::DateTime<chrono::Utc>,
-    #[serde(with = "stored::number")]
-    deciders: Deciders,
-    due_at: Option<chrono::DateTime<chrono::Utc>>,
-    asset_count: i64,
-    open_thread_count: i64,
-    approved_count: i64,
-    changes_requested_count: i64,
-    cover_key: Option<String>,
-    #[serde(with = "stored::option_number")]
-    board_role: Option<BoardRole>,
-    #[serde(with = "stored::option_number")]
-    folder_role: Option<BoardRole>,
-    #[serde(with = "stored::option_number")]
-    parent_folder_role: Option<BoardRole>,
-    #[serde(with = "stored::option_number")]
-    workspace_role: Option<WorkspaceRole>,
-}
-
-/// SQLite's `hex(NULL)` is the empty text, not null.
-fn hex_or_null<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<Uuid>, D::Error> {
-    let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-    if text.is_empty() {
-        return Ok(None);
-    }
-    Uuid::parse_str(&text)
-        .map(Some)
-        .map_err(serde::de::Error::custom)
-}
-
-impl BoardJson {
-    fn into_summary(self) -> BoardSummary {
-        BoardSummary {
-            board: BoardRow {
-                id: self.id,
-                workspace_id: self.workspace_id,
-                folder_id: self.folder_id,
-                name: self.name,
-                description: self.description,
-                archived_at: self.archived_at,
-                created_at: self.created_at,
-                updated_at: self.updated_at,
-                deciders: self.deciders,
-                due_at: self.due_at,
-                board_role: self.board_role,
-                folder_role: self.folder_role,
-                parent_folder_role: self.parent_folder_role,
-                workspace_role: self.workspace_role,
-            },
-            counts: BoardCounts {
-                asset_count: self.asset_count,
-                open_thread_count: self.open_thread_count,
-                approved_count: self.approved_count,
-                changes_requested_count: self.changes_requested_count,
-                cover_key: self.cover_key,
-            },
-        }
-    }
-}
+/// A [`BoardSummary`] as one SQLite JSON object: ids (16-byte blobs) as
+/// hex, which `Uuid` parses; times are RFC 3339 text already; enums as
+/// their stored numbers (the `serde` attributes on the rows).
+const BOARD_JSON: &str = "'board', json_object('id', hex(id), \
+       'workspace_id', hex(workspace_id), \
+       'folder_id', CASE WHEN folder_id IS NULL THEN NULL ELSE hex(folder_id) END, \
+       'name', name, 'description', description, 'archived_at', archived_at, \
+       'created_at', created_at, 'updated_at', updated_at, 'deciders', deciders, \
+       'due_at', due_at, 'board_role', board_role, 'folder_role', folder_role, \
+       'parent_folder_role', parent_folder_role, 'workspace_role', workspace_role), \
+     'counts', json_object('asset_count', asset_count, \
+       'open_thread_count', open_thread_count, 'approved_count', approved_count, \
+       'changes_requested_count', changes_requested_count, 'cover_key', cover_key)";
 
 /// Which boards a list shows.
 #[derive(Debug, Clone, Default)]
@@ -343,9 +278,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let text: String = row.try_get("", "page")?;
-        let boards: Vec<BoardJson> = serde_json::from_str(&text)
-            .map_err(|e| StoreError::Db(sea_orm::DbErr::Json(e.to_string())))?;
-        Ok(boards.into_iter().map(BoardJson::into_summary).collect())
+        serde_json::from_str(&text).map_err(|e| StoreError::Db(sea_orm::DbErr::Json(e.to_string())))
     }
 
     pub async fn update_board(&self, id: Uuid, changes: BoardChanges<'_>) -> Result<()> {
