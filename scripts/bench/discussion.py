@@ -39,6 +39,22 @@ def board_with_picture(c, name="B"):
     return ws, board, done["asset"]["current_version"]["id"]
 
 
+def post_scripts(data, c, threads):
+    """wrk scripts posting a comment as `c`: into the URL given, and each
+    request into the next of the first 100 `threads`."""
+    script = os.path.join(data, "post.lua")
+    with open(script, "w") as f:
+        f.write('wrk.method = "POST"\nwrk.body = \'{"body": "Looks good"}\'\n'
+                f'wrk.headers["content-type"] = "application/json"\nwrk.headers["x-csrf-token"] = "{c.csrf}"\n')
+    spread = os.path.join(data, "spread.lua")
+    with open(spread, "w") as f:
+        f.write(open(script).read())
+        f.write("paths = {" + ", ".join(f'"/api/v1/threads/{t}/comments"' for t in threads[:100]) + "}\n"
+                "n = 0\nrequest = function()\n  n = n + 1\n"
+                "  return wrk.format(nil, paths[(n % #paths) + 1])\nend\n")
+    return script, spread
+
+
 def main():
     server, base, data, _ = F.start_server(auth_rate_limit=100000, query_count_header="true")
     try:
@@ -76,17 +92,7 @@ def main():
         _, h = c.call("POST", f"/api/v1/threads/{threads[1]}/comments", {"body": "count me"})
         print(f"posting a comment: {h['x-query-count']} SQL queries")
 
-        script = os.path.join(data, "post.lua")
-        with open(script, "w") as f:
-            f.write('wrk.method = "POST"\nwrk.body = \'{"body": "Looks good"}\'\n'
-                    f'wrk.headers["content-type"] = "application/json"\nwrk.headers["x-csrf-token"] = "{c.csrf}"\n')
-        # The same post, each request into the next of 100 threads.
-        spread = os.path.join(data, "spread.lua")
-        with open(spread, "w") as f:
-            f.write(open(script).read())
-            f.write("paths = {" + ", ".join(f'"/api/v1/threads/{t}/comments"' for t in threads[:100]) + "}\n"
-                    "n = 0\nrequest = function()\n  n = n + 1\n"
-                    "  return wrk.format(nil, paths[(n % #paths) + 1])\nend\n")
+        script, spread = post_scripts(data, c, threads)
         print("\n| request | connections | req/s | p50 ms | p99 ms | non-2xx |")
         print("|---|---|---|---|---|---|")
         for name, path, extra in [

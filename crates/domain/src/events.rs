@@ -29,6 +29,15 @@ pub enum BoardEvent {
     /// A version's file could not be read, or its page captured.
     #[serde(rename = "version.failed")]
     VersionFailed(VersionFailure),
+    /// A picture was given another title.
+    #[serde(rename = "asset.renamed")]
+    AssetRenamed(AssetRenamed),
+    /// A picture moved in the board's order.
+    #[serde(rename = "asset.moved")]
+    AssetMoved(AssetMoved),
+    /// A picture was deleted with all its versions and threads.
+    #[serde(rename = "asset.deleted")]
+    AssetDeleted(AssetDeleted),
     /// A website capture was asked for: a new asset (version 1), a new
     /// version, or another try of a failed one.
     #[serde(rename = "capture.requested")]
@@ -83,6 +92,36 @@ pub struct VersionNews {
     /// The picture's title.
     #[serde(default)]
     pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssetRenamed {
+    pub asset_id: Uuid,
+    /// The new title.
+    pub title: String,
+    pub previous_title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssetMoved {
+    pub asset_id: Uuid,
+    pub title: String,
+    /// Its place now (0 = first).
+    pub position: i32,
+}
+
+/// What went with a deleted picture, so nobody learns of lost open
+/// threads by finding them gone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssetDeleted {
+    pub asset_id: Uuid,
+    pub title: String,
+    pub versions: i32,
+    /// Threads that were still open on any of its versions.
+    pub open_threads: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -218,6 +257,9 @@ impl BoardEvent {
         use BoardEvent::*;
         match self {
             AssetAdded(_) => "asset.added",
+            AssetRenamed(_) => "asset.renamed",
+            AssetMoved(_) => "asset.moved",
+            AssetDeleted(_) => "asset.deleted",
             VersionAdded(_) => "version.added",
             VersionReady(_) => "version.ready",
             VersionFailed(_) => "version.failed",
@@ -245,6 +287,9 @@ impl BoardEvent {
         use BoardEvent::*;
         match self {
             AssetAdded(v) | VersionAdded(v) | VersionReady(v) => Some(v.asset_id),
+            AssetRenamed(a) => Some(a.asset_id),
+            AssetMoved(a) => Some(a.asset_id),
+            AssetDeleted(a) => Some(a.asset_id),
             VersionFailed(f) => Some(f.version.asset_id),
             CaptureRequested(c) => Some(c.version.asset_id),
             CaptureProgress(c) => Some(c.version.asset_id),
@@ -309,12 +354,12 @@ impl BoardEvent {
         use BoardEvent::*;
         match self {
             VersionReady(_) | VersionFailed(_) | CaptureProgress(_) | RenderProgress(_)
-            | GuestJoined(_) => None,
+            | GuestJoined(_) | AssetRenamed(_) | AssetMoved(_) => None,
             ShareLinkCreated(_) | ShareLinkRevoked(_) => Some(BoardAction::Manage),
-            AssetAdded(_) | VersionAdded(_) | CaptureRequested(_) | ReviewChanged(_)
-            | ThreadOpened(_) | CommentAdded(_) | CommentEdited(_) | CommentDeleted(_)
-            | ThreadResolved(_) | ThreadReopened(_) | MemberAdded(_) | MemberRoleChanged(_)
-            | MemberRemoved(_) => Some(BoardAction::View),
+            AssetAdded(_) | AssetDeleted(_) | VersionAdded(_) | CaptureRequested(_)
+            | ReviewChanged(_) | ThreadOpened(_) | CommentAdded(_) | CommentEdited(_)
+            | CommentDeleted(_) | ThreadResolved(_) | ThreadReopened(_) | MemberAdded(_)
+            | MemberRoleChanged(_) | MemberRemoved(_) => Some(BoardAction::View),
         }
     }
 
@@ -409,6 +454,22 @@ mod tests {
         };
         let all = [
             BoardEvent::AssetAdded(version.clone()),
+            BoardEvent::AssetRenamed(AssetRenamed {
+                asset_id: id(1),
+                title: "Home v2".into(),
+                previous_title: "Home".into(),
+            }),
+            BoardEvent::AssetMoved(AssetMoved {
+                asset_id: id(1),
+                title: "Home".into(),
+                position: 3,
+            }),
+            BoardEvent::AssetDeleted(AssetDeleted {
+                asset_id: id(1),
+                title: "Home".into(),
+                versions: 2,
+                open_threads: 4,
+            }),
             BoardEvent::VersionAdded(version.clone()),
             BoardEvent::VersionReady(version.clone()),
             BoardEvent::VersionFailed(VersionFailure {
@@ -495,5 +556,20 @@ mod tests {
             guest_id: id(2),
         });
         assert_eq!(guest.audience(), None);
+        // Reordering is news for live viewers; losing a picture with its
+        // threads is news for everyone on the board.
+        let moved = BoardEvent::AssetMoved(AssetMoved {
+            asset_id: id(1),
+            title: String::new(),
+            position: 0,
+        });
+        assert_eq!(moved.audience(), None);
+        let deleted = BoardEvent::AssetDeleted(AssetDeleted {
+            asset_id: id(1),
+            title: String::new(),
+            versions: 1,
+            open_threads: 0,
+        });
+        assert_eq!(deleted.audience(), Some(BoardAction::View));
     }
 }

@@ -381,6 +381,38 @@ impl Store {
         }
     }
 
+    /// Runs writing statements in order inside `tx`, for their effect
+    /// only. On SQLite they travel to the connection's thread as one
+    /// multi-statement query (sqlx binds each statement's `?`s in turn):
+    /// one round trip instead of one per statement while the write gate is
+    /// held. Elsewhere one at a time.
+    pub(crate) async fn execute_all(
+        &self,
+        tx: &sea_orm::DatabaseTransaction,
+        writes: Vec<Statement>,
+    ) -> Result<()> {
+        if self.backend() != DatabaseBackend::Sqlite || writes.len() < 2 {
+            for w in writes {
+                tx.execute(w).await?;
+            }
+            return Ok(());
+        }
+        let mut sql = String::new();
+        let mut values = Vec::new();
+        for w in writes {
+            sql.push_str(w.sql.trim_end_matches(';'));
+            sql.push_str(";\n");
+            values.extend(w.values.map(|v| v.0).unwrap_or_default());
+        }
+        tx.execute(Statement::from_sql_and_values(
+            DatabaseBackend::Sqlite,
+            sql,
+            values,
+        ))
+        .await?;
+        Ok(())
+    }
+
     /// Runs one writing statement. On SQLite it waits its turn at the
     /// in-process write gate like transactions do, instead of colliding on
     /// the file lock and sleeping in SQLite's busy handler. Never call it

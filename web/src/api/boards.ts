@@ -109,6 +109,18 @@ export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) 
       // Your own upload is on the card already, from its answer.
       cardCurrent = listedVersion(qc, boardId, event)?.id === event.version_id;
       break;
+    case "asset.renamed":
+      break;
+    case "asset.moved":
+      // Every picture after it moved too: the whole order is read again.
+      void qc.invalidateQueries({ queryKey: keys.assets(boardId), exact: true });
+      cardCurrent = true;
+      counts = false;
+      break;
+    case "asset.deleted":
+      qc.setQueryData<Asset[]>(keys.assets(boardId), (list) => list?.filter((a) => a.id !== event.asset_id));
+      cardCurrent = true;
+      break;
     case "capture.requested":
       // A failed capture tried again keeps its version: it is queued anew.
       if (listedVersion(qc, boardId, event)?.id === event.version_id) {

@@ -1422,6 +1422,22 @@ export interface components {
             /** Format: uuid */
             workspace_id: string;
         };
+        /**
+         * @description What went with a deleted picture, so nobody learns of lost open
+         *     threads by finding them gone.
+         */
+        AssetDeleted: {
+            /** Format: uuid */
+            asset_id: string;
+            /**
+             * Format: int32
+             * @description Threads that were still open on any of its versions.
+             */
+            open_threads: number;
+            title: string;
+            /** Format: int32 */
+            versions: number;
+        };
         AssetDetail: components["schemas"]["AssetOut"] & {
             /** @description Every version, newest first. */
             versions: components["schemas"]["VersionOut"][];
@@ -1432,6 +1448,16 @@ export interface components {
          * @enum {string}
          */
         AssetKind: "picture" | "capture" | "deck";
+        AssetMoved: {
+            /** Format: uuid */
+            asset_id: string;
+            /**
+             * Format: int32
+             * @description Its place now (0 = first).
+             */
+            position: number;
+            title: string;
+        };
         AssetOut: {
             /** Format: uuid */
             board_id: string;
@@ -1465,6 +1491,13 @@ export interface components {
             position?: number | null;
             title?: string | null;
         };
+        AssetRenamed: {
+            /** Format: uuid */
+            asset_id: string;
+            previous_title: string;
+            /** @description The new title. */
+            title: string;
+        };
         /** @description Something that happened on a board, tagged by `kind`. */
         BoardEvent: (components["schemas"]["VersionNews"] & {
             /** @enum {string} */
@@ -1478,6 +1511,15 @@ export interface components {
         }) | (components["schemas"]["VersionFailure"] & {
             /** @enum {string} */
             kind: "version.failed";
+        }) | (components["schemas"]["AssetRenamed"] & {
+            /** @enum {string} */
+            kind: "asset.renamed";
+        }) | (components["schemas"]["AssetMoved"] & {
+            /** @enum {string} */
+            kind: "asset.moved";
+        }) | (components["schemas"]["AssetDeleted"] & {
+            /** @enum {string} */
+            kind: "asset.deleted";
         }) | (components["schemas"]["CaptureNews"] & {
             /** @enum {string} */
             kind: "capture.requested";

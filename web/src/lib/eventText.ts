@@ -44,6 +44,14 @@ export function describeEvent(e: BoardEvent, { mention = false, meId }: { mentio
       break;
     case "asset.added":
       return `added ${picture(e.title)}`;
+    case "asset.renamed":
+      return `renamed ${picture(e.previous_title)} to ${picture(e.title)}`;
+    case "asset.moved":
+      return `moved ${picture(e.title)}`;
+    case "asset.deleted":
+      return e.open_threads > 0
+        ? `deleted ${picture(e.title)} with ${e.open_threads} open thread${e.open_threads === 1 ? "" : "s"}`
+        : `deleted ${picture(e.title)}`;
     case "version.added":
       return `uploaded version ${e.number} of ${picture(e.title)}`;
     case "version.ready":

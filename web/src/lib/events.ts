@@ -9,6 +9,11 @@ export function assetOf(e: BoardEvent): string | undefined {
   return "asset_id" in e && e.asset_id ? e.asset_id : undefined;
 }
 
+/** The picture a line about the event opens: none once it was deleted. */
+export function linkedAsset(e: BoardEvent): string | undefined {
+  return e.kind === "asset.deleted" ? undefined : assetOf(e);
+}
+
 /** The thread an event is about, if any. */
 export function threadOf(e: BoardEvent): string | undefined {
   return "thread_id" in e ? e.thread_id : undefined;

@@ -346,14 +346,15 @@ async fn update_asset(
     ApiJson(body): ApiJson<AssetPatch>,
 ) -> Result<Json<AssetDetail>> {
     let found = asset_as(&state, &me, id, BoardAction::Edit).await?;
+    let actor = me.actor(found.board.id)?;
     if let Some(title) = &body.title {
         FieldErrors::single_check(|e| e.check_name("title", title, 200))?;
-        state.store.rename_asset(id, title).await?;
+        state.store.rename_asset(&actor, id, title).await?;
     }
     if let Some(position) = body.position {
         state
             .store
-            .move_asset(found.board.id, id, position as usize)
+            .move_asset(&actor, found.board.id, id, position as usize)
             .await?;
     }
     get_asset(State(state), me, ApiPath(id)).await
@@ -369,10 +370,13 @@ async fn delete_asset(
     me: Caller,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode> {
-    asset_as(&state, &me, id, BoardAction::Edit).await?;
+    let found = asset_as(&state, &me, id, BoardAction::Edit).await?;
+    let actor = me.actor(found.board.id)?;
     state
         .store
-        .delete_asset(id, |keys| crate::work::delete_objects_job(&state, keys))
+        .delete_asset(&actor, id, |keys| {
+            crate::work::delete_objects_job(&state, keys)
+        })
         .await?;
     state.queue.wake();
     Ok(no_content())

@@ -624,13 +624,19 @@ async fn add_comment(
     if t.created_by_guest.is_some() {
         crate::mail::guest_replies::soon(&state).await;
     }
-    Ok(created(comment_by_id(&state, c.id).await?))
+    // Answered from what was written, not read back.
+    Ok(created(comment_with_people(&state, c).await?))
 }
 
 /// One comment with its author and mentions, without reading the rest of
 /// its thread (a long thread must not make every reply slower).
 async fn comment_by_id(state: &AppState, id: Uuid) -> Result<CommentOut> {
     let c = state.store.comment(id).await?.ok_or(ApiError::NotFound)?;
+    comment_with_people(state, c).await
+}
+
+/// A comment as answered, with its author and the people it mentions.
+async fn comment_with_people(state: &AppState, c: comment::Model) -> Result<CommentOut> {
     let mut ids = parse_mentions(&c.mentions);
     ids.extend(c.author_id);
     let people = people_by_id(state, ids).await?;

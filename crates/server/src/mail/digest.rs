@@ -212,6 +212,19 @@ fn line(e: &StoredEvent, mention: bool, links: &Links, board_link: &str) -> Dige
     let who = &e.actor_name;
     let text = match &e.event {
         AssetAdded(v) => format!("{who} added {}", titled(&v.title)),
+        AssetRenamed(a) => format!(
+            "{who} renamed {} to {}",
+            titled(&a.previous_title),
+            titled(&a.title)
+        ),
+        AssetMoved(a) => format!("{who} moved {}", titled(&a.title)),
+        AssetDeleted(a) if a.open_threads > 0 => format!(
+            "{who} deleted {} with {} open thread{}",
+            titled(&a.title),
+            a.open_threads,
+            if a.open_threads == 1 { "" } else { "s" }
+        ),
+        AssetDeleted(a) => format!("{who} deleted {}", titled(&a.title)),
         VersionAdded(v) => format!(
             "{who} uploaded version {} of {}",
             v.number,
@@ -298,9 +311,10 @@ fn line(e: &StoredEvent, mention: bool, links: &Links, board_link: &str) -> Dige
         ThreadOpened(c) | CommentAdded(c) => c.excerpt.clone(),
         _ => None,
     };
-    let link = match e.event.asset_id() {
-        Some(a) => links.asset(a, e.event.thread_id(), None),
-        None => board_link.to_owned(),
+    let link = match (&e.event, e.event.asset_id()) {
+        // A deleted picture has no page left to open.
+        (AssetDeleted(_), _) | (_, None) => board_link.to_owned(),
+        (_, Some(a)) => links.asset(a, e.event.thread_id(), None),
     };
     DigestLine {
         text,

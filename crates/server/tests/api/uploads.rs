@@ -756,6 +756,106 @@ async fn assets_can_be_renamed_reordered_and_deleted(app: TestApp) {
     }
 }
 
+/// Renaming, reordering and deleting are board events like uploads: other
+/// viewers' boards follow them live, the activity keeps them, and a
+/// deletion tells everyone what went with the picture.
+async fn renames_moves_and_deletions_are_board_events(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let bob = app.user("Bob").await;
+    let (b, v) = crate::discussion::picture(&app, &ada, &[(&bob, "viewer")]).await;
+    let home = ada
+        .get(&format!("/api/v1/versions/{v}"))
+        .await
+        .expect(200)
+        .body["asset_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = upload(&ada, &b, "Other.png", &png(30, 30)).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    wait_ready(&ada, &other).await;
+    for (x, state) in [(0.2, "open"), (0.4, "open"), (0.6, "resolved")] {
+        let t = crate::discussion::pin(&ada, &v, json!({"x": x, "y": 0.5}), "Note")
+            .await
+            .expect(201);
+        if state == "resolved" {
+            ada.patch(
+                &format!("/api/v1/threads/{}", t.body["id"].as_str().unwrap()),
+                json!({"state": "resolved"}),
+            )
+            .await
+            .expect(200);
+        }
+    }
+    let activity = format!("/api/v1/boards/{b}/activity");
+    let seen = ada.get(&activity).await.expect(200).event_kinds().len();
+    ada.patch(
+        &format!("/api/v1/assets/{home}"),
+        json!({"title": "Home v2"}),
+    )
+    .await
+    .expect(200);
+    // Unchanged title and place: nothing happened, nothing is said.
+    ada.patch(
+        &format!("/api/v1/assets/{home}"),
+        json!({"title": " Home v2 ", "position": 0}),
+    )
+    .await
+    .expect(200);
+    ada.patch(&format!("/api/v1/assets/{home}"), json!({"position": 1}))
+        .await
+        .expect(200);
+    let inbox_before = bob.get("/api/v1/notifications").await.expect(200).body["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    ada.delete(&format!("/api/v1/assets/{home}"))
+        .await
+        .expect(204);
+    let feed = bob.get(&activity).await.expect(200);
+    let kinds = feed.event_kinds();
+    assert_eq!(
+        kinds[..kinds.len() - seen],
+        ["asset.deleted", "asset.moved", "asset.renamed"],
+        "newest first"
+    );
+    let items = feed.body["items"].as_array().unwrap();
+    let renamed = &items[2]["event"];
+    assert_eq!(
+        (
+            renamed["asset_id"].as_str(),
+            &renamed["title"],
+            &renamed["previous_title"]
+        ),
+        (Some(home.as_str()), &json!("Home v2"), &json!("Home"))
+    );
+    assert_eq!(items[1]["event"]["position"], 1);
+    let deleted = &items[0]["event"];
+    assert_eq!(deleted["title"], "Home v2");
+    assert_eq!(deleted["versions"], 1);
+    assert_eq!(
+        deleted["open_threads"], 2,
+        "the resolved thread is not counted"
+    );
+    assert_eq!(items[0]["actor_name"], "Ada");
+    // Only the deletion reaches the inbox: a rename or a reorder is news
+    // for whoever is looking, not a notification.
+    let inbox = bob.get("/api/v1/notifications").await.expect(200);
+    let new: Vec<&serde_json::Value> = inbox.body["items"].as_array().unwrap()
+        [..inbox.body["items"].as_array().unwrap().len() - inbox_before]
+        .iter()
+        .collect();
+    assert_eq!(new.len(), 1, "{new:#?}");
+    assert_eq!(new[0]["event"]["event"]["kind"], "asset.deleted");
+    // An outsider still learns nothing, and the events need no picture
+    // left to read.
+    let out = app.user("Out").await;
+    out.get(&activity).await.expect(404);
+    ada.get(&format!("/api/v1/assets/{home}")).await.expect(404);
+}
+
 async fn size_limit_and_quota_are_413(backend: Backend) {
     let Some(app) = spawn_app_with(backend, |c| c.max_upload_bytes = 10_000).await else {
         return;
@@ -1069,6 +1169,7 @@ backend_tests!(
     retried_upload_with_same_idempotency_key_is_not_duplicated,
     uploads_follow_the_role_table,
     assets_can_be_renamed_reordered_and_deleted,
+    renames_moves_and_deletions_are_board_events,
     abandoned_uploads_are_cleaned_up,
 );
 backend_tests_with_config!(

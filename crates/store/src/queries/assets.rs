@@ -3,15 +3,19 @@
 use super::boards::BoardRow;
 use super::discussion::asset_title;
 use super::events::{forget_quotes_of_asset, Actor};
-use crate::entities::{asset, decision, job, page, setting, thumbnail, upload, version};
+use crate::entities::{asset, decision, job, page, setting, thread, thumbnail, upload, version};
 use crate::{new_id, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
-use critboard_domain::events::{RenderStage, ReviewNews, VersionFailure, VersionNews};
-use critboard_domain::{AssetKind, BoardEvent, ReviewStatus, UploadState, VersionState};
+use critboard_domain::events::{
+    AssetDeleted, AssetMoved, AssetRenamed, RenderStage, ReviewNews, VersionFailure, VersionNews,
+};
+use critboard_domain::{
+    AssetKind, BoardEvent, ReviewStatus, ThreadState, UploadState, VersionState,
+};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    FromQueryResult, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -498,19 +502,42 @@ impl Store {
             .await?)
     }
 
-    pub async fn rename_asset(&self, asset_id: Uuid, title: &str) -> Result<()> {
+    /// Gives an asset another title; other viewers hear of it live.
+    pub async fn rename_asset(&self, actor: &Actor, asset_id: Uuid, title: &str) -> Result<()> {
+        let title = title.trim();
+        let tx = self.begin_write().await?;
+        let a = asset::Entity::find_by_id(asset_id)
+            .one(&*tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if a.title == title {
+            return Ok(());
+        }
         asset::Entity::update_many()
-            .col_expr(asset::Column::Title, title.trim().to_owned().into())
+            .col_expr(asset::Column::Title, title.to_owned().into())
             .col_expr(asset::Column::UpdatedAt, self.now().into())
             .filter(asset::Column::Id.eq(asset_id))
-            .exec(self.conn())
+            .exec(&*tx)
             .await?;
+        let event = BoardEvent::AssetRenamed(AssetRenamed {
+            asset_id,
+            title: title.to_owned(),
+            previous_title: a.title,
+        });
+        self.record(&tx, a.board_id, actor, &event).await?;
+        tx.commit().await?;
         Ok(())
     }
 
     /// Moves an asset to `index` (0-based) in its board's order and
     /// renumbers the board, in one transaction.
-    pub async fn move_asset(&self, board_id: Uuid, asset_id: Uuid, index: usize) -> Result<()> {
+    pub async fn move_asset(
+        &self,
+        actor: &Actor,
+        board_id: Uuid,
+        asset_id: Uuid,
+        index: usize,
+    ) -> Result<()> {
         let tx = self.begin_write().await?;
         self.lock_row(&tx, "boards", board_id).await?;
         let mut ids: Vec<Uuid> = asset::Entity::find()
@@ -527,7 +554,11 @@ impl Store {
             .position(|id| *id == asset_id)
             .ok_or(StoreError::NotFound)?;
         let id = ids.remove(from);
-        ids.insert(index.min(ids.len()), id);
+        let to = index.min(ids.len());
+        ids.insert(to, id);
+        if to == from {
+            return Ok(());
+        }
         for (position, id) in ids.iter().enumerate() {
             tx.execute(self.stmt(
                 "UPDATE assets SET position = ? WHERE id = ?",
@@ -535,6 +566,12 @@ impl Store {
             ))
             .await?;
         }
+        let event = BoardEvent::AssetMoved(AssetMoved {
+            asset_id,
+            title: asset_title(&tx, asset_id).await?,
+            position: i32::try_from(to).unwrap_or(i32::MAX),
+        });
+        self.record(&tx, board_id, actor, &event).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -542,18 +579,34 @@ impl Store {
     /// Deletes an asset with its versions and thumbnails, and queues the job
     /// (`delete_files`, given the stored objects' keys) that removes their
     /// files, in one transaction: no row without its file, no file left
-    /// behind.
+    /// behind. The board hears what went with it (its open threads).
     pub async fn delete_asset(
         &self,
+        actor: &Actor,
         asset_id: Uuid,
         delete_files: impl FnOnce(Vec<String>) -> job::ActiveModel,
     ) -> Result<()> {
         let tx = self.begin_write().await?;
         self.lock_row(&tx, "assets", asset_id).await?;
+        let a = asset::Entity::find_by_id(asset_id)
+            .one(&*tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let open_threads = thread::Entity::find()
+            .filter(thread::Column::AssetId.eq(asset_id))
+            .filter(thread::Column::State.eq(ThreadState::Open))
+            .count(&*tx)
+            .await?;
         let versions: Vec<version::Model> = version::Entity::find()
             .filter(version::Column::AssetId.eq(asset_id))
             .all(&*tx)
             .await?;
+        let event = BoardEvent::AssetDeleted(AssetDeleted {
+            asset_id,
+            title: a.title,
+            versions: i32::try_from(versions.len()).unwrap_or(i32::MAX),
+            open_threads: i32::try_from(open_threads).unwrap_or(i32::MAX),
+        });
         let ids: Vec<Uuid> = versions.iter().map(|v| v.id).collect();
         // A deck's cover thumbnails are its first page's: each key once.
         let mut keys: std::collections::BTreeSet<String> =
@@ -578,6 +631,7 @@ impl Store {
                 .exec_without_returning(&*tx)
                 .await?;
         }
+        self.record(&tx, a.board_id, actor, &event).await?;
         tx.commit().await?;
         Ok(())
     }

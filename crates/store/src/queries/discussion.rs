@@ -9,8 +9,8 @@ use critboard_domain::discussion::{describe_drawing, excerpt, Mark, EXCERPT_MAX}
 use critboard_domain::events::{CommentNews, ThreadNews};
 use critboard_domain::{BoardEvent, BoardRole, ThreadState};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, Statement,
 };
 use uuid::Uuid;
 
@@ -52,11 +52,11 @@ pub struct BoardPerson {
 /// The title of an asset, and where a thread on it sits for readers: its
 /// page when the asset is a deck (`page 7, #3`), else nothing.
 async fn title_and_page(
-    tx: &DatabaseTransaction,
+    db: &impl ConnectionTrait,
     asset_id: Uuid,
     page: i32,
 ) -> Result<(String, Option<i32>)> {
-    let a = asset::Entity::find_by_id(asset_id).one(tx).await?;
+    let a = asset::Entity::find_by_id(asset_id).one(db).await?;
     Ok(a.map_or((String::new(), None), |a| {
         let page = (a.kind == critboard_domain::AssetKind::Deck).then_some(page);
         (a.title, page)
@@ -101,33 +101,44 @@ impl Store {
         resource: &str,
         id: Uuid,
     ) -> Result<()> {
-        let Some(key) = key else { return Ok(()) };
+        let writes = self.remember_write(actor, key, resource, id);
+        self.execute_all(tx, writes.into_iter().collect()).await
+    }
+
+    /// The row that makes a retry with the same idempotency key answer
+    /// with what this request creates (none without a key).
+    fn remember_write(
+        &self,
+        actor: &Actor,
+        key: Option<&str>,
+        resource: &str,
+        id: Uuid,
+    ) -> Option<Statement> {
+        let key = key?.to_owned();
+        let backend = self.backend();
         match actor {
-            Actor::User { id: user_id, .. } => {
-                idempotency_key::ActiveModel {
+            Actor::User { id: user_id, .. } => Some(
+                idempotency_key::Entity::insert(idempotency_key::ActiveModel {
                     user_id: Set(*user_id),
-                    key: Set(key.to_owned()),
+                    key: Set(key),
                     resource: Set(resource.to_owned()),
                     resource_id: Set(id),
                     created_at: Set(self.now()),
-                }
-                .insert(tx)
-                .await?;
-            }
-            Actor::Guest { id: guest_id, .. } => {
-                guest_request_key::ActiveModel {
+                })
+                .build(backend),
+            ),
+            Actor::Guest { id: guest_id, .. } => Some(
+                guest_request_key::Entity::insert(guest_request_key::ActiveModel {
                     guest_id: Set(*guest_id),
-                    key: Set(key.to_owned()),
+                    key: Set(key),
                     resource: Set(resource.to_owned()),
                     resource_id: Set(id),
                     created_at: Set(self.now()),
-                }
-                .insert(tx)
-                .await?;
-            }
-            Actor::Critboard => {}
+                })
+                .build(backend),
+            ),
+            Actor::Critboard => None,
         }
-        Ok(())
     }
 
     /// Opens a thread with its first comment. Its number is the asset's next,
@@ -138,6 +149,8 @@ impl Store {
         actor: &Actor,
         new: NewThread<'_>,
     ) -> Result<(thread::Model, comment::Model)> {
+        // Read before the write turn: the title is for the event's text.
+        let (title, page) = title_and_page(self.conn(), new.asset_id, new.page).await?;
         let tx = self.begin_write().await?;
         let bumped = tx
             .execute(self.stmt(
@@ -157,46 +170,44 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let at = self.now();
-        let t = thread::ActiveModel {
-            id: Set(new_id()),
-            asset_id: Set(new.asset_id),
-            version_id: Set(new.version_id),
-            number: Set(number),
-            x: Set(new.x),
-            y: Set(new.y),
-            w: Set(new.w),
-            h: Set(new.h),
-            state: Set(ThreadState::Open),
-            page: Set(new.page),
-            resolved_by: Set(None),
-            resolved_at: Set(None),
-            created_by: Set(actor.user_id()),
-            created_by_guest: Set(actor.guest_id()),
-            created_at: Set(at),
-            updated_at: Set(at),
-        }
-        .insert(&*tx)
-        .await?;
-        let c = comment::ActiveModel {
-            id: Set(new_id()),
-            thread_id: Set(t.id),
-            author_id: Set(actor.user_id()),
-            guest_name: Set(actor.guest_name()),
-            guest_id: Set(actor.guest_id()),
-            body: Set(new.body.to_owned()),
-            mentions: Set(mentions_json(new.mentions)),
-            edited_at: Set(None),
-            deleted_at: Set(None),
-            created_at: Set(at),
-            drawing: Set(drawing_json(new.drawing)),
-        }
-        .insert(&*tx)
-        .await?;
-        self.remember(&tx, actor, new.idempotency_key, "thread", t.id)
-            .await?;
-        let (title, page) = title_and_page(&tx, new.asset_id, new.page).await?;
-        self.record(
-            &tx,
+        let t = thread::Model {
+            id: new_id(),
+            asset_id: new.asset_id,
+            version_id: new.version_id,
+            number,
+            x: new.x,
+            y: new.y,
+            w: new.w,
+            h: new.h,
+            state: ThreadState::Open,
+            page: new.page,
+            resolved_by: None,
+            resolved_at: None,
+            created_by: actor.user_id(),
+            created_by_guest: actor.guest_id(),
+            created_at: at,
+            updated_at: at,
+        };
+        let c = comment::Model {
+            id: new_id(),
+            thread_id: t.id,
+            author_id: actor.user_id(),
+            guest_name: actor.guest_name(),
+            guest_id: actor.guest_id(),
+            body: new.body.to_owned(),
+            mentions: mentions_json(new.mentions),
+            edited_at: None,
+            deleted_at: None,
+            created_at: at,
+            drawing: drawing_json(new.drawing),
+        };
+        let backend = self.backend();
+        let mut writes = vec![
+            thread::Entity::insert(t.clone().into_active_model()).build(backend),
+            comment::Entity::insert(c.clone().into_active_model()).build(backend),
+        ];
+        writes.extend(self.remember_write(actor, new.idempotency_key, "thread", t.id));
+        writes.extend(self.event_writes(
             new.board_id,
             actor,
             &BoardEvent::ThreadOpened(CommentNews {
@@ -210,8 +221,8 @@ impl Store {
                 mentions: new.mentions.to_vec(),
                 drawing: describe_drawing(new.drawing),
             }),
-        )
-        .await?;
+        ));
+        self.execute_all(&tx, writes).await?;
         tx.commit().await?;
         Ok((t, c))
     }
@@ -279,27 +290,28 @@ impl Store {
             drawing,
             idempotency_key,
         } = new;
+        // Read before the write turn: the title is for the event's text.
+        let (title, page) = title_and_page(self.conn(), thread.asset_id, thread.page).await?;
+        // Ids are taken in the turn, so they follow commit order (the live
+        // poller reads events past the newest id it has seen).
         let tx = self.begin_write().await?;
-        let c = comment::ActiveModel {
-            id: Set(new_id()),
-            thread_id: Set(thread.id),
-            author_id: Set(actor.user_id()),
-            guest_name: Set(actor.guest_name()),
-            guest_id: Set(actor.guest_id()),
-            body: Set(body.to_owned()),
-            mentions: Set(mentions_json(mentions)),
-            edited_at: Set(None),
-            deleted_at: Set(None),
-            created_at: Set(self.now()),
-            drawing: Set(drawing_json(drawing)),
-        }
-        .insert(&*tx)
-        .await?;
-        self.remember(&tx, actor, idempotency_key, "comment", c.id)
-            .await?;
-        let (title, page) = title_and_page(&tx, thread.asset_id, thread.page).await?;
-        self.record(
-            &tx,
+        let c = comment::Model {
+            id: new_id(),
+            thread_id: thread.id,
+            author_id: actor.user_id(),
+            guest_name: actor.guest_name(),
+            guest_id: actor.guest_id(),
+            body: body.to_owned(),
+            mentions: mentions_json(mentions),
+            edited_at: None,
+            deleted_at: None,
+            created_at: self.now(),
+            drawing: drawing_json(drawing),
+        };
+        let mut writes =
+            vec![comment::Entity::insert(c.clone().into_active_model()).build(self.backend())];
+        writes.extend(self.remember_write(actor, idempotency_key, "comment", c.id));
+        writes.extend(self.event_writes(
             board_id,
             actor,
             &BoardEvent::CommentAdded(CommentNews {
@@ -313,8 +325,8 @@ impl Store {
                 mentions: mentions.to_vec(),
                 drawing: describe_drawing(drawing),
             }),
-        )
-        .await?;
+        ));
+        self.execute_all(&tx, writes).await?;
         tx.commit().await?;
         Ok(c)
     }
@@ -357,7 +369,7 @@ impl Store {
         let newly = new_body
             .map(|(_, m)| m.iter().copied().filter(|p| !told.contains(p)).collect())
             .unwrap_or_default();
-        let (title, page) = title_and_page(&tx, t.asset_id, t.page).await?;
+        let (title, page) = title_and_page(&*tx, t.asset_id, t.page).await?;
         let news = CommentNews {
             asset_id: Some(t.asset_id),
             thread_id: t.id,

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use critboard_domain::discussion::{excerpt, EXCERPT_MAX};
 use critboard_domain::{BoardEvent, BoardRole, WorkspaceRole};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, Value,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set, Statement, Value,
 };
 use uuid::Uuid;
 
@@ -245,10 +245,24 @@ impl Store {
         actor: &Actor,
         event: &BoardEvent,
     ) -> Result<()> {
+        let writes = self.event_writes(board_id, actor, event);
+        self.execute_all(tx, writes).await
+    }
+
+    /// The statements that [`record`](Self::record) runs, for callers that
+    /// send them with their own writes in one batch.
+    pub(crate) fn event_writes(
+        &self,
+        board_id: Uuid,
+        actor: &Actor,
+        event: &BoardEvent,
+    ) -> Vec<Statement> {
+        let backend = self.backend();
         let at = self.now();
         let kind = event.kind();
+        let id = new_id();
         let e = event::ActiveModel {
-            id: Set(new_id()),
+            id: Set(id),
             board_id: Set(board_id),
             actor_id: Set(actor.user_id()),
             actor_name: Set(actor.name().chars().take(80).collect()),
@@ -256,11 +270,10 @@ impl Store {
             payload: Set(serde_json::to_string(event).unwrap_or_else(|_| "{}".into())),
             comment_id: Set(event.comment().map(|c| c.comment_id)),
             created_at: Set(at),
-        }
-        .insert(tx)
-        .await?;
+        };
+        let mut writes = vec![event::Entity::insert(e).build(backend)];
         let Some(action) = event.audience() else {
-            return Ok(());
+            return writes;
         };
         let mentions = event.mentions();
         let mentioned = if mentions.is_empty() {
@@ -275,16 +288,15 @@ impl Store {
              WHERE p.user_id <> ? AND ({mentioned} OR NOT EXISTS \
                (SELECT 1 FROM board_mutes mu WHERE mu.user_id = p.user_id AND mu.board_id = ?))"
         );
-        let mut values: Vec<Value> = vec![e.id.into(), board_id.into(), kind.into()];
+        let mut values: Vec<Value> = vec![id.into(), board_id.into(), kind.into()];
         values.extend(mentions.iter().map(|m| Value::from(*m)));
         values.push(at.into());
         values.extend(audience_binds(board_id, BoardRole::required_for(action)));
         values.push(actor.user_id().unwrap_or_default().into());
         values.extend(mentions.iter().map(|m| Value::from(*m)));
         values.push(board_id.into());
-        tx.execute(crate::statement(tx.get_database_backend(), &sql, values))
-            .await?;
-        Ok(())
+        writes.push(crate::statement(backend, &sql, values));
+        writes
     }
 
     /// Events of every board with ids above `floor`, oldest first.

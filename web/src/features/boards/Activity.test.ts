@@ -25,5 +25,8 @@ describe("a board's activity", () => {
     expect(activityTarget(ev("comment.added", { asset_id: ASSET, thread_id: THREAD }))).toBe(`/a/${ASSET}?thread=${THREAD}`);
     expect(activityTarget(ev("review.changed", { asset_id: ASSET }))).toBe(`/a/${ASSET}`);
     expect(activityTarget(ev("share_link.created"))).toBe(`/b/${BOARD}`);
+    // A deleted picture has no page to open: its line leads to the board.
+    expect(activityTarget(ev("asset.deleted", { asset_id: ASSET }))).toBe(`/b/${BOARD}`);
+    expect(activityTarget(ev("asset.renamed", { asset_id: ASSET }))).toBe(`/a/${ASSET}`);
   });
 });

@@ -9,7 +9,7 @@ import { keys } from "../../api/keys";
 import { useMe } from "../../api/me";
 import { ago, ErrorNote, Link } from "../../components/ui/kit";
 import { describeEvent, quoteOf } from "../../lib/eventText";
-import { assetOf, threadOf } from "../../lib/events";
+import { linkedAsset, threadOf } from "../../lib/events";
 import { href } from "../../lib/router";
 import "./activity.css";
 
@@ -18,7 +18,7 @@ export const ACTIVITY_FILTERS = {
   all: { label: "Everything", kinds: null },
   comments: { label: "Comments", kinds: ["thread.opened", "comment.added", "thread.resolved", "thread.reopened"] },
   decisions: { label: "Decisions", kinds: ["review.changed"] },
-  files: { label: "Uploads", kinds: ["asset.added", "version.added", "capture.requested"] },
+  files: { label: "Files", kinds: ["asset.added", "version.added", "capture.requested", "asset.renamed", "asset.deleted"] },
   people: { label: "People", kinds: ["member.added", "member.role_changed", "member.removed", "share_link.created", "share_link.revoked", "guest.joined"] },
 } as const;
 export type ActivityFilter = keyof typeof ACTIVITY_FILTERS;
@@ -34,7 +34,7 @@ export function shownInActivity(e: Event, filter: ActivityFilter): boolean {
 
 /** Where a line leads: the picture (at the thread), else the board. */
 export function activityTarget(e: Event): string {
-  const asset = assetOf(e.event);
+  const asset = linkedAsset(e.event);
   if (asset) return href("asset", { id: asset }, { thread: threadOf(e.event) });
   return href("board", { id: e.board_id });
 }

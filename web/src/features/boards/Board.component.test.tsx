@@ -67,6 +67,45 @@ describe("board page", () => {
     await waitFor(() => expect(gets).toEqual(["a1"]));
   });
 
+  it("follows another person's rename, reorder and delete of pictures", async () => {
+    const gets: string[] = [];
+    let titles = ["Home", "Pricing", "About"];
+    const ids: Record<string, string> = { Home: "a1", "Home v2": "a1", Pricing: "a2", About: "a3" };
+    const listed = () => titles.map((t, i) => asset(ids[t], t, version(`v${ids[t]}`, ids[t], "ready"), i));
+    server.use(
+      http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: true, manage: true, capture: false }))),
+      http.get(`*/api/v1/boards/${BOARD}/assets`, () => {
+        gets.push("list");
+        return HttpResponse.json({ items: listed(), next_cursor: null });
+      }),
+      http.get("*/api/v1/me/notification-settings", () => HttpResponse.json(noSettings)),
+      http.get("*/api/v1/assets/:id", ({ params }) => {
+        gets.push(String(params.id));
+        const a = listed().find((x) => x.id === params.id)!;
+        return HttpResponse.json({ ...a, versions: [a.current_version] });
+      }),
+    );
+    const cardTitles = () => [...document.querySelectorAll(".asset-card")].map((c) => c.textContent ?? "");
+    const { client } = renderWithApp(<BoardPage id={BOARD} signedIn />);
+    await screen.findByText("About");
+    gets.length = 0;
+    titles = ["Home v2", "Pricing", "About"];
+    act(() => applyEvent(client, BOARD, { kind: "asset.renamed", asset_id: "a1", title: "Home v2", previous_title: "Home" }));
+    await screen.findByText("Home v2");
+    expect(gets).toEqual(["a1"]);
+    titles = ["About", "Home v2", "Pricing"];
+    act(() => applyEvent(client, BOARD, { kind: "asset.moved", asset_id: "a3", title: "About", position: 0 }));
+    await waitFor(() => expect(cardTitles()[0]).toContain("About"));
+    expect(cardTitles()[1]).toContain("Home v2");
+    expect(gets).toEqual(["a1", "list"]);
+    titles = ["About", "Home v2"];
+    act(() => applyEvent(client, BOARD, { kind: "asset.deleted", asset_id: "a2", title: "Pricing", versions: 1, open_threads: 2 }));
+    await waitFor(() => expect(screen.queryByText("Pricing")).toBeNull());
+    expect(cardTitles()).toHaveLength(2);
+    // The card goes from the event alone: nothing is asked about a picture that is gone.
+    expect(gets).toEqual(["a1", "list"]);
+  });
+
   it("keeps the status filter in the address", async () => {
     server.use(
       http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: true, manage: true, capture: false }))),

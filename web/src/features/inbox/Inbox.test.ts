@@ -55,6 +55,17 @@ describe("describeNotification", () => {
       .toBe("uploaded version 4 of “Hero”");
   });
 
+  it("says what went with a deleted picture", () => {
+    expect(describeNotification(note("asset.deleted", { title: "Hero", versions: 2, open_threads: 3 })))
+      .toBe("deleted “Hero” with 3 open threads");
+    expect(describeNotification(note("asset.deleted", { title: "Hero", versions: 1, open_threads: 1 })))
+      .toBe("deleted “Hero” with 1 open thread");
+    expect(describeNotification(note("asset.deleted", { title: "Hero", versions: 1, open_threads: 0 })))
+      .toBe("deleted “Hero”");
+    expect(describeNotification(note("asset.renamed", { title: "Hero v2", previous_title: "Hero" })))
+      .toBe("renamed “Hero” to “Hero v2”");
+  });
+
   it("says 'you' when a membership event is about the reader", () => {
     const p = { user_id: ME, name: "Cy Twombly", role: "editor" };
     expect(describeNotification(note("member.added", p), ME)).toBe("added you to the board as an editor");
@@ -75,6 +86,9 @@ describe("notificationTarget", () => {
   });
   it("opens the picture when there is no thread", () => {
     expect(notificationTarget(note("asset.added", { asset_id: ASSET }))).toBe(`/a/${ASSET}`);
+  });
+  it("opens the board for a picture that was deleted", () => {
+    expect(notificationTarget(note("asset.deleted", { asset_id: ASSET }))).toBe(`/b/${BOARD}`);
   });
   it("opens the board otherwise", () => {
     expect(notificationTarget(note("member.added", { user_id: ME }))).toBe(`/b/${BOARD}`);

@@ -4,6 +4,7 @@ import { apiError, type Schemas } from "../../api/client";
 import { useMe } from "../../api/me";
 import { ErrorNote, Link, ago } from "../../components/ui/kit";
 import { describeEvent, quoteOf } from "../../lib/eventText";
+import { linkedAsset } from "../../lib/events";
 import { href, navigate } from "../../lib/router";
 import { useInbox, useMarkRead, useUnreadCount } from "./api";
 import { useQueryClient } from "@tanstack/react-query";
@@ -24,7 +25,7 @@ export function describeNotification(n: Notification, meId?: string): string {
 /** Where a notification leads: the picture (and thread) it is about, else its board. */
 export function notificationTarget(n: Notification): string {
   const e = n.event.event;
-  const asset = "asset_id" in e ? e.asset_id : undefined;
+  const asset = linkedAsset(e);
   const thread = "thread_id" in e ? e.thread_id : undefined;
   if (asset) return href("asset", { id: asset }, { thread });
   return href("board", { id: n.board_id });
