@@ -22,6 +22,7 @@ use critboard_store::entities::{comment, thread, version};
 use critboard_store::queries::boards::BoardRow;
 use critboard_store::queries::discussion::{NewComment, NewThread};
 use critboard_store::queries::events::Actor;
+use critboard_store::StoreError;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
@@ -400,6 +401,28 @@ pub(super) async fn replayed(
     }
 }
 
+/// What a write made, or — when the same `Idempotency-Key` was sent twice
+/// at once and the other request wrote first — the id of what that one
+/// made, to answer as a retry would. The loser's transaction left nothing.
+async fn won_race<T>(
+    state: &AppState,
+    actor: &Actor,
+    key: Option<&str>,
+    resource: &str,
+    made: Result<T, StoreError>,
+) -> Result<Result<T, Uuid>> {
+    match made {
+        Ok(made) => Ok(Ok(made)),
+        Err(e @ StoreError::Unique(_)) if key.is_some() => {
+            match replayed(state, actor, key, resource).await? {
+                Some(existing) => Ok(Err(existing)),
+                None => Err(e.into()),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ThreadFilter {
@@ -502,7 +525,7 @@ async fn create_thread(
     FieldErrors::single_check(|e| check_drawing("drawing", &body.drawing, e))?;
     let (text, mentions) = checked_text(&state, &me, board.id, &body.body).await?;
     me.throttle(&state, board.id, ip)?;
-    let (t, _) = state
+    let made = state
         .store
         .create_thread(
             &actor,
@@ -521,7 +544,15 @@ async fn create_thread(
                 idempotency_key: key.as_deref(),
             },
         )
-        .await?;
+        .await;
+    let (t, _) = match won_race(&state, &actor, key.as_deref(), "thread", made).await? {
+        Ok(made) => made,
+        Err(existing) => {
+            return Ok(
+                (StatusCode::OK, Json(thread_by_id(&state, existing).await?)).into_response(),
+            )
+        }
+    };
     Ok(created(thread_by_id(&state, t.id).await?))
 }
 
@@ -607,7 +638,7 @@ async fn add_comment(
     FieldErrors::single_check(|e| check_drawing("drawing", &body.drawing, e))?;
     let (text, mentions) = checked_text(&state, &me, board.id, &body.body).await?;
     me.throttle(&state, board.id, ip)?;
-    let c = state
+    let made = state
         .store
         .add_comment(
             &actor,
@@ -620,7 +651,15 @@ async fn add_comment(
                 idempotency_key: key.as_deref(),
             },
         )
-        .await?;
+        .await;
+    let c = match won_race(&state, &actor, key.as_deref(), "comment", made).await? {
+        Ok(c) => c,
+        Err(existing) => {
+            return Ok(
+                (StatusCode::OK, Json(comment_by_id(&state, existing).await?)).into_response(),
+            )
+        }
+    };
     if t.created_by_guest.is_some() {
         crate::mail::guest_replies::soon(&state).await;
     }

@@ -565,6 +565,88 @@ async fn retried_threads_and_comments_with_the_same_key_are_not_duplicated(app: 
     );
 }
 
+/// The same key sent several times at once (a client retrying on a
+/// timeout): one comment is made, every answer names it, and the requests
+/// that lost the race left nothing behind (their comment and event were in
+/// the transaction the key's row failed).
+async fn the_same_key_sent_at_once_makes_one_comment(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let bob = app.user("Bob").await;
+    let (b, v) = picture(&app, &ada, &[(&bob, "viewer")]).await;
+    let t = pin(&ada, &v, json!({"x": 0.5, "y": 0.5}), "first")
+        .await
+        .expect(201);
+    let tid = t.body["id"].as_str().unwrap().to_owned();
+    let inbox = |who: &TestUser| {
+        let (client, base) = (who.client.clone(), app.base.clone());
+        async move {
+            let res = client
+                .get(format!("{base}/api/v1/notifications"))
+                .send()
+                .await
+                .unwrap();
+            res.json::<Value>().await.unwrap()["items"]
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    let before = inbox(&bob).await;
+    let sends = (0..6).map(|_| {
+        let (client, base, csrf) = (
+            ada.client.clone(),
+            app.base.clone(),
+            ada.csrf.clone().unwrap(),
+        );
+        let path = format!("/api/v1/threads/{tid}/comments");
+        async move {
+            let res = client
+                .post(format!("{base}{path}"))
+                .header("x-csrf-token", csrf)
+                .header("idempotency-key", "same-key")
+                .json(&json!({"body": "said once"}))
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap())
+        }
+    });
+    let answers = futures_util::future::join_all(sends).await;
+    let statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{answers:#?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 200),
+        "{answers:#?}"
+    );
+    let id = &answers.iter().find(|(s, _)| *s == 201).unwrap().1["id"];
+    assert!(answers.iter().all(|(_, c)| &c["id"] == id), "{answers:#?}");
+    let thread = ada.get(&format!("/api/v1/threads/{tid}")).await.expect(200);
+    let bodies: Vec<&str> = thread.body["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["first", "said once"]);
+    let activity = ada
+        .get(&format!("/api/v1/boards/{b}/activity"))
+        .await
+        .expect(200);
+    assert_eq!(
+        activity
+            .event_kinds()
+            .iter()
+            .filter(|k| *k == "comment.added")
+            .count(),
+        1
+    );
+    assert_eq!(inbox(&bob).await, before + 1);
+}
+
 async fn activity_records_every_change_newest_first(app: TestApp) {
     let ada = app.user("Ada").await;
     let (b, v) = picture(&app, &ada, &[]).await;
@@ -1125,5 +1207,6 @@ backend_tests!(
     resolving_follows_the_role_table,
     discussion_routes_follow_the_role_table,
     retried_threads_and_comments_with_the_same_key_are_not_duplicated,
+    the_same_key_sent_at_once_makes_one_comment,
     activity_records_every_change_newest_first,
 );
