@@ -110,10 +110,14 @@ export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) 
       cardCurrent = listedVersion(qc, boardId, event)?.id === event.version_id;
       break;
     case "asset.renamed":
+      // Notifies nobody and changes no count; the activity shows it.
+      void qc.invalidateQueries({ queryKey: keys.activity(boardId) });
+      counts = false;
       break;
     case "asset.moved":
       // Every picture after it moved too: the whole order is read again.
       void qc.invalidateQueries({ queryKey: keys.assets(boardId), exact: true });
+      void qc.invalidateQueries({ queryKey: keys.activity(boardId) });
       cardCurrent = true;
       counts = false;
       break;

@@ -569,7 +569,7 @@ async fn retried_threads_and_comments_with_the_same_key_are_not_duplicated(app: 
 /// timeout): one comment is made, every answer names it, and the requests
 /// that lost the race left nothing behind (their comment and event were in
 /// the transaction the key's row failed).
-async fn the_same_key_sent_at_once_makes_one_comment(app: TestApp) {
+async fn the_same_key_sent_at_once_makes_one_thread_or_comment(app: TestApp) {
     let ada = app.user("Ada").await;
     let bob = app.user("Bob").await;
     let (b, v) = picture(&app, &ada, &[(&bob, "viewer")]).await;
@@ -645,6 +645,38 @@ async fn the_same_key_sent_at_once_makes_one_comment(app: TestApp) {
         1
     );
     assert_eq!(inbox(&bob).await, before + 1);
+    // Threads too: one is opened, and its number is not spent twice.
+    let opens = (0..4).map(|_| {
+        let (client, base, csrf) = (
+            ada.client.clone(),
+            app.base.clone(),
+            ada.csrf.clone().unwrap(),
+        );
+        let path = format!("/api/v1/versions/{v}/threads");
+        async move {
+            let res = client
+                .post(format!("{base}{path}"))
+                .header("x-csrf-token", csrf)
+                .header("idempotency-key", "thread-key")
+                .json(&json!({"x": 0.3, "y": 0.3, "body": "pinned once"}))
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap())
+        }
+    });
+    let answers = futures_util::future::join_all(opens).await;
+    assert!(
+        answers
+            .iter()
+            .all(|(s, t)| (*s == 201 || *s == 200) && t["number"] == 2),
+        "{answers:#?}"
+    );
+    assert_eq!(answers.iter().filter(|(s, _)| *s == 201).count(), 1);
+    let next = pin(&ada, &v, json!({"x": 0.1, "y": 0.1}), "next")
+        .await
+        .expect(201);
+    assert_eq!(next.body["number"], 3);
 }
 
 async fn activity_records_every_change_newest_first(app: TestApp) {
@@ -1207,6 +1239,6 @@ backend_tests!(
     resolving_follows_the_role_table,
     discussion_routes_follow_the_role_table,
     retried_threads_and_comments_with_the_same_key_are_not_duplicated,
-    the_same_key_sent_at_once_makes_one_comment,
+    the_same_key_sent_at_once_makes_one_thread_or_comment,
     activity_records_every_change_newest_first,
 );

@@ -506,12 +506,15 @@ impl Store {
     pub async fn rename_asset(&self, actor: &Actor, asset_id: Uuid, title: &str) -> Result<()> {
         let title = title.trim();
         let tx = self.begin_write().await?;
+        // Write first: a read cannot upgrade to a write on SQLite, and the
+        // previous title must be the one this rename replaces.
+        self.lock_row(&tx, "assets", asset_id).await?;
         let a = asset::Entity::find_by_id(asset_id)
             .one(&*tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         if a.title == title {
-            return Ok(());
+            return tx.commit().await;
         }
         asset::Entity::update_many()
             .col_expr(asset::Column::Title, title.to_owned().into())
@@ -557,7 +560,7 @@ impl Store {
         let to = index.min(ids.len());
         ids.insert(to, id);
         if to == from {
-            return Ok(());
+            return tx.commit().await;
         }
         for (position, id) in ids.iter().enumerate() {
             tx.execute(self.stmt(
