@@ -22,6 +22,7 @@ use critboard_domain::{AssetKind, BoardAction, FieldErrors};
 use critboard_store::entities::{asset, version};
 use critboard_store::queries::captures::{NewCaptures, RECAPTURE, RESOURCE};
 use critboard_store::queries::events::Actor;
+use critboard_store::StoreError;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use utoipa::ToSchema;
@@ -74,11 +75,11 @@ async fn create_captures(
     access::board(&state, me.id(), id, BoardAction::Edit).await?;
     let key = idempotency_key(&headers)?;
     let actor = Actor::user(me.id(), &me.user.display_name);
-    let replay = replay(&state, &actor, key.as_deref(), RESOURCE, |a| {
+    let earlier = replay(&state, &actor, key.as_deref(), RESOURCE, |a| {
         a.board_id == id
     })
     .await?;
-    if let Some(made) = replay {
+    if let Some(made) = earlier {
         return answer(&state, made, StatusCode::OK).await;
     }
     let url = parse_url(&body.url)?;
@@ -97,7 +98,19 @@ async fn create_captures(
             },
             |version_id| capture_job(version_id, None).into_active_model(state.store.now()),
         )
-        .await?;
+        .await;
+    let made = match made {
+        Ok(made) => made,
+        // The same key sent twice at once: the other request made them.
+        Err(e @ StoreError::Unique(_)) if key.is_some() => {
+            let ours = |a: &asset::Model| a.board_id == id;
+            return match replay(&state, &actor, key.as_deref(), RESOURCE, ours).await? {
+                Some(made) => answer(&state, made, StatusCode::OK).await,
+                None => Err(e.into()),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
     state.queue.wake();
     answer(&state, made, StatusCode::CREATED).await
 }
@@ -184,11 +197,11 @@ async fn recapture(
     let key = idempotency_key(headers)?;
     let actor = me.actor(board_id)?;
     let ids: Vec<Uuid> = targets.iter().map(|(a, _)| a.id).collect();
-    let replay = replay(state, &actor, key.as_deref(), RECAPTURE, |a| {
+    let earlier = replay(state, &actor, key.as_deref(), RECAPTURE, |a| {
         ids.contains(&a.id)
     })
     .await?;
-    if let Some(made) = replay {
+    if let Some(made) = earlier {
         return Ok((made, StatusCode::OK));
     }
     // Captures still under way are left to finish, and cost nothing.
@@ -205,7 +218,19 @@ async fn recapture(
                 capture_job(version_id, Some(attempt)).into_active_model(state.store.now())
             },
         )
-        .await?;
+        .await;
+    let made = match made {
+        Ok(made) => made,
+        // The same key sent twice at once: the other request made them.
+        Err(e @ StoreError::Unique(_)) if key.is_some() => {
+            let ours = |a: &asset::Model| ids.contains(&a.id);
+            return match replay(state, &actor, key.as_deref(), RECAPTURE, ours).await? {
+                Some(made) => Ok((made, StatusCode::OK)),
+                None => Err(e.into()),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
     state.queue.wake();
     Ok((made, StatusCode::CREATED))
 }

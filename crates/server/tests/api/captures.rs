@@ -512,6 +512,29 @@ async fn an_idempotency_key_replays_only_on_its_own_board(backend: Backend) {
         .await
         .expect(200);
     assert_eq!(replayed.body["assets"], made.body["assets"]);
+    // Sent several times at once (a client retrying on a timeout): asked
+    // for once, and every answer names the same assets.
+    let path = format!("/api/v1/boards/{second}/captures");
+    let at_once = (0..4).map(|_| ada.post_with_key(&path, req.clone(), "k-2"));
+    let answers = futures_util::future::join_all(at_once).await;
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 200),
+        "{statuses:?}"
+    );
+    assert!(answers
+        .iter()
+        .all(|a| a.body["assets"] == answers[0].body["assets"]));
+    let listed = ada.get(&format!("/api/v1/boards/{second}/assets")).await;
+    assert_eq!(
+        listed.expect(200).body["items"].as_array().unwrap().len(),
+        1
+    );
     // The same key on another board is not a replay of the first board's assets.
     let other = ada
         .post_with_key(&format!("/api/v1/boards/{second}/captures"), req, "k-1")

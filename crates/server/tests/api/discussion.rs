@@ -525,21 +525,10 @@ async fn retried_threads_and_comments_with_the_same_key_are_not_duplicated(app: 
     let ada = app.user("Ada").await;
     let (_, v) = picture(&app, &ada, &[]).await;
     let send = |path: String, body: Value, key: &'static str| {
-        let (client, base, csrf) = (
-            ada.client.clone(),
-            app.base.clone(),
-            ada.csrf.clone().unwrap(),
-        );
+        let ada = &ada;
         async move {
-            let res = client
-                .post(format!("{base}{path}"))
-                .header("x-csrf-token", csrf)
-                .header("idempotency-key", key)
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            (res.status().as_u16(), res.json::<Value>().await.unwrap())
+            let a = ada.post_with_key(&path, body, key).await;
+            (a.status.as_u16(), a.body)
         }
     };
     let threads = format!("/api/v1/versions/{v}/threads");
@@ -577,41 +566,18 @@ async fn the_same_key_sent_at_once_makes_one_thread_or_comment(app: TestApp) {
         .await
         .expect(201);
     let tid = t.body["id"].as_str().unwrap().to_owned();
-    let inbox = |who: &TestUser| {
-        let (client, base) = (who.client.clone(), app.base.clone());
-        async move {
-            let res = client
-                .get(format!("{base}/api/v1/notifications"))
-                .send()
-                .await
-                .unwrap();
-            res.json::<Value>().await.unwrap()["items"]
-                .as_array()
-                .unwrap()
-                .len()
-        }
-    };
-    let before = inbox(&bob).await;
-    let sends = (0..6).map(|_| {
-        let (client, base, csrf) = (
-            ada.client.clone(),
-            app.base.clone(),
-            ada.csrf.clone().unwrap(),
-        );
-        let path = format!("/api/v1/threads/{tid}/comments");
-        async move {
-            let res = client
-                .post(format!("{base}{path}"))
-                .header("x-csrf-token", csrf)
-                .header("idempotency-key", "same-key")
-                .json(&json!({"body": "said once"}))
-                .send()
-                .await
-                .unwrap();
-            (res.status().as_u16(), res.json::<Value>().await.unwrap())
-        }
-    });
-    let answers = futures_util::future::join_all(sends).await;
+    async fn inbox_len(who: &TestUser) -> usize {
+        let inbox = who.get("/api/v1/notifications").await.expect(200);
+        inbox.body["items"].as_array().unwrap().len()
+    }
+    let before = inbox_len(&bob).await;
+    let path = format!("/api/v1/threads/{tid}/comments");
+    let sends = (0..6).map(|_| ada.post_with_key(&path, json!({"body": "said once"}), "same-key"));
+    let answers: Vec<(u16, Value)> = futures_util::future::join_all(sends)
+        .await
+        .into_iter()
+        .map(|a| (a.status.as_u16(), a.body))
+        .collect();
     let statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
     assert_eq!(
         statuses.iter().filter(|s| **s == 201).count(),
@@ -644,28 +610,17 @@ async fn the_same_key_sent_at_once_makes_one_thread_or_comment(app: TestApp) {
             .count(),
         1
     );
-    assert_eq!(inbox(&bob).await, before + 1);
+    let after = inbox_len(&bob).await;
+    assert_eq!(after, before + 1);
     // Threads too: one is opened, and its number is not spent twice.
-    let opens = (0..4).map(|_| {
-        let (client, base, csrf) = (
-            ada.client.clone(),
-            app.base.clone(),
-            ada.csrf.clone().unwrap(),
-        );
-        let path = format!("/api/v1/versions/{v}/threads");
-        async move {
-            let res = client
-                .post(format!("{base}{path}"))
-                .header("x-csrf-token", csrf)
-                .header("idempotency-key", "thread-key")
-                .json(&json!({"x": 0.3, "y": 0.3, "body": "pinned once"}))
-                .send()
-                .await
-                .unwrap();
-            (res.status().as_u16(), res.json::<Value>().await.unwrap())
-        }
-    });
-    let answers = futures_util::future::join_all(opens).await;
+    let path = format!("/api/v1/versions/{v}/threads");
+    let body = json!({"x": 0.3, "y": 0.3, "body": "pinned once"});
+    let opens = (0..4).map(|_| ada.post_with_key(&path, body.clone(), "thread-key"));
+    let answers: Vec<(u16, Value)> = futures_util::future::join_all(opens)
+        .await
+        .into_iter()
+        .map(|a| (a.status.as_u16(), a.body))
+        .collect();
     assert!(
         answers
             .iter()
