@@ -71,6 +71,30 @@ pub(crate) async fn asset_title(tx: &DatabaseTransaction, asset_id: Uuid) -> Res
         .unwrap_or_default())
 }
 
+/// A new comment by `actor` in a thread, as it will be written.
+fn new_comment(
+    actor: &Actor,
+    thread_id: Uuid,
+    body: &str,
+    mentions: &[Uuid],
+    drawing: &[Mark],
+    at: chrono::DateTime<chrono::Utc>,
+) -> comment::Model {
+    comment::Model {
+        id: new_id(),
+        thread_id,
+        author_id: actor.user_id(),
+        guest_name: actor.guest_name(),
+        guest_id: actor.guest_id(),
+        body: body.to_owned(),
+        mentions: mentions_json(mentions),
+        edited_at: None,
+        deleted_at: None,
+        created_at: at,
+        drawing: drawing_json(drawing),
+    }
+}
+
 fn mentions_json(ids: &[Uuid]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
 }
@@ -188,19 +212,7 @@ impl Store {
             created_at: at,
             updated_at: at,
         };
-        let c = comment::Model {
-            id: new_id(),
-            thread_id: t.id,
-            author_id: actor.user_id(),
-            guest_name: actor.guest_name(),
-            guest_id: actor.guest_id(),
-            body: new.body.to_owned(),
-            mentions: mentions_json(new.mentions),
-            edited_at: None,
-            deleted_at: None,
-            created_at: at,
-            drawing: drawing_json(new.drawing),
-        };
+        let c = new_comment(actor, t.id, new.body, new.mentions, new.drawing, at);
         let backend = self.backend();
         let mut writes = vec![
             thread::Entity::insert(t.clone().into_active_model()).build(backend),
@@ -295,19 +307,7 @@ impl Store {
         // Ids are taken in the turn, so they follow commit order (the live
         // poller reads events past the newest id it has seen).
         let tx = self.begin_write().await?;
-        let c = comment::Model {
-            id: new_id(),
-            thread_id: thread.id,
-            author_id: actor.user_id(),
-            guest_name: actor.guest_name(),
-            guest_id: actor.guest_id(),
-            body: body.to_owned(),
-            mentions: mentions_json(mentions),
-            edited_at: None,
-            deleted_at: None,
-            created_at: self.now(),
-            drawing: drawing_json(drawing),
-        };
+        let c = new_comment(actor, thread.id, body, mentions, drawing, self.now());
         let mut writes =
             vec![comment::Entity::insert(c.clone().into_active_model()).build(self.backend())];
         writes.extend(self.remember_write(actor, idempotency_key, "comment", c.id));
