@@ -4,12 +4,15 @@ board list (foundation.py's shape, 50 per page) and GET /me, each build in
 turn for several rounds, so that the machine's drift falls on both alike.
 With --posting: posting a comment instead (discussion.py's shape: 10 more
 members notified by each post), into one thread and into 100 in turn.
+With --board-page: discussion.py's board (200 assets, 5,000 threads), its
+first page of 50 assets, all 200, and one version's threads.
 Build the old one first, e.g.:
 
     git stash / git checkout <old> && cargo build --release -p critboard-server \\
         && cp target/release/critboard /tmp/critboard-old
 
 Usage: scripts/bench/compare_builds.py OLD_BINARY [NEW_BINARY] [--rounds 3] [--duration 10]
+       [--posting | --board-page]
 """
 import argparse, os, shutil, statistics, sys, tempfile
 
@@ -25,10 +28,13 @@ def main():
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--posting", action="store_true")
+    ap.add_argument("--board-page", action="store_true")
     args = ap.parse_args()
     data = tempfile.mkdtemp(prefix="critboard-compare-")
     builds = {"old": args.old, "new": args.new}
-    endpoints = ("one thread", "100 threads") if args.posting else ("list", "me")
+    endpoints = (("one thread", "100 threads") if args.posting
+                 else ("first 50 assets", "all 200 assets", "threads") if args.board_page
+                 else ("list", "me"))
     results = {(b, e): [] for b in builds for e in endpoints}
     try:
         F.BIN = args.old
@@ -36,6 +42,8 @@ def main():
         try:
             if args.posting:
                 reader, requests = seed_posting(base, data)
+            elif args.board_page:
+                reader, requests = seed_board_page(base)
             else:
                 reader, big = F.seed(base)
                 requests = [("list", f"/api/v1/folders/{big}/boards?limit=50", []),
@@ -71,6 +79,15 @@ def main():
             rates = ", ".join(f"{r[0]:,.0f}" for r in runs)
             print(f"| {endpoint} | {name} | {rates} | {statistics.median(r[0] for r in runs):,.0f} "
                   f"| {statistics.median(r[2] for r in runs):.1f} |")
+
+
+def seed_board_page(base):
+    """discussion.py's board; returns its owner and the three wrk requests."""
+    import discussion as D
+    c, board, versions, _ = D.seed_board(base)
+    page = f"/api/v1/boards/{board['id']}/assets"
+    return c, [("first 50 assets", page, []), ("all 200 assets", page + "?limit=200", []),
+               ("threads", f"/api/v1/versions/{versions[0]}/threads", [])]
 
 
 def seed_posting(base, data):

@@ -55,35 +55,42 @@ def post_scripts(data, c, threads):
     return script, spread
 
 
+def seed_board(base):
+    """One board with 10 more members (every post writes their inbox rows),
+    200 pictures and 25 threads on each; returns the owner's client, the
+    board, the 200 current versions and the 5,000 threads."""
+    c = F.Client(base)
+    c.call("POST", "/api/v1/auth/signup", {"email": "u@bench.test", "display_name": "U", "password": F.PASSWORD})
+    ws, _ = c.call("POST", "/api/v1/workspaces", {"name": "W"})
+    board, _ = c.call("POST", f"/api/v1/workspaces/{ws['id']}/boards", {"name": "B"})
+    for i in range(10):
+        m = F.Client(base)
+        me, _ = m.call("POST", "/api/v1/auth/signup",
+                       {"email": f"m{i}@bench.test", "display_name": f"M {i}", "password": F.PASSWORD})
+        uid = me["user"]["id"]
+        c.call("POST", f"/api/v1/workspaces/{ws['id']}/members", {"user_id": uid, "role": "member"})
+        c.call("POST", f"/api/v1/boards/{board['id']}/members", {"user_id": uid, "role": "commenter"})
+    versions = []
+    for i in range(200):
+        png = tiny_png(i)
+        up, _ = c.call("POST", f"/api/v1/boards/{board['id']}/uploads",
+                       {"file_name": f"a{i}.png", "content_type": "image/png", "size": len(png)})
+        put(up["target"]["url"], png)
+        done, _ = c.call("POST", f"/api/v1/uploads/{up['id']}/complete", {})
+        versions.append(done["asset"]["current_version"]["id"])
+    threads = []
+    for v in versions:
+        for j in range(25):
+            t, _ = c.call("POST", f"/api/v1/versions/{v}/threads", {"x": 0.5, "y": 0.5, "body": f"note {j}"})
+            threads.append(t["id"])
+    return c, board, versions, threads
+
+
 def main():
     server, base, data, _ = F.start_server(auth_rate_limit=100000, query_count_header="true")
     try:
-        c = F.Client(base)
-        c.call("POST", "/api/v1/auth/signup", {"email": "u@bench.test", "display_name": "U", "password": F.PASSWORD})
-        ws, _ = c.call("POST", "/api/v1/workspaces", {"name": "W"})
-        board, _ = c.call("POST", f"/api/v1/workspaces/{ws['id']}/boards", {"name": "B"})
-        # Ten more people on the board: every post writes their inbox rows.
-        for i in range(10):
-            m = F.Client(base)
-            me, _ = m.call("POST", "/api/v1/auth/signup",
-                           {"email": f"m{i}@bench.test", "display_name": f"M {i}", "password": F.PASSWORD})
-            uid = me["user"]["id"]
-            c.call("POST", f"/api/v1/workspaces/{ws['id']}/members", {"user_id": uid, "role": "member"})
-            c.call("POST", f"/api/v1/boards/{board['id']}/members", {"user_id": uid, "role": "commenter"})
         t0 = time.monotonic()
-        versions = []
-        for i in range(200):
-            png = tiny_png(i)
-            up, _ = c.call("POST", f"/api/v1/boards/{board['id']}/uploads",
-                           {"file_name": f"a{i}.png", "content_type": "image/png", "size": len(png)})
-            put(up["target"]["url"], png)
-            done, _ = c.call("POST", f"/api/v1/uploads/{up['id']}/complete", {})
-            versions.append(done["asset"]["current_version"]["id"])
-        threads = []
-        for v in versions:
-            for j in range(25):
-                t, _ = c.call("POST", f"/api/v1/versions/{v}/threads", {"x": 0.5, "y": 0.5, "body": f"note {j}"})
-                threads.append(t["id"])
+        c, board, versions, threads = seed_board(base)
         print(f"seeded 200 assets and {len(threads):,} threads in {time.monotonic() - t0:.0f} s")
         page, h = c.call("GET", f"/api/v1/boards/{board['id']}/assets?limit=200")
         print(f"board page: {len(page['items'])} assets, {h['x-query-count']} SQL queries")

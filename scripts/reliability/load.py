@@ -11,7 +11,7 @@ end, and each node's RSS at the end within 2x of its RSS at the start
 
   scripts/reliability/load.py [--backend sqlite|postgres] [--seconds 60]
 """
-import argparse, os, re, socket, subprocess, sys, tempfile, threading, time, urllib.request
+import argparse, os, re, socket, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import crash as C  # noqa: E402
@@ -34,13 +34,6 @@ def rss_mb(pid, field="VmRSS:"):
         if line.startswith(field):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def sqlite_memory_mb(node):
-    """What SQLite's allocator holds, from /metrics; None on other databases."""
-    text = urllib.request.urlopen(node.base + "/metrics", timeout=5).read().decode()
-    m = re.search(r"^critboard_sqlite_memory_bytes ([\d.e+]+)$", text, re.M)
-    return float(m.group(1)) / 1e6 if m else None
 
 
 def wrk(url, token, seconds, conns, script=None):
@@ -233,7 +226,6 @@ def main():
         for w in workers:
             w.join()
         end_rss = [rss_mb(n.proc.pid) for n in nodes]
-        sqlite_mb = [sqlite_memory_mb(n) for n in nodes]
         end_anon = [rss_mb(n.proc.pid, "RssAnon:") for n in nodes]
         drain.stop = True
         drain.join()
@@ -259,8 +251,6 @@ def main():
         for i, (a, b) in enumerate(zip(start_rss, end_rss)):
             print(f"node {i + 1} RSS: {a:.0f} MB at the start, {b:.0f} MB at the end ({b / a:.2f}x); "
                   f"anonymous {start_anon[i]:.0f} -> {end_anon[i]:.0f} MB ({end_anon[i] / start_anon[i]:.2f}x)")
-            if sqlite_mb[i] is not None:
-                print(f"node {i + 1}: SQLite holds {sqlite_mb[i]:.0f} MB of it (page caches, statements)")
             if b > 2 * a:
                 failures.append(f"node {i + 1} RSS grew {b / a:.2f}x")
         for s in streams:

@@ -228,13 +228,6 @@ impl Clock {
     }
 }
 
-/// Bytes SQLite holds in this process now (every connection's page cache,
-/// prepared statements and schema), for the metrics; 0 without SQLite.
-pub fn sqlite_memory_used() -> i64 {
-    // SAFETY: reads SQLite's own counter, which it keeps thread-safe.
-    unsafe { libsqlite3_sys::sqlite3_memory_used() }
-}
-
 /// The one id scheme: UUIDv7, time-ordered so ids sort in creation order
 /// and index well on every backend.
 pub fn new_id() -> Uuid {
@@ -381,6 +374,24 @@ impl Store {
         }
     }
 
+    /// SQLite only: reads `sql`, a query whose one row has one column
+    /// `page` holding JSON text, as `T`. sqlx hands every row and column of
+    /// a SQLite answer from the connection's thread to the async side one
+    /// at a time; a page read as one value skips that cost (ADR 014).
+    pub(crate) async fn one_json<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        binds: Vec<Value>,
+    ) -> Result<T> {
+        let row = self
+            .conn()
+            .query_one(self.stmt(sql, binds))
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let text: String = row.try_get("", "page")?;
+        serde_json::from_str(&text).map_err(|e| StoreError::Db(DbErr::Json(e.to_string())))
+    }
+
     /// Runs writing statements in order inside `tx`, for their effect
     /// only. On SQLite they travel to the connection's thread as one
     /// multi-statement query (sqlx binds each statement's `?`s in turn):
@@ -465,6 +476,32 @@ pub fn like_contains(needle: &str) -> String {
     }
     out.push('%');
     out
+}
+
+/// SQLite only: the arguments of a `json_object(…)` holding every column
+/// of entity `E` (table alias `t`), in the shape the entity's `Deserialize`
+/// reads: ids, stored as 16-byte blobs, as hex text; booleans, stored as
+/// 0/1, as JSON booleans; enums as their stored numbers (the entities mark
+/// them `stored::number`); times as the text sqlx wrote. Made from the
+/// entity itself, so a column added to it is never left out.
+pub(crate) fn json_columns<E: sea_orm::EntityTrait>(t: &str) -> String {
+    use sea_orm::sea_query::ColumnType;
+    use sea_orm::{ColumnTrait, IdenStatic, Iterable};
+    E::Column::iter()
+        .map(|c| {
+            let name = c.as_str();
+            let col = format!("{t}.{name}");
+            let value = match c.def().get_column_type() {
+                ColumnType::Uuid => format!("CASE WHEN {col} IS NULL THEN NULL ELSE hex({col}) END"),
+                ColumnType::Boolean => format!(
+                    "CASE WHEN {col} IS NULL THEN NULL WHEN {col} THEN json('true') ELSE json('false') END"
+                ),
+                _ => col,
+            };
+            format!("'{name}', {value}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A statement for `backend` from SQL with `?` placeholders (see

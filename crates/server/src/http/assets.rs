@@ -13,7 +13,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use critboard_domain::{AssetKind, BoardAction, FieldErrors, ReviewStatus, VersionState};
 use critboard_store::entities::{asset, thumbnail, version};
-use critboard_store::queries::assets::AssetAccess;
+use critboard_store::queries::assets::{AssetAccess, AssetCard};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -235,20 +235,16 @@ pub fn asset_out(a: asset::Model, current: Option<VersionOut>) -> AssetOut {
 
 /// Assets with their current versions, in a constant number of queries.
 pub async fn assets_out(state: &AppState, assets: Vec<asset::Model>) -> Result<Vec<AssetOut>> {
-    let current: Vec<Uuid> = assets.iter().filter_map(|a| a.current_version_id).collect();
-    let versions = state.store.versions_by_id(current).await?;
-    let mut by_id: HashMap<Uuid, VersionOut> = versions_out(state, versions)
-        .await?
-        .into_iter()
-        .map(|v| (v.id, v))
-        .collect();
-    Ok(assets
-        .into_iter()
-        .map(|a| {
-            let current = a.current_version_id.and_then(|id| by_id.remove(&id));
-            asset_out(a, current)
-        })
-        .collect())
+    let cards = state.store.cards_of(assets).await?;
+    Ok(cards.into_iter().map(|c| card_out(state, c)).collect())
+}
+
+fn card_out(state: &AppState, card: AssetCard) -> AssetOut {
+    let thumbs: Vec<&thumbnail::Model> = card.thumbnails.iter().collect();
+    let current = card
+        .version
+        .map(|v| version_out(state, v, &thumbs, (card.open_threads, card.threads)));
+    asset_out(card.asset, current)
 }
 
 pub(super) async fn asset_as(
@@ -286,17 +282,17 @@ async fn list_assets(
     access::board_as(&state, &me, id, BoardAction::View).await?;
     let limit = page.limit()?;
     let after = page.cursor::<AssetCursor>()?.map(|c| (c.p, c.i));
-    let mut assets = state.store.assets_of(id, after, limit + 1).await?;
-    let more = assets.len() as u64 > limit;
-    assets.truncate(limit as usize);
-    let next_cursor = more.then(|| assets.last()).flatten().map(|a| {
+    let mut cards = state.store.asset_cards(id, after, limit + 1).await?;
+    let more = cards.len() as u64 > limit;
+    cards.truncate(limit as usize);
+    let next_cursor = more.then(|| cards.last()).flatten().map(|c| {
         encode_cursor(&AssetCursor {
-            p: a.position,
-            i: a.id,
+            p: c.asset.position,
+            i: c.asset.id,
         })
     });
     Ok(Json(Page {
-        items: assets_out(&state, assets).await?,
+        items: cards.into_iter().map(|c| card_out(&state, c)).collect(),
         next_cursor,
     }))
 }

@@ -77,10 +77,6 @@ async fn metrics(
         metrics::gauge!("critboard_jobs_waiting").set(waiting as f64);
         metrics::gauge!("critboard_jobs_running").set(running as f64);
     }
-    if state.store.backend() == critboard_store::sea_orm::DatabaseBackend::Sqlite {
-        metrics::gauge!("critboard_sqlite_memory_bytes")
-            .set(critboard_store::sqlite_memory_used() as f64);
-    }
     Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),

@@ -1118,6 +1118,133 @@ async fn board_and_asset_pages_run_constant_queries(app: TestApp) {
     assert_eq!(a, b, "board with counts");
 }
 
+/// The board page reads its cards in one JSON value on SQLite and in rows
+/// elsewhere; each card must equal the asset read alone (`GET
+/// /assets/{id}`, always the row path), with every column set and unset.
+async fn a_board_page_card_reads_as_the_asset_alone(app: TestApp) {
+    let ada = app.user("Ada").await;
+    let b = board(&app, &ada, &[]).await;
+    let mut ids = Vec::new();
+    for name in ["Plain", "Ünïcode \"quoted\"", "Capture", "Failed", "Empty"] {
+        let a = upload(&ada, &b, &format!("{name}.png"), &png(40, 30)).await;
+        let id = a["id"].as_str().unwrap().to_owned();
+        crate::uploads::wait_ready(&ada, &id).await;
+        ids.push(id);
+    }
+    let current = |body: &Value| body["current_version"]["id"].as_str().unwrap().to_owned();
+    let mut versions = Vec::new();
+    for id in &ids {
+        versions.push(current(
+            &ada.get(&format!("/api/v1/assets/{id}"))
+                .await
+                .expect(200)
+                .body,
+        ));
+    }
+    // Threads open and resolved, and a decision with its reviewer.
+    for i in 0..3 {
+        let t = pin(
+            &ada,
+            &versions[1],
+            json!({"x": 0.5, "y": 0.5}),
+            &format!("t{i}"),
+        )
+        .await
+        .expect(201);
+        if i == 0 {
+            let path = format!("/api/v1/threads/{}", t.body["id"].as_str().unwrap());
+            ada.patch(&path, json!({"state": "resolved"}))
+                .await
+                .expect(200);
+        }
+    }
+    ada.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/versions/{}/review", versions[1]),
+        Some(json!({"status": "changes_requested"})),
+    )
+    .await
+    .expect(200);
+    // Every column the API cannot set by itself here, set in the database:
+    // a capture (ids, a flag, times), a failure, and an asset with no
+    // current version.
+    use critboard_store::sea_orm::{ConnectionTrait, Value as Sql};
+    let id = |s: &str| -> Sql { s.parse::<uuid::Uuid>().unwrap().into() };
+    let writes: Vec<(&str, Vec<Sql>)> = vec![
+        (
+            "UPDATE assets SET kind = 2, source_url = ?, capture_width = 390 WHERE id = ?",
+            vec![
+                "https://example.com/pricing?a=1&b=\"2\"".into(),
+                id(&ids[2]),
+            ],
+        ),
+        (
+            "UPDATE versions SET capture_request_id = ?, capture_url = ?, captured_at = ?, \
+             page_height = 20000, truncated = ?, page_count = 3, sha256 = NULL WHERE id = ?",
+            vec![
+                id(&ids[0]),
+                "https://example.com/pricing".into(),
+                app.store.now().into(),
+                true.into(),
+                id(&versions[2]),
+            ],
+        ),
+        (
+            "UPDATE versions SET state = 4, failure = ?, reviewed_by_guest = ? WHERE id = ?",
+            vec![
+                "not a picture: <b>é</b>".into(),
+                id(&ids[1]),
+                id(&versions[3]),
+            ],
+        ),
+        (
+            "DELETE FROM thumbnails WHERE version_id = ?",
+            vec![id(&versions[3])],
+        ),
+        (
+            "UPDATE assets SET current_version_id = NULL WHERE id = ?",
+            vec![id(&ids[4])],
+        ),
+    ];
+    for (sql, values) in writes {
+        app.store
+            .conn()
+            .execute(app.store.stmt(sql, values))
+            .await
+            .unwrap();
+    }
+
+    let page = ada
+        .get(&format!("/api/v1/boards/{b}/assets?limit=200"))
+        .await
+        .expect(200);
+    let cards = page.body["items"].as_array().unwrap();
+    assert_eq!(cards.len(), ids.len());
+    for (card, id) in cards.iter().zip(&ids) {
+        let mut alone = ada
+            .get(&format!("/api/v1/assets/{id}"))
+            .await
+            .expect(200)
+            .body;
+        alone.as_object_mut().unwrap().remove("versions");
+        assert_eq!(card, &alone);
+    }
+    // The columns set above reached the cards.
+    assert_eq!(cards[1]["current_version"]["open_thread_count"], 2);
+    assert_eq!(cards[1]["current_version"]["thread_count"], 3);
+    assert_eq!(
+        cards[1]["current_version"]["review_status"],
+        "changes_requested"
+    );
+    assert_eq!(cards[2]["kind"], "capture");
+    assert_eq!(cards[2]["current_version"]["capture"]["truncated"], true);
+    assert_eq!(cards[2]["current_version"]["page_count"], 3);
+    assert_eq!(cards[3]["current_version"]["state"], "failed");
+    assert!(cards[3]["current_version"]["thumbnails"]["grid"].is_null());
+    assert!(cards[0]["current_version"]["thumbnails"]["grid"]["url"].is_string());
+    assert!(cards[4]["current_version"].is_null());
+}
+
 async fn board_page_pages_through_assets_in_board_order(app: TestApp) {
     let ada = app.user("Ada").await;
     let b = board(&app, &ada, &[]).await;
@@ -1177,6 +1304,7 @@ async fn membership_changes_are_events(app: TestApp) {
 }
 
 backend_tests!(
+    a_board_page_card_reads_as_the_asset_alone,
     board_page_pages_through_assets_in_board_order,
     membership_changes_are_events,
     review_status_per_version_with_a_board_summary,

@@ -1,7 +1,9 @@
 use critboard_domain::{AssetKind, ReviewStatus};
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+/// `Deserialize` reads the JSON of [`crate::json_columns`] (SQLite pages read
+/// as one value, ADR 014).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Deserialize)]
 #[sea_orm(table_name = "assets")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -9,6 +11,7 @@ pub struct Model {
     pub board_id: Uuid,
     pub title: String,
     pub position: i64,
+    #[serde(with = "critboard_domain::stored::number")]
     pub review_status: ReviewStatus,
     pub current_version_id: Option<Uuid>,
     pub version_count: i32,
@@ -16,6 +19,7 @@ pub struct Model {
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    #[serde(with = "critboard_domain::stored::number")]
     pub kind: AssetKind,
     /// A capture's page, as asked for.
     pub source_url: Option<String>,

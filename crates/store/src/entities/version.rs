@@ -1,7 +1,9 @@
 use critboard_domain::{ReviewStatus, VersionState};
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+/// `Deserialize` reads the JSON of [`crate::json_columns`] (SQLite pages read
+/// as one value, ADR 014).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Deserialize)]
 #[sea_orm(table_name = "versions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -15,9 +17,11 @@ pub struct Model {
     pub width: i32,
     pub height: i32,
     pub sha256: Option<String>,
+    #[serde(with = "critboard_domain::stored::number")]
     pub state: VersionState,
     pub failure: Option<String>,
     pub created_by: Option<Uuid>,
+    #[serde(with = "critboard_domain::stored::number")]
     pub review_status: ReviewStatus,
     pub reviewed_by: Option<Uuid>,
     pub reviewed_at: Option<DateTimeUtc>,

@@ -268,17 +268,13 @@ impl Store {
     /// of 50 boards that hand-off cost more than SQLite's query (ADR 014).
     /// PostgreSQL and MySQL rows come off a socket with no such hop.
     async fn board_page_as_json(&self, sql: &str, binds: Vec<Value>) -> Result<Vec<BoardSummary>> {
-        let page = format!(
-            "SELECT json_group_array(json_object({BOARD_JSON}) ORDER BY name, id) AS page \
-             FROM ({sql})"
-        );
-        let row = self
-            .conn()
-            .query_one(self.stmt(&page, binds))
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let text: String = row.try_get("", "page")?;
-        serde_json::from_str(&text).map_err(|e| StoreError::Db(sea_orm::DbErr::Json(e.to_string())))
+        let page =
+            format!("SELECT json_group_array(json_object({BOARD_JSON})) AS page FROM ({sql})");
+        let mut boards: Vec<BoardSummary> = self.one_json(&page, binds).await?;
+        // Sorted here, as SQLite's BINARY collation and blob order sort, so
+        // that SQLite builds no temporary b-tree for an ordered aggregate.
+        boards.sort_by(|x, y| (&x.board.name, x.board.id).cmp(&(&y.board.name, y.board.id)));
+        Ok(boards)
     }
 
     pub async fn update_board(&self, id: Uuid, changes: BoardChanges<'_>) -> Result<()> {
