@@ -374,6 +374,33 @@ impl Store {
         }
     }
 
+    /// The models `select` finds. On SQLite the rows come as one JSON
+    /// value (ADR 014), in the order of `order` (columns of `t`, the
+    /// select's rows: an ORDER BY inside a subquery does not order an
+    /// aggregate over it).
+    pub(crate) async fn all_of<E>(
+        &self,
+        select: sea_orm::Select<E>,
+        order: &str,
+    ) -> Result<Vec<E::Model>>
+    where
+        E: sea_orm::EntityTrait,
+        E::Model: serde::de::DeserializeOwned,
+    {
+        use sea_orm::QueryTrait;
+        if self.backend() != DatabaseBackend::Sqlite {
+            return Ok(select.all(self.conn()).await?);
+        }
+        let inner = select.build(DatabaseBackend::Sqlite);
+        let sql = format!(
+            "SELECT json_group_array(json_object({}) ORDER BY {order}) AS page FROM ({}) t",
+            json_columns::<E>("t"),
+            inner.sql
+        );
+        let binds = inner.values.map(|v| v.0).unwrap_or_default();
+        self.one_json(&sql, binds).await
+    }
+
     /// SQLite only: reads `sql`, a query whose one row has one column
     /// `page` holding JSON text, as `T`. sqlx hands every row and column of
     /// a SQLite answer from the connection's thread to the async side one
@@ -493,6 +520,10 @@ pub(crate) fn json_columns<E: sea_orm::EntityTrait>(t: &str) -> String {
             let col = format!("{t}.{name}");
             let value = match c.def().get_column_type() {
                 ColumnType::Uuid => format!("CASE WHEN {col} IS NULL THEN NULL ELSE hex({col}) END"),
+                // SQLite writes REALs in JSON with 15 digits; 17 keep every double.
+                ColumnType::Double | ColumnType::Float => format!(
+                    "CASE WHEN {col} IS NULL THEN NULL ELSE json(printf('%!.17g', {col})) END"
+                ),
                 ColumnType::Boolean => format!(
                     "CASE WHEN {col} IS NULL THEN NULL WHEN {col} THEN json('true') ELSE json('false') END"
                 ),

@@ -1118,6 +1118,101 @@ async fn board_and_asset_pages_run_constant_queries(app: TestApp) {
     assert_eq!(a, b, "board with counts");
 }
 
+/// Threads and comments read on SQLite as one JSON value must equal the
+/// same rows read one by one (elsewhere both are rows), every column set
+/// and unset, doubles to the last bit.
+async fn threads_and_comments_read_the_same_as_json_and_as_rows(app: TestApp) {
+    use critboard_store::entities::{comment, thread};
+    use critboard_store::sea_orm::{
+        ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Value as Sql,
+    };
+    let ada = app.user("Ada").await;
+    let (_, v) = picture(&app, &ada, &[]).await;
+    let mut threads = Vec::new();
+    for (i, shape) in [
+        json!({"x": 0.25, "y": 0.5}),
+        json!({"x": 0.1, "y": 0.2, "w": 0.3, "h": 0.4}),
+        json!({"x": 0.75, "y": 0.75}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let t = pin(&ada, &v, shape, &format!("t{i} \"Ünïcode\" @ada"))
+            .await
+            .expect(201);
+        let id = t.body["id"].as_str().unwrap().to_owned();
+        ada.post(
+            &format!("/api/v1/threads/{id}/comments"),
+            json!({"body": "re\n<b>x</b>"}),
+        )
+        .await
+        .expect(201);
+        threads.push(id);
+    }
+    let id = |s: &str| -> Sql { s.parse::<uuid::Uuid>().unwrap().into() };
+    let writes: Vec<(&str, Vec<Sql>)> = vec![
+        (
+            "UPDATE threads SET x = ?, y = ?, w = ?, h = ?, state = 2, resolved_by = ?, \
+             resolved_at = ?, created_by_guest = ?, page = 3 WHERE id = ?",
+            vec![
+                0.123_456_789_012_345_68_f64.into(),
+                (1.0_f64 / 3.0).into(),
+                1e-7_f64.into(),
+                0.999_999_999_999_999_9_f64.into(),
+                id(&ada.id),
+                app.store.now().into(),
+                id(&threads[2]),
+                id(&threads[0]),
+            ],
+        ),
+        (
+            "UPDATE comments SET guest_name = ?, guest_id = ?, author_id = NULL, edited_at = ?, \
+             deleted_at = ?, drawing = ?, mentions = ? WHERE thread_id = ?",
+            vec![
+                "Gäst \"G\"".into(),
+                id(&threads[1]),
+                app.store.now().into(),
+                app.store.now().into(),
+                Some("[{\"kind\":\"line\"}]".to_owned()).into(),
+                "[]".into(),
+                id(&threads[1]),
+            ],
+        ),
+    ];
+    for (sql, values) in writes {
+        app.store
+            .conn()
+            .execute(app.store.stmt(sql, values))
+            .await
+            .unwrap();
+    }
+    let version: uuid::Uuid = v.parse().unwrap();
+    let read = app.store.threads_of_version(version, None).await.unwrap();
+    let rows = thread::Entity::find()
+        .filter(thread::Column::VersionId.eq(version))
+        .order_by_asc(thread::Column::Number)
+        .all(app.store.conn())
+        .await
+        .unwrap();
+    assert_eq!(read.len(), 3);
+    assert_eq!(read, rows);
+    assert_eq!(read[0].x, 0.123_456_789_012_345_68);
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|t| t.id).collect();
+    let read = app.store.comments_of(ids.clone()).await.unwrap();
+    let rows = comment::Entity::find()
+        .filter(comment::Column::ThreadId.is_in(ids))
+        .order_by_asc(comment::Column::CreatedAt)
+        .order_by_asc(comment::Column::Id)
+        .all(app.store.conn())
+        .await
+        .unwrap();
+    assert_eq!(read.len(), 6);
+    assert_eq!(read, rows);
+    assert!(read
+        .iter()
+        .any(|c| c.drawing.is_some() && c.guest_id.is_some()));
+}
+
 /// The board page reads its cards in one JSON value on SQLite and in rows
 /// elsewhere; each card must equal the asset read alone (`GET
 /// /assets/{id}`, always the row path), with every column set and unset.
@@ -1305,6 +1400,7 @@ async fn membership_changes_are_events(app: TestApp) {
 
 backend_tests!(
     a_board_page_card_reads_as_the_asset_alone,
+    threads_and_comments_read_the_same_as_json_and_as_rows,
     board_page_pages_through_assets_in_board_order,
     membership_changes_are_events,
     review_status_per_version_with_a_board_summary,

@@ -1,7 +1,9 @@
 use critboard_domain::ThreadState;
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+/// `Deserialize` reads the JSON of [`crate::json_columns`] (SQLite pages read
+/// as one value, ADR 014).
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Deserialize)]
 #[sea_orm(table_name = "threads")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -13,6 +15,7 @@ pub struct Model {
     pub y: f64,
     pub w: Option<f64>,
     pub h: Option<f64>,
+    #[serde(with = "critboard_domain::stored::number")]
     pub state: ThreadState,
     pub resolved_by: Option<Uuid>,
     pub resolved_at: Option<DateTimeUtc>,

@@ -271,9 +271,8 @@ impl Store {
         if let Some(state) = state {
             q = q.filter(thread::Column::State.eq(state));
         }
-        Ok(q.order_by_asc(thread::Column::Number)
-            .all(self.conn())
-            .await?)
+        self.all_of(q.order_by_asc(thread::Column::Number), "t.number")
+            .await
     }
 
     /// The comments of several threads, oldest first, in one query.
@@ -281,12 +280,11 @@ impl Store {
         if thread_ids.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(comment::Entity::find()
+        let q = comment::Entity::find()
             .filter(comment::Column::ThreadId.is_in(thread_ids))
             .order_by_asc(comment::Column::CreatedAt)
-            .order_by_asc(comment::Column::Id)
-            .all(self.conn())
-            .await?)
+            .order_by_asc(comment::Column::Id);
+        self.all_of(q, "t.created_at, t.id").await
     }
 
     pub async fn add_comment(
