@@ -3,6 +3,7 @@
 use crate::backend_tests;
 use crate::helpers::{Answer, TestApp, TestUser};
 use crate::uploads::{board, png, upload};
+use critboard_store::sea_orm::Value as SqlValue;
 use serde_json::{json, Value};
 
 /// A board with one picture; returns (board id, version id).
@@ -1118,14 +1119,29 @@ async fn board_and_asset_pages_run_constant_queries(app: TestApp) {
     assert_eq!(a, b, "board with counts");
 }
 
+/// Runs writes straight on the database: for columns the API cannot set
+/// in a test (a capture's fields, a guest's comment).
+async fn set_in_database(app: &TestApp, writes: Vec<(&str, Vec<SqlValue>)>) {
+    use critboard_store::sea_orm::ConnectionTrait;
+    for (sql, values) in writes {
+        app.store
+            .conn()
+            .execute(app.store.stmt(sql, values))
+            .await
+            .unwrap();
+    }
+}
+
+fn id(text: &str) -> SqlValue {
+    text.parse::<uuid::Uuid>().unwrap().into()
+}
+
 /// Threads and comments read on SQLite as one JSON value must equal the
 /// same rows read one by one (elsewhere both are rows), every column set
 /// and unset, doubles to the last bit.
 async fn threads_and_comments_read_the_same_as_json_and_as_rows(app: TestApp) {
     use critboard_store::entities::{comment, thread};
-    use critboard_store::sea_orm::{
-        ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Value as Sql,
-    };
+    use critboard_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let ada = app.user("Ada").await;
     let (_, v) = picture(&app, &ada, &[]).await;
     let mut threads = Vec::new();
@@ -1149,8 +1165,7 @@ async fn threads_and_comments_read_the_same_as_json_and_as_rows(app: TestApp) {
         .expect(201);
         threads.push(id);
     }
-    let id = |s: &str| -> Sql { s.parse::<uuid::Uuid>().unwrap().into() };
-    let writes: Vec<(&str, Vec<Sql>)> = vec![
+    let writes: Vec<(&str, Vec<SqlValue>)> = vec![
         (
             "UPDATE threads SET x = ?, y = ?, w = ?, h = ?, state = 2, resolved_by = ?, \
              resolved_at = ?, created_by_guest = ?, page = 3 WHERE id = ?",
@@ -1179,13 +1194,7 @@ async fn threads_and_comments_read_the_same_as_json_and_as_rows(app: TestApp) {
             ],
         ),
     ];
-    for (sql, values) in writes {
-        app.store
-            .conn()
-            .execute(app.store.stmt(sql, values))
-            .await
-            .unwrap();
-    }
+    set_in_database(&app, writes).await;
     let version: uuid::Uuid = v.parse().unwrap();
     let read = app.store.threads_of_version(version, None).await.unwrap();
     let rows = thread::Entity::find()
@@ -1263,9 +1272,7 @@ async fn a_board_page_card_reads_as_the_asset_alone(app: TestApp) {
     // Every column the API cannot set by itself here, set in the database:
     // a capture (ids, a flag, times), a failure, and an asset with no
     // current version.
-    use critboard_store::sea_orm::{ConnectionTrait, Value as Sql};
-    let id = |s: &str| -> Sql { s.parse::<uuid::Uuid>().unwrap().into() };
-    let writes: Vec<(&str, Vec<Sql>)> = vec![
+    let writes: Vec<(&str, Vec<SqlValue>)> = vec![
         (
             "UPDATE assets SET kind = 2, source_url = ?, capture_width = 390 WHERE id = ?",
             vec![
@@ -1301,13 +1308,7 @@ async fn a_board_page_card_reads_as_the_asset_alone(app: TestApp) {
             vec![id(&ids[4])],
         ),
     ];
-    for (sql, values) in writes {
-        app.store
-            .conn()
-            .execute(app.store.stmt(sql, values))
-            .await
-            .unwrap();
-    }
+    set_in_database(&app, writes).await;
 
     let page = ada
         .get(&format!("/api/v1/boards/{b}/assets?limit=200"))
