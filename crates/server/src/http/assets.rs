@@ -12,10 +12,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use critboard_domain::{AssetKind, BoardAction, FieldErrors, ReviewStatus, VersionState};
-use critboard_store::entities::{asset, thumbnail, version};
-use critboard_store::queries::assets::{AssetAccess, AssetCard};
+use critboard_store::entities::{asset, version};
+use critboard_store::queries::assets::{AssetAccess, AssetCard, VersionCard};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -131,17 +130,13 @@ pub struct AssetDetail {
     pub versions: Vec<VersionOut>,
 }
 
-pub fn version_out(
-    state: &AppState,
-    v: version::Model,
-    thumbs: &[&thumbnail::Model],
-    counts: (i64, i64),
-) -> VersionOut {
+pub fn version_out(state: &AppState, card: VersionCard) -> VersionOut {
+    let v = card.version;
     let mut links = Thumbnails {
         grid: None,
         view: None,
     };
-    for t in thumbs {
+    for t in &card.thumbnails {
         let name = format!(
             "{}.{}",
             t.size,
@@ -177,8 +172,8 @@ pub fn version_out(
             name,
             role: v.reviewer_role,
         }),
-        open_thread_count: counts.0,
-        thread_count: counts.1,
+        open_thread_count: card.open_threads,
+        thread_count: card.threads,
         id: v.id,
         asset_id: v.asset_id,
         number: v.number,
@@ -200,20 +195,8 @@ pub async fn versions_out(
     state: &AppState,
     versions: Vec<version::Model>,
 ) -> Result<Vec<VersionOut>> {
-    let ids: Vec<Uuid> = versions.iter().map(|v| v.id).collect();
-    let thumbs = state.store.thumbnails_of(ids.clone()).await?;
-    let counts = state.store.thread_counts(ids).await?;
-    let mut by_version: HashMap<Uuid, Vec<&thumbnail::Model>> = HashMap::new();
-    for t in &thumbs {
-        by_version.entry(t.version_id).or_default().push(t);
-    }
-    let mut out = Vec::with_capacity(versions.len());
-    for v in versions {
-        let ts = by_version.get(&v.id).cloned().unwrap_or_default();
-        let c = counts.get(&v.id).copied().unwrap_or((0, 0));
-        out.push(version_out(state, v, &ts, c));
-    }
-    Ok(out)
+    let cards = state.store.version_cards(versions).await?;
+    Ok(cards.into_iter().map(|c| version_out(state, c)).collect())
 }
 
 pub fn asset_out(a: asset::Model, current: Option<VersionOut>) -> AssetOut {
@@ -240,10 +223,7 @@ pub async fn assets_out(state: &AppState, assets: Vec<asset::Model>) -> Result<V
 }
 
 fn card_out(state: &AppState, card: AssetCard) -> AssetOut {
-    let thumbs: Vec<&thumbnail::Model> = card.thumbnails.iter().collect();
-    let current = card
-        .version
-        .map(|v| version_out(state, v, &thumbs, (card.open_threads, card.threads)));
+    let current = card.current.map(|v| version_out(state, v));
     asset_out(card.asset, current)
 }
 

@@ -21,7 +21,7 @@ use critboard_domain::{AssetKind, BoardAction, FieldErrors, UploadState};
 use critboard_files::probe::{self, HEAD_BYTES, TAIL_BYTES};
 use critboard_files::{ImageKind, StorageError};
 use critboard_store::entities::upload;
-use critboard_store::queries::assets::{CheckedFile, NewUpload};
+use critboard_store::queries::assets::{CheckedFile, NewUpload, VersionCard};
 use critboard_store::StoreError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -531,7 +531,16 @@ async fn completed(state: &AppState, u: upload::Model, status: StatusCode) -> Re
         .asset(version.asset_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let current = version_out(state, version, &[], (0, 0));
+    // Just made: no thumbnails or threads yet.
+    let current = version_out(
+        state,
+        VersionCard {
+            version,
+            thumbnails: Vec::new(),
+            open_threads: 0,
+            threads: 0,
+        },
+    );
     let body = CompletedOut {
         upload: upload_out(state, u),
         asset: asset_out(asset, Some(current)),

@@ -1132,7 +1132,7 @@ async fn set_in_database(app: &TestApp, writes: Vec<(&str, Vec<SqlValue>)>) {
     }
 }
 
-fn id(text: &str) -> SqlValue {
+fn sql_id(text: &str) -> SqlValue {
     text.parse::<uuid::Uuid>().unwrap().into()
 }
 
@@ -1174,10 +1174,10 @@ async fn threads_and_comments_read_the_same_as_json_and_as_rows(app: TestApp) {
                 (1.0_f64 / 3.0).into(),
                 1e-7_f64.into(),
                 0.999_999_999_999_999_9_f64.into(),
-                id(&ada.id),
+                sql_id(&ada.id),
                 app.store.now().into(),
-                id(&threads[2]),
-                id(&threads[0]),
+                sql_id(&threads[2]),
+                sql_id(&threads[0]),
             ],
         ),
         (
@@ -1185,12 +1185,12 @@ async fn threads_and_comments_read_the_same_as_json_and_as_rows(app: TestApp) {
              deleted_at = ?, drawing = ?, mentions = ? WHERE thread_id = ?",
             vec![
                 "Gäst \"G\"".into(),
-                id(&threads[1]),
+                sql_id(&threads[1]),
                 app.store.now().into(),
                 app.store.now().into(),
                 Some("[{\"kind\":\"line\"}]".to_owned()).into(),
                 "[]".into(),
-                id(&threads[1]),
+                sql_id(&threads[1]),
             ],
         ),
     ];
@@ -1277,35 +1277,35 @@ async fn a_board_page_card_reads_as_the_asset_alone(app: TestApp) {
             "UPDATE assets SET kind = 2, source_url = ?, capture_width = 390 WHERE id = ?",
             vec![
                 "https://example.com/pricing?a=1&b=\"2\"".into(),
-                id(&ids[2]),
+                sql_id(&ids[2]),
             ],
         ),
         (
             "UPDATE versions SET capture_request_id = ?, capture_url = ?, captured_at = ?, \
              page_height = 20000, truncated = ?, page_count = 3, sha256 = NULL WHERE id = ?",
             vec![
-                id(&ids[0]),
+                sql_id(&ids[0]),
                 "https://example.com/pricing".into(),
                 app.store.now().into(),
                 true.into(),
-                id(&versions[2]),
+                sql_id(&versions[2]),
             ],
         ),
         (
             "UPDATE versions SET state = 4, failure = ?, reviewed_by_guest = ? WHERE id = ?",
             vec![
                 "not a picture: <b>é</b>".into(),
-                id(&ids[1]),
-                id(&versions[3]),
+                sql_id(&ids[1]),
+                sql_id(&versions[3]),
             ],
         ),
         (
             "DELETE FROM thumbnails WHERE version_id = ?",
-            vec![id(&versions[3])],
+            vec![sql_id(&versions[3])],
         ),
         (
             "UPDATE assets SET current_version_id = NULL WHERE id = ?",
-            vec![id(&ids[4])],
+            vec![sql_id(&ids[4])],
         ),
     ];
     set_in_database(&app, writes).await;

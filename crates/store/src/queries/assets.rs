@@ -69,15 +69,21 @@ pub struct NewThumbnail {
     pub bytes: i64,
 }
 
-/// An asset as the board page shows it: its current version, that
-/// version's thumbnails and its open and total thread counts.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-pub struct AssetCard {
-    pub asset: asset::Model,
-    pub version: Option<version::Model>,
+/// A version as the API shows it: with its thumbnails and its open and
+/// total thread counts.
+#[derive(Debug, serde::Deserialize)]
+pub struct VersionCard {
+    pub version: version::Model,
     pub thumbnails: Vec<thumbnail::Model>,
     pub open_threads: i64,
     pub threads: i64,
+}
+
+/// An asset as the board page shows it, with its current version.
+#[derive(Debug, serde::Deserialize)]
+pub struct AssetCard {
+    pub asset: asset::Model,
+    pub current: Option<VersionCard>,
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -375,7 +381,7 @@ impl Store {
     /// four queries whatever their number; on SQLite in one, read as one
     /// JSON value: a page of 200 cards is about 1,000 rows, and sqlx's
     /// SQLite driver hands each row, column by column, from its thread to
-    /// ours (ADR 014).
+    /// ours (ADR 016).
     pub async fn asset_cards(
         &self,
         board_id: Uuid,
@@ -399,25 +405,27 @@ impl Store {
             json_columns::<version::Entity>("v"),
             json_columns::<thumbnail::Entity>("t"),
         );
-        // json() keeps the subquery's array an array rather than its text;
-        // the page is sorted after parsing (see below).
+        // json() keeps the subquery's array an array rather than its text.
+        // No ORDER BY in the aggregates: each would build a temporary
+        // b-tree (per page, and per asset for thumbnails); the page is
+        // sorted after parsing, and thumbnails are told apart by size.
         let sql = format!(
             "SELECT json_group_array(json_object(\
                'asset', json_object({a}), \
-               'version', CASE WHEN v.id IS NULL THEN NULL ELSE json_object({v}) END, \
-               'thumbnails', json((SELECT json_group_array(json_object({t}) ORDER BY t.size) \
-                 FROM thumbnails t WHERE t.version_id = v.id)), \
-               'open_threads', (SELECT COUNT(*) FROM threads h \
-                 WHERE h.version_id = v.id AND h.state = {open}), \
-               'threads', (SELECT COUNT(*) FROM threads h WHERE h.version_id = v.id)\
+               'current', CASE WHEN v.id IS NULL THEN NULL ELSE json_object(\
+                 'version', json_object({v}), \
+                 'thumbnails', json((SELECT json_group_array(json_object({t})) \
+                   FROM thumbnails t WHERE t.version_id = v.id)), \
+                 'open_threads', (SELECT COUNT(*) FROM threads h \
+                   WHERE h.version_id = v.id AND h.state = {open}), \
+                 'threads', (SELECT COUNT(*) FROM threads h WHERE h.version_id = v.id)) END\
              )) AS page \
              FROM ({page}) p JOIN assets a ON a.id = p.id \
              LEFT JOIN versions v ON v.id = a.current_version_id",
             open = ThreadState::Open.number(),
         );
         let mut cards: Vec<AssetCard> = self.one_json(&sql, binds).await?;
-        // Sorted here: an ORDER BY inside the aggregate makes SQLite build
-        // a temporary b-tree per page. Uuid order is the blobs' byte order.
+        // Uuid order is the blobs' byte order, as SQLite sorts them.
         cards.sort_by_key(|c| (c.asset.position, c.asset.id));
         Ok(cards)
     }
@@ -426,29 +434,40 @@ impl Store {
     /// their number.
     pub async fn cards_of(&self, assets: Vec<asset::Model>) -> Result<Vec<AssetCard>> {
         let current: Vec<Uuid> = assets.iter().filter_map(|a| a.current_version_id).collect();
-        let versions = self.versions_by_id(current.clone()).await?;
-        let thumbs = self.thumbnails_of(current.clone()).await?;
-        let counts = self.thread_counts(current).await?;
-        let mut versions: std::collections::HashMap<Uuid, version::Model> =
-            versions.into_iter().map(|v| (v.id, v)).collect();
+        let versions = self.versions_by_id(current).await?;
+        let mut by_id: std::collections::HashMap<Uuid, VersionCard> = self
+            .version_cards(versions)
+            .await?
+            .into_iter()
+            .map(|c| (c.version.id, c))
+            .collect();
+        Ok(assets
+            .into_iter()
+            .map(|asset| AssetCard {
+                current: asset.current_version_id.and_then(|id| by_id.remove(&id)),
+                asset,
+            })
+            .collect())
+    }
+
+    /// These versions with their thumbnails and thread counts, in their
+    /// order, in two queries whatever their number.
+    pub async fn version_cards(&self, versions: Vec<version::Model>) -> Result<Vec<VersionCard>> {
+        let ids: Vec<Uuid> = versions.iter().map(|v| v.id).collect();
+        let thumbs = self.thumbnails_of(ids.clone()).await?;
+        let counts = self.thread_counts(ids).await?;
         let mut thumbs_of: std::collections::HashMap<Uuid, Vec<thumbnail::Model>> =
             Default::default();
         for t in thumbs {
             thumbs_of.entry(t.version_id).or_default().push(t);
         }
-        Ok(assets
+        Ok(versions
             .into_iter()
-            .map(|asset| {
-                let version = asset.current_version_id.and_then(|id| versions.remove(&id));
-                let id = version.as_ref().map(|v| v.id);
-                let (open_threads, threads) =
-                    id.and_then(|id| counts.get(&id).copied()).unwrap_or((0, 0));
-                let mut thumbnails = id.and_then(|id| thumbs_of.remove(&id)).unwrap_or_default();
-                thumbnails.sort_by(|x, y| x.size.cmp(&y.size));
-                AssetCard {
-                    asset,
+            .map(|version| {
+                let (open_threads, threads) = counts.get(&version.id).copied().unwrap_or((0, 0));
+                VersionCard {
+                    thumbnails: thumbs_of.remove(&version.id).unwrap_or_default(),
                     version,
-                    thumbnails,
                     open_threads,
                     threads,
                 }
