@@ -321,5 +321,7 @@ describe("board page", () => {
     const back = await screen.findByRole("link", { name: "← Folder" });
     expect(back.getAttribute("href")).toBe(`/w/${board({ comment: true, edit: true, manage: true, capture: false }).workspace_id}?folder=f1`);
     expect(screen.getByTitle("Open threads").textContent).toBe("Open threads: 3");
+    // One picture is "1 picture", not "1 pictures".
+    expect(screen.getByText(/^1 picture · 0 open threads · 0 approved/)).toBeTruthy();
   });
 });

@@ -20,6 +20,7 @@ import { AddWebsite } from "./AddWebsite";
 import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, useRecaptureBoard, widthLabel } from "../../api/captures";
 import { deckProgress, useRenderProgress } from "../../api/decks";
 import { useFileDrop, usePastedFiles } from "../../lib/drops";
+import { plural } from "../../lib/words";
 import "./board.css";
 
 type StatusFilter = ReviewStatus | "all";
@@ -122,7 +123,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
           <h1>{board.name}</h1>
           {board.description && <p className="description">{board.description}</p>}
           <p className="meta">
-            {board.asset_count} pictures · {board.open_thread_count} open threads ·{" "}
+            {plural(board.asset_count, "picture")} · {plural(board.open_thread_count, "open thread")} ·{" "}
             {board.approved_count} approved · {board.changes_requested_count} changes requested
             {board.due_at && <> · <Due at={board.due_at} /></>}
           </p>

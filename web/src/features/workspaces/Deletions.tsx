@@ -3,8 +3,8 @@
 import { useState } from "react";
 import { client, type Board, type Workspace } from "../../api/client";
 import { Dialog, ErrorNote, Field, useSubmit } from "../../components/ui/kit";
+import { plural } from "../../lib/words";
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export function DeleteBoard({ board, onClose, onDone }: { board: Board; onClose: () => void; onDone: () => void }) {
   const { busy, error, run } = useSubmit(async () => {

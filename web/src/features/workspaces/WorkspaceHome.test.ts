@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { Board, Folder } from "../../api/client";
 import {
   applyBoardChange, belongsIn, boardAbilities, emptyText, folderAndChildren, folderTree,
-  managesWorkspace, mergePage, plural, viewFromSearch, viewHref, type View,
+  managesWorkspace, mergePage, viewFromSearch, viewHref, type View,
 } from "./WorkspaceHome";
 import { byName, formatBytes } from "./Workspaces";
 import { boardsQuery } from "./api";
+import { plural } from "../../lib/words";
 
 const WS = "11111111-1111-1111-1111-111111111111";
 const F1 = "22222222-2222-2222-2222-222222222222";

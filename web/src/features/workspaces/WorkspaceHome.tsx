@@ -16,6 +16,7 @@ import {
 import { href, navigate } from "../../lib/router";
 import { ago, CreateByName, Dialog, ErrorNote, Field, Link, useSubmit } from "../../components/ui/kit";
 import { DeleteBoard, DeleteWorkspace } from "./Deletions";
+import { plural } from "../../lib/words";
 import "./workspaces.css";
 
 type BoardPage = Schemas["Page_BoardOut"];
@@ -80,11 +81,6 @@ export function applyBoardChange(items: Board[], board: Board, view: View, q: st
 export function mergePage(items: Board[], more: Board[]): Board[] {
   const seen = new Set(items.map((b) => b.id));
   return [...items, ...more.filter((b) => !seen.has(b.id))];
-}
-
-/** "1 picture", "3 pictures". */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** What the API lets the caller do with a board card (editors rename; owners move and archive). */
