@@ -300,7 +300,17 @@ impl Store {
             Some(g) => Some(g.clone().lock_owned().await),
             None => None,
         };
-        let tx = sea_orm::TransactionTrait::begin(&self.db).await?;
+        // BEGIN runs to its end in a task of its own. A request future
+        // dropped between sending BEGIN and reading its answer (a client
+        // that hung up) would otherwise leave sqlx 0.8 with a connection
+        // inside a transaction it does not count: back in the pool, every
+        // later write on it is answered and never committed (MySQL then
+        // also holds its row locks). Finished here, a dropped `WriteTx`
+        // rolls back as it should.
+        let db = self.db.clone();
+        let tx = tokio::spawn(async move { sea_orm::TransactionTrait::begin(&db).await })
+            .await
+            .map_err(|e| StoreError::Db(DbErr::Custom(format!("BEGIN did not finish: {e}"))))??;
         Ok(WriteTx { tx, _gate: gate })
     }
 
