@@ -51,6 +51,10 @@ pub enum BoardEvent {
     RenderProgress(RenderStage),
     #[serde(rename = "review.changed")]
     ReviewChanged(ReviewNews),
+    /// A review submitted as a batch: its threads, replies and decisions
+    /// published at once, told as one piece of news.
+    #[serde(rename = "review.submitted")]
+    ReviewSubmitted(ReviewSubmitted),
     /// A pin or an area with its first comment.
     #[serde(rename = "thread.opened")]
     ThreadOpened(CommentNews),
@@ -171,6 +175,26 @@ pub struct ReviewNews {
     pub status: ReviewStatus,
 }
 
+/// What a submitted review published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewSubmitted {
+    pub review_id: Uuid,
+    /// New threads, and replies to existing ones.
+    pub threads: i32,
+    pub replies: i32,
+    /// Every asset it touched, so that viewers refresh them.
+    pub asset_ids: Vec<Uuid>,
+    /// The decisions it made, one per version.
+    pub decisions: Vec<ReviewNews>,
+    /// The summary's first words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<String>,
+    /// People its comments mention.
+    #[serde(default)]
+    pub mentions: Vec<Uuid>,
+}
+
 /// A comment, and the thread it is in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -267,6 +291,7 @@ impl BoardEvent {
             CaptureProgress(_) => "capture.progress",
             RenderProgress(_) => "render.progress",
             ReviewChanged(_) => "review.changed",
+            ReviewSubmitted(_) => "review.submitted",
             ThreadOpened(_) => "thread.opened",
             CommentAdded(_) => "comment.added",
             CommentEdited(_) => "comment.edited",
@@ -295,6 +320,10 @@ impl BoardEvent {
             CaptureProgress(c) => Some(c.version.asset_id),
             RenderProgress(r) => Some(r.version.asset_id),
             ReviewChanged(r) => Some(r.version.asset_id),
+            ReviewSubmitted(r) => match r.asset_ids.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            },
             ThreadOpened(c) | CommentAdded(c) | CommentEdited(c) | CommentDeleted(c) => c.asset_id,
             ThreadResolved(t) | ThreadReopened(t) => Some(t.asset_id),
             MemberAdded(_) | MemberRoleChanged(_) | MemberRemoved(_) | ShareLinkCreated(_)
@@ -341,6 +370,7 @@ impl BoardEvent {
             BoardEvent::ThreadOpened(c)
             | BoardEvent::CommentAdded(c)
             | BoardEvent::CommentEdited(c) => &c.mentions,
+            BoardEvent::ReviewSubmitted(r) => &r.mentions,
             _ => &[],
         }
     }
@@ -357,9 +387,9 @@ impl BoardEvent {
             | GuestJoined(_) | AssetRenamed(_) | AssetMoved(_) => None,
             ShareLinkCreated(_) | ShareLinkRevoked(_) => Some(BoardAction::Manage),
             AssetAdded(_) | AssetDeleted(_) | VersionAdded(_) | CaptureRequested(_)
-            | ReviewChanged(_) | ThreadOpened(_) | CommentAdded(_) | CommentEdited(_)
-            | CommentDeleted(_) | ThreadResolved(_) | ThreadReopened(_) | MemberAdded(_)
-            | MemberRoleChanged(_) | MemberRemoved(_) => Some(BoardAction::View),
+            | ReviewChanged(_) | ReviewSubmitted(_) | ThreadOpened(_) | CommentAdded(_)
+            | CommentEdited(_) | CommentDeleted(_) | ThreadResolved(_) | ThreadReopened(_)
+            | MemberAdded(_) | MemberRoleChanged(_) | MemberRemoved(_) => Some(BoardAction::View),
         }
     }
 
@@ -491,8 +521,20 @@ mod tests {
                 pages: 40,
             }),
             BoardEvent::ReviewChanged(ReviewNews {
-                version,
+                version: version.clone(),
                 status: ReviewStatus::Approved,
+            }),
+            BoardEvent::ReviewSubmitted(ReviewSubmitted {
+                review_id: id(9),
+                threads: 2,
+                replies: 1,
+                asset_ids: vec![id(1)],
+                decisions: vec![ReviewNews {
+                    version,
+                    status: ReviewStatus::ChangesRequested,
+                }],
+                excerpt: Some("Close".into()),
+                mentions: vec![id(5)],
             }),
             BoardEvent::ThreadOpened(comment.clone()),
             BoardEvent::CommentAdded(comment.clone()),

@@ -305,6 +305,9 @@ impl From<StoreError> for ApiError {
                 ApiError::Conflict("an account with this e-mail already exists".into())
             }
             StoreError::AlreadyMember => ApiError::Conflict("already a member".into()),
+            StoreError::NotADraft => {
+                ApiError::Conflict("this review is submitted; start a new one".into())
+            }
             StoreError::LastOwner => ApiError::Conflict(
                 "the last owner cannot leave or be demoted; make someone else owner first".into(),
             ),

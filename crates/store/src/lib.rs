@@ -49,6 +49,9 @@ pub enum StoreError {
     /// Another digest run e-mailed these notifications first.
     #[error("the notifications were e-mailed by another run")]
     AlreadyEmailed,
+    /// The review was submitted (or discarded) meanwhile.
+    #[error("the review is no longer a draft")]
+    NotADraft,
     #[error("database error: {0}")]
     Db(DbErr),
 }

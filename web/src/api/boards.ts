@@ -153,6 +153,14 @@ export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) 
       cardCurrent = true;
       counts = false;
       break;
+    case "review.submitted":
+      // Threads, replies and decisions on several pictures at once.
+      for (const a of event.asset_ids) {
+        void qc.invalidateQueries({ queryKey: keys.asset(a) });
+        if (a !== asset) void refreshListed(qc, boardId, a);
+      }
+      void qc.invalidateQueries({ queryKey: ["reviews", boardId] });
+      break;
     case "review.changed":
     case "thread.opened":
     case "comment.added":

@@ -42,6 +42,8 @@ export function describeEvent(e: BoardEvent, { mention = false, meId }: { mentio
           return `put version ${e.number}${of(e.title)} back in review`;
       }
       break;
+    case "review.submitted":
+      return reviewWords(e, mention);
     case "asset.added":
       return `added ${picture(e.title)}`;
     case "asset.renamed":
@@ -83,6 +85,19 @@ export function describeEvent(e: BoardEvent, { mention = false, meId }: { mentio
   return unknownKind(e);
 }
 
+/** "submitted a review: 2 new threads, 1 reply, approved version 2 of “Home”". */
+function reviewWords(e: Extract<BoardEvent, { kind: "review.submitted" }>, mention: boolean): string {
+  const parts: string[] = [];
+  if (e.threads > 0) parts.push(`${e.threads} new thread${e.threads === 1 ? "" : "s"}`);
+  if (e.replies > 0) parts.push(`${e.replies} repl${e.replies === 1 ? "y" : "ies"}`);
+  for (const d of e.decisions) {
+    const verb = { approved: "approved", changes_requested: "requested changes on", in_review: "put back in review" }[d.status];
+    parts.push(`${verb} version ${d.number}${of(d.title)}`);
+  }
+  const head = mention ? "mentioned you in a review" : "submitted a review";
+  return parts.length > 0 ? `${head}: ${parts.join(", ")}` : head;
+}
+
 /** " of “Home”", or nothing when the title is unknown. */
 const of = (title: string | null | undefined) => (title ? ` of “${title}”` : "");
 
@@ -99,6 +114,6 @@ function unknownKind(e: never): string {
 
 /** The comment a notification quotes, as it reads now. */
 export function quoteOf(e: BoardEvent): string | null {
-  return e.kind === "thread.opened" || e.kind === "comment.added" ? e.excerpt ?? null : null;
+  return e.kind === "thread.opened" || e.kind === "comment.added" || e.kind === "review.submitted" ? e.excerpt ?? null : null;
 }
 

@@ -6,6 +6,7 @@ export type BoardEvent = Schemas["BoardEvent"];
 
 /** The picture an event is about, if any. */
 export function assetOf(e: BoardEvent): string | undefined {
+  if (e.kind === "review.submitted") return e.asset_ids.length === 1 ? e.asset_ids[0] : undefined;
   return "asset_id" in e && e.asset_id ? e.asset_id : undefined;
 }
 

@@ -67,18 +67,15 @@ async fn set_review(
         .ok_or(ApiError::NotFound)?;
     let role = access::allowed_to(&me, &board, board.deciders.action())?;
     let actor = me.actor(board.id)?;
-    // How the decision names its maker: a guest of a link, a client of
-    // the workspace, or their role on the board.
-    let label = if actor.guest_id().is_some() {
-        "guest"
-    } else if board.workspace_role == Some(WorkspaceRole::Client) {
-        "client"
-    } else {
-        role.as_str()
-    };
     state
         .store
-        .set_review(&actor, label, board.id, &v, body.status)
+        .set_review(
+            &actor,
+            decider_label(&actor, &board, role),
+            board.id,
+            &v,
+            body.status,
+        )
         .await?;
     let v = state.store.version(id).await?.ok_or(ApiError::NotFound)?;
     versions_out(&state, vec![v])
@@ -86,6 +83,18 @@ async fn set_review(
         .pop()
         .map(Json)
         .ok_or(ApiError::NotFound)
+}
+
+/// How a decision names its maker: a guest of a link, a client of the
+/// workspace, or their role on the board.
+pub(super) fn decider_label(actor: &Actor, board: &BoardRow, role: BoardRole) -> &'static str {
+    if actor.guest_id().is_some() {
+        "guest"
+    } else if board.workspace_role == Some(WorkspaceRole::Client) {
+        "client"
+    } else {
+        role.as_str()
+    }
 }
 
 /// One decision on a version, as kept in its history.
@@ -273,7 +282,10 @@ async fn threads_out(state: &AppState, threads: Vec<thread::Model>) -> Result<Ve
 }
 
 /// The named people, in one query.
-async fn people_by_id(state: &AppState, mut ids: Vec<Uuid>) -> Result<HashMap<Uuid, Person>> {
+pub(super) async fn people_by_id(
+    state: &AppState,
+    mut ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, Person>> {
     ids.sort();
     ids.dedup();
     Ok(state
@@ -291,7 +303,7 @@ async fn people_by_id(state: &AppState, mut ids: Vec<Uuid>) -> Result<HashMap<Uu
         .collect())
 }
 
-fn parse_mentions(json: &str) -> Vec<Uuid> {
+pub(super) fn parse_mentions(json: &str) -> Vec<Uuid> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
@@ -326,7 +338,7 @@ fn comment_out(c: comment::Model, people: &HashMap<Uuid, Person>) -> CommentOut 
 /// resolved to people who can see the board (by handle, or e-mail for
 /// members: a guest must not learn which addresses belong to the board);
 /// unknown names are left as text.
-async fn checked_text(
+pub(super) async fn checked_text(
     state: &AppState,
     me: &Caller,
     board: Uuid,
@@ -366,7 +378,7 @@ pub(super) async fn version_board(
     Ok((v, board))
 }
 
-async fn thread_board(
+pub(super) async fn thread_board(
     state: &AppState,
     me: &Caller,
     id: Uuid,
@@ -484,6 +496,31 @@ async fn thread_by_id(state: &AppState, id: Uuid) -> Result<ThreadOut> {
         .ok_or(ApiError::NotFound)
 }
 
+/// Where a thread may go on `version`: a valid pin or area on one of its
+/// pages (1 when not given); the page.
+pub(super) fn check_place(
+    version: &version::Model,
+    shape: &Shape,
+    page: Option<i32>,
+) -> Result<i32> {
+    if !shape_is_valid(shape.x, shape.y, shape.w, shape.h) {
+        return Err(ApiError::invalid(
+            "x",
+            "a pin needs x and y in 0..1; an area also w and h, inside the picture",
+        ));
+    }
+    let page = page.unwrap_or(1);
+    if !(1..=version.page_count).contains(&page) {
+        let why = match version.page_count {
+            0 => "this version's pages are not ready yet".to_owned(),
+            1 => "must be 1: this version has one page".to_owned(),
+            n => format!("must be a page of this version, 1 to {n}"),
+        };
+        return Err(ApiError::invalid("page", why));
+    }
+    Ok(page)
+}
+
 /// Drop a pin (x, y) or mark an area (x, y, w, h) with its first comment
 /// (commenters and up). Honors `Idempotency-Key`.
 #[utoipa::path(post, path = "/api/v1/versions/{id}/threads", tag = "discussion",
@@ -506,22 +543,7 @@ async fn create_thread(
         return Ok((StatusCode::OK, Json(thread_by_id(&state, existing).await?)).into_response());
     }
     let Shape { x, y, w, h } = body.shape;
-    if !shape_is_valid(x, y, w, h) {
-        return Err(ApiError::invalid(
-            "x",
-            "a pin needs x and y in 0..1; an area also w and h, inside the picture",
-        ));
-    }
-    let page = body.page.unwrap_or(1);
-    if !(1..=version.page_count).contains(&page) {
-        let pages = version.page_count;
-        let why = match pages {
-            0 => "this version's pages are not ready yet".to_owned(),
-            1 => "must be 1: this version has one page".to_owned(),
-            n => format!("must be a page of this version, 1 to {n}"),
-        };
-        return Err(ApiError::invalid("page", why));
-    }
+    let page = check_place(&version, &body.shape, body.page)?;
     FieldErrors::single_check(|e| check_drawing("drawing", &body.drawing, e))?;
     let (text, mentions) = checked_text(&state, &me, board.id, &body.body).await?;
     me.throttle(&state, board.id, ip)?;

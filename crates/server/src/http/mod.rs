@@ -21,6 +21,7 @@ mod folders;
 mod invitations;
 mod notifications;
 mod ops;
+mod reviews;
 mod sharing;
 mod stream;
 mod uploads;
@@ -117,6 +118,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(assets::router())
         .merge(files::router())
         .merge(discussion::router())
+        .merge(reviews::router())
         .merge(events::router())
         .merge(sharing::router())
         .merge(stream::router())

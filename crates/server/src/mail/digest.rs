@@ -258,17 +258,38 @@ fn line(e: &StoredEvent, mention: bool, links: &Links, board_link: &str) -> Dige
             r.page,
             r.pages
         ),
-        ReviewChanged(r) => {
-            let status = match r.status {
-                ReviewStatus::Approved => "approved",
-                ReviewStatus::ChangesRequested => "changes requested",
-                ReviewStatus::InReview => "in review",
-            };
-            format!(
-                "{who} set {} (version {}) to {status}",
-                titled(&r.version.title),
-                r.version.number
-            )
+        ReviewChanged(r) => format!(
+            "{who} set {} (version {}) to {}",
+            titled(&r.version.title),
+            r.version.number,
+            status_words(r.status)
+        ),
+        ReviewSubmitted(r) => {
+            let mut parts = Vec::new();
+            for (n, one, many) in [
+                (r.threads, "new thread", "new threads"),
+                (r.replies, "reply", "replies"),
+            ] {
+                if n > 0 {
+                    parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+                }
+            }
+            for d in &r.decisions {
+                parts.push(format!(
+                    "{} (version {}) {}",
+                    titled(&d.version.title),
+                    d.version.number,
+                    status_words(d.status)
+                ));
+            }
+            let mut line = format!("{who} submitted a review");
+            if !parts.is_empty() {
+                line = format!("{line}: {}", parts.join(", "));
+            }
+            if let Some(summary) = &r.excerpt {
+                line = format!("{line}. \u{201c}{summary}\u{201d}");
+            }
+            line
         }
         ThreadOpened(c) => format!("{who} pinned #{} on {}", c.number, titled(&c.title)),
         CommentAdded(c) => format!("{who} replied in #{} on {}", c.number, titled(&c.title)),
@@ -332,6 +353,14 @@ fn named(name: &str) -> &str {
     }
 }
 
+fn status_words(status: ReviewStatus) -> &'static str {
+    match status {
+        ReviewStatus::Approved => "approved",
+        ReviewStatus::ChangesRequested => "changes requested",
+        ReviewStatus::InReview => "in review",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,5 +401,26 @@ mod tests {
             "b",
         );
         assert_eq!(plain.text, "Ada replied in #3 on Home");
+        let review = BoardEvent::ReviewSubmitted(critboard_domain::events::ReviewSubmitted {
+            review_id: Uuid::nil(),
+            threads: 2,
+            replies: 1,
+            asset_ids: vec![Uuid::nil()],
+            decisions: vec![critboard_domain::events::ReviewNews {
+                version: critboard_domain::events::VersionNews {
+                    asset_id: Uuid::nil(),
+                    version_id: Uuid::nil(),
+                    number: 2,
+                    title: "Home".into(),
+                },
+                status: ReviewStatus::Approved,
+            }],
+            excerpt: Some("Ship it".into()),
+            mentions: vec![],
+        });
+        assert_eq!(
+            line(&event(review), false, &links, "b").text,
+            "Ada submitted a review: 2 new threads, 1 reply, Home (version 2) approved. \u{201c}Ship it\u{201d}"
+        );
     }
 }

@@ -10,6 +10,7 @@ mod matrix;
 mod migrations;
 mod notifications;
 mod retention;
+mod reviews;
 
 mod accounts;
 mod backup;

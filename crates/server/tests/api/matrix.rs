@@ -161,6 +161,9 @@ struct World {
     share_link: String,
     /// An upload asked for and not sent.
     upload: String,
+    /// The founder's draft review, and a reply drafted in it.
+    review: String,
+    review_item: String,
 }
 
 async fn make_world(app: &TestApp) -> World {
@@ -341,7 +344,28 @@ async fn make_world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    let review = founder
+        .post(&format!("/api/v1/boards/{b}/reviews"), json!({}))
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let review_item = founder
+        .post(
+            &format!("/api/v1/reviews/{review}/items"),
+            json!({"thread_id": thread, "body": "Drafted"}),
+        )
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     World {
+        review,
+        review_item,
         founder,
         callers,
         workspace,
@@ -538,6 +562,15 @@ fn rule(method: &str, path: &str, w: &World) -> Option<(Who, Option<Value>)> {
         ("PATCH", "/api/v1/comments/{id}") => (Who::NoneOfThese, Some(json!({"body": "Changed"}))),
         // Board owners moderate: they may delete anyone's comment.
         ("DELETE", "/api/v1/comments/{id}") => (Who::Manage, none),
+        ("GET", "/api/v1/boards/{id}/reviews") => (Who::SeeBoard, none),
+        ("POST", "/api/v1/boards/{id}/reviews") => (Who::Comment, Some(json!({}))),
+        // A draft review is its author's alone (here the founder's).
+        ("GET" | "DELETE", "/api/v1/reviews/{id}") => (Who::NoneOfThese, none),
+        ("POST", "/api/v1/reviews/{id}/items") => (Who::NoneOfThese, Some(json!({"body": "Mine"}))),
+        ("POST", "/api/v1/reviews/{id}/submit") => (Who::NoneOfThese, Some(json!({}))),
+        ("PATCH" | "DELETE", "/api/v1/review-items/{id}") => {
+            (Who::NoneOfThese, Some(json!({"body": "Changed"})))
+        }
         _ => return None,
     })
 }
@@ -564,6 +597,8 @@ fn fill(path: &str, w: &World) -> String {
         ("/api/v1/invitations/", &w.invitation),
         ("/api/v1/share-links/", &w.share_link),
         ("/api/v1/uploads/", &w.upload),
+        ("/api/v1/reviews/", &w.review),
+        ("/api/v1/review-items/", &w.review_item),
     ];
     // Secret tokens are made up, so nobody gets further.
     let id = ids

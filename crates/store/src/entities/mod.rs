@@ -19,6 +19,8 @@ pub mod guest_session;
 pub mod idempotency_key;
 pub mod job;
 pub mod page;
+pub mod review;
+pub mod review_item;
 pub mod session;
 pub mod setting;
 pub mod share_link;

@@ -23,6 +23,7 @@ mod m0016_drawings;
 mod m0017_errors;
 mod m0018_throttles;
 mod m0019_list_order;
+mod m0020_reviews;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_errors::Migration),
             Box::new(m0018_throttles::Migration),
             Box::new(m0019_list_order::Migration),
+            Box::new(m0020_reviews::Migration),
         ]
     }
 }

@@ -72,7 +72,7 @@ pub(crate) async fn asset_title(tx: &DatabaseTransaction, asset_id: Uuid) -> Res
 }
 
 /// A new comment by `actor` in a thread, as it will be written.
-fn new_comment(
+pub(crate) fn new_comment(
     actor: &Actor,
     thread_id: Uuid,
     body: &str,
@@ -95,7 +95,7 @@ fn new_comment(
     }
 }
 
-fn mentions_json(ids: &[Uuid]) -> String {
+pub(crate) fn mentions_json(ids: &[Uuid]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
 }
 
@@ -449,6 +449,6 @@ impl Store {
 }
 
 /// Marks as stored: a JSON list, or nothing for a comment without any.
-fn drawing_json(marks: &[Mark]) -> Option<String> {
+pub(crate) fn drawing_json(marks: &[Mark]) -> Option<String> {
     (!marks.is_empty()).then(|| serde_json::to_string(marks).unwrap_or_default())
 }

@@ -16,6 +16,7 @@ pub mod live;
 pub mod mail;
 pub mod notifications;
 pub mod retention;
+pub mod reviews;
 pub mod sharing;
 pub mod throttle;
 pub mod workspaces;

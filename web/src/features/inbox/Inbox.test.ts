@@ -43,6 +43,17 @@ describe("describeNotification", () => {
       .toBe("approved version 2 of “Home”");
   });
 
+  it("tells a submitted review as one line, and opens its picture when it touched one", () => {
+    const decision = { asset_id: ASSET, version_id: THREAD, number: 2, title: "Home", status: "changes_requested" };
+    const review = { review_id: THREAD, threads: 2, replies: 1, asset_ids: [ASSET], decisions: [decision] };
+    expect(describeNotification(note("review.submitted", review)))
+      .toBe("submitted a review: 2 new threads, 1 reply, requested changes on version 2 of “Home”");
+    expect(describeNotification(note("review.submitted", { ...review, threads: 1, replies: 0, decisions: [] }, true)))
+      .toBe("mentioned you in a review: 1 new thread");
+    expect(notificationTarget(note("review.submitted", review))).toBe(`/a/${ASSET}`);
+    expect(notificationTarget(note("review.submitted", { ...review, asset_ids: [ASSET, BOARD] }))).toBe(`/b/${BOARD}`);
+  });
+
   it("reads review changes as decisions", () => {
     expect(describeNotification(note("review.changed", { number: 2, status: "approved" }))).toBe("approved version 2");
     expect(describeNotification(note("review.changed", { number: 2, status: "changes_requested" })))
