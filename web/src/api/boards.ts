@@ -159,7 +159,7 @@ export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) 
         void qc.invalidateQueries({ queryKey: keys.asset(a) });
         if (a !== asset) void refreshListed(qc, boardId, a);
       }
-      void qc.invalidateQueries({ queryKey: ["reviews", boardId] });
+      void qc.invalidateQueries({ queryKey: keys.reviews(boardId) });
       break;
     case "review.changed":
     case "thread.opened":

@@ -19,6 +19,8 @@ export const keys = {
   workspaceMembers: (workspace: string) => ["workspace", workspace, "members"] as const,
   boardInvitations: (board: string) => ["board", board, "invitations"] as const,
   activity: (board: string) => ["board", board, "activity"] as const,
+  /** The caller's draft review of a board, then its submitted ones. */
+  reviews: (board: string) => ["board", board, "reviews"] as const,
   asset: (id: string) => ["asset", id] as const,
   threads: (asset: string, version: string) => ["asset", asset, "threads", version] as const,
   thread: (id: string) => ["thread", id] as const,

@@ -1,6 +1,6 @@
 // The side panel: a version's threads, the open one with its replies,
 // and the box for a new pin's first comment.
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { ApiError, type Comment, type Thread } from "../../api/client";
 import { CommentText } from "../../components/CommentText";
 import { ago } from "../../components/ui/kit";
@@ -41,6 +41,11 @@ interface Props {
   onCreate: (body: string, key: string) => Promise<void>;
   onCancelDraft: () => void;
   onOpenPrevious: (thread: Thread) => void;
+  /** The reviewer's batch, shown above the threads. */
+  reviewBar?: ReactNode;
+  /** A review is being gathered: new comments and replies go into it as drafts. */
+  onDraftReply?: (threadId: string, body: string, drawing?: Mark[]) => Promise<void>;
+  drafting?: boolean;
 }
 
 const isMine = (me: Me, c: { author?: { id: string } | null; guest_id?: string | null }) =>
@@ -72,12 +77,13 @@ export function ThreadPanel(props: Props) {
           Show resolved ({resolvedCount})
         </label>
       </header>
+      {props.reviewBar}
       {draft && (
         <div className="new-thread" ref={newThread}>
           <h3>New comment</h3>
           {props.drawing && props.drawing.length > 0 && <p className="marks-pending">{marksNote(props.drawing.length)} with it.</p>}
-          <Composer label="New comment" submitLabel="Post" people={people} focusOnOpen={props.focusComposer ?? true}
-            onSubmit={props.onCreate} onCancel={props.onCancelDraft} />
+          <Composer label="New comment" submitLabel={props.drafting ? "Add to review" : "Post"} people={people}
+            focusOnOpen={props.focusComposer ?? true} onSubmit={props.onCreate} onCancel={props.onCancelDraft} />
         </div>
       )}
       {!draft && threads.length === 0 && (
@@ -135,7 +141,7 @@ function authorName(c: Comment | undefined): string {
 }
 
 function ThreadDetail({
-  assetId, thread, people, me, canComment, canModerate, canDeleteAny, onSelect, drawing, onDrawingPosted,
+  assetId, thread, people, me, canComment, canModerate, canDeleteAny, onSelect, drawing, onDrawingPosted, onDraftReply,
 }: Props & { thread: Thread }) {
   const author = thread.created_by ? { author: { id: thread.created_by } } : { guest_id: thread.created_by_guest };
   const mayResolve = canModerate || (canComment && isMine(me, author));
@@ -147,7 +153,9 @@ function ThreadDetail({
   // A saved reply refreshes the picture's threads; a failed refresh only
   // waits for the next live event.
   const reply = async (body: string, key: string) => {
-    await replying.mutateAsync({ body, key, drawing: drawing?.length ? drawing : undefined });
+    const marks = drawing?.length ? drawing : undefined;
+    if (onDraftReply) await onDraftReply(thread.id, body, marks);
+    else await replying.mutateAsync({ body, key, drawing: marks });
     if (drawing?.length) onDrawingPosted?.();
   };
 
@@ -172,7 +180,9 @@ function ThreadDetail({
         ))}
       </ol>
       {canComment && drawing && drawing.length > 0 && <p className="marks-pending">{marksNote(drawing.length)} with your reply.</p>}
-      {canComment && <Composer label="Reply" submitLabel="Reply" people={people} onSubmit={reply} />}
+      {canComment && (
+        <Composer label="Reply" submitLabel={onDraftReply ? "Add to review" : "Reply"} people={people} onSubmit={reply} />
+      )}
     </div>
   );
 }

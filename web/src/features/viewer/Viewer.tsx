@@ -25,6 +25,8 @@ import { DrawTools } from "./DrawTools";
 import { MARKS_MAX, nextTool, type Mark, type MarkColor, type MarkKind } from "./drawing";
 import type { FitMode, Shape } from "./geometry";
 import { ThreadPanel, type Me } from "./ThreadPanel";
+import { ReviewBar } from "./ReviewBar";
+import { useAddDraft, useDraftReview } from "./reviews";
 import {
   useAssetDetail, useCreateThread, useDeleteAsset, usePeople, useRenameAsset, useSetReview, useThreadVersion,
   useVersionThreads,
@@ -135,6 +137,9 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const people = usePeople(boardId, !!can?.comment).data ?? [];
   const review = useSetReview(id);
   const creation = useCreateThread(id, version?.id ?? "");
+  // A review being gathered: new comments go into it until it is submitted.
+  const draftReview = useDraftReview(boardId, !!can?.comment).data ?? null;
+  const drafting = useAddDraft(boardId ?? "", draftReview?.id);
   const removal = useDeleteAsset(id);
   const recapture = useRecapture({ id, board_id: boardId ?? "" });
   // The first load failing replaces the page, and so does the picture
@@ -266,6 +271,12 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
 
   const createThread = async (body: string, key: string) => {
     if (!draft) return;
+    if (draftReview) {
+      await drafting.mutateAsync({ version_id: version.id, ...draft, page: shownPage, body, drawing: marks.length ? marks : undefined });
+      setDraft(null);
+      drawingPosted();
+      return;
+    }
     const t = await creation.mutateAsync({ shape: draft, body, key, page: shownPage, drawing: marks.length ? marks : undefined });
     setDraft(null);
     drawingPosted();
@@ -493,7 +504,13 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
           canDeleteAny={canDeleteAny}
           onShowResolved={setShowResolved} onSelect={select} onCreate={createThread}
           onCancelDraft={() => setDraft(null)}
-          onOpenPrevious={(t) => { chooseVersion(t.version_id); select(t.id); }} />
+          onOpenPrevious={(t) => { chooseVersion(t.version_id); select(t.id); }}
+          drafting={!!draftReview}
+          onDraftReply={draftReview ? async (thread, body, drawing) => { await drafting.mutateAsync({ thread_id: thread, body, drawing }); } : undefined}
+          reviewBar={boardId && canComment ? (
+            <ReviewBar boardId={boardId} review={draftReview} assetId={id} versionId={version.id} title={asset.title}
+              canDecide={!!can?.decide} />
+          ) : undefined} />
       </div>
       {renaming && (
         <RenameAsset asset={asset} onClose={() => setRenaming(false)} onDone={() => setRenaming(false)} />
