@@ -545,6 +545,53 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await guestContext.close();
 });
 
+test("a batch review: drafts only the reviewer sees, submitted at once with a decision", async ({ page, base, browser }) => {
+  await signIn(page, base, "ada@example.com", "a-brand-new-passphrase");
+  await page.goto(base + story.board);
+  await page.getByRole("link", { name: "pricing" }).click();
+  await page.locator(".canvas img.picture").waitFor();
+  const pinsBefore = await page.locator(".canvas .pin").count();
+  await page.getByRole("button", { name: "Start a review" }).click();
+  await page.getByText(/0 drafts, seen only by you/).waitFor();
+  const box = await page.locator(".canvas").boundingBox();
+  await page.mouse.click(box.x + box.width * 0.48, box.y + box.height * 0.2);
+  await page.getByRole("combobox", { name: "New comment" }).fill("Prices should lead the page");
+  await page.getByRole("button", { name: "Add to review" }).click();
+  await page.getByText(/1 draft, seen only by you/).waitFor();
+  await page.mouse.click(box.x + box.width * 0.52, box.y + box.height * 0.8);
+  await page.getByRole("combobox", { name: "New comment" }).fill("The footer is too busy");
+  await page.getByRole("button", { name: "Add to review" }).click();
+  await page.getByText(/2 drafts, seen only by you/).waitFor();
+  await axeCheck(page, "review drafts");
+  await shot(page, "17e-review-drafts");
+  // Nothing is published yet, not even to another tab of Ada's; a reload keeps the drafts.
+  if ((await page.locator(".canvas .pin").count()) !== pinsBefore) throw new Error("a draft was published");
+  const other = await browser.newContext();
+  const look = await other.newPage();
+  await signIn(look, base, "ada@example.com", "a-brand-new-passphrase");
+  const threads = async () => {
+    const asset = new URL(page.url()).pathname.split("/").pop();
+    const res = await look.request.get(`${base}/api/v1/assets/${asset}`);
+    const detail = await res.json();
+    const v = detail.current_version.id;
+    return (await (await look.request.get(`${base}/api/v1/versions/${v}/threads`)).json()).items.length;
+  };
+  const published = await threads();
+  await page.reload();
+  await page.getByText(/2 drafts, seen only by you/).waitFor();
+
+  await page.getByRole("button", { name: "Submit review…" }).click();
+  await page.getByLabel("Summary (optional)").fill("Close; two things before launch");
+  await page.getByLabel("Request changes").check();
+  await page.getByRole("button", { name: "Submit review", exact: true }).click();
+  await page.getByRole("button", { name: "Start a review" }).waitFor();
+  await page.locator(".review-bar .badge.changes_requested").waitFor();
+  await page.waitForFunction((n) => document.querySelectorAll(".canvas .pin").length === n, pinsBefore + 2);
+  if ((await threads()) !== published + 2) throw new Error("the review's threads were not published");
+  await shot(page, "17f-review-submitted");
+  await other.close();
+});
+
 test("twenty pictures at once: every thumbnail arrives over the stream, with no polling", async ({ page, base }) => {
   await signIn(page, base, "ada@example.com", "a-brand-new-passphrase");
   await page.getByLabel("New board").fill("Twenty at once");
