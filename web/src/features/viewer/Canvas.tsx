@@ -23,6 +23,8 @@ interface Props {
   threads: Thread[];
   selected: string | null;
   draft: Shape | null;
+  /** Drafts of the reviewer's review, shown only to them until it is submitted. */
+  pending?: { id: string; shape: { x: number; y: number; w?: number | null; h?: number | null } }[];
   commenting: boolean;
   /** Enter on the focused picture pins a comment at the middle of the view. */
   canPin?: boolean;
@@ -65,7 +67,7 @@ type Gesture =
 
 export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
   {
-    version, threads, selected, draft, commenting, canPin, backdrop, tool, marks = [], onMark, onSelect, onDraft, onWrite,
+    version, threads, selected, draft, pending = [], commenting, canPin, backdrop, tool, marks = [], onMark, onSelect, onDraft, onWrite,
     onScale, onMode, onImageError, remembered, onView,
   }, ref,
 ) {
@@ -322,6 +324,7 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(
           <Marks marks={gesture?.kind === "draw" && tool ? [...marks, ...maybe(drawn(tool, gesture.points))] : marks}
             width={picture.width} height={picture.height}
             style={{ left: view.tx, top: view.ty, width: picture.width * view.scale, height: picture.height * view.scale }} />
+          {pending.map((p) => <Marker key={p.id} view={view} picture={picture} shape={p.shape} label="✎" className="pending" />)}
           {draft && <Marker view={view} picture={picture} shape={draft} label="+" className="draft" />}
           {gesture?.kind === "mark" && (() => {
             const s = shapeFromDrag(view, picture, gesture.from, gesture.to);

@@ -491,6 +491,8 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
           </p>
         ) : (
           <Canvas key={deck ? viewKey : undefined} ref={canvas} version={shown} onImageError={imageFailed} threads={visible} selected={selected} draft={draft}
+            pending={(draftReview?.items ?? []).flatMap((i) =>
+              i.shape && i.version_id === version.id && i.page === shownPage ? [{ id: i.id, shape: i.shape }] : [])}
             remembered={deck ? views.current.get(viewKey) : undefined} onView={deck ? rememberView : undefined}
             commenting={canComment && commenting} canPin={canComment} backdrop={transparent ? backdrop : undefined}
             tool={canComment && tool ? { kind: tool, color } : null} marks={[...selectedMarks, ...marks]} onMark={addMark}
