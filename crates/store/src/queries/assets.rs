@@ -17,7 +17,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction,
     EntityTrait, FromQueryResult, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, QueryTrait, Set, Statement,
 };
 use uuid::Uuid;
 
@@ -490,39 +490,8 @@ impl Store {
         status: ReviewStatus,
     ) -> Result<()> {
         let tx = self.begin_write().await?;
-        let at = self.now();
-        tx.execute(self.stmt(
-            "UPDATE versions SET review_status = ?, reviewed_by = ?, reviewed_at = ?, \
-             reviewed_by_guest = ?, reviewer_name = ?, reviewer_role = ? WHERE id = ?",
-            vec![
-                status.into(),
-                sea_orm::Value::from(actor.user_id()),
-                at.into(),
-                sea_orm::Value::from(actor.guest_id()),
-                actor.name().into(),
-                role.into(),
-                version.id.into(),
-            ],
-        ))
-        .await?;
-        decision::ActiveModel {
-            id: Set(new_id()),
-            version_id: Set(version.id),
-            board_id: Set(board_id),
-            status: Set(status),
-            user_id: Set(actor.user_id()),
-            guest_id: Set(actor.guest_id()),
-            name: Set(actor.name().to_owned()),
-            role: Set(role.to_owned()),
-            created_at: Set(at),
-        }
-        .insert(&*tx)
-        .await?;
-        tx.execute(self.stmt(
-            "UPDATE assets SET review_status = ?, updated_at = ? WHERE id = ? AND current_version_id = ?",
-            vec![status.into(), at.into(), version.asset_id.into(), version.id.into()],
-        ))
-        .await?;
+        let writes = self.decision_writes(actor, role, board_id, version, status, self.now());
+        self.execute_all(&tx, writes).await?;
         let news = ReviewNews {
             version: VersionNews {
                 asset_id: version.asset_id,
@@ -536,6 +505,50 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// What a decision writes: the version's status and who set it, a row
+    /// of its history, and the asset's status when it is the current version.
+    pub(crate) fn decision_writes(
+        &self,
+        actor: &Actor,
+        role: &str,
+        board_id: Uuid,
+        version: &version::Model,
+        status: ReviewStatus,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Vec<Statement> {
+        let row = decision::ActiveModel {
+            id: Set(new_id()),
+            version_id: Set(version.id),
+            board_id: Set(board_id),
+            status: Set(status),
+            user_id: Set(actor.user_id()),
+            guest_id: Set(actor.guest_id()),
+            name: Set(actor.name().to_owned()),
+            role: Set(role.to_owned()),
+            created_at: Set(at),
+        };
+        vec![
+            self.stmt(
+                "UPDATE versions SET review_status = ?, reviewed_by = ?, reviewed_at = ?, \
+                 reviewed_by_guest = ?, reviewer_name = ?, reviewer_role = ? WHERE id = ?",
+                vec![
+                    status.into(),
+                    sea_orm::Value::from(actor.user_id()),
+                    at.into(),
+                    sea_orm::Value::from(actor.guest_id()),
+                    actor.name().into(),
+                    role.into(),
+                    version.id.into(),
+                ],
+            ),
+            decision::Entity::insert(row).build(self.backend()),
+            self.stmt(
+                "UPDATE assets SET review_status = ?, updated_at = ? WHERE id = ? AND current_version_id = ?",
+                vec![status.into(), at.into(), version.asset_id.into(), version.id.into()],
+            ),
+        ]
     }
 
     /// A version's decisions, newest first (at most `limit`).

@@ -71,6 +71,44 @@ pub(crate) async fn asset_title(tx: &DatabaseTransaction, asset_id: Uuid) -> Res
         .unwrap_or_default())
 }
 
+/// Where a thread sits on its version.
+pub(crate) struct Place {
+    pub x: f64,
+    pub y: f64,
+    pub w: Option<f64>,
+    pub h: Option<f64>,
+    pub page: i32,
+}
+
+/// A new open thread by `actor`, as it will be written.
+pub(crate) fn new_thread(
+    actor: &Actor,
+    asset_id: Uuid,
+    version_id: Uuid,
+    number: i32,
+    place: Place,
+    at: chrono::DateTime<chrono::Utc>,
+) -> thread::Model {
+    thread::Model {
+        id: new_id(),
+        asset_id,
+        version_id,
+        number,
+        x: place.x,
+        y: place.y,
+        w: place.w,
+        h: place.h,
+        state: ThreadState::Open,
+        page: place.page,
+        resolved_by: None,
+        resolved_at: None,
+        created_by: actor.user_id(),
+        created_by_guest: actor.guest_id(),
+        created_at: at,
+        updated_at: at,
+    }
+}
+
 /// A new comment by `actor` in a thread, as it will be written.
 pub(crate) fn new_comment(
     actor: &Actor,
@@ -194,24 +232,14 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let at = self.now();
-        let t = thread::Model {
-            id: new_id(),
-            asset_id: new.asset_id,
-            version_id: new.version_id,
-            number,
+        let place = Place {
             x: new.x,
             y: new.y,
             w: new.w,
             h: new.h,
-            state: ThreadState::Open,
             page: new.page,
-            resolved_by: None,
-            resolved_at: None,
-            created_by: actor.user_id(),
-            created_by_guest: actor.guest_id(),
-            created_at: at,
-            updated_at: at,
         };
+        let t = new_thread(actor, new.asset_id, new.version_id, number, place, at);
         let c = new_comment(actor, t.id, new.body, new.mentions, new.drawing, at);
         let backend = self.backend();
         let mut writes = vec![

@@ -4,16 +4,16 @@
 //! and writes one event (so one notification per person) in one
 //! transaction.
 
-use super::discussion::{drawing_json, mentions_json, new_comment};
+use super::discussion::{drawing_json, mentions_json, new_comment, new_thread, Place};
 use super::events::Actor;
-use crate::entities::{asset, decision, review, review_item, thread, version};
+use crate::entities::{asset, review, review_item, thread, version};
 use crate::{new_id, Result, Store, StoreError};
 use critboard_domain::discussion::{excerpt, Mark, EXCERPT_MAX};
 use critboard_domain::events::{ReviewNews, ReviewSubmitted, VersionNews};
-use critboard_domain::{BoardEvent, ReviewStatus, ThreadState};
+use critboard_domain::{BoardEvent, ReviewStatus};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set, Statement, Value,
+    QueryOrder, QuerySelect, QueryTrait, Statement, Value,
 };
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -368,24 +368,14 @@ impl Store {
                 .unwrap_or_default();
             let thread_id = if let Some(v) = i.version_id.and_then(|id| versions.get(&id)) {
                 let number = next_number.entry(v.asset_id).or_default();
-                let t = thread::Model {
-                    id: new_id(),
-                    asset_id: v.asset_id,
-                    version_id: v.id,
-                    number: *number,
+                let place = Place {
                     x: i.x.unwrap_or_default(),
                     y: i.y.unwrap_or_default(),
                     w: i.w,
                     h: i.h,
-                    state: ThreadState::Open,
                     page: i.page,
-                    resolved_by: None,
-                    resolved_at: None,
-                    created_by: actor.user_id(),
-                    created_by_guest: actor.guest_id(),
-                    created_at: at,
-                    updated_at: at,
                 };
+                let t = new_thread(actor, v.asset_id, v.id, *number, place, at);
                 *number += 1;
                 opened += 1;
                 touched.push(v.asset_id);
@@ -412,35 +402,7 @@ impl Store {
         let mut decided = Vec::new();
         for d in decisions {
             let v = &d.version;
-            writes.push(self.stmt(
-                "UPDATE versions SET review_status = ?, reviewed_by = ?, reviewed_at = ?, \
-                 reviewed_by_guest = ?, reviewer_name = ?, reviewer_role = ? WHERE id = ?",
-                vec![
-                    d.status.into(),
-                    Value::from(actor.user_id()),
-                    at.into(),
-                    Value::from(actor.guest_id()),
-                    actor.name().into(),
-                    role.into(),
-                    v.id.into(),
-                ],
-            ));
-            let row = decision::ActiveModel {
-                id: Set(new_id()),
-                version_id: Set(v.id),
-                board_id: Set(r.board_id),
-                status: Set(d.status),
-                user_id: Set(actor.user_id()),
-                guest_id: Set(actor.guest_id()),
-                name: Set(actor.name().to_owned()),
-                role: Set(role.to_owned()),
-                created_at: Set(at),
-            };
-            writes.push(decision::Entity::insert(row).build(backend));
-            writes.push(self.stmt(
-                "UPDATE assets SET review_status = ?, updated_at = ? WHERE id = ? AND current_version_id = ?",
-                vec![d.status.into(), at.into(), v.asset_id.into(), v.id.into()],
-            ));
+            writes.extend(self.decision_writes(actor, role, r.board_id, v, d.status, at));
             touched.push(v.asset_id);
             decided.push((v, d.status));
         }
