@@ -2,6 +2,7 @@
 //! seam (local folder or S3-compatible), signed URLs, probing of uploaded
 //! bytes (real type, structure, dimensions) and thumbnails.
 
+pub mod diff;
 pub mod probe;
 pub mod signing;
 pub mod storage;
