@@ -56,6 +56,25 @@ describe("thread panel", () => {
     await waitFor(() => expect(states).toEqual([{ state: "resolved" }]));
   });
 
+  it("resolves a thread still open on the previous version in one click", async () => {
+    const states: unknown[] = [];
+    server.use(
+      http.patch("*/api/v1/threads/t9", async ({ request }) => {
+        states.push(await request.json());
+        return HttpResponse.json(thread("t9", 4, [comment("c9", "Old ask")], { state: "resolved" }));
+      }),
+      http.get("*/api/v1/assets/a1", () => HttpResponse.json({})),
+    );
+    const carried = thread("t9", 4, [comment("c9", "Old ask", { id: "u2", display_name: "Bea" })], { created_by: "u2" });
+    renderWithApp(panel([], { previousOpen: [carried], canModerate: true }));
+    fireEvent.click(screen.getByRole("button", { name: "Resolve #4" }));
+    await waitFor(() => expect(states).toEqual([{ state: "resolved" }]));
+    cleanup();
+    // A commenter may not resolve someone else's thread.
+    renderWithApp(panel([], { previousOpen: [carried] }));
+    expect(screen.queryByRole("button", { name: "Resolve #4" })).toBeNull();
+  });
+
   it("lets a commenter resolve only their own threads", () => {
     const others = thread("t1", 1, [comment("c1", "Hers", { id: "u2", display_name: "Bea" })], { created_by: "u2" });
     renderWithApp(panel([others]));

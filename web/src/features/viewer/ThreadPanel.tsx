@@ -122,6 +122,7 @@ export function ThreadPanel(props: Props) {
                 <button type="button" className="link" onClick={() => props.onOpenPrevious(t)}>
                   #{t.number} <span className="comment-text">{t.comments[0]?.body ?? ""}</span>
                 </button>
+                <ResolveCarried {...props} thread={t} />
               </li>
             ))}
           </ul>
@@ -129,6 +130,17 @@ export function ThreadPanel(props: Props) {
       )}
       {props.me.guestId && !props.me.userId && canComment && <GuestEmail boardId={props.boardId} />}
     </aside>
+  );
+}
+
+/** One click resolves a thread the new version took care of (for whoever may resolve it). */
+function ResolveCarried({ assetId, thread, me, canComment, canModerate }: Props & { thread: Thread }) {
+  const resolution = useSetThreadState(assetId, thread.id);
+  const author = thread.created_by ? { author: { id: thread.created_by } } : { guest_id: thread.created_by_guest };
+  if (!(canModerate || (canComment && isMine(me, author)))) return null;
+  return (
+    <button type="button" className="link" disabled={resolution.isPending} aria-label={`Resolve #${thread.number}`}
+      onClick={() => resolution.mutate("resolved")}>Resolve</button>
   );
 }
 
