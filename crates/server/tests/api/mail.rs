@@ -1455,7 +1455,67 @@ async fn an_smtp_outage_on_two_nodes_delays_mail_but_loses_and_doubles_none(back
     );
 }
 
+/// A review submitted as a batch is one line of one digest, not a line
+/// per comment (issue 19: "every teammate received 35 emails").
+async fn a_submitted_review_is_one_line_of_one_digest(backend: Backend) {
+    let Some(sink) = SmtpSink::start(free_port()) else {
+        return;
+    };
+    let url = sink.url();
+    let Some(app) = spawn_app_with(backend, move |c| c.smtp_url = Some(url)).await else {
+        return;
+    };
+    let ada = app.user("Ada").await;
+    let bob = app.user("Bob").await;
+    for u in [&ada, &bob] {
+        verify(&app, u).await;
+    }
+    let (b, v) = picture(&app, &ada, &[(&bob, "commenter")]).await;
+    let r = ada
+        .post(&format!("/api/v1/boards/{b}/reviews"), json!({}))
+        .await
+        .expect(201)
+        .body;
+    let items = format!("/api/v1/reviews/{}/items", r["id"].as_str().unwrap());
+    for (i, words) in ["Logo", "Headline", "Footer"].iter().enumerate() {
+        let at = 0.2 + 0.2 * i as f64;
+        ada.post(
+            &items,
+            json!({"version_id": v, "x": at, "y": at, "body": words}),
+        )
+        .await
+        .expect(201);
+    }
+    ada.post(
+        &format!("/api/v1/reviews/{}/submit", r["id"].as_str().unwrap()),
+        json!({"summary": "Three small things"}),
+    )
+    .await
+    .expect(200);
+    let before = sink.wait_for(2).await.len();
+    let queued = digest::run(&app.state, EmailFrequency::Hourly)
+        .await
+        .unwrap();
+    assert_eq!(queued, 1, "one digest, to Bob");
+    let mails = sink.wait_for(before + 1).await;
+    let digest = mails
+        .iter()
+        .find(|m| m.header("List-Unsubscribe").is_some())
+        .expect("the digest");
+    assert!(digest.to().contains(&bob.email));
+    let text = &digest.raw;
+    assert_eq!(
+        text.matches("Ada submitted a review: 3 new threads")
+            .count(),
+        2,
+        "once in the text part and once in the HTML part: {text}"
+    );
+    assert!(text.contains("Three small things"));
+    assert!(!text.contains("pinned #"), "no line per comment: {text}");
+}
+
 crate::backend_tests_with_config!(
+    a_submitted_review_is_one_line_of_one_digest,
     an_smtp_outage_on_two_nodes_delays_mail_but_loses_and_doubles_none,
     guests_who_leave_an_address_hear_of_replies,
     board_invitations_bring_clients_who_see_only_their_boards,
