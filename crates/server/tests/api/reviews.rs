@@ -195,6 +195,9 @@ async fn a_review_stays_private_until_submitted_then_is_told_once(app: TestApp) 
         .expect(200);
     assert_eq!(version.body["items"][0]["status"], "changes_requested");
     assert_eq!(version.body["items"][0]["name"], "Ada");
+    let status = olga.get(&format!("/api/v1/versions/{v}")).await.expect(200);
+    assert_eq!(status.body["review_status"], "changes_requested");
+    assert_eq!(status.body["reviewer"]["name"], "Ada");
 
     // One notification each for the whole review; Bob's is a mention.
     let after = [unread(&olga).await, unread(&bob).await, unread(&cy).await];
