@@ -308,6 +308,10 @@ impl From<StoreError> for ApiError {
             StoreError::NotADraft => {
                 ApiError::Conflict("this review is submitted; start a new one".into())
             }
+            StoreError::EmptyReview => ApiError::invalid(
+                "decisions",
+                "this review has nothing to publish: add a comment, a decision or a summary",
+            ),
             StoreError::LastOwner => ApiError::Conflict(
                 "the last owner cannot leave or be demoted; make someone else owner first".into(),
             ),

@@ -52,6 +52,9 @@ pub enum StoreError {
     /// The review was submitted (or discarded) meanwhile.
     #[error("the review is no longer a draft")]
     NotADraft,
+    /// A review with no item, decision or summary: nothing to publish.
+    #[error("the review has nothing to publish")]
+    EmptyReview,
     #[error("database error: {0}")]
     Db(DbErr),
 }

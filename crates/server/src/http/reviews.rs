@@ -325,19 +325,15 @@ async fn add_item(
     ApiJson(body): ApiJson<ReviewItemIn>,
 ) -> Result<Response> {
     let (r, board) = review_as(&state, &me, id, BoardAction::Comment).await?;
-    if r.submitted_at.is_some() {
-        return Err(ApiError::Conflict(
-            "this review is submitted; start a new one".into(),
-        ));
-    }
     let target = match (body.version_id, body.thread_id) {
         (Some(version_id), None) => {
-            let (version, on) = version_board(&state, &me, version_id, BoardAction::Comment)
-                .await
-                .ok()
-                .filter(|(_, b)| b.id == board.id)
-                .ok_or_else(|| ApiError::invalid("version_id", "no such version on this board"))?;
-            let _ = on;
+            let version = on_board(
+                version_board(&state, &me, version_id, BoardAction::Comment).await,
+                board.id,
+                |(_, b)| b.id,
+                ("version_id", "no such version on this board"),
+            )?
+            .0;
             let (Some(x), Some(y)) = (body.x, body.y) else {
                 return Err(ApiError::invalid("x", "a new thread needs x and y"));
             };
@@ -358,11 +354,12 @@ async fn add_item(
             }
         }
         (None, Some(thread_id)) => {
-            thread_board(&state, &me, thread_id, BoardAction::Comment)
-                .await
-                .ok()
-                .filter(|(_, b, _)| b.id == board.id)
-                .ok_or_else(|| ApiError::invalid("thread_id", "no such thread on this board"))?;
+            on_board(
+                thread_board(&state, &me, thread_id, BoardAction::Comment).await,
+                board.id,
+                |(_, b, _)| b.id,
+                ("thread_id", "no such thread on this board"),
+            )?;
             DraftTarget::Reply { thread_id }
         }
         _ => {
@@ -388,6 +385,21 @@ async fn add_item(
         )
         .await?;
     Ok(created(one_item(&state, item).await?))
+}
+
+/// Something a draft names, if it is on the review's board: what the caller
+/// cannot see there is a mistake in the request (422); an outage stays one.
+fn on_board<T>(
+    found: Result<T>,
+    board_id: Uuid,
+    board_of: impl Fn(&T) -> Uuid,
+    (field, missing): (&str, &str),
+) -> Result<T> {
+    match found {
+        Ok(t) if board_of(&t) == board_id => Ok(t),
+        Ok(_) | Err(ApiError::NotFound) => Err(ApiError::invalid(field, missing)),
+        Err(e) => Err(e),
+    }
 }
 
 async fn one_item(state: &AppState, item: review_item::Model) -> Result<ReviewItemOut> {
@@ -501,47 +513,32 @@ async fn submit_review(
     ApiJson(body): ApiJson<ReviewSubmitIn>,
 ) -> Result<Json<ReviewOut>> {
     let (r, board) = review_as(&state, &me, id, BoardAction::Comment).await?;
-    if r.submitted_at.is_some() {
-        return Err(ApiError::Conflict(
-            "this review is submitted; start a new one".into(),
-        ));
-    }
     let summary = match body.summary.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(s) => Some(comment_text(s).map_err(|m| ApiError::invalid("summary", m))?),
     };
+    let mut wanted: Vec<Uuid> = body.decisions.iter().map(|d| d.version_id).collect();
+    wanted.sort();
+    wanted.dedup();
+    if wanted.len() != body.decisions.len() {
+        return Err(ApiError::invalid("decisions", "one decision per version"));
+    }
+    let mut versions = state.store.versions_on_board(board.id, &wanted).await?;
     let mut decisions: Vec<ReviewDecision> = Vec::new();
-    let mut role = None;
     for d in &body.decisions {
-        if decisions.iter().any(|x| x.version.id == d.version_id) {
-            return Err(ApiError::invalid("decisions", "one decision per version"));
-        }
-        let Ok((version, on)) = version_board(&state, &me, d.version_id, BoardAction::View).await
-        else {
-            return Err(ApiError::invalid(
-                "decisions",
-                "no such version on this board",
-            ));
-        };
-        if on.id != board.id {
-            return Err(ApiError::invalid(
-                "decisions",
-                "no such version on this board",
-            ));
-        }
-        role = Some(access::allowed_to(&me, &board, board.deciders.action())?);
+        let version = versions
+            .remove(&d.version_id)
+            .ok_or_else(|| ApiError::invalid("decisions", "no such version on this board"))?;
         decisions.push(ReviewDecision {
             version,
             status: d.status,
         });
     }
-    if decisions.is_empty() && summary.is_none() && state.store.review_items(r.id).await?.is_empty()
-    {
-        return Err(ApiError::invalid(
-            "decisions",
-            "this review has nothing to publish: add a comment, a decision or a summary",
-        ));
-    }
+    let role = if decisions.is_empty() {
+        None
+    } else {
+        Some(access::allowed_to(&me, &board, board.deciders.action())?)
+    };
     me.throttle(&state, board.id, ip)?;
     let actor = me.actor(board.id)?;
     let label = role.map_or("", |role| decider_label(&actor, &board, role));

@@ -117,6 +117,26 @@ async fn a_review_stays_private_until_submitted_then_is_told_once(app: TestApp) 
     )
     .await
     .expect(422);
+    // A picture on another board (Ada's own) is not this review's.
+    let (_, elsewhere) = picture(&app, &ada, &[]).await;
+    let wrong = ada
+        .post(
+            &items,
+            json!({"version_id": elsewhere, "x": 0.5, "y": 0.5, "body": "Here?"}),
+        )
+        .await
+        .expect(422)
+        .body;
+    assert_eq!(wrong["errors"][0]["field"], "version_id", "{wrong}");
+    let wrong = ada
+        .post(
+            &format!("/api/v1/reviews/{r}/submit"),
+            json!({"decisions": [{"version_id": elsewhere, "status": "approved"}]}),
+        )
+        .await
+        .expect(422)
+        .body;
+    assert_eq!(wrong["errors"][0]["field"], "decisions", "{wrong}");
 
     // Nobody else sees any of it.
     let bobs_threads = threads(&bob, &v).await;
@@ -253,12 +273,18 @@ async fn discarding_a_review_leaves_nothing(app: TestApp) {
     )
     .await
     .expect(201);
-    bob.post(
-        &items,
-        json!({"thread_id": first.body["id"], "body": "Reply"}),
-    )
-    .await
-    .expect(201);
+    // What people type comes back as typed: line breaks, a word longer
+    // than any line, emoji and right-to-left text.
+    let typed = format!("First line\n\nsecond 👍🏽 — שלום עולם\n{}", "x".repeat(300));
+    let reply = bob
+        .post(
+            &items,
+            json!({"thread_id": first.body["id"], "body": format!("  {typed}\n ")}),
+        )
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(reply["body"], typed.as_str());
     // Someone else cannot discard it; its author can.
     ada.delete(&format!("/api/v1/reviews/{}", id(&r)))
         .await

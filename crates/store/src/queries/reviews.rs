@@ -11,6 +11,7 @@ use crate::{new_id, Result, Store, StoreError};
 use critboard_domain::discussion::{excerpt, Mark, EXCERPT_MAX};
 use critboard_domain::events::{ReviewNews, ReviewSubmitted, VersionNews};
 use critboard_domain::{BoardEvent, ReviewStatus};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait, Statement, Value,
@@ -172,6 +173,30 @@ impl Store {
         Ok(rows.into_iter().map(|r| (r.id, r.asset_id)).collect())
     }
 
+    /// Those of `ids` that are versions on `board_id`, in one query.
+    pub async fn versions_on_board(
+        &self,
+        board_id: Uuid,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, version::Model>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let on_board = Query::select()
+            .column(asset::Column::Id)
+            .from(asset::Entity)
+            .and_where(asset::Column::BoardId.eq(board_id))
+            .to_owned();
+        Ok(version::Entity::find()
+            .filter(version::Column::Id.is_in(ids.iter().copied()))
+            .filter(version::Column::AssetId.in_subquery(on_board))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|v| (v.id, v))
+            .collect())
+    }
+
     pub async fn review_item(&self, id: Uuid) -> Result<Option<review_item::Model>> {
         Ok(review_item::Entity::find_by_id(id).one(self.conn()).await?)
     }
@@ -312,6 +337,9 @@ impl Store {
             .order_by_asc(review_item::Column::Id)
             .all(&*tx)
             .await?;
+        if items.is_empty() && decisions.is_empty() && summary.is_none() {
+            return Err(StoreError::EmptyReview);
+        }
         let version_ids: Vec<Uuid> = items.iter().filter_map(|i| i.version_id).collect();
         let versions: HashMap<Uuid, version::Model> = version::Entity::find()
             .filter(version::Column::Id.is_in(version_ids))
