@@ -32,23 +32,17 @@ fn main() {
         }
     }
     let (a, b) = (
-        Rgba {
-            width: w,
-            height: h,
-            pixels: &old,
-        },
-        Rgba {
-            width: w,
-            height: nh,
-            pixels: &new,
-        },
+        Rgba::new(w, h, &old).expect("whole picture"),
+        Rgba::new(w, nh, &new).expect("whole picture"),
     );
     let started = Instant::now();
     let d = compare(&a, &b, Options::default());
     let compared = started.elapsed();
-    let mut out = Vec::new();
+    let mut painted_bytes = 0usize;
     let started = Instant::now();
-    paint(&a, &b, &d, Options::default(), &mut out);
+    paint(&a, &b, &d, Options::default(), |row| {
+        painted_bytes += row.len()
+    });
     let painted = started.elapsed();
     let rss = std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -66,6 +60,7 @@ fn main() {
         d.changed_percent,
         d.removed.len()
     );
+    assert_eq!(painted_bytes, (w * nh * 3) as usize);
     for r in &d.regions {
         println!("  {:?} at {},{} {}x{}", r.kind, r.x, r.y, r.w, r.h);
     }

@@ -14,17 +14,71 @@ use similar::{Algorithm, DiffTag};
 use std::hash::{Hash, Hasher};
 use std::time::{Duration, Instant};
 
-/// A picture as 8-bit RGBA rows, top to bottom.
+/// A picture as 8-bit RGB or RGBA rows, top to bottom, checked to hold
+/// every row (a decoded file is never trusted to).
 pub struct Rgba<'a> {
-    pub width: u32,
-    pub height: u32,
-    pub pixels: &'a [u8],
+    width: u32,
+    height: u32,
+    /// Bytes per pixel: 3 (RGB, opaque) or 4 (RGBA).
+    channels: usize,
+    pixels: &'a [u8],
 }
 
-impl Rgba<'_> {
+#[derive(Debug, thiserror::Error)]
+#[error("{0} bytes do not hold a {1}x{2} picture of {3} channels")]
+pub struct SizeError(usize, u32, u32, usize);
+
+impl<'a> Rgba<'a> {
+    /// RGBA pixels.
+    pub fn new(width: u32, height: u32, pixels: &'a [u8]) -> Result<Self, SizeError> {
+        Self::with_channels(width, height, 4, pixels)
+    }
+
+    /// RGB pixels (opaque), as JPEGs decode: a third less memory than RGBA.
+    pub fn rgb(width: u32, height: u32, pixels: &'a [u8]) -> Result<Self, SizeError> {
+        Self::with_channels(width, height, 3, pixels)
+    }
+
+    fn with_channels(
+        width: u32,
+        height: u32,
+        channels: usize,
+        pixels: &'a [u8],
+    ) -> Result<Self, SizeError> {
+        let want = (width as usize)
+            .checked_mul(height as usize)
+            .and_then(|n| n.checked_mul(channels));
+        if want != Some(pixels.len()) {
+            return Err(SizeError(pixels.len(), width, height, channels));
+        }
+        Ok(Rgba {
+            width,
+            height,
+            channels,
+            pixels,
+        })
+    }
+
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
     fn row(&self, y: u32) -> &[u8] {
-        let w = self.width as usize * 4;
+        let w = self.width as usize * self.channels;
         &self.pixels[y as usize * w..(y as usize + 1) * w]
+    }
+
+    /// Pixel `x` of a row as RGBA.
+    fn at(&self, row: &[u8], x: u32) -> [u8; 4] {
+        let i = x as usize * self.channels;
+        match self.channels {
+            4 => [row[i], row[i + 1], row[i + 2], row[i + 3]],
+            _ => [row[i], row[i + 1], row[i + 2], 255],
+        }
     }
 }
 
@@ -106,15 +160,16 @@ pub fn compare(old: &Rgba<'_>, new: &Rgba<'_>, opts: Options) -> Difference {
     let mut inserted_rows: u64 = 0;
     let mut removed = Vec::new();
     let limit = MAX_DELTA * opts.threshold * opts.threshold;
-    let same_width = old.width == new.width;
+    // Rows hash alike only in the same layout.
+    let same_width = old.width == new.width && old.channels == new.channels;
 
     let compare_rows = |oy: u32, ny: u32, counts: &mut [u32]| {
         let (a, b) = (old.row(oy), new.row(ny));
         let base = (ny / cell) as usize * cols;
         for x in 0..new.width {
             let changed = if x < old.width {
-                let i = x as usize * 4;
-                a[i..i + 4] != b[i..i + 4] && delta(&a[i..i + 4], &b[i..i + 4]) > limit
+                let (p, q) = (old.at(a, x), new.at(b, x));
+                p != q && delta(&p, &q) > limit
             } else {
                 true
             };
@@ -211,12 +266,19 @@ pub fn compare(old: &Rgba<'_>, new: &Rgba<'_>, opts: Options) -> Difference {
 /// The difference picture: the new version faded to a third of its
 /// contrast, with the pixels that changed (inside changed regions) and the
 /// inserted rows in full colour under a red tint, so the eye finds them.
-/// Row by row into `out` (RGBA, the new version's size).
-pub fn paint(old: &Rgba<'_>, new: &Rgba<'_>, d: &Difference, opts: Options, out: &mut Vec<u8>) {
+/// Handed to `row` one RGB row at a time (the new version's size), so it
+/// can be encoded as it is made instead of held whole.
+pub fn paint(
+    old: &Rgba<'_>,
+    new: &Rgba<'_>,
+    d: &Difference,
+    opts: Options,
+    mut row: impl FnMut(&[u8]),
+) {
     let limit = MAX_DELTA * opts.threshold * opts.threshold;
-    out.clear();
-    out.reserve(new.pixels.len());
+    let mut out = Vec::with_capacity(new.width as usize * 3);
     for y in 0..new.height {
+        out.clear();
         let regions: Vec<&Region> = d
             .regions
             .iter()
@@ -227,22 +289,22 @@ pub fn paint(old: &Rgba<'_>, new: &Rgba<'_>, d: &Difference, opts: Options, out:
         // row when the heights agree (else the tint marks the whole region).
         let a = (old.width == new.width && y < old.height).then(|| old.row(y));
         for x in 0..new.width {
-            let i = x as usize * 4;
-            let px = &b[i..i + 4];
+            let px = new.at(b, x);
             let hit = regions.iter().find(|r| x >= r.x && x < r.x + r.w);
             let strong = match (hit, a) {
                 (Some(r), _) if r.kind == RegionKind::Inserted => true,
-                (Some(_), Some(a)) => delta(&a[i..i + 4], px) > limit,
+                (Some(_), Some(a)) => delta(&old.at(a, x), &px) > limit,
                 (Some(_), None) => true,
                 (None, _) => false,
             };
             if strong {
-                out.extend_from_slice(&[px[0] / 2 + 127, px[1] / 3, px[2] / 3, 255]);
+                out.extend_from_slice(&[px[0] / 2 + 127, px[1] / 3, px[2] / 3]);
             } else {
                 let fade = |v: u8| 170 + v / 3;
-                out.extend_from_slice(&[fade(px[0]), fade(px[1]), fade(px[2]), 255]);
+                out.extend_from_slice(&[fade(px[0]), fade(px[1]), fade(px[2])]);
             }
         }
+        row(&out);
     }
 }
 
@@ -254,8 +316,8 @@ fn row_hash(row: &[u8]) -> u64 {
 
 /// The perceived distance of two RGBA pixels (each blended on white), as
 /// the YIQ difference that pixelmatch and others use.
-fn delta(a: &[u8], b: &[u8]) -> f32 {
-    let blend = |p: &[u8]| {
+fn delta(a: &[u8; 4], b: &[u8; 4]) -> f32 {
+    let blend = |p: &[u8; 4]| {
         let alpha = f32::from(p[3]) / 255.0;
         let c = |v: u8| 255.0 + (f32::from(v) - 255.0) * alpha;
         (c(p[0]), c(p[1]), c(p[2]))
@@ -359,11 +421,7 @@ mod tests {
     }
 
     fn rgba(w: u32, h: u32, px: &[u8]) -> Rgba<'_> {
-        Rgba {
-            width: w,
-            height: h,
-            pixels: px,
-        }
+        Rgba::new(w, h, px).unwrap()
     }
 
     fn paint(px: &mut [u8], w: u32, (x0, y0, x1, y1): (u32, u32, u32, u32), color: [u8; 4]) {
@@ -454,20 +512,57 @@ mod tests {
         paint(&mut b, w, (40, 40, 60, 60), [0, 0, 255, 255]);
         let d = compare(&rgba(w, h, &a), &rgba(w, h, &b), Options::default());
         let mut out = Vec::new();
+        let mut rows = 0;
         super::paint(
             &rgba(w, h, &a),
             &rgba(w, h, &b),
             &d,
             Options::default(),
-            &mut out,
+            |row| {
+                assert_eq!(row.len(), w as usize * 3);
+                rows += 1;
+                out.extend_from_slice(row);
+            },
         );
-        assert_eq!(out.len(), b.len());
-        let at = |x: u32, y: u32| &out[((y * w + x) * 4) as usize..((y * w + x) * 4 + 4) as usize];
+        assert_eq!(rows, h);
+        let at = |x: u32, y: u32| &out[((y * w + x) * 3) as usize..((y * w + x) * 3 + 3) as usize];
         // Changed: red above the other channels; unchanged: faded (light).
         let hit = at(50, 50);
         assert!(hit[0] > hit[1] && hit[0] > hit[2], "{hit:?}");
         let calm = at(5, 5);
-        assert!(calm.iter().take(3).all(|&v| v >= 170), "{calm:?}");
+        assert!(calm.iter().all(|&v| v >= 170), "{calm:?}");
+    }
+
+    #[test]
+    fn rgb_and_rgba_of_one_picture_compare_alike() {
+        let (w, h) = (160, 160);
+        let a = page(w, h, 1);
+        let mut b = a.clone();
+        paint(&mut b, w, (20, 20, 60, 40), [0, 200, 0, 255]);
+        let three = |px: &[u8]| -> Vec<u8> {
+            px.chunks_exact(4)
+                .flat_map(|p| [p[0], p[1], p[2]])
+                .collect()
+        };
+        let (a3, b3) = (three(&a), three(&b));
+        let four = compare(&rgba(w, h, &a), &rgba(w, h, &b), Options::default());
+        let rgb = |px| Rgba::rgb(w, h, px).unwrap();
+        let same = compare(&rgb(&a3), &rgb(&b3), Options::default());
+        assert_eq!(four, same);
+        assert_eq!(four.regions.len(), 1);
+        // Mixed layouts (an opaque JPEG against a PNG) still compare by pixel.
+        let mixed = compare(&rgba(w, h, &a), &rgb(&b3), Options::default());
+        assert_eq!(mixed.regions, four.regions);
+    }
+
+    #[test]
+    fn a_buffer_that_does_not_hold_the_picture_is_refused() {
+        let a = page(10, 10, 1);
+        assert!(Rgba::new(10, 11, &a).is_err());
+        assert!(Rgba::new(10, 9, &a).is_err());
+        assert!(Rgba::rgb(10, 10, &a).is_err());
+        assert!(Rgba::new(u32::MAX, u32::MAX, &a).is_err());
+        assert!(Rgba::new(10, 10, &a).is_ok());
     }
 
     #[test]
