@@ -49,6 +49,10 @@ pub enum BoardEvent {
     /// (every few seconds, not every page).
     #[serde(rename = "render.progress")]
     RenderProgress(RenderStage),
+    /// What changed between two versions (a page of them) is worked out:
+    /// live viewers comparing them can show it.
+    #[serde(rename = "changes.ready")]
+    ChangesReady(ChangesNews),
     #[serde(rename = "review.changed")]
     ReviewChanged(ReviewNews),
     /// A review submitted as a batch: its threads, replies and decisions
@@ -165,6 +169,19 @@ pub struct RenderStage {
     /// Pages rendered so far.
     pub page: i32,
     pub pages: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangesNews {
+    /// The newer version.
+    #[serde(flatten)]
+    pub version: VersionNews,
+    /// The older version it was compared with.
+    pub against: Uuid,
+    pub page: i32,
+    /// Null when the two could not be compared.
+    pub changed_percent: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -290,6 +307,7 @@ impl BoardEvent {
             CaptureRequested(_) => "capture.requested",
             CaptureProgress(_) => "capture.progress",
             RenderProgress(_) => "render.progress",
+            ChangesReady(_) => "changes.ready",
             ReviewChanged(_) => "review.changed",
             ReviewSubmitted(_) => "review.submitted",
             ThreadOpened(_) => "thread.opened",
@@ -319,6 +337,7 @@ impl BoardEvent {
             CaptureRequested(c) => Some(c.version.asset_id),
             CaptureProgress(c) => Some(c.version.asset_id),
             RenderProgress(r) => Some(r.version.asset_id),
+            ChangesReady(c) => Some(c.version.asset_id),
             ReviewChanged(r) => Some(r.version.asset_id),
             ReviewSubmitted(r) => match r.asset_ids.as_slice() {
                 [one] => Some(*one),
@@ -384,7 +403,7 @@ impl BoardEvent {
         use BoardEvent::*;
         match self {
             VersionReady(_) | VersionFailed(_) | CaptureProgress(_) | RenderProgress(_)
-            | GuestJoined(_) | AssetRenamed(_) | AssetMoved(_) => None,
+            | ChangesReady(_) | GuestJoined(_) | AssetRenamed(_) | AssetMoved(_) => None,
             ShareLinkCreated(_) | ShareLinkRevoked(_) => Some(BoardAction::Manage),
             AssetAdded(_) | AssetDeleted(_) | VersionAdded(_) | CaptureRequested(_)
             | ReviewChanged(_) | ReviewSubmitted(_) | ThreadOpened(_) | CommentAdded(_)
@@ -519,6 +538,12 @@ mod tests {
                 version: version.clone(),
                 page: 12,
                 pages: 40,
+            }),
+            BoardEvent::ChangesReady(ChangesNews {
+                version: version.clone(),
+                against: id(8),
+                page: 1,
+                changed_percent: Some(4.5),
             }),
             BoardEvent::ReviewChanged(ReviewNews {
                 version: version.clone(),

@@ -9,6 +9,11 @@
 //! threshold, and a cell of the grid (8×8 by default) only when enough of
 //! its pixels changed, so anti-aliasing and JPEG noise do not count.
 //! Changed cells are grouped into boxes.
+//!
+//! [`compare_files`] is the job's whole step: decode the two pictures the
+//! viewer shows, compare, and encode the difference picture as it is
+//! painted. Its memory is the two decoded pictures (RGB where the file is
+//! opaque) and a row or two: no third full-size picture.
 
 use similar::{Algorithm, DiffTag};
 use std::hash::{Hash, Hasher};
@@ -107,7 +112,7 @@ impl Default for Options {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RegionKind {
     /// Pixels that differ from the old version's.
@@ -403,6 +408,95 @@ fn bands(inserted: &[bool], cell: u32, new: &Rgba<'_>) -> Vec<Region> {
     out
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    #[error("the {0} picture cannot be read: {1}")]
+    Decode(&'static str, String),
+    #[error("the {0} picture is {1}x{2}, more pixels than may be compared")]
+    TooLarge(&'static str, u32, u32),
+    #[error("the difference picture cannot be written: {0}")]
+    Encode(String),
+}
+
+/// Decodes `old` and `new` (PNG, JPEG, WebP, GIF), compares them, and
+/// encodes the difference picture as an RGB PNG while painting it.
+pub fn compare_files(
+    old: &[u8],
+    new: &[u8],
+    max_pixels: u64,
+    opts: Options,
+) -> Result<(Difference, Vec<u8>), CompareError> {
+    let old_px = decode("older", old, max_pixels)?;
+    let new_px = decode("newer", new, max_pixels)?;
+    let (a, b) = (old_px.view("older")?, new_px.view("newer")?);
+    let d = compare(&a, &b, opts);
+    let mut png = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png, b.width, b.height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let enc = |e: png::EncodingError| CompareError::Encode(e.to_string());
+    let mut writer = encoder.write_header().map_err(enc)?;
+    let mut out = writer.stream_writer().map_err(enc)?;
+    let mut failed = None;
+    paint(&a, &b, &d, opts, |row| {
+        if failed.is_none() {
+            failed = std::io::Write::write_all(&mut out, row).err();
+        }
+    });
+    if let Some(e) = failed {
+        return Err(CompareError::Encode(e.to_string()));
+    }
+    out.finish().map_err(enc)?;
+    writer.finish().map_err(enc)?;
+    Ok((d, png))
+}
+
+/// A decoded picture: RGB when opaque, else RGBA.
+struct Decoded {
+    width: u32,
+    height: u32,
+    rgb: bool,
+    pixels: Vec<u8>,
+}
+
+impl Decoded {
+    fn view(&self, which: &'static str) -> Result<Rgba<'_>, CompareError> {
+        let made = if self.rgb {
+            Rgba::rgb(self.width, self.height, &self.pixels)
+        } else {
+            Rgba::new(self.width, self.height, &self.pixels)
+        };
+        made.map_err(|e| CompareError::Decode(which, e.to_string()))
+    }
+}
+
+fn decode(which: &'static str, bytes: &[u8], max_pixels: u64) -> Result<Decoded, CompareError> {
+    use image::{DynamicImage, ImageDecoder};
+    let bad = |e: image::ImageError| CompareError::Decode(which, e.to_string());
+    let decoder = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| CompareError::Decode(which, e.to_string()))?
+        .into_decoder()
+        .map_err(bad)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > max_pixels {
+        return Err(CompareError::TooLarge(which, width, height));
+    }
+    let (rgb, pixels) = match DynamicImage::from_decoder(decoder).map_err(bad)? {
+        DynamicImage::ImageRgb8(p) => (true, p.into_raw()),
+        DynamicImage::ImageRgba8(p) => (false, p.into_raw()),
+        other if other.color().has_alpha() => (false, other.into_rgba8().into_raw()),
+        other => (true, other.into_rgb8().into_raw()),
+    };
+    Ok(Decoded {
+        width,
+        height,
+        rgb,
+        pixels,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,5 +669,47 @@ mod tests {
             .regions
             .iter()
             .all(|r| r.x + r.w <= 120 && r.y + r.h <= 100));
+    }
+
+    fn encoded(w: u32, h: u32, px: &[u8], format: image::ImageFormat) -> Vec<u8> {
+        let rgb: Vec<u8> = px
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        let picture = image::RgbImage::from_raw(w, h, rgb).unwrap();
+        let mut out = std::io::Cursor::new(Vec::new());
+        picture.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn files_compare_through_their_decoders_and_give_a_difference_png() {
+        let (w, h) = (240, 320);
+        let a = page(w, h, 1);
+        let mut b = a.clone();
+        paint(&mut b, w, (100, 150, 180, 190), [250, 250, 20, 255]);
+        let old = encoded(w, h, &a, image::ImageFormat::Png);
+        let new = encoded(w, h, &b, image::ImageFormat::Png);
+        let (d, png) = compare_files(&old, &new, 1_000_000, Options::default()).unwrap();
+        assert_eq!(d.regions.len(), 1, "{:?}", d.regions);
+        let r = &d.regions[0];
+        assert!(
+            r.x <= 100 && r.x + r.w >= 180 && r.y <= 150 && r.y + r.h >= 190,
+            "{r:?}"
+        );
+        assert!(r.w < 120 && r.h < 80, "{r:?}");
+        let back = image::load_from_memory(&png).unwrap().into_rgb8();
+        assert_eq!(back.dimensions(), (w, h));
+        let hit = back.get_pixel(140, 170);
+        assert!(hit[0] > hit[1] && hit[0] > hit[2], "{hit:?}");
+
+        assert!(matches!(
+            compare_files(&old, &new, 1000, Options::default()),
+            Err(CompareError::TooLarge("older", 240, 320))
+        ));
+        assert!(matches!(
+            compare_files(&old, b"not a picture", 1_000_000, Options::default()),
+            Err(CompareError::Decode("newer", _))
+        ));
     }
 }

@@ -103,6 +103,7 @@ pub fn handlers(state: &AppState) -> Vec<Arc<dyn Handler>> {
         Arc::new(DeleteObjects(state.clone())),
         Arc::new(CleanupUploads(state.clone())),
         Arc::new(Retention(state.clone())),
+        Arc::new(crate::changes::Changes(state.clone())),
         Arc::new(crate::mail::SendEmail(state.clone())),
         Arc::new(crate::mail::digest::Digest(state.clone())),
         Arc::new(crate::mail::reminders::DueReminders(state.clone())),
@@ -114,7 +115,7 @@ fn payload<T: for<'de> Deserialize<'de>>(job: &Job) -> Result<T, JobError> {
     serde_json::from_str(&job.payload).map_err(|e| JobError::Permanent(format!("bad payload: {e}")))
 }
 
-fn retry(e: impl std::fmt::Display) -> JobError {
+pub(crate) fn retry(e: impl std::fmt::Display) -> JobError {
     JobError::Retry(e.to_string())
 }
 

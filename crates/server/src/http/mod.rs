@@ -7,6 +7,7 @@ mod admin;
 mod assets;
 mod boards;
 mod captures;
+mod changes;
 mod decks;
 mod discussion;
 mod doc;
@@ -115,6 +116,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(uploads::router())
         .merge(captures::router())
         .merge(decks::router())
+        .merge(changes::router())
         .merge(assets::router())
         .merge(files::router())
         .merge(discussion::router())

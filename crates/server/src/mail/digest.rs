@@ -258,6 +258,11 @@ fn line(e: &StoredEvent, mention: bool, links: &Links, board_link: &str) -> Dige
             r.page,
             r.pages
         ),
+        ChangesReady(c) => format!(
+            "What changed in version {} of {} is worked out",
+            c.version.number,
+            titled(&c.version.title)
+        ),
         ReviewChanged(r) => format!(
             "{who} set {} (version {}) to {}",
             titled(&r.version.title),

@@ -16,6 +16,7 @@ mod accounts;
 mod backup;
 mod boards;
 mod captures;
+mod changes;
 mod cli;
 mod cors;
 mod decks;

@@ -545,6 +545,7 @@ fn rule(method: &str, path: &str, w: &World) -> Option<(Who, Option<Value>)> {
             | "/api/v1/versions/{id}/decisions"
             | "/api/v1/versions/{id}/download"
             | "/api/v1/versions/{id}/pages"
+            | "/api/v1/versions/{id}/changes"
             | "/api/v1/versions/{id}/threads"
             | "/api/v1/threads/{id}",
         ) => (Who::SeeBoard, none),

@@ -88,6 +88,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/files/{token}"),
     ("get", "/api/v1/versions/{id}/threads"),
     ("get", "/api/v1/versions/{id}/pages"),
+    ("get", "/api/v1/versions/{id}/changes"),
     ("get", "/api/v1/versions/{id}/download"),
     ("get", "/api/v1/versions/{id}/decisions"),
     ("post", "/api/v1/versions/{id}/threads"),

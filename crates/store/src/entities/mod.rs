@@ -29,5 +29,6 @@ pub mod thumbnail;
 pub mod upload;
 pub mod user;
 pub mod version;
+pub mod version_change;
 pub mod workspace;
 pub mod workspace_member;

@@ -24,6 +24,7 @@ mod m0017_errors;
 mod m0018_throttles;
 mod m0019_list_order;
 mod m0020_reviews;
+mod m0021_version_changes;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_throttles::Migration),
             Box::new(m0019_list_order::Migration),
             Box::new(m0020_reviews::Migration),
+            Box::new(m0021_version_changes::Migration),
         ]
     }
 }

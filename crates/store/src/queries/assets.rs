@@ -751,10 +751,15 @@ impl Store {
                 .await?;
             keys.extend(thumbs.into_iter().map(|t| t.object_key));
             let pages = page::Entity::find()
-                .filter(page::Column::VersionId.is_in(ids))
+                .filter(page::Column::VersionId.is_in(ids.clone()))
                 .all(&*tx)
                 .await?;
             keys.extend(pages.into_iter().flat_map(|p| [p.view_key, p.grid_key]));
+            let changes = crate::entities::version_change::Entity::find()
+                .filter(crate::entities::version_change::Column::VersionId.is_in(ids))
+                .all(&*tx)
+                .await?;
+            keys.extend(changes.into_iter().filter_map(|c| c.picture_key));
         }
         let keys: Vec<String> = keys.into_iter().collect();
         forget_quotes_of_asset(&tx, asset_id).await?;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod assets;
 pub mod boards;
 pub mod captures;
+pub mod changes;
 pub mod discussion;
 pub mod errors;
 pub mod events;
