@@ -153,6 +153,12 @@ export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) 
       cardCurrent = true;
       counts = false;
       break;
+    case "changes.ready":
+      // A compare or a carried thread waiting for it asks again (once).
+      void qc.invalidateQueries({ queryKey: keys.allChanges(event.version_id) });
+      cardCurrent = true;
+      counts = false;
+      break;
     case "review.submitted":
       // Threads, replies and decisions on several pictures at once.
       for (const a of event.asset_ids) {

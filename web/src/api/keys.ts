@@ -28,6 +28,9 @@ export const keys = {
   decisions: (asset: string, version: string) => ["asset", asset, "decisions", version] as const,
   pages: (version: string) => ["version", version, "pages"] as const,
   renderProgress: (version: string) => ["version", version, "render-progress"] as const,
+  /** What changed from `against` ("previous": the version before) on a page. */
+  changes: (version: string, against: string, page: number) => ["version", version, "changes", against, page] as const,
+  allChanges: (version: string) => ["version", version, "changes"] as const,
   inbox: ["inbox"] as const,
   inboxPage: (unreadOnly: boolean) => ["inbox", "list", unreadOnly] as const,
   unread: ["inbox", "unread"] as const,

@@ -1186,6 +1186,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/versions/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed from an older version of the same asset to this one (a
+         *     deck's page of them): 200 with the regions once worked out, else 202
+         *     while a job works it out (the board's stream then tells
+         *     `changes.ready`). Everyone who can see the board.
+         */
+        get: operations["get_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/versions/{id}/decisions": {
         parameters: {
             query?: never;
@@ -1633,6 +1655,9 @@ export interface components {
         }) | (components["schemas"]["RenderStage"] & {
             /** @enum {string} */
             kind: "render.progress";
+        }) | (components["schemas"]["ChangesNews"] & {
+            /** @enum {string} */
+            kind: "changes.ready";
         }) | (components["schemas"]["ReviewNews"] & {
             /** @enum {string} */
             kind: "review.changed";
@@ -1828,6 +1853,78 @@ export interface components {
             /** @description One per width, in board order; each `current_version` is queued. */
             assets: components["schemas"]["AssetOut"][];
         };
+        /** @enum {string} */
+        ChangeKind: "changed" | "inserted";
+        /**
+         * @description A box on the newer version, as fractions of its width and height (as
+         *     pins are placed).
+         */
+        ChangeRegion: {
+            /** Format: double */
+            h: number;
+            kind: components["schemas"]["ChangeKind"];
+            /** Format: double */
+            w: number;
+            /** Format: double */
+            x: number;
+            /** Format: double */
+            y: number;
+        };
+        /**
+         * @description Where the older version had a section that is gone: above `y` (a
+         *     fraction of the newer version's height), `height` of its pixels tall.
+         */
+        ChangeRemoved: {
+            /** Format: int32 */
+            height: number;
+            /** Format: double */
+            y: number;
+        };
+        ChangesNews: components["schemas"]["VersionNews"] & {
+            /**
+             * Format: uuid
+             * @description The older version it was compared with.
+             */
+            against: string;
+            /**
+             * Format: double
+             * @description Null when the two could not be compared.
+             */
+            changed_percent?: number | null;
+            /** Format: int32 */
+            page: number;
+        };
+        ChangesOut: {
+            /** Format: uuid */
+            against_id: string;
+            /**
+             * Format: double
+             * @description Share of the newer version's pixels that changed, 0–100.
+             */
+            changed_percent?: number | null;
+            failure?: string | null;
+            /** Format: int32 */
+            height: number;
+            /** Format: int32 */
+            page: number;
+            /**
+             * @description The difference picture (signed, short-lived): the newer version
+             *     faded, what changed in red.
+             */
+            picture_url?: string | null;
+            regions: components["schemas"]["ChangeRegion"][];
+            removed: components["schemas"]["ChangeRemoved"][];
+            state: components["schemas"]["ChangesState"];
+            /** Format: uuid */
+            version_id: string;
+            /**
+             * Format: int32
+             * @description The size the two were compared at (the newer version's).
+             */
+            width: number;
+        };
+        /** @enum {string} */
+        ChangesState: "queued" | "ready" | "failed";
         CommentIn: {
             body: string;
         };
@@ -10385,6 +10482,98 @@ export interface operations {
                 };
             };
             /** @description Values that are not acceptable; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable, or this server lacks what the request needs */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_changes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The older version of the same asset (the one before this one when
+                 *     left out).
+                 */
+                against?: string;
+                /** @description A deck's page, from 1. */
+                page?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesOut"];
+                };
+            };
+            /** @description Being worked out */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesOut"];
+                };
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in (no valid session, token or guest pass) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem document (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A version is not ready */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem document (RFC 9457) */
             422: {
                 headers: {
                     [name: string]: unknown;

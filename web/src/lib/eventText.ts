@@ -66,6 +66,8 @@ export function describeEvent(e: BoardEvent, { mention = false, meId }: { mentio
       return `is capturing ${picture(e.title)}`;
     case "render.progress":
       return `is rendering ${picture(e.title)}`;
+    case "changes.ready":
+      return `found what changed in version ${e.number} of ${picture(e.title)}`;
     case "member.added":
       if (e.invitation) return `joined the board as ${ROLE_NOUN[e.role]}`;
       if (e.user_id === meId) return `added you to the board as ${ROLE_NOUN[e.role]}`;

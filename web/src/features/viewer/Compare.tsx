@@ -1,8 +1,10 @@
 // Two versions of a picture (or the same page of two versions of a deck):
-// side by side, or one over the other with a slider that wipes between them.
+// side by side, one over the other with a slider that wipes between them,
+// or the newer one with what changed marked (worked out on the server).
 import { useState } from "react";
-import type { Version } from "../../api/client";
+import { ApiError, type Version } from "../../api/client";
 import { isTransparent } from "./backdrop";
+import { useChanges, type Changes } from "./changes";
 import type { Mark } from "./drawing";
 import { Marks } from "./Marks";
 
@@ -20,7 +22,7 @@ export function Compare({ versions, left, right, onLeft, onClose, onImageError, 
    *  whether either version's pages are still on their way. */
   page?: { number: number; missing: boolean; loading: boolean };
 }) {
-  const [mode, setMode] = useState<"side" | "overlay">("side");
+  const [mode, setMode] = useState<"side" | "overlay" | "changes">("side");
   const [split, setSplit] = useState(50);
   // Both versions on one scale, top-left aligned: a taller or wider version
   // shows as such instead of being stretched to the other's shape.
@@ -46,6 +48,8 @@ export function Compare({ versions, left, right, onLeft, onClose, onImageError, 
             onClick={() => setMode("side")}>Side by side</button>
           <button type="button" aria-pressed={mode === "overlay"} className={mode === "overlay" ? "on" : ""}
             onClick={() => setMode("overlay")}>Overlay</button>
+          <button type="button" aria-pressed={mode === "changes"} className={mode === "changes" ? "on" : ""}
+            onClick={() => setMode("changes")}>Changes</button>
         </div>
         {mode === "overlay" && (
           <label className="slider">
@@ -65,6 +69,8 @@ export function Compare({ versions, left, right, onLeft, onClose, onImageError, 
         <p className="viewer-note" role="status">Version {left.number} is not ready to compare.</p>
       ) : page?.loading ? (
         <p className="viewer-note" role="status"><span className="spinner" aria-hidden="true" /> Loading pages…</p>
+      ) : mode === "changes" ? (
+        <ChangesView left={left} right={right} page={page?.number ?? 1} onImageError={onImageError} />
       ) : mode === "side" ? (
         <div className="side-by-side">
           {[left, right].map((v) => (
@@ -90,5 +96,107 @@ export function Compare({ versions, left, right, onLeft, onClose, onImageError, 
         </div>
       )}
     </div>
+  );
+}
+
+const KIND_WORD = { changed: "Changed area", inserted: "New section" } as const;
+
+function summary(c: Changes): string {
+  const n = c.regions.length;
+  const removed = c.removed.length;
+  if (n === 0 && removed === 0) return "No visible changes.";
+  const parts = [`${(c.changed_percent ?? 0).toLocaleString(undefined, { maximumFractionDigits: 1 })} % changed`];
+  if (n > 0) parts.push(`${n} area${n === 1 ? "" : "s"}`);
+  if (removed > 0) parts.push(`${removed} section${removed === 1 ? "" : "s"} removed`);
+  return parts.join(" · ");
+}
+
+/** The newer version with each changed area boxed; a box zooms to it. */
+function ChangesView({ left, right, page, onImageError }: {
+  left: Version; right: Version; page: number; onImageError: () => void;
+}) {
+  const changes = useChanges(right.id, left.id, page);
+  const [focus, setFocus] = useState<number | null>(null);
+  const [difference, setDifference] = useState(false);
+  if (changes.isPending) {
+    return <p className="viewer-note" role="status"><span className="spinner" aria-hidden="true" /> Loading…</p>;
+  }
+  if (changes.isError) {
+    const why = changes.error instanceof ApiError ? changes.error.message : "the server did not answer";
+    return <p className="viewer-note" role="alert">These versions cannot be compared. {why}</p>;
+  }
+  const c = changes.data;
+  if (c.state === "queued") {
+    return <p className="viewer-note" role="status"><span className="spinner" aria-hidden="true" /> Finding what changed…</p>;
+  }
+  if (c.state === "failed") {
+    return <p className="viewer-note" role="alert">These versions could not be compared: {c.failure}</p>;
+  }
+  const picture = difference && c.picture_url ? c.picture_url : src(right);
+  const zoomed = focus !== null ? c.regions[focus] : undefined;
+  return (
+    <div className="changes">
+      <div className="changes-bar">
+        <p role="status">{summary(c)}</p>
+        {c.picture_url && (
+          <label className="toggle">
+            <input type="checkbox" checked={difference} onChange={(e) => setDifference(e.target.checked)} />
+            Difference picture
+          </label>
+        )}
+        {c.regions.length > 0 && (
+          <ol className="change-list" aria-label="Changed areas">
+            {c.regions.map((r, i) => (
+              <li key={i}>
+                <button type="button" className={`link${focus === i ? " on" : ""}`} aria-pressed={focus === i}
+                  onClick={() => setFocus(focus === i ? null : i)}>{i + 1}. {KIND_WORD[r.kind]}</button>
+              </li>
+            ))}
+          </ol>
+        )}
+      </div>
+      {zoomed ? (
+        <Zoomed region={zoomed} width={c.width} height={c.height} src={picture} alt={`Version ${right.number}, area ${(focus ?? 0) + 1}`}
+          onBack={() => setFocus(null)} onImageError={onImageError} />
+      ) : (
+        <div className="changes-picture" style={{ aspectRatio: `${c.width} / ${c.height}` }}>
+          <img src={picture} alt={`Version ${right.number} with what changed since version ${left.number}`}
+            className={look(right)} onError={onImageError} />
+          {c.regions.map((r, i) => (
+            <button key={i} type="button" className={`change-box ${r.kind}`} aria-label={`Zoom to ${KIND_WORD[r.kind].toLowerCase()} ${i + 1}`}
+              style={{ left: `${r.x * 100}%`, top: `${r.y * 100}%`, width: `${r.w * 100}%`, height: `${r.h * 100}%` }}
+              onClick={() => setFocus(i)} />
+          ))}
+          {c.removed.map((r, i) => (
+            <span key={`removed-${i}`} className="change-removed" style={{ top: `${r.y * 100}%` }}
+              title={`${r.height} px removed here`} aria-hidden="true" />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** One area, enlarged to the frame's width with a margin around it. */
+function Zoomed({ region, width, height, src: url, alt, onBack, onImageError }: {
+  region: Changes["regions"][number]; width: number; height: number; src: string; alt: string;
+  onBack: () => void; onImageError: () => void;
+}) {
+  const margin = 0.25;
+  const x = Math.max(0, region.x - region.w * margin);
+  const y = Math.max(0, region.y - region.h * margin);
+  const w = Math.min(1 - x, region.w * (1 + 2 * margin));
+  const h = Math.min(1 - y, region.h * (1 + 2 * margin));
+  return (
+    <figure className="changes-zoom">
+      <div className="changes-zoom-frame" style={{ aspectRatio: `${w * width} / ${h * height}` }}>
+        <img src={url} alt={alt} onError={onImageError}
+          style={{ width: `${100 / w}%`, left: `${(-x / w) * 100}%`, top: `${(-y / h) * 100}%` }} />
+        <span className={`change-box ${region.kind}`} aria-hidden="true"
+          style={{ left: `${((region.x - x) / w) * 100}%`, top: `${((region.y - y) / h) * 100}%`,
+            width: `${(region.w / w) * 100}%`, height: `${(region.h / h) * 100}%` }} />
+      </div>
+      <figcaption><button type="button" className="secondary" onClick={onBack}>Whole picture</button></figcaption>
+    </figure>
   );
 }

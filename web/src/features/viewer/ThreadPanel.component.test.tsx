@@ -75,6 +75,16 @@ describe("thread panel", () => {
     expect(screen.queryByRole("button", { name: "Resolve #4" })).toBeNull();
   });
 
+  it("says whether the new version changed a carried thread's area", () => {
+    const a = thread("t8", 3, [comment("c8", "Logo too small")]);
+    const b = thread("t9", 4, [comment("c9", "Typo in footer")]);
+    const c = thread("t10", 5, [comment("c10", "Not yet worked out")]);
+    renderWithApp(panel([], { previousOpen: [a, b, c], carriedVerdicts: { t8: "changed", t9: "unchanged" } }));
+    const rows = screen.getAllByRole("listitem").filter((li) => li.closest(".previous"));
+    expect(rows.map((li) => li.querySelector(".verdict")?.textContent ?? null))
+      .toEqual(["Area changed", "Unchanged here", null]);
+  });
+
   it("lets a commenter resolve only their own threads", () => {
     const others = thread("t1", 1, [comment("c1", "Hers", { id: "u2", display_name: "Bea" })], { created_by: "u2" });
     renderWithApp(panel([others]));

@@ -6,6 +6,7 @@ import { CommentText } from "../../components/CommentText";
 import { ago } from "../../components/ui/kit";
 import { Composer } from "./Composer";
 import { GuestEmail } from "./GuestEmail";
+import type { Verdict } from "./changes";
 import type { Mark } from "./drawing";
 import type { Shape } from "./geometry";
 import type { Person } from "./mentions";
@@ -41,6 +42,8 @@ interface Props {
   onCreate: (body: string, key: string) => Promise<void>;
   onCancelDraft: () => void;
   onOpenPrevious: (thread: Thread) => void;
+  /** For threads still open on an earlier version: whether this version changed their area. */
+  carriedVerdicts?: Record<string, Verdict>;
   /** The reviewer's batch, shown above the threads. */
   reviewBar?: ReactNode;
   /** A review is being gathered: new comments and replies go into it as drafts. */
@@ -122,6 +125,11 @@ export function ThreadPanel(props: Props) {
                 <button type="button" className="link" onClick={() => props.onOpenPrevious(t)}>
                   #{t.number} <span className="comment-text">{t.comments[0]?.body ?? ""}</span>
                 </button>
+                {props.carriedVerdicts?.[t.id] && (
+                  <span className={`verdict ${props.carriedVerdicts[t.id]}`}>
+                    {props.carriedVerdicts[t.id] === "changed" ? "Area changed" : "Unchanged here"}
+                  </span>
+                )}
                 <ResolveCarried {...props} thread={t} />
               </li>
             ))}

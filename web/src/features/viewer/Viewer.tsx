@@ -18,6 +18,7 @@ import { Canvas, type CanvasHandle, type Remembered } from "./Canvas";
 import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, widthLabel } from "../../api/captures";
 import { asPage, deckProgress, usePages, useRenderProgress } from "../../api/decks";
 import { ago } from "../../components/ui/kit";
+import { useCarriedVerdicts } from "./changes";
 import { Compare } from "./Compare";
 import { BackdropButton, isTransparent, useBackdrop } from "./backdrop";
 import { Decision } from "./Decisions";
@@ -121,6 +122,8 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const threads = threadsQuery.data?.items ?? null;
   const carried = threadsQuery.data?.previous ?? [];
   const previousOpen = carried.filter(onPage);
+  // Which of them this version touched: "area changed" or "unchanged here".
+  const carriedVerdicts = useCarriedVerdicts(version?.state === "ready" ? version.id : null, shownPage, previousOpen);
   // Open threads of pages this version no longer has.
   const lostPages = deck && version?.state === "ready" ? carried.filter((t) => t.page > pageCount).length : 0;
   const pages = usePages(deck && version?.state === "ready" ? version.id : null).data;
@@ -500,7 +503,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
             onDraft={(s, byKeyboard) => { setDraft(s); setKeyDraft(!!byKeyboard); setSelected(null); }}
             onWrite={() => setKeyDraft(false)} />
         )}
-        <ThreadPanel assetId={id} boardId={asset.board_id} threads={deck ? pageThreads : threads ?? []} previousOpen={previousOpen} selected={selected} draft={draft}
+        <ThreadPanel assetId={id} boardId={asset.board_id} threads={deck ? pageThreads : threads ?? []} previousOpen={previousOpen} carriedVerdicts={carriedVerdicts} selected={selected} draft={draft}
           focusComposer={!keyDraft} drawing={marks} onDrawingPosted={drawingPosted}
           showResolved={showResolved} people={people} me={me} canComment={canComment} canModerate={canEdit}
           canDeleteAny={canDeleteAny}
