@@ -34,6 +34,25 @@ describe("review bar", () => {
     await waitFor(() => expect(started).toBe(1));
   });
 
+  it("says why a review could not be started or a draft removed", async () => {
+    const problem = (detail: string, status: number) => HttpResponse.json(
+      { type: "about:blank", title: "Refused", status, detail },
+      { status, headers: { "content-type": "application/problem+json" } },
+    );
+    server.use(
+      http.post(`*/api/v1/boards/${BOARD}/reviews`, () => problem("you may not comment on this board", 403)),
+      http.delete("*/api/v1/review-items/:id", () => problem("this review is submitted; start a new one", 409)),
+    );
+    renderWithApp(<ReviewBar boardId={BOARD} review={null} assetId="a1" versionId="v1" title="Home" canDecide />);
+    fireEvent.click(screen.getByRole("button", { name: "Start a review" }));
+    expect((await screen.findByRole("alert")).textContent).toMatch(/may not comment/i);
+    cleanup();
+    renderWithApp(<ReviewBar boardId={BOARD} review={draft([item("i1", "Bigger logo")])} assetId="a1" versionId="v1"
+      title="Home" canDecide />);
+    fireEvent.click(screen.getByRole("button", { name: "Remove draft: Bigger logo" }));
+    expect((await screen.findByRole("alert")).textContent).toMatch(/submitted; start a new one/i);
+  });
+
   it("lists this picture's drafts, counts the others, and submits them with the decision and summary", async () => {
     const submitted: unknown[] = [];
     const removed: string[] = [];

@@ -2,7 +2,7 @@
 // (only the reviewer sees them), and submit them at once with a decision
 // and a summary, or discard them.
 import { useState } from "react";
-import type { ReviewStatus } from "../../api/client";
+import { apiError, type ReviewStatus } from "../../api/client";
 import { ConfirmButton, Dialog, ErrorNote, Field, useSubmit } from "../../components/ui/kit";
 import { plural } from "../../lib/words";
 import { useDiscardReview, useRemoveDraft, useStartReview, useSubmitReview, type Review } from "./reviews";
@@ -32,6 +32,7 @@ export function ReviewBar({ boardId, review, assetId, versionId, title, canDecid
           Start a review
         </button>
         <span className="hint">Gather comments privately, then publish them at once.</span>
+        <ErrorNote error={apiError(start.error)} />
       </div>
     );
   }
@@ -55,6 +56,7 @@ export function ReviewBar({ boardId, review, assetId, versionId, title, canDecid
           ))}
         </ul>
       )}
+      <ErrorNote error={apiError(removal.error)} />
       <div className="composer-actions">
         <ConfirmButton label="Discard" name="Discard review" question="Discard every draft of this review?"
           confirm="Discard" onConfirm={async () => { await discard.mutateAsync(review.id); }} />
