@@ -383,6 +383,16 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await ada.getByRole("button", { name: "Overlay" }).click();
   await ada.getByLabel("Overlay position").fill("30");
   await shot(ada, "14-compare-overlay");
+  // What changed, worked out on the server: the band moved down, so the
+  // areas where it was and where it is now are boxed; one zooms in.
+  await ada.getByRole("button", { name: "Changes", exact: true }).click();
+  await ada.getByRole("status").filter({ hasText: /% changed · \d+ areas?/ }).waitFor();
+  await shot(ada, "14b-compare-changes");
+  await ada.getByRole("button", { name: /^Zoom to / }).first().click();
+  await ada.getByRole("img", { name: /^Version 2, area 1$/ }).waitFor();
+  await ada.getByRole("button", { name: "Whole picture" }).click();
+  await ada.getByLabel("Difference picture").check();
+  await ada.getByRole("img", { name: "Version 2 with what changed since version 1" }).waitFor();
   await ada.getByRole("button", { name: "Done comparing" }).click();
 
   // Keyboard: → and ← move between the two pictures (uploads finish in any

@@ -35,6 +35,30 @@ pub fn changes_job(version_id: Uuid, against_id: Uuid, page: i32) -> NewJob {
         .unique(format!("{CHANGES}:{against_id}:{version_id}:{page}"))
 }
 
+/// Once a picture's or capture's new version is ready, what changed from
+/// the version before is worked out ahead of anyone asking, so the board
+/// can say it. Decks' pages are worked out when a page is compared.
+pub async fn after_ready(state: &AppState, version_id: Uuid) {
+    let enqueue = async {
+        let Some(v) = state.store.version(version_id).await? else {
+            return Ok(());
+        };
+        if v.page_count != 1 {
+            return Ok(());
+        }
+        if let Some(before) = state.store.version_before(&v).await? {
+            if before.page_count == 1 {
+                state.queue.enqueue(changes_job(v.id, before.id, 1)).await?;
+            }
+        }
+        Ok::<(), critboard_store::StoreError>(())
+    };
+    // Asking for the changes later enqueues them too: nothing is lost.
+    if let Err(e) = enqueue.await {
+        tracing::warn!(error = %e, %version_id, "what changed was not queued");
+    }
+}
+
 pub struct Changes(pub AppState);
 
 impl Handler for Changes {

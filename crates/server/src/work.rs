@@ -369,6 +369,7 @@ async fn make_thumbnails(state: &AppState, version_id: Uuid) -> Result<(), JobEr
         .map_err(retry)?
     {
         metrics::counter!("critboard_thumbnails_rendered_total").increment(1);
+        crate::changes::after_ready(state, version_id).await;
     }
     Ok(())
 }

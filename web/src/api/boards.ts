@@ -156,7 +156,8 @@ export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) 
     case "changes.ready":
       // A compare or a carried thread waiting for it asks again (once).
       void qc.invalidateQueries({ queryKey: keys.allChanges(event.version_id) });
-      cardCurrent = true;
+      // The card says how much its current version changed.
+      cardCurrent = event.page !== 1 || listedVersion(qc, boardId, event)?.id !== event.version_id;
       counts = false;
       break;
     case "review.submitted":

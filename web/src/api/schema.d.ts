@@ -2708,6 +2708,12 @@ export interface components {
                 /** Format: int64 */
                 bytes: number;
                 capture?: null | components["schemas"]["CaptureOut"];
+                /**
+                 * Format: double
+                 * @description Share of the picture that changed from the version before, 0–100,
+                 *     once worked out (`GET /versions/{id}/changes` shows where).
+                 */
+                changed_percent?: number | null;
                 /** @description Sniffed from the bytes, whatever the name said. */
                 content_type: string;
                 /** Format: date-time */
@@ -3362,6 +3368,12 @@ export interface components {
             /** Format: int64 */
             bytes: number;
             capture?: null | components["schemas"]["CaptureOut"];
+            /**
+             * Format: double
+             * @description Share of the picture that changed from the version before, 0–100,
+             *     once worked out (`GET /versions/{id}/changes` shows where).
+             */
+            changed_percent?: number | null;
             /** @description Sniffed from the bytes, whatever the name said. */
             content_type: string;
             /** Format: date-time */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decisionText, reviewerName } from "./assets";
+import { changedLabel, decisionText, reviewerName } from "./assets";
 
 const ago = (iso: string) => `at ${iso}`;
 
@@ -17,5 +17,14 @@ describe("decisions in words", () => {
     expect(decisionText("approved", null, "T", ago)).toBeNull();
     expect(decisionText("in_review", { name: "Ada" }, null, ago)).toBeNull();
     expect(reviewerName("Bo", null)).toBe("Bo");
+  });
+});
+
+describe("how much a version changed", () => {
+  it("rounds to what a card has room for", () => {
+    expect(changedLabel(0)).toBe("Unchanged");
+    expect(changedLabel(0.04)).toBe("< 0.1 % changed");
+    expect(changedLabel(3.456)).toBe("3.5 % changed");
+    expect(changedLabel(42.6)).toBe("43 % changed");
   });
 });

@@ -30,3 +30,10 @@ export function decisionText(
   const when = at ? ` · ${ago(at)}` : "";
   return `${DECIDED[status]} by ${reviewerName(reviewer.name, reviewer.role)}${when}`;
 }
+
+/** "12 % changed", for a card: how much a version changed from the one before. */
+export function changedLabel(percent: number): string {
+  if (percent === 0) return "Unchanged";
+  if (percent < 0.1) return "< 0.1 % changed";
+  return `${percent.toLocaleString("en", { maximumFractionDigits: percent < 10 ? 1 : 0 })} % changed`;
+}

@@ -61,6 +61,9 @@ pub struct VersionOut {
     /// A picture's size; a deck's first page as rendered.
     pub width: i32,
     pub height: i32,
+    /// Share of the picture that changed from the version before, 0–100,
+    /// once worked out (`GET /versions/{id}/changes` shows where).
+    pub changed_percent: Option<f64>,
     /// A deck's pages (`GET /versions/{id}/pages` lists them); 1 otherwise.
     pub page_count: i32,
     pub sha256: Option<String>,
@@ -161,6 +164,7 @@ pub fn version_out(state: &AppState, card: VersionCard) -> VersionOut {
         truncated: v.truncated,
     });
     VersionOut {
+        changed_percent: v.changed_percent,
         capture,
         file_url: file_url(state, &v.object_key, &v.content_type, &v.original_name),
         thumbnails: links,

@@ -69,6 +69,7 @@ async fn what_changed_is_worked_out_once_and_kept(app: TestApp) {
         .as_str()
         .unwrap()
         .to_owned();
+    let mut stream = Stream::open(&olga, &b, None).await;
     // Version 2: 80 rows inserted at 300, and a box recoloured above them.
     let v2 = version_of(
         &olga,
@@ -77,19 +78,7 @@ async fn what_changed_is_worked_out_once_and_kept(app: TestApp) {
         &page(w, h, Some((300, 80)), Some((40, 100, 120, 140))),
     )
     .await;
-    let mut stream = Stream::open(&olga, &b, None).await;
-
-    let url = format!("/api/v1/versions/{v2}/changes");
-    let queued = olga.get(&url).await.expect(202).body;
-    assert_eq!(queued["state"], "queued");
-    assert_eq!(
-        queued["against_id"],
-        v1.as_str(),
-        "the one before by default"
-    );
-    // Asking again while it waits adds no second job.
-    olga.get(&format!("{url}?against={v1}")).await.expect(202);
-    assert_eq!(change_jobs(&app).await, 1);
+    // Worked out as soon as version 2 is ready, before anyone asks.
     let news = loop {
         let m = stream.event().await;
         if m.data["event"]["kind"] == "changes.ready" {
@@ -99,8 +88,14 @@ async fn what_changed_is_worked_out_once_and_kept(app: TestApp) {
     assert_eq!(news.data["event"]["version_id"], v2.as_str());
     assert_eq!(news.data["event"]["against"], v1.as_str());
 
+    let url = format!("/api/v1/versions/{v2}/changes");
     let ready = olga.get(&url).await.expect(200).body;
     assert_eq!(ready["state"], "ready", "{ready}");
+    assert_eq!(
+        ready["against_id"],
+        v1.as_str(),
+        "the one before by default"
+    );
     assert_eq!(
         (ready["width"].as_i64(), ready["height"].as_i64()),
         (Some(400), Some(680))
@@ -138,6 +133,18 @@ async fn what_changed_is_worked_out_once_and_kept(app: TestApp) {
     assert_eq!(picture.headers()["x-content-type-options"], "nosniff");
     let shown = image::load_from_memory(&picture.bytes().await.unwrap()).unwrap();
     assert_eq!((shown.width(), shown.height()), (400, 680));
+
+    // The board's card says how much changed.
+    let card = olga
+        .get(&format!("/api/v1/assets/{asset}"))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(
+        card["current_version"]["changed_percent"],
+        ready["changed_percent"]
+    );
+    assert!(card["versions"][1]["changed_percent"].is_null(), "{card}");
 
     // Kept: asked again, answered from the row, no job.
     let again = olga
@@ -205,11 +212,17 @@ async fn what_changed_refuses_what_cannot_be_compared(app: TestApp) {
     eve.get(&format!("/api/v1/versions/{v1}/changes?against={v2}"))
         .await
         .expect(404);
-    assert_eq!(change_jobs(&app).await, 0);
-    // The other way round is allowed: what version 1 lacks of version 2.
-    olga.get(&format!("/api/v1/versions/{v1}/changes?against={v2}"))
+    // Refusals queue nothing: the one job is version 2's, queued when it
+    // was ready.
+    assert_eq!(change_jobs(&app).await, 1);
+    // The other way round is asked for, not worked out ahead.
+    let queued = olga
+        .get(&format!("/api/v1/versions/{v1}/changes?against={v2}"))
         .await
-        .expect(202);
+        .expect(202)
+        .body;
+    assert_eq!(queued["state"], "queued");
+    assert_eq!(change_jobs(&app).await, 2);
 }
 
 backend_tests!(

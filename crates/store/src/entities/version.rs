@@ -3,7 +3,7 @@ use sea_orm::entity::prelude::*;
 
 /// `Deserialize` reads the JSON of [`crate::json_columns`] (SQLite pages read
 /// as one value, ADR 014).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Deserialize)]
 #[sea_orm(table_name = "versions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -43,6 +43,9 @@ pub struct Model {
     pub capture_request_id: Option<Uuid>,
     /// 1 for pictures and captures; a deck's page count.
     pub page_count: i32,
+    /// Share of its pixels that changed from the version before (page 1),
+    /// 0–100, once worked out.
+    pub changed_percent: Option<f64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,7 +1,8 @@
 //! What changed between two versions of an asset (one page of them): the
 //! changed share, the boxes on the newer version, and where its
 //! difference picture is stored. Worked out once by a job and kept; both
-//! versions' deletion takes the row with it.
+//! versions' deletion takes the row with it. A version also keeps the
+//! share that changed from the one before it.
 
 use super::m0001_foundation::{cascade, create, index, name};
 use sea_orm_migration::{prelude::*, schema::*};
@@ -41,10 +42,26 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(index("version_changes", &["against_id"], false))
-            .await
+            .await?;
+        // What changed from the version before (its first page), once
+        // worked out: the board's card says it without another request.
+        m.alter_table(
+            Table::alter()
+                .table(name("versions"))
+                .add_column(double_null(name("changed_percent")).to_owned())
+                .to_owned(),
+        )
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(name("versions"))
+                .drop_column(name("changed_percent"))
+                .to_owned(),
+        )
+        .await?;
         m.drop_table(Table::drop().table(name("version_changes")).to_owned())
             .await
     }

@@ -1053,6 +1053,7 @@ pub(crate) fn new_version(
         truncated: Set(false),
         capture_request_id: Set(None),
         page_count: Set(1),
+        changed_percent: Set(None),
     }
 }
 

@@ -7,7 +7,9 @@ use crate::entities::{page, thumbnail, version, version_change};
 use crate::{Result, Store, StoreError};
 use critboard_domain::events::ChangesNews;
 use critboard_domain::{BoardEvent, VersionState};
-use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+};
 use uuid::Uuid;
 
 /// A stored picture of a version.
@@ -27,6 +29,26 @@ pub struct Shown {
 }
 
 impl Store {
+    /// The ready version just before `v` of its asset, if any: what a new
+    /// version is compared with first.
+    pub async fn version_before(&self, v: &version::Model) -> Result<Option<version::Model>> {
+        self.version_before_in(self.conn(), v).await
+    }
+
+    async fn version_before_in(
+        &self,
+        db: &impl ConnectionTrait,
+        v: &version::Model,
+    ) -> Result<Option<version::Model>> {
+        Ok(version::Entity::find()
+            .filter(version::Column::AssetId.eq(v.asset_id))
+            .filter(version::Column::Number.lt(v.number))
+            .filter(version::Column::State.eq(VersionState::Ready))
+            .order_by_desc(version::Column::Number)
+            .one(db)
+            .await?)
+    }
+
     pub async fn version_change(
         &self,
         version_id: Uuid,
@@ -111,6 +133,23 @@ impl Store {
             Ok(_) => {}
             Err(StoreError::Unique(_)) => return Ok(false),
             Err(e) => return Err(e),
+        }
+        // The board's card tells how much a picture or capture changed
+        // from the version before it.
+        if news.page == 1 {
+            let v = version::Entity::find_by_id(news.version.version_id)
+                .one(&*tx)
+                .await?;
+            if let (Some(v), Some(pct)) = (v, news.changed_percent) {
+                let before = self.version_before_in(&*tx, &v).await?;
+                if v.page_count == 1 && before.is_some_and(|b| b.id == news.against) {
+                    tx.execute(self.stmt(
+                        "UPDATE versions SET changed_percent = ? WHERE id = ?",
+                        vec![pct.into(), v.id.into()],
+                    ))
+                    .await?;
+                }
+            }
         }
         self.record(
             &tx,

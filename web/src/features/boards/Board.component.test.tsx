@@ -226,6 +226,26 @@ describe("board page", () => {
     expect(retries).toEqual(["a1"]);
   });
 
+  it("says how much a re-capture changed once the stream tells it was worked out", async () => {
+    let worked = false;
+    const v2 = () => ({ ...version("v2", "a1", "ready"), number: 2, changed_percent: worked ? 12.44 : null });
+    const current = () => ({ ...capture("a1", "example.com — desktop", v2()), version_count: 2 });
+    server.use(
+      http.get(`*/api/v1/boards/${BOARD}`, () => HttpResponse.json(board({ comment: true, edit: true, manage: true, capture: true }))),
+      http.get(`*/api/v1/boards/${BOARD}/assets`, () => HttpResponse.json({ items: [current()], next_cursor: null })),
+      http.get("*/api/v1/me/notification-settings", () => HttpResponse.json(noSettings)),
+      http.get("*/api/v1/assets/a1", () => HttpResponse.json({ ...current(), versions: [v2()] })),
+    );
+    const { client } = renderWithApp(<BoardPage id={BOARD} signedIn />);
+    await screen.findByText("example.com — desktop");
+    expect(screen.queryByText(/% changed/)).toBeNull();
+    worked = true;
+    act(() => applyEvent(client, BOARD, {
+      kind: "changes.ready", asset_id: "a1", version_id: "v2", number: 2, title: "", against: "v1", page: 1, changed_percent: 12.44,
+    }));
+    expect((await screen.findByText("12 % changed")).title).toBe("From version 1 to 2");
+  });
+
   it("shows another person's retry of a failed capture, and never undoes a ready card", async () => {
     const gets: string[] = [];
     const failed = capture("a1", "Pricing — desktop", version("v1", "a1", "failed"), { failure: "the page answered 404" });

@@ -3,7 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { apiError, type Asset, type ReviewStatus } from "../../api/client";
 import { upsertAsset, useAssets, useBoard, useLiveBoard } from "../../api/boards";
 import { keys } from "../../api/keys";
-import { decisionText, reviewerName, STATUS_LABEL } from "../../lib/assets";
+import { changedLabel, decisionText, reviewerName, STATUS_LABEL } from "../../lib/assets";
 import { dueLabel } from "../../lib/dates";
 import { ReviewSettings } from "./ReviewSettings";
 import { ago, ErrorNote, Link } from "../../components/ui/kit";
@@ -249,6 +249,9 @@ function AssetCard({ asset, canCapture }: { asset: Asset; canCapture: boolean })
               </span>
             )}
             {asset.version_count > 1 && <span title="Versions">v{asset.version_count}</span>}
+            {v && v.number > 1 && v.changed_percent != null && (
+              <span className="changed" title={`From version ${v.number - 1} to ${v.number}`}>{changedLabel(v.changed_percent)}</span>
+            )}
           </span>
         </div>
       </Link>

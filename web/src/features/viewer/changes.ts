@@ -82,3 +82,4 @@ export function verdict(area: Area, changes: Changes): Verdict | null {
   const hit = changes.regions.some((r) => r.x < x1 && r.x + r.w > x0 && r.y < y1 && r.y + r.h > y0);
   return hit ? "changed" : "unchanged";
 }
+
