@@ -383,6 +383,9 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   await ada.getByRole("button", { name: "Overlay" }).click();
   await ada.getByLabel("Overlay position").fill("30");
   await shot(ada, "14-compare-overlay");
+  await ada.getByRole("button", { name: "Wipe" }).click();
+  await ada.getByLabel("Wipe position").fill("60");
+  await shot(ada, "14a-compare-wipe");
   // What changed, worked out on the server: the band moved down, so the
   // areas where it was and where it is now are boxed; one zooms in.
   await ada.getByRole("button", { name: "Changes", exact: true }).click();
@@ -413,6 +416,18 @@ test("the review story: upload, pin, live reply, resolve, new version, approve, 
   // The original file, under the name it was uploaded with.
   const [saved] = await Promise.all([ada.waitForEvent("download"), ada.getByRole("link", { name: "Download" }).click()]);
   if (saved.suggestedFilename() !== "home-v2.png") throw new Error(`downloaded ${saved.suggestedFilename()}`);
+  // The picture's review record, made on the server and downloaded as a PDF.
+  await ada.getByRole("button", { name: "Export", exact: true }).click();
+  const exporting = ada.getByRole("dialog", { name: /^Export “/ });
+  await exporting.getByRole("button", { name: "Export", exact: true }).click();
+  const record = exporting.getByRole("link", { name: "Download" });
+  await record.waitFor();
+  await shot(ada, "15b-review-record-ready");
+  const [pdf] = await Promise.all([ada.waitForEvent("download"), record.click()]);
+  if (!pdf.suggestedFilename().endsWith("-review-record.pdf")) throw new Error(`exported ${pdf.suggestedFilename()}`);
+  const head = readFileSync(await pdf.path()).subarray(0, 5).toString();
+  if (head !== "%PDF-") throw new Error(`the record is not a PDF: ${head}`);
+  await exporting.getByRole("button", { name: "Close" }).click();
 
   // Clients may decide too, by tomorrow.
   await ada.goto(base + story.board);

@@ -53,6 +53,10 @@ pub enum BoardEvent {
     /// live viewers comparing them can show it.
     #[serde(rename = "changes.ready")]
     ChangesReady(ChangesNews),
+    /// A review record being made moved on (or is ready, or failed):
+    /// the person who asked for it follows it live.
+    #[serde(rename = "export.progress")]
+    ExportProgress(ExportNews),
     #[serde(rename = "review.changed")]
     ReviewChanged(ReviewNews),
     /// A review submitted as a batch: its threads, replies and decisions
@@ -169,6 +173,17 @@ pub struct RenderStage {
     /// Pages rendered so far.
     pub page: i32,
     pub pages: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportNews {
+    pub export_id: Uuid,
+    /// "working", "ready" or "failed".
+    pub state: String,
+    /// Pictures laid out so far, of `total`.
+    pub done: i32,
+    pub total: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -308,6 +323,7 @@ impl BoardEvent {
             CaptureProgress(_) => "capture.progress",
             RenderProgress(_) => "render.progress",
             ChangesReady(_) => "changes.ready",
+            ExportProgress(_) => "export.progress",
             ReviewChanged(_) => "review.changed",
             ReviewSubmitted(_) => "review.submitted",
             ThreadOpened(_) => "thread.opened",
@@ -338,6 +354,7 @@ impl BoardEvent {
             CaptureProgress(c) => Some(c.version.asset_id),
             RenderProgress(r) => Some(r.version.asset_id),
             ChangesReady(c) => Some(c.version.asset_id),
+            ExportProgress(_) => None,
             ReviewChanged(r) => Some(r.version.asset_id),
             ReviewSubmitted(r) => match r.asset_ids.as_slice() {
                 [one] => Some(*one),
@@ -403,7 +420,8 @@ impl BoardEvent {
         use BoardEvent::*;
         match self {
             VersionReady(_) | VersionFailed(_) | CaptureProgress(_) | RenderProgress(_)
-            | ChangesReady(_) | GuestJoined(_) | AssetRenamed(_) | AssetMoved(_) => None,
+            | ChangesReady(_) | ExportProgress(_) | GuestJoined(_) | AssetRenamed(_)
+            | AssetMoved(_) => None,
             ShareLinkCreated(_) | ShareLinkRevoked(_) => Some(BoardAction::Manage),
             AssetAdded(_) | AssetDeleted(_) | VersionAdded(_) | CaptureRequested(_)
             | ReviewChanged(_) | ReviewSubmitted(_) | ThreadOpened(_) | CommentAdded(_)
@@ -538,6 +556,12 @@ mod tests {
                 version: version.clone(),
                 page: 12,
                 pages: 40,
+            }),
+            BoardEvent::ExportProgress(ExportNews {
+                export_id: id(7),
+                state: "working".into(),
+                done: 3,
+                total: 12,
             }),
             BoardEvent::ChangesReady(ChangesNews {
                 version: version.clone(),

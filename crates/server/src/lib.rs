@@ -18,6 +18,7 @@ pub mod live;
 pub mod mail;
 pub mod perf;
 pub mod ratelimit;
+pub mod record;
 pub mod sample;
 pub mod secrets;
 pub mod sentry;

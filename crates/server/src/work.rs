@@ -104,6 +104,7 @@ pub fn handlers(state: &AppState) -> Vec<Arc<dyn Handler>> {
         Arc::new(CleanupUploads(state.clone())),
         Arc::new(Retention(state.clone())),
         Arc::new(crate::changes::Changes(state.clone())),
+        Arc::new(crate::record::Export(state.clone())),
         Arc::new(crate::mail::SendEmail(state.clone())),
         Arc::new(crate::mail::digest::Digest(state.clone())),
         Arc::new(crate::mail::reminders::DueReminders(state.clone())),

@@ -3,6 +3,7 @@
 // a live event updates the cache: each event names what it changed.
 import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { ApiError, client, data, type Asset, type Board, type Schemas, type Version } from "./client";
+import type { Export } from "./exports";
 import { keys } from "./keys";
 import { assetOf, threadOf, type BoardEvent } from "../lib/events";
 import { useBoardStream, type Viewer } from "../lib/live";
@@ -160,6 +161,16 @@ export function applyEvent(qc: QueryClient, boardId: string, event: BoardEvent) 
       cardCurrent = event.page !== 1 || listedVersion(qc, boardId, event)?.id !== event.version_id;
       counts = false;
       break;
+    case "export.progress": {
+      // Only the requester has it in the cache; the last word fetches the link.
+      const done = event.state === "ready" || event.state === "failed";
+      qc.setQueryData<Export>(keys.export(event.export_id), (x) => x && !done
+        ? { ...x, state: "working", done: event.done, total: event.total } : x);
+      if (done) void qc.invalidateQueries({ queryKey: keys.export(event.export_id) });
+      cardCurrent = true;
+      counts = false;
+      break;
+    }
     case "review.submitted":
       // Threads, replies and decisions on several pictures at once.
       for (const a of event.asset_ids) {

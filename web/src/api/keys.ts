@@ -31,6 +31,8 @@ export const keys = {
   /** What changed from `against` ("previous": the version before) on a page. */
   changes: (version: string, against: string, page: number) => ["version", version, "changes", against, page] as const,
   allChanges: (version: string) => ["version", version, "changes"] as const,
+  /** A review record being made, then ready to download. */
+  export: (id: string) => ["export", id] as const,
   inbox: ["inbox"] as const,
   inboxPage: (unreadOnly: boolean) => ["inbox", "list", unreadOnly] as const,
   unread: ["inbox", "unread"] as const,

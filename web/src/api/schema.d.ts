@@ -310,6 +310,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/boards/{id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a review record of a board (or one of its assets) as a PDF or CSV:
+         *     202 at once; `export.progress` events on the board's stream follow it,
+         *     then `GET /exports/{id}` gives the download link. Anyone who sees the
+         *     board (guests of a link too); only they see their export.
+         */
+        post: operations["start_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/boards/{id}/guest-email": {
         parameters: {
             query?: never;
@@ -554,6 +576,26 @@ export interface paths {
         head?: never;
         /** Edit your comment (the time of the edit is kept). */
         patch: operations["edit_comment"];
+        trace?: never;
+    };
+    "/api/v1/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An export: its progress, then its download link. Only whoever asked
+         *     for it (others get 404).
+         */
+        get: operations["get_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/files/{token}": {
@@ -1658,6 +1700,9 @@ export interface components {
         }) | (components["schemas"]["ChangesNews"] & {
             /** @enum {string} */
             kind: "changes.ready";
+        }) | (components["schemas"]["ExportNews"] & {
+            /** @enum {string} */
+            kind: "export.progress";
         }) | (components["schemas"]["ReviewNews"] & {
             /** @enum {string} */
             kind: "review.changed";
@@ -2090,6 +2135,62 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
+        /** @enum {string} */
+        ExportFormat: "pdf" | "csv";
+        ExportIn: {
+            /**
+             * Format: uuid
+             * @description One asset of the board; the whole board when left out.
+             */
+            asset_id?: string | null;
+            format: components["schemas"]["ExportFormat"];
+        };
+        ExportNews: {
+            /**
+             * Format: int32
+             * @description Pictures laid out so far, of `total`.
+             */
+            done: number;
+            /** Format: uuid */
+            export_id: string;
+            /** @description "working", "ready" or "failed". */
+            state: string;
+            /** Format: int32 */
+            total: number;
+        };
+        ExportOut: {
+            /** Format: uuid */
+            asset_id?: string | null;
+            /** Format: uuid */
+            board_id: string;
+            /** Format: int64 */
+            bytes: number;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: int32
+             * @description Pictures laid out so far, of `total` (the board's stream tells
+             *     `export.progress` as they go).
+             */
+            done: number;
+            /**
+             * @description A signed link that downloads it, once ready (short-lived: ask again
+             *     for a fresh one).
+             */
+            download_url?: string | null;
+            failure?: string | null;
+            file_name: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+            format: string;
+            /** Format: uuid */
+            id: string;
+            state: components["schemas"]["ExportState"];
+            /** Format: int32 */
+            total: number;
+        };
+        /** @enum {string} */
+        ExportState: "queued" | "working" | "ready" | "failed";
         /** @description One invalid field of a request body. */
         FieldErrorDoc: {
             field: string;
@@ -5184,6 +5285,113 @@ export interface operations {
             };
         };
     };
+    start_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportIn"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in (no valid session, token or guest pass) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role, or the CSRF header is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem document (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem document (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable, or this server lacks what the request needs */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_guest_email: {
         parameters: {
             query?: never;
@@ -7050,6 +7258,72 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable, or this server lacks what the request needs */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in (no valid session, token or guest pass) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem document (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Values that are not acceptable; `errors` names each field */
+            422: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

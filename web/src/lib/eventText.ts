@@ -66,6 +66,8 @@ export function describeEvent(e: BoardEvent, { mention = false, meId }: { mentio
       return `is capturing ${picture(e.title)}`;
     case "render.progress":
       return `is rendering ${picture(e.title)}`;
+    case "export.progress":
+      return e.state === "ready" ? "made a review record" : "is making a review record";
     case "changes.ready":
       return `found what changed in version ${e.number} of ${picture(e.title)}`;
     case "member.added":

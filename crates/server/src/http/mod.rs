@@ -17,6 +17,7 @@ mod guest_email;
 /// A share link's token (for links in e-mails to its guests).
 pub use sharing::link_token as share_link_token;
 mod events;
+mod exports;
 mod files;
 mod folders;
 mod invitations;
@@ -117,6 +118,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(captures::router())
         .merge(decks::router())
         .merge(changes::router())
+        .merge(exports::router())
         .merge(assets::router())
         .merge(files::router())
         .merge(discussion::router())

@@ -258,6 +258,7 @@ fn line(e: &StoredEvent, mention: bool, links: &Links, board_link: &str) -> Dige
             r.page,
             r.pages
         ),
+        ExportProgress(x) => format!("A review record is {} ({} of {})", x.state, x.done, x.total),
         ChangesReady(c) => format!(
             "What changed in version {} of {} is worked out",
             c.version.number,

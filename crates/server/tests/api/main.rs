@@ -22,6 +22,7 @@ mod cors;
 mod decks;
 mod discussion;
 mod errors;
+mod exports;
 mod folders;
 mod operate;
 mod ops;

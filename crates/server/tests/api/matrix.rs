@@ -164,6 +164,8 @@ struct World {
     /// The founder's draft review, and a reply drafted in it.
     review: String,
     review_item: String,
+    /// The founder's export of the board: nobody else sees it.
+    export: String,
 }
 
 async fn make_world(app: &TestApp) -> World {
@@ -363,9 +365,21 @@ async fn make_world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    let export = founder
+        .post(
+            &format!("/api/v1/boards/{b}/exports"),
+            json!({"format": "csv"}),
+        )
+        .await
+        .expect(202)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     World {
         review,
         review_item,
+        export,
         founder,
         callers,
         workspace,
@@ -567,6 +581,8 @@ fn rule(method: &str, path: &str, w: &World) -> Option<(Who, Option<Value>)> {
         ("POST", "/api/v1/boards/{id}/reviews") => (Who::Comment, Some(json!({}))),
         // A draft review is its author's alone (here the founder's).
         ("GET" | "DELETE", "/api/v1/reviews/{id}") => (Who::NoneOfThese, none),
+        ("POST", "/api/v1/boards/{id}/exports") => (Who::SeeBoard, Some(json!({"format": "csv"}))),
+        ("GET", "/api/v1/exports/{id}") => (Who::NoneOfThese, none),
         ("POST", "/api/v1/reviews/{id}/items") => (Who::NoneOfThese, Some(json!({"body": "Mine"}))),
         ("POST", "/api/v1/reviews/{id}/submit") => (Who::NoneOfThese, Some(json!({}))),
         ("PATCH" | "DELETE", "/api/v1/review-items/{id}") => {
@@ -600,6 +616,7 @@ fn fill(path: &str, w: &World) -> String {
         ("/api/v1/uploads/", &w.upload),
         ("/api/v1/reviews/", &w.review),
         ("/api/v1/review-items/", &w.review_item),
+        ("/api/v1/exports/", &w.export),
     ];
     // Secret tokens are made up, so nobody gets further.
     let id = ids

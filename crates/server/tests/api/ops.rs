@@ -89,6 +89,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/versions/{id}/threads"),
     ("get", "/api/v1/versions/{id}/pages"),
     ("get", "/api/v1/versions/{id}/changes"),
+    ("post", "/api/v1/boards/{id}/exports"),
+    ("get", "/api/v1/exports/{id}"),
     ("get", "/api/v1/versions/{id}/download"),
     ("get", "/api/v1/versions/{id}/decisions"),
     ("post", "/api/v1/versions/{id}/threads"),

@@ -12,6 +12,7 @@ pub mod email_token;
 pub mod error_group;
 pub mod error_occurrence;
 pub mod event;
+pub mod export;
 pub mod folder;
 pub mod folder_grant;
 pub mod guest_request_key;

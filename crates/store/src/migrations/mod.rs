@@ -25,6 +25,7 @@ mod m0018_throttles;
 mod m0019_list_order;
 mod m0020_reviews;
 mod m0021_version_changes;
+mod m0022_exports;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_list_order::Migration),
             Box::new(m0020_reviews::Migration),
             Box::new(m0021_version_changes::Migration),
+            Box::new(m0022_exports::Migration),
         ]
     }
 }

@@ -761,6 +761,11 @@ impl Store {
                 .await?;
             keys.extend(changes.into_iter().filter_map(|c| c.picture_key));
         }
+        let records = crate::entities::export::Entity::find()
+            .filter(crate::entities::export::Column::AssetId.eq(asset_id))
+            .all(&*tx)
+            .await?;
+        keys.extend(records.into_iter().filter_map(|x| x.object_key));
         let keys: Vec<String> = keys.into_iter().collect();
         forget_quotes_of_asset(&tx, asset_id).await?;
         asset::Entity::delete_by_id(asset_id).exec(&*tx).await?;

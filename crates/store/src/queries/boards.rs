@@ -367,9 +367,11 @@ impl Store {
              UNION SELECT c.picture_key AS k FROM version_changes c JOIN versions v ON v.id = c.version_id \
                JOIN assets a ON a.id = v.asset_id JOIN boards b ON b.id = a.board_id \
                WHERE {scope} AND c.picture_key IS NOT NULL \
+             UNION SELECT x.object_key AS k FROM exports x JOIN boards b ON b.id = x.board_id \
+               WHERE {scope} AND x.object_key IS NOT NULL \
              UNION SELECT u.object_key AS k FROM uploads u JOIN boards b ON b.id = u.board_id WHERE {scope}"
         );
-        let rows = Key::find_by_statement(self.stmt(&sql, vec![value.into(); 6]))
+        let rows = Key::find_by_statement(self.stmt(&sql, vec![value.into(); 7]))
             .all(&**tx)
             .await?;
         Ok(rows.into_iter().map(|r| r.k).collect())

@@ -10,6 +10,7 @@ pub mod changes;
 pub mod discussion;
 pub mod errors;
 pub mod events;
+pub mod exports;
 pub mod folders;
 pub mod guest_mail;
 pub mod invitations;

@@ -24,7 +24,7 @@ export const ACTIVITY_FILTERS = {
 export type ActivityFilter = keyof typeof ACTIVITY_FILTERS;
 
 /** Progress reports are for live screens, not history. */
-const NOISE = new Set(["capture.progress", "render.progress", "changes.ready", "version.ready"]);
+const NOISE = new Set(["capture.progress", "render.progress", "changes.ready", "export.progress", "version.ready"]);
 
 export function shownInActivity(e: Event, filter: ActivityFilter): boolean {
   if (NOISE.has(e.event.kind)) return false;

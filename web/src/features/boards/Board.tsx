@@ -15,6 +15,7 @@ import { ACCEPT, UploadQueue, type Item } from "../../lib/uploads/queue";
 import { LinkEnded, linkEnded } from "../../components/LinkEnded";
 import { NotFound } from "../../components/NotFound";
 import { useNotificationSettings, useSetMuted } from "./api";
+import { ExportRecord } from "../../components/ExportRecord";
 import { ShareDialog } from "./ShareDialog";
 import { AddWebsite } from "./AddWebsite";
 import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, useRecaptureBoard, widthLabel } from "../../api/captures";
@@ -50,6 +51,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
   };
   const [sharing, setSharing] = useState(false);
   const [reviewSettings, setReviewSettings] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [addingWebsite, setAddingWebsite] = useState(false);
   const recaptureAll = useRecaptureBoard(id);
   const [uploads, setUploads] = useState<Item[]>([]);
@@ -135,6 +137,8 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
             <button type="button" className="secondary" onClick={() => setSharing(true)}>Share</button>
           )}
           <Link to={href("board_activity", { id })} className="button secondary">Activity</Link>
+          <button type="button" className="secondary" onClick={() => setExporting(true)}
+            title="The board's pictures with their pins, every thread and decision, as a PDF or CSV">Export</button>
           {board.can.edit && (
             <button type="button" className="secondary" onClick={() => setReviewSettings(true)}
               title="Who may approve, and the due date">Review settings</button>
@@ -193,6 +197,7 @@ export function BoardPage({ id, signedIn }: { id: string; signedIn: boolean }) {
       {dragging && <div className="drop-overlay" aria-hidden="true">Drop to upload to {board.name}</div>}
       {sharing && <ShareDialog board={board} onClose={() => setSharing(false)} />}
       {reviewSettings && <ReviewSettings board={board} onClose={() => setReviewSettings(false)} />}
+      {exporting && <ExportRecord boardId={id} onClose={() => setExporting(false)} />}
       {addingWebsite && (
         <AddWebsite boardId={id} canCapture={board.can.capture} onClose={() => setAddingWebsite(false)} />
       )}

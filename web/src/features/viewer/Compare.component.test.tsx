@@ -31,6 +31,21 @@ function open() {
   return rendered;
 }
 
+describe("compare: overlay and wipe", () => {
+  it("fades the older version in with the overlay slider, and wipes across with the wipe slider", () => {
+    renderWithApp(<Compare versions={[v2, v1]} left={v1} right={v2} onLeft={() => {}} onClose={() => {}} onImageError={() => {}} />);
+    fireEvent.click(screen.getByRole("button", { name: "Overlay" }));
+    fireEvent.change(screen.getByLabelText("Overlay position"), { target: { value: "30" } });
+    const older = () => screen.getByAltText("Version 1") as HTMLImageElement;
+    expect(older().style.opacity).toBe("0.3");
+    expect(older().style.clipPath).toBe("");
+    fireEvent.click(screen.getByRole("button", { name: "Wipe" }));
+    fireEvent.change(screen.getByLabelText("Wipe position"), { target: { value: "40" } });
+    expect(older().style.opacity).toBe("");
+    expect(older().style.clipPath).toBe("inset(0 60% 0 0)");
+  });
+});
+
 describe("compare: changes", () => {
   it("waits for the job without polling, then shows the areas when the stream says they are ready", async () => {
     const asked: string[] = [];

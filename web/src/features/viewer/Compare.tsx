@@ -1,5 +1,5 @@
 // Two versions of a picture (or the same page of two versions of a deck):
-// side by side, one over the other with a slider that wipes between them,
+// side by side, one over the other (faded in by a slider, or wiped across),
 // or the newer one with what changed marked (worked out on the server).
 import { useState } from "react";
 import { ApiError, type Version } from "../../api/client";
@@ -22,7 +22,7 @@ export function Compare({ versions, left, right, onLeft, onClose, onImageError, 
    *  whether either version's pages are still on their way. */
   page?: { number: number; missing: boolean; loading: boolean };
 }) {
-  const [mode, setMode] = useState<"side" | "overlay" | "changes">("side");
+  const [mode, setMode] = useState<"side" | "overlay" | "wipe" | "changes">("side");
   const [split, setSplit] = useState(50);
   // Both versions on one scale, top-left aligned: a taller or wider version
   // shows as such instead of being stretched to the other's shape.
@@ -48,15 +48,20 @@ export function Compare({ versions, left, right, onLeft, onClose, onImageError, 
             onClick={() => setMode("side")}>Side by side</button>
           <button type="button" aria-pressed={mode === "overlay"} className={mode === "overlay" ? "on" : ""}
             onClick={() => setMode("overlay")}>Overlay</button>
+          <button type="button" aria-pressed={mode === "wipe"} className={mode === "wipe" ? "on" : ""}
+            onClick={() => setMode("wipe")}>Wipe</button>
           <button type="button" aria-pressed={mode === "changes"} className={mode === "changes" ? "on" : ""}
             onClick={() => setMode("changes")}>Changes</button>
         </div>
-        {mode === "overlay" && (
+        {(mode === "overlay" || mode === "wipe") && (
+          // Wipe: each label on its side of the divider; overlay: the
+          // version shown at that end of the slider.
           <label className="slider">
-            <span>v{left.number}</span>
-            <input type="range" min={0} max={100} value={split} aria-label="Overlay position"
+            <span>v{mode === "wipe" ? left.number : right.number}</span>
+            <input type="range" min={0} max={100} value={split}
+              aria-label={mode === "overlay" ? "Overlay position" : "Wipe position"}
               onChange={(e) => setSplit(Number(e.target.value))} />
-            <span>v{right.number}</span>
+            <span>v{mode === "wipe" ? right.number : left.number}</span>
           </label>
         )}
         <button type="button" className="secondary" onClick={onClose}>Done comparing</button>
@@ -90,9 +95,10 @@ export function Compare({ versions, left, right, onLeft, onClose, onImageError, 
             onError={onImageError} />
           <Marks marks={marks[right.id] ?? []} width={right.width || 1} height={right.height || 1}
             style={{ left: 0, top: 0, ...box(right) }} />
+          {/* The older version on top: faded in, or shown up to the divider. */}
           <img key={src(left)} src={src(left)} alt={`Version ${left.number}`} className={look(left, "top")} onError={onImageError}
-            style={{ ...box(left), clipPath: `inset(0 ${wipe}% 0 0)` }} />
-          <span className="divider" style={{ left: `${split}%` }} aria-hidden="true" />
+            style={mode === "overlay" ? { ...box(left), opacity: split / 100 } : { ...box(left), clipPath: `inset(0 ${wipe}% 0 0)` }} />
+          {mode === "wipe" && <span className="divider" style={{ left: `${split}%` }} aria-hidden="true" />}
         </div>
       )}
     </div>

@@ -18,6 +18,7 @@ import { Canvas, type CanvasHandle, type Remembered } from "./Canvas";
 import { CAPTURE_STATE_LABEL, shortAddress, useRecapture, widthLabel } from "../../api/captures";
 import { asPage, deckProgress, usePages, useRenderProgress } from "../../api/decks";
 import { ago } from "../../components/ui/kit";
+import { ExportRecord } from "../../components/ExportRecord";
 import { useCarriedVerdicts } from "./changes";
 import { Compare } from "./Compare";
 import { BackdropButton, isTransparent, useBackdrop } from "./backdrop";
@@ -77,6 +78,7 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
   const [showResolved, setShowResolved] = useState(false);
   const [commenting, setCommenting] = useState(true);
   const [comparing, setComparing] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
   const [scale, setScale] = useState(1);
   const [fitMode, setFitMode] = useState<FitMode | null>(null);
   const [uploads, setUploads] = useState<Item[]>([]);
@@ -367,6 +369,10 @@ export function AssetViewer({ id, signedIn }: { id: string; signedIn: boolean })
         )}
         <a className="button secondary" href={`${API_BASE}/api/v1/versions/${version.id}/download`} download
           title={`Download the original file (${version.original_name})`}>Download</a>
+        <button type="button" className="secondary" onClick={() => setExporting(true)}
+          title="This picture with its pins, threads and decisions, as a PDF or CSV">Export</button>
+        {exporting && <ExportRecord boardId={asset.board_id} asset={{ id, title: asset.title }}
+          onClose={() => setExporting(false)} />}
         <span className="spacer" />
         <Presence viewers={viewers} />
       </header>
