@@ -34,6 +34,30 @@ fn num(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.4}")).unwrap_or_default()
 }
 
+/// One row: its kind and asset, then the columns it has by name.
+fn row(kind: &str, asset: &str, cells: &[(usize, String)]) -> [String; 14] {
+    let mut out: [String; 14] = Default::default();
+    out[0] = kind.to_owned();
+    out[1] = cell(asset);
+    for (i, v) in cells {
+        out[*i] = v.clone();
+    }
+    out
+}
+
+const VERSION: usize = 2;
+const PAGE: usize = 3;
+const THREAD: usize = 4;
+const STATE: usize = 5;
+const X: usize = 6;
+const Y: usize = 7;
+const W: usize = 8;
+const H: usize = 9;
+const WHO: usize = 10;
+const WHEN: usize = 11;
+const TEXT: usize = 12;
+const RESOLUTION: usize = 13;
+
 pub fn csv(record: &Record) -> Result<Vec<u8>, RecordError> {
     let bad = |e: csv::Error| RecordError::Csv(e.to_string());
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -43,64 +67,58 @@ pub fn csv(record: &Record) -> Result<Vec<u8>, RecordError> {
             for t in &p.threads {
                 let state = if t.resolved { "resolved" } else { "open" };
                 for c in &t.comments {
-                    w.write_record([
+                    let r = row(
                         "comment",
-                        &cell(&a.title),
-                        &p.version.to_string(),
-                        &p.page.to_string(),
-                        &t.number.to_string(),
-                        state,
-                        &num(Some(t.x)),
-                        &num(Some(t.y)),
-                        &num(t.w),
-                        &num(t.h),
-                        &cell(&c.author),
-                        &c.at,
-                        &cell(&c.body),
-                        &cell(t.resolution.as_deref().unwrap_or_default()),
-                    ])
-                    .map_err(bad)?;
+                        &a.title,
+                        &[
+                            (VERSION, p.version.to_string()),
+                            (PAGE, p.page.to_string()),
+                            (THREAD, t.number.to_string()),
+                            (STATE, state.to_owned()),
+                            (X, num(Some(t.x))),
+                            (Y, num(Some(t.y))),
+                            (W, num(t.w)),
+                            (H, num(t.h)),
+                            (WHO, cell(&c.author)),
+                            (WHEN, c.at.clone()),
+                            (TEXT, cell(&c.body)),
+                            (
+                                RESOLUTION,
+                                cell(t.resolution.as_deref().unwrap_or_default()),
+                            ),
+                        ],
+                    );
+                    w.write_record(&r).map_err(bad)?;
                 }
             }
         }
         for d in &a.decisions {
-            w.write_record([
+            let r = row(
                 "decision",
-                &cell(&a.title),
-                &d.version.to_string(),
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                &cell(&d.who),
-                &d.at,
-                &d.status,
-                "",
-            ])
-            .map_err(bad)?;
+                &a.title,
+                &[
+                    (VERSION, d.version.to_string()),
+                    (WHO, cell(&d.who)),
+                    (WHEN, d.at.clone()),
+                    (TEXT, d.status.clone()),
+                ],
+            );
+            w.write_record(&r).map_err(bad)?;
         }
     }
     for l in &record.share_links {
-        w.write_record([
+        let guests = format!("{}; opened by: {}", l.state, l.guests.join("; "));
+        let r = row(
             "share_link",
             "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            &l.role,
-            &l.created_at,
-            &cell(&l.label),
-            &cell(&format!("{}; opened by: {}", l.state, l.guests.join("; "))),
-        ])
-        .map_err(bad)?;
+            &[
+                (WHO, l.role.clone()),
+                (WHEN, l.created_at.clone()),
+                (TEXT, cell(&l.label)),
+                (RESOLUTION, cell(&guests)),
+            ],
+        );
+        w.write_record(&r).map_err(bad)?;
     }
     w.into_inner().map_err(|e| RecordError::Csv(e.to_string()))
 }
