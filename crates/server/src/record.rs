@@ -64,6 +64,18 @@ impl Handler for Export {
                         .map_err(retry)?;
                     Ok(())
                 }
+                // The last try failed too: the requester is told, rather
+                // than left watching "working" for ever.
+                Err(e) if job.attempts >= job.max_attempts => {
+                    tracing::warn!(%export_id, error = %e, "giving up on a review record");
+                    let why = "the record could not be made; try again";
+                    state
+                        .store
+                        .export_state(&x, "failed", (0, 0), None, Some(why))
+                        .await
+                        .map_err(retry)?;
+                    Err(e)
+                }
                 Err(e) => Err(e),
             }
         })
