@@ -74,7 +74,21 @@ impl Handler for Changes {
                 page,
             } = serde_json::from_str(&job.payload)
                 .map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
-            work_out(&self.0, version_id, against_id, page).await
+            let done = work_out(&self.0, version_id, against_id, page).await;
+            // The job's key is spent once it ends: a pair it gives up on must
+            // say so, or asking again would answer "queued" for ever.
+            let last =
+                matches!(done, Err(JobError::Permanent(_))) || job.attempts >= job.max_attempts;
+            match done {
+                Err(e) if last => {
+                    tracing::warn!(error = %e, %version_id, %against_id, "versions could not be compared");
+                    let mut row = unworked(&self.0, version_id, against_id, page);
+                    row.failure = Some(e.to_string());
+                    self.0.store.save_version_change(row).await.map_err(retry)?;
+                    Ok(())
+                }
+                done => done,
+            }
         })
     }
 }
@@ -109,6 +123,28 @@ async fn read(state: &AppState, key: &str) -> Result<Vec<u8>, JobError> {
         .to_vec())
 }
 
+/// A pair's row before anything is known of it.
+fn unworked(
+    state: &AppState,
+    version_id: Uuid,
+    against_id: Uuid,
+    page: i32,
+) -> version_change::Model {
+    version_change::Model {
+        version_id,
+        against_id,
+        page,
+        changed_percent: None,
+        width: 0,
+        height: 0,
+        regions: "[]".into(),
+        removed: "[]".into(),
+        picture_key: None,
+        failure: None,
+        created_at: state.store.now(),
+    }
+}
+
 async fn work_out(
     state: &AppState,
     version_id: Uuid,
@@ -128,7 +164,10 @@ async fn work_out(
         store.shown_picture(version_id, page).await.map_err(retry)?,
         store.shown_picture(against_id, page).await.map_err(retry)?,
     ) else {
-        return Ok(()); // deleted, or not ready: asked again once it is
+        // Asked for only when both are ready; a page one of them lacks.
+        return Err(JobError::Permanent(
+            "a picture to compare is missing".into(),
+        ));
     };
     let (new, old) = pair(new, old);
     let (new_bytes, old_bytes) = (
@@ -143,19 +182,8 @@ async fn work_out(
     .await
     .map_err(retry)?;
     metrics::histogram!("critboard_changes_seconds").record(started.elapsed().as_secs_f64());
-    let mut row = version_change::Model {
-        version_id,
-        against_id,
-        page,
-        changed_percent: None,
-        width: new.width,
-        height: new.height,
-        regions: "[]".into(),
-        removed: "[]".into(),
-        picture_key: None,
-        failure: None,
-        created_at: store.now(),
-    };
+    let mut row = unworked(state, version_id, against_id, page);
+    (row.width, row.height) = (new.width, new.height);
     match done {
         Ok((d, png)) => {
             // A key of its own per run: a run that loses the race deletes
@@ -175,11 +203,8 @@ async fn work_out(
                 let _ = state.storage.delete(&key).await;
             }
         }
-        Err(e) => {
-            tracing::warn!(error = %e, %version_id, %against_id, "versions could not be compared");
-            row.failure = Some(e.to_string());
-            store.save_version_change(row).await.map_err(retry)?;
-        }
+        // The pictures themselves cannot be compared: told as a failure.
+        Err(e) => return Err(JobError::Permanent(e.to_string())),
     }
     Ok(())
 }

@@ -215,13 +215,27 @@ async fn what_changed_refuses_what_cannot_be_compared(app: TestApp) {
     // Refusals queue nothing: the one job is version 2's, queued when it
     // was ready.
     assert_eq!(change_jobs(&app).await, 1);
-    // The other way round is asked for, not worked out ahead.
-    let queued = olga
-        .get(&format!("/api/v1/versions/{v1}/changes?against={v2}"))
+    // The other way round is asked for, not worked out ahead. Here version
+    // 1's file has gone missing from storage: the pair is answered as
+    // failed, with why, not "queued" for ever.
+    let first = app
+        .store
+        .version(v1.parse().unwrap())
         .await
-        .expect(202)
-        .body;
+        .unwrap()
+        .unwrap();
+    std::fs::remove_file(app.dir.join("objects").join(&first.object_key)).unwrap();
+    let url = format!("/api/v1/versions/{v1}/changes?against={v2}");
+    let queued = olga.get(&url).await.expect(202).body;
     assert_eq!(queued["state"], "queued");
+    assert_eq!(change_jobs(&app).await, 2);
+    app.jobs_settled().await;
+    let failed = olga.get(&url).await.expect(200).body;
+    assert_eq!(failed["state"], "failed", "{failed}");
+    assert!(
+        failed["failure"].as_str().unwrap().contains("not stored"),
+        "{failed}"
+    );
     assert_eq!(change_jobs(&app).await, 2);
 }
 
